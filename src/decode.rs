@@ -1,0 +1,140 @@
+//! Bytes to JSON values: plain JSON and NDJSON (one document per line, as `jq -c` and many log
+//! pipelines print). Errors carry the line and column so an auditor can open the file there.
+
+use serde_json::Value;
+use std::fmt;
+
+/// What the bytes turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    Json(Value),
+    /// Each line's document, with its 1-based line number.
+    Ndjson(Vec<(usize, Value)>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    Empty,
+    NotText,
+    /// Syntax error at a 1-based line and column.
+    Syntax { line: usize, column: usize, message: String, truncated: bool },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Empty => f.write_str("the file is empty"),
+            DecodeError::NotText => f.write_str("the file is not UTF-8 text (is it compressed or binary?)"),
+            DecodeError::Syntax { line, column, message, truncated: true } => {
+                write!(f, "the JSON ends early at line {line}, column {column}: the file looks truncated ({message})")
+            }
+            DecodeError::Syntax { line, column, message, .. } => {
+                write!(f, "not valid JSON at line {line}, column {column}: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decodes one file's bytes.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| DecodeError::NotText)?;
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => Ok(Decoded::Json(value)),
+        Err(whole) => {
+            // "trailing characters" after a first complete document is how NDJSON looks to a
+            // plain JSON parser; anything else is a genuine syntax error.
+            if whole.is_syntax() && whole.to_string().starts_with("trailing characters") {
+                if let Some(lines) = decode_ndjson(text)? {
+                    return Ok(Decoded::Ndjson(lines));
+                }
+            }
+            Err(syntax_error(&whole))
+        }
+    }
+}
+
+fn decode_ndjson(text: &str) -> Result<Option<Vec<(usize, Value)>>, DecodeError> {
+    let mut docs = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line_no = index + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(value) => docs.push((line_no, value)),
+            Err(err) => {
+                if docs.is_empty() {
+                    return Ok(None);
+                }
+                let mut located = syntax_error(&err);
+                if let DecodeError::Syntax { line, .. } = &mut located {
+                    *line = line_no;
+                }
+                return Err(located);
+            }
+        }
+    }
+    Ok((docs.len() > 1).then_some(docs))
+}
+
+fn syntax_error(err: &serde_json::Error) -> DecodeError {
+    let message = err.to_string();
+    // serde_json appends " at line L column C"; we report those separately.
+    let message = match message.rfind(" at line ") {
+        Some(pos) => message[..pos].to_string(),
+        None => message,
+    };
+    DecodeError::Syntax { line: err.line(), column: err.column(), message, truncated: err.is_eof() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_json() {
+        assert_eq!(decode(br#"{"a": 1}"#), Ok(Decoded::Json(serde_json::json!({"a": 1}))));
+    }
+
+    #[test]
+    fn strips_bom() {
+        assert!(matches!(decode(b"\xEF\xBB\xBF[1]"), Ok(Decoded::Json(_))));
+    }
+
+    #[test]
+    fn ndjson_lines_keep_numbers() {
+        let got = decode(b"{\"a\":1}\n\n{\"a\":2}\n").expect("ndjson");
+        assert_eq!(got, Decoded::Ndjson(vec![(1, serde_json::json!({"a":1})), (3, serde_json::json!({"a":2}))]));
+    }
+
+    #[test]
+    fn ndjson_bad_line_is_located() {
+        let err = decode(b"{\"a\":1}\n{\"a\":2}\n{\"a\":\n").expect_err("bad line");
+        assert!(matches!(err, DecodeError::Syntax { line: 3, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn truncated_is_called_truncated() {
+        let err = decode(b"{\n  \"Policies\": [\n    {\"a\": 1}").expect_err("truncated");
+        assert!(err.to_string().contains("truncated"), "{err}");
+        assert!(matches!(err, DecodeError::Syntax { line: 3, truncated: true, .. }));
+    }
+
+    #[test]
+    fn not_json_is_located() {
+        let err = decode(b"hello, world").expect_err("text");
+        assert!(err.to_string().starts_with("not valid JSON at line 1, column 1"), "{err}");
+    }
+
+    #[test]
+    fn empty_and_binary() {
+        assert_eq!(decode(b"  \n"), Err(DecodeError::Empty));
+        assert_eq!(decode(&[0x1f, 0x8b, 0xff, 0xfe]), Err(DecodeError::NotText));
+    }
+}

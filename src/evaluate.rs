@@ -1,0 +1,437 @@
+//! Runs a rule's condition tree over one resource with Kleene (three-valued) logic. A missing
+//! attribute is unknown, never pass and never fail, and every failing or unknown leaf leaves
+//! evidence behind: the value and where it sits in the export.
+
+use crate::iam::pattern::action_matches;
+use crate::model::{Evidence, Outcome, Resource};
+use crate::rules::check::{Cond, Op, Operand};
+use crate::rules::functions::{self, Tri};
+use crate::rules::Rule;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The outcome of one rule on one resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub outcome: Outcome,
+    pub evidence: Vec<Evidence>,
+    pub message: String,
+}
+
+struct Ctx<'a> {
+    resource: &'a Resource,
+    params: &'a BTreeMap<String, Value>,
+    details: Vec<String>,
+}
+
+struct Res {
+    tri: Tri,
+    evidence: Vec<Evidence>,
+}
+
+impl Res {
+    fn new(tri: Tri) -> Res {
+        Res { tri, evidence: Vec::new() }
+    }
+}
+
+/// Evaluates `rule` on `resource`. `params` are the rule's parameters after settings overrides.
+pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Value>) -> Evaluation {
+    let mut cx = Ctx { resource, params, details: Vec::new() };
+    let root = Scope { value: None, source: None, path: String::new() };
+    if let Some(applies) = &rule.applies_if {
+        let r = eval(&mut cx, applies, &root);
+        if r.tri == Tri::False {
+            return Evaluation { outcome: Outcome::NotApplicable, evidence: Vec::new(), message: String::new() };
+        }
+    }
+    let r = eval(&mut cx, &rule.fail_if, &root);
+    let outcome = match r.tri {
+        Tri::True => Outcome::Fail,
+        Tri::False => Outcome::Pass,
+        Tri::Unknown => Outcome::Unknown,
+    };
+    let mut evidence = if outcome == Outcome::Pass { Vec::new() } else { r.evidence };
+    if outcome != Outcome::Pass && evidence.is_empty() {
+        evidence.push(Evidence {
+            file: resource.source.file.clone(),
+            pointer: resource.source.pointer.clone(),
+            path: String::new(),
+            value: None,
+            note: if outcome == Outcome::Fail { "the resource as a whole meets the failing condition".into() } else { "the export does not decide this rule".into() },
+        });
+    }
+    let details = cx.details.join(" ");
+    let message = match outcome {
+        Outcome::Fail => render(&rule.message, resource, &details),
+        Outcome::Unknown => format!("Cannot decide for {}: {}", resource.name, if details.is_empty() { evidence.iter().map(|e| e.note.clone()).collect::<Vec<_>>().join("; ") } else { details }),
+        Outcome::Pass | Outcome::NotApplicable => String::new(),
+    };
+    Evaluation { outcome, evidence, message }
+}
+
+/// Fills `{name}`, `{id}`, `{account}`, `{kind}`, `{details}` and `{attribute.path}`.
+pub fn render(template: &str, resource: &Resource, details: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let key = &rest[start + 1..start + len];
+        let value = match key {
+            "name" => resource.name.clone(),
+            "id" => resource.id.clone(),
+            "kind" => resource.kind.clone(),
+            "account" => resource.account.clone().unwrap_or_else(|| "-".into()),
+            "details" => details.to_string(),
+            path => lookup(&resource.attributes, path).map(display).unwrap_or_else(|| format!("{{{path}}}")),
+        };
+        out.push_str(&value);
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out.trim().to_string()
+}
+
+fn display(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// Where a sub-condition is being evaluated: the element a quantifier is visiting, if any.
+struct Scope<'v> {
+    value: Option<&'v Value>,
+    source: Option<(String, String)>,
+    path: String,
+}
+
+fn lookup<'v>(map: &'v serde_json::Map<String, Value>, path: &str) -> Option<&'v Value> {
+    let mut parts = path.split('.');
+    let mut cur = map.get(parts.next()?)?;
+    for part in parts {
+        cur = cur.get(part)?;
+    }
+    Some(cur)
+}
+
+fn get<'v>(cx: &Ctx<'v>, scope: &Scope<'v>, path: &str) -> Option<&'v Value> {
+    let resource: &'v Resource = cx.resource;
+    match scope.value {
+        Some(v) => {
+            let mut cur = v;
+            for part in path.split('.') {
+                cur = cur.get(part)?;
+            }
+            Some(cur)
+        }
+        None => lookup(&resource.attributes, path),
+    }
+}
+
+fn element_source(v: &Value) -> Option<(String, String)> {
+    let s = v.get("source")?;
+    Some((s.get("file")?.as_str()?.to_string(), s.get("pointer")?.as_str()?.to_string()))
+}
+
+fn evidence_at(cx: &Ctx, scope: &Scope, path: &str, value: Option<Value>, note: String) -> Evidence {
+    let (file, ptr) = scope.source.clone().unwrap_or_else(|| (cx.resource.source.file.clone(), cx.resource.source.pointer.clone()));
+    let full_path = if scope.path.is_empty() { path.to_string() } else if path.is_empty() { scope.path.clone() } else { format!("{}.{path}", scope.path) };
+    Evidence { file, pointer: ptr, path: full_path, value, note }
+}
+
+fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
+    match cond {
+        Cond::All(items) => {
+            let results: Vec<Res> = items.iter().map(|c| eval(cx, c, scope)).collect();
+            if results.iter().any(|r| r.tri == Tri::False) {
+                Res::new(Tri::False)
+            } else {
+                let tri = if results.iter().all(|r| r.tri == Tri::True) { Tri::True } else { Tri::Unknown };
+                let keep = |r: &Res| tri == Tri::True || r.tri == Tri::Unknown;
+                Res { tri, evidence: results.into_iter().filter(keep).flat_map(|r| r.evidence).collect() }
+            }
+        }
+        Cond::Any(items) => {
+            let results: Vec<Res> = items.iter().map(|c| eval(cx, c, scope)).collect();
+            let tri = if results.iter().any(|r| r.tri == Tri::True) {
+                Tri::True
+            } else if results.iter().all(|r| r.tri == Tri::False) {
+                Tri::False
+            } else {
+                Tri::Unknown
+            };
+            let wanted = if tri == Tri::True { Tri::True } else { Tri::Unknown };
+            Res { tri, evidence: results.into_iter().filter(|r| r.tri == wanted).flat_map(|r| r.evidence).collect() }
+        }
+        Cond::Not(inner) => {
+            let r = eval(cx, inner, scope);
+            match r.tri {
+                Tri::True => Res::new(Tri::False),
+                Tri::False => Res::new(Tri::True),
+                Tri::Unknown => r,
+            }
+        }
+        Cond::Some { path, cond } => quantify(cx, scope, path, cond, true),
+        Cond::Every { path, cond } => quantify(cx, scope, path, cond, false),
+        Cond::Leaf { path, op, operand } => leaf(cx, scope, path, *op, operand),
+        Cond::Func { name, args } => {
+            let r = functions::call(name, cx.resource, args);
+            if !r.details.is_empty() {
+                cx.details.push(r.details.clone());
+            }
+            let evidence = r
+                .statements
+                .into_iter()
+                .map(|(s, note)| Evidence { file: s.source.file.clone(), pointer: s.source.pointer.clone(), path: "statements".into(), value: serde_json::to_value(&s).ok(), note })
+                .collect::<Vec<_>>();
+            let evidence = if evidence.is_empty() && r.tri == Tri::Unknown {
+                vec![evidence_at(cx, scope, "statements", None, r.details)]
+            } else {
+                evidence
+            };
+            Res { tri: r.tri, evidence }
+        }
+    }
+}
+
+/// `some` (any element satisfies) or `every` (all elements satisfy) over an array attribute.
+/// A missing array is unknown; an explicit null is an empty array (known to have no elements).
+fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, some: bool) -> Res {
+    let items: &'v [Value] = match get(cx, scope, path) {
+        None => {
+            let note = format!("the export does not include `{path}`");
+            return Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, None, note)] };
+        }
+        Some(Value::Null) => &[],
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            let note = format!("`{path}` is not a list");
+            return Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, Some(other.clone()), note)] };
+        }
+    };
+    let base_path = if scope.path.is_empty() { path.to_string() } else { format!("{}.{path}", scope.path) };
+    let mut hits = Vec::new();
+    let mut unknown = Vec::new();
+    let mut misses = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let inner = Scope { value: Some(item), source: element_source(item).or_else(|| scope.source.clone()), path: format!("{base_path}[{i}]") };
+        let r = eval(cx, cond, &inner);
+        let mut ev = r.evidence;
+        if ev.is_empty() {
+            ev.push(evidence_at(cx, &inner, "", Some(strip_source(item)), String::new()));
+        }
+        match r.tri {
+            Tri::True => hits.push(ev),
+            Tri::Unknown => unknown.push(ev),
+            Tri::False => misses.push(ev),
+        }
+    }
+    let flatten = |v: Vec<Vec<Evidence>>| v.into_iter().flatten().collect::<Vec<_>>();
+    if some {
+        if !hits.is_empty() {
+            Res { tri: Tri::True, evidence: flatten(hits) }
+        } else if !unknown.is_empty() {
+            Res { tri: Tri::Unknown, evidence: flatten(unknown) }
+        } else {
+            Res::new(Tri::False)
+        }
+    } else if !misses.is_empty() {
+        Res { tri: Tri::False, evidence: flatten(misses) }
+    } else if !unknown.is_empty() {
+        Res { tri: Tri::Unknown, evidence: flatten(unknown) }
+    } else {
+        Res::new(Tri::True)
+    }
+}
+
+/// Elements carry their own provenance; evidence shows the fact without it.
+fn strip_source(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(map.iter().filter(|(k, _)| k.as_str() != "source" && k.as_str() != "policy").map(|(k, v)| (k.clone(), v.clone())).collect()),
+        other => other.clone(),
+    }
+}
+
+fn resolve(cx: &Ctx, operand: &Operand) -> Option<Value> {
+    match operand {
+        Operand::Literal(v) => Some(v.clone()),
+        Operand::Param(name) => cx.params.get(name).cloned(),
+    }
+}
+
+fn str_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
+fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &Operand) -> Res {
+    let Some(expected) = resolve(cx, operand) else {
+        let note = format!("rule parameter for `{path}` is not set");
+        return Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, None, note)] };
+    };
+    let actual = get(cx, scope, path);
+    let Some(actual) = actual else {
+        let note = format!("the export does not include `{path}`");
+        return Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, None, note)] };
+    };
+    let list = |v: &Value| -> Vec<Value> {
+        match v {
+            Value::Array(items) => items.clone(),
+            Value::Null => Vec::new(),
+            other => vec![other.clone()],
+        }
+    };
+    let num = |v: &Value| v.as_f64();
+    let truth: Option<bool> = match op {
+        Op::Eq => Some(str_eq(actual, &expected)),
+        Op::Ne => Some(!str_eq(actual, &expected)),
+        Op::In => Some(list(&expected).iter().any(|e| str_eq(actual, e))),
+        Op::Contains => Some(list(actual).iter().any(|a| str_eq(a, &expected))),
+        Op::ContainsAny => {
+            let want = list(&expected);
+            Some(list(actual).iter().any(|a| want.iter().any(|e| str_eq(a, e))))
+        }
+        Op::Exists => Some(!actual.is_null() == expected.as_bool().unwrap_or(true)),
+        Op::Empty => {
+            let empty = match actual {
+                Value::Null => true,
+                Value::Array(a) => a.is_empty(),
+                Value::Object(o) => o.is_empty(),
+                Value::String(s) => s.is_empty(),
+                _ => false,
+            };
+            Some(empty == expected.as_bool().unwrap_or(true))
+        }
+        Op::Gt | Op::Ge | Op::Lt | Op::Le => match (num(actual), num(&expected)) {
+            (Some(a), Some(e)) => Some(match op {
+                Op::Gt => a > e,
+                Op::Ge => a >= e,
+                Op::Lt => a < e,
+                _ => a <= e,
+            }),
+            _ => None,
+        },
+        Op::Matches => actual.as_str().zip(expected.as_str()).map(|(a, p)| crate::iam::pattern::wildcard_match(p, a, false)),
+        Op::StartsWith => actual.as_str().zip(expected.as_str()).map(|(a, p)| a.starts_with(p)),
+        Op::IamActionMatches => {
+            let patterns = list(actual);
+            let wanted = list(&expected);
+            Some(patterns.iter().filter_map(Value::as_str).any(|p| wanted.iter().filter_map(Value::as_str).any(|w| action_matches(p, w))))
+        }
+        Op::IamServiceWildcard => {
+            let services = list(&expected);
+            Some(list(actual).iter().filter_map(Value::as_str).any(|p| {
+                p.split_once(':').is_some_and(|(svc, rest)| rest == "*" && services.iter().filter_map(Value::as_str).any(|s| s.eq_ignore_ascii_case(svc)))
+            }))
+        }
+    };
+    match truth {
+        Some(true) => {
+            let note = format!("`{path}` {} {}", op.name(), operand_text(operand, &expected));
+            Res { tri: Tri::True, evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)] }
+        }
+        Some(false) => Res::new(Tri::False),
+        None => {
+            let note = format!("`{path}` has a value that `{}` cannot compare", op.name());
+            Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)] }
+        }
+    }
+}
+
+fn operand_text(operand: &Operand, value: &Value) -> String {
+    match operand {
+        Operand::Literal(_) => value.to_string(),
+        Operand::Param(name) => format!("parameter {name} ({value})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Source;
+    use serde_json::json;
+
+    fn res(attrs: Value) -> Resource {
+        Resource {
+            provider: "aws".into(),
+            kind: "k".into(),
+            id: "id".into(),
+            name: "n".into(),
+            account: None,
+            region: None,
+            attributes: attrs.as_object().cloned().unwrap_or_default(),
+            source: Source { file: "f".into(), pointer: "/R/0".into() },
+        }
+    }
+
+    fn cond(src: &str) -> Cond {
+        let v: toml::Value = toml::from_str(&format!("c = {src}")).expect("toml");
+        crate::rules::check::parse(&v["c"], "c", crate::rules::functions::NAMES).expect("cond")
+    }
+
+    fn run(c: &str, attrs: Value) -> (Tri, Vec<Evidence>) {
+        let r = res(attrs);
+        let params = BTreeMap::from([("svcs".to_string(), json!(["iam", "s3"]))]);
+        let mut cx = Ctx { resource: &r, params: &params, details: Vec::new() };
+        let out = eval(&mut cx, &cond(c), &Scope { value: None, source: None, path: String::new() });
+        (out.tri, out.evidence)
+    }
+
+    #[test]
+    fn kleene_and_or() {
+        let c = r#"{ all = [ { path = "a", eq = 1 }, { path = "missing", eq = 1 } ] }"#;
+        assert_eq!(run(c, json!({"a": 1})).0, Tri::Unknown);
+        assert_eq!(run(c, json!({"a": 2})).0, Tri::False, "false AND unknown is false");
+        let c = r#"{ any = [ { path = "a", eq = 1 }, { path = "missing", eq = 1 } ] }"#;
+        assert_eq!(run(c, json!({"a": 1})).0, Tri::True, "true OR unknown is true");
+        assert_eq!(run(c, json!({"a": 2})).0, Tri::Unknown);
+        assert_eq!(run(r#"{ not = { path = "missing", eq = 1 } }"#, json!({})).0, Tri::Unknown);
+    }
+
+    #[test]
+    fn some_collects_element_provenance() {
+        let attrs = json!({"statements": [
+            {"effect": "Allow", "actions": ["s3:*"], "source": {"file": "x.json", "pointer": "/P/0/S/0"}},
+            {"effect": "Allow", "actions": ["ec2:*"], "source": {"file": "x.json", "pointer": "/P/0/S/1"}}]});
+        let (tri, ev) = run(r#"{ some = "statements", where = { path = "actions", iam_service_wildcard = { param = "svcs" } } }"#, attrs);
+        assert_eq!(tri, Tri::True);
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].pointer, "/P/0/S/0");
+        assert_eq!(ev[0].path, "statements[0].actions");
+    }
+
+    #[test]
+    fn null_is_known_absent_but_missing_is_unknown() {
+        let c = r#"{ some = "xs", where = { path = "v", eq = 1 } }"#;
+        assert_eq!(run(c, json!({"xs": null})).0, Tri::False);
+        let (tri, ev) = run(c, json!({}));
+        assert_eq!(tri, Tri::Unknown);
+        assert!(ev[0].note.contains("does not include `xs`"));
+        assert_eq!(run(r#"{ every = "xs", where = { path = "v", eq = 1 } }"#, json!({"xs": [{"v": 1}, {"v": 1}]})).0, Tri::True);
+    }
+
+    #[test]
+    fn leaf_operators() {
+        assert_eq!(run(r#"{ path = "n", gt = 0 }"#, json!({"n": 2})).0, Tri::True);
+        assert_eq!(run(r#"{ path = "n", gt = 0 }"#, json!({"n": "x"})).0, Tri::Unknown);
+        assert_eq!(run(r#"{ path = "a", iam_action_matches = ["iam:PassRole"] }"#, json!({"a": ["iam:Pass*"]})).0, Tri::True);
+        assert_eq!(run(r#"{ path = "a", contains_any = ["*", "*:*"] }"#, json!({"a": "*"})).0, Tri::True);
+        assert_eq!(run(r#"{ path = "a", exists = true }"#, json!({"a": null})).0, Tri::False);
+        assert_eq!(run(r#"{ path = "a", matches = "arn:*:role/x" }"#, json!({"a": "arn:aws:iam::1:role/x"})).0, Tri::True);
+    }
+
+    #[test]
+    fn render_fills_placeholders() {
+        let r = res(json!({"attachment_count": 3, "nested": {"x": "y"}}));
+        assert_eq!(render("{name} is attached {attachment_count} times ({nested.x}) {details}", &r, "d"), "n is attached 3 times (y) d");
+        assert_eq!(render("{nope} and {", &r, ""), "{nope} and {");
+    }
+}

@@ -1,0 +1,163 @@
+//! What a principal's statements grant for one action, following IAM's evaluation order: an
+//! explicit Deny wins; otherwise any Allow grants. We classify the Allow by how broad it is
+//! because that is what an auditor needs to weigh (a conditional grant is not an unconditional
+//! one, and a grant on `*` is not a grant on one bucket).
+
+use super::pattern::{action_matches, wildcard_match};
+use super::policy::Statement;
+
+/// How broadly an action is granted, from nothing to everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    /// No Allow, or an unconditional Deny on every resource cancels it.
+    None,
+    /// Allowed only when a condition holds.
+    Conditional,
+    /// Allowed without condition on named resources only.
+    Scoped,
+    /// Allowed without condition on every resource.
+    Unconditional,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::None => "none",
+            Access::Conditional => "conditional",
+            Access::Scoped => "resource-scoped",
+            Access::Unconditional => "unconditional",
+        }
+    }
+}
+
+/// The answer for one action, with the statements that decided it (indices into the input).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub action: String,
+    pub access: Access,
+    pub allowed_by: Vec<usize>,
+    pub denied_by: Vec<usize>,
+}
+
+/// True when the statement's Action/NotAction covers `action`.
+pub fn covers_action(stmt: &Statement, action: &str) -> bool {
+    if let Some(actions) = &stmt.actions {
+        return actions.iter().any(|p| action_matches(p, action));
+    }
+    if let Some(not_actions) = &stmt.not_actions {
+        return !not_actions.iter().any(|p| action_matches(p, action));
+    }
+    false
+}
+
+/// True when the statement applies to every resource: `Resource: "*"`, or a `NotResource`
+/// (which grants all but a few, and is treated as broad).
+pub fn covers_all_resources(stmt: &Statement) -> bool {
+    match (&stmt.resources, &stmt.not_resources) {
+        (Some(r), _) => r.iter().any(|p| p == "*"),
+        (None, Some(_)) => true,
+        (None, None) => false,
+    }
+}
+
+/// Resource patterns that a customer could act on. ARNs in the `aws` pseudo-account (AWS managed
+/// policies) cannot be modified by anyone but AWS, so a grant scoped to them grants nothing.
+fn customer_reachable(stmt: &Statement, resource_filter: Option<&str>) -> bool {
+    match (&stmt.resources, &stmt.not_resources) {
+        (Some(patterns), _) => patterns.iter().any(|p| {
+            !p.starts_with("arn:aws:iam::aws:") && resource_filter.is_none_or(|f| wildcard_match(p, f, false) || wildcard_match(f, p, false))
+        }),
+        (None, Some(_)) => true,
+        (None, None) => false,
+    }
+}
+
+/// Evaluates `action` against the statements. `resource_filter`, when given, is an ARN pattern
+/// the caller cares about (e.g. `arn:aws:iam::*:role/*` for PassRole); scoped grants that cannot
+/// overlap it do not count.
+pub fn grant(statements: &[Statement], action: &str, resource_filter: Option<&str>) -> Grant {
+    let mut allowed_by = Vec::new();
+    let mut denied_by = Vec::new();
+    let mut best = Access::None;
+    for (i, stmt) in statements.iter().enumerate() {
+        if !covers_action(stmt, action) {
+            continue;
+        }
+        if stmt.is_deny() {
+            if covers_all_resources(stmt) && !stmt.conditional() {
+                denied_by.push(i);
+            }
+            continue;
+        }
+        if !stmt.is_allow() {
+            continue;
+        }
+        let access = if stmt.conditional() {
+            Access::Conditional
+        } else if covers_all_resources(stmt) {
+            Access::Unconditional
+        } else if customer_reachable(stmt, resource_filter) {
+            Access::Scoped
+        } else {
+            continue;
+        };
+        if stmt.conditional() && !customer_reachable(stmt, resource_filter) {
+            continue;
+        }
+        allowed_by.push(i);
+        best = best.max(access);
+    }
+    if !denied_by.is_empty() {
+        best = Access::None;
+    }
+    Grant { action: action.to_string(), access: best, allowed_by, denied_by }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iam::policy::{parse_document, PolicyRef};
+    use crate::Source;
+    use serde_json::json;
+
+    fn stmts(doc: serde_json::Value) -> Vec<Statement> {
+        let src = Source { file: "t".into(), pointer: String::new() };
+        parse_document(&doc, &src, &PolicyRef::default()).expect("valid").1
+    }
+
+    #[test]
+    fn explicit_deny_wins() {
+        let s = stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}));
+        let g = grant(&s, "iam:PassRole", None);
+        assert_eq!(g.access, Access::None);
+        assert_eq!(g.denied_by, vec![1]);
+    }
+
+    #[test]
+    fn conditional_deny_does_not_cancel() {
+        let s = stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}));
+        assert_eq!(grant(&s, "iam:PassRole", None).access, Access::Unconditional);
+    }
+
+    #[test]
+    fn not_action_grants_the_rest() {
+        let s = stmts(json!({"Statement": {"Effect": "Allow", "NotAction": ["iam:Update*", "iam:Create*"], "Resource": "*"}}));
+        assert_eq!(grant(&s, "iam:PutUserPolicy", None).access, Access::Unconditional);
+        assert_eq!(grant(&s, "iam:CreateAccessKey", None).access, Access::None);
+    }
+
+    #[test]
+    fn scope_and_conditions_are_classified() {
+        let s = stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": "arn:aws:iam::*:policy/team-*"},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}},
+            {"Effect": "Allow", "Action": "iam:SetDefaultPolicyVersion", "Resource": "arn:aws:iam::aws:policy/x-*"}]}));
+        assert_eq!(grant(&s, "iam:CreatePolicyVersion", None).access, Access::Scoped);
+        assert_eq!(grant(&s, "iam:PassRole", None).access, Access::Conditional);
+        assert_eq!(grant(&s, "iam:SetDefaultPolicyVersion", None).access, Access::None, "AWS-managed ARNs are not customer reachable");
+    }
+}

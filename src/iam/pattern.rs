@@ -1,0 +1,70 @@
+//! IAM wildcard matching: `*` matches any run of characters, `?` exactly one. Action names are
+//! case-insensitive in IAM; resource ARNs are matched case-sensitively.
+
+/// Matches `text` against an IAM wildcard `pattern`.
+pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let eq = |a: char, b: char| if case_insensitive { a.eq_ignore_ascii_case(&b) } else { a == b };
+    // Iterative matcher with single-star backtracking: linear in practice, no recursion depth
+    // to blow on hostile input.
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && eq(p[pi], t[ti]))) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// True when the action pattern (e.g. `iam:Put*`, `*`) covers the concrete action.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    wildcard_match(pattern, action, true)
+}
+
+/// The service prefix of an action or action pattern (`s3` for `s3:GetObject`).
+pub fn service_of(action: &str) -> Option<&str> {
+    action.split_once(':').map(|(service, _)| service)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_are_case_insensitive_globs() {
+        assert!(action_matches("*", "iam:PassRole"));
+        assert!(action_matches("iam:*", "iam:PassRole"));
+        assert!(action_matches("IAM:pass*", "iam:PassRole"));
+        assert!(action_matches("iam:?assRole", "iam:PassRole"));
+        assert!(!action_matches("iam:Put*", "iam:PassRole"));
+        assert!(!action_matches("s3:*", "s3x:Get"));
+        assert!(action_matches("ssm:sendCommand", "ssm:SendCommand"));
+    }
+
+    #[test]
+    fn resources_are_case_sensitive() {
+        assert!(wildcard_match("arn:aws:iam::*:policy/fn2-*", "arn:aws:iam::123456789012:policy/fn2-x", false));
+        assert!(!wildcard_match("arn:aws:s3:::Bucket", "arn:aws:s3:::bucket", false));
+    }
+
+    #[test]
+    fn backtracking_finds_later_match() {
+        assert!(wildcard_match("*a*b", "xxaxxab", false));
+        assert!(!wildcard_match("*a*b", "xxaxxa", false));
+    }
+}

@@ -1,0 +1,117 @@
+//! The resource model every format normalises into, and the vocabulary of outcomes.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+/// Where a fact came from: the input file and the JSON pointer inside it, so that an auditor can
+/// find the exact fragment in the export they were handed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub pointer: String,
+}
+
+/// One cloud resource, whatever export it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    pub provider: String,
+    /// Dotted kind, e.g. `aws.iam.role`; rules select resources by it.
+    pub kind: String,
+    /// Globally unique id: an ARN, an Azure resource id or a GCP full name.
+    pub id: String,
+    pub name: String,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// Normalised attributes. A key that is absent means "the export does not say"; an explicit
+    /// `null` means "known to be absent". Rules rely on that difference.
+    pub attributes: serde_json::Map<String, Value>,
+    pub source: Source,
+}
+
+/// Three-valued result of one rule on one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Fail,
+    Unknown,
+    Pass,
+    NotApplicable,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [Outcome::Fail, Outcome::Unknown, Outcome::Pass, Outcome::NotApplicable];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Fail => "fail",
+            Outcome::Unknown => "unknown",
+            Outcome::Pass => "pass",
+            Outcome::NotApplicable => "not_applicable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Severity, ordered from most to least severe so that sorting puts critical first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        let lower = s.to_ascii_lowercase();
+        Severity::ALL.into_iter().find(|v| v.as_str() == lower)
+    }
+
+    /// True when `self` is at least as severe as `threshold`.
+    pub fn at_least(self, threshold: Severity) -> bool {
+        self <= threshold
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A concrete fact behind an outcome: the offending (or missing) value and where it sits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub file: String,
+    /// JSON pointer into `file` of the fragment shown in `value`.
+    pub pointer: String,
+    /// The attribute path inside the normalised resource that the rule looked at.
+    pub path: String,
+    /// The fragment itself (absent for "the export does not contain this").
+    pub value: Option<Value>,
+    pub note: String,
+}

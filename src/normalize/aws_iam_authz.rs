@@ -1,0 +1,239 @@
+//! `aws iam get-account-authorization-details`: users, groups, roles and managed policies with
+//! every version. Principals keep references to managed policies and groups; the inventory stage
+//! ([`crate::derive`]) resolves them, because the policies may arrive in another file.
+
+use super::NormalizeError;
+use crate::iam::policy::{account_of_arn, parse_document, PolicyRef, Statement};
+use crate::{pointer, Resource, Source};
+use serde_json::{json, Map, Value};
+
+pub fn normalize(doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, NormalizeError> {
+    let mut out = Vec::new();
+    let cx = Cx { doc, file, base };
+    for (list, f) in [
+        ("Policies", managed_policy as EntryFn),
+        ("UserDetailList", user),
+        ("GroupDetailList", group),
+        ("RoleDetailList", role),
+    ] {
+        let Some(items) = doc.get(list) else { continue };
+        let list_ptr = pointer::join(base, list);
+        let items = items.as_array().ok_or_else(|| NormalizeError { pointer: list_ptr.clone(), message: format!("{list} must be an array") })?;
+        for (i, item) in items.iter().enumerate() {
+            let ptr = pointer::join(&list_ptr, i);
+            let entry = item.as_object().ok_or_else(|| NormalizeError { pointer: ptr.clone(), message: format!("{list} entries must be objects") })?;
+            out.push(f(&cx, entry, &ptr)?);
+        }
+    }
+    Ok(out)
+}
+
+type EntryFn = fn(&Cx, &Map<String, Value>, &str) -> Result<Resource, NormalizeError>;
+
+struct Cx<'a> {
+    #[allow(dead_code)]
+    doc: &'a Value,
+    file: &'a str,
+    #[allow(dead_code)]
+    base: &'a str,
+}
+
+impl Cx<'_> {
+    fn source(&self, ptr: &str) -> Source {
+        Source { file: self.file.to_string(), pointer: ptr.to_string() }
+    }
+}
+
+fn required_str<'a>(entry: &'a Map<String, Value>, key: &str, ptr: &str) -> Result<&'a str, NormalizeError> {
+    entry.get(key).and_then(Value::as_str).ok_or_else(|| NormalizeError { pointer: ptr.to_string(), message: format!("entry has no {key} string") })
+}
+
+fn opt(entry: &Map<String, Value>, key: &str) -> Value {
+    entry.get(key).cloned().unwrap_or(Value::Null)
+}
+
+fn is_aws_managed(arn: &str) -> bool {
+    arn.split(':').nth(4) == Some("aws")
+}
+
+fn statements_json(statements: &[Statement]) -> Value {
+    serde_json::to_value(statements).unwrap_or(Value::Array(Vec::new()))
+}
+
+fn policy_error(e: crate::iam::PolicyError) -> NormalizeError {
+    NormalizeError { pointer: e.pointer, message: e.message }
+}
+
+fn base_resource(cx: &Cx, kind: &str, arn: &str, name: &str, ptr: &str, attributes: Map<String, Value>) -> Resource {
+    Resource {
+        provider: "aws".into(),
+        kind: kind.into(),
+        id: arn.into(),
+        name: name.into(),
+        account: account_of_arn(arn),
+        region: Some("global".into()),
+        attributes,
+        source: cx.source(ptr),
+    }
+}
+
+fn managed_policy(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
+    let arn = required_str(entry, "Arn", ptr)?;
+    let name = required_str(entry, "PolicyName", ptr)?;
+    let default_id = entry.get("DefaultVersionId").and_then(Value::as_str);
+    let versions_ptr = pointer::join(ptr, "PolicyVersionList");
+    let versions = entry.get("PolicyVersionList").and_then(Value::as_array).cloned().unwrap_or_default();
+    let policy_ref = PolicyRef { name: name.into(), arn: Some(arn.into()), kind: "managed".into(), via_group: None };
+    let mut attrs = Map::new();
+    attrs.insert("arn".into(), json!(arn));
+    attrs.insert("path".into(), opt(entry, "Path"));
+    attrs.insert("aws_managed".into(), json!(is_aws_managed(arn)));
+    attrs.insert("attachment_count".into(), opt(entry, "AttachmentCount"));
+    attrs.insert("attached".into(), entry.get("AttachmentCount").and_then(Value::as_u64).map(|n| json!(n > 0)).unwrap_or(Value::Null));
+    attrs.insert("permissions_boundary_usage_count".into(), opt(entry, "PermissionsBoundaryUsageCount"));
+    attrs.insert("default_version_id".into(), opt(entry, "DefaultVersionId"));
+    attrs.insert("version_count".into(), json!(versions.len()));
+    attrs.insert("create_date".into(), opt(entry, "CreateDate"));
+    attrs.insert("update_date".into(), opt(entry, "UpdateDate"));
+    for (i, version) in versions.iter().enumerate() {
+        let vptr = pointer::join(&versions_ptr, i);
+        let is_default = version.get("IsDefaultVersion").and_then(Value::as_bool).unwrap_or(false)
+            || (default_id.is_some() && version.get("VersionId").and_then(Value::as_str) == default_id);
+        if !is_default {
+            continue;
+        }
+        let raw = version.get("Document").ok_or_else(|| NormalizeError { pointer: vptr.clone(), message: "policy version has no Document".into() })?;
+        let (doc, statements) = parse_document(raw, &cx.source(&pointer::join(&vptr, "Document")), &policy_ref).map_err(policy_error)?;
+        attrs.insert("document".into(), doc);
+        attrs.insert("statements".into(), statements_json(&statements));
+        break;
+    }
+    // No default version in the export: the statements are unknown, not empty.
+    Ok(base_resource(cx, "aws.iam.policy", arn, name, ptr, attrs))
+}
+
+/// Inline policies (`UserPolicyList` and friends): names plus their parsed statements.
+fn inline_policies(cx: &Cx, entry: &Map<String, Value>, list: &str, ptr: &str) -> Result<(Vec<Value>, Vec<Statement>), NormalizeError> {
+    let mut names = Vec::new();
+    let mut statements = Vec::new();
+    let list_ptr = pointer::join(ptr, list);
+    for (i, p) in entry.get(list).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+        let pptr = pointer::join(&list_ptr, i);
+        let name = p.get("PolicyName").and_then(Value::as_str).unwrap_or("(unnamed)");
+        let raw = p.get("PolicyDocument").ok_or_else(|| NormalizeError { pointer: pptr.clone(), message: "inline policy has no PolicyDocument".into() })?;
+        let policy_ref = PolicyRef { name: name.into(), arn: None, kind: "inline".into(), via_group: None };
+        let (_, mut stmts) = parse_document(raw, &cx.source(&pointer::join(&pptr, "PolicyDocument")), &policy_ref).map_err(policy_error)?;
+        names.push(json!(name));
+        statements.append(&mut stmts);
+    }
+    Ok((names, statements))
+}
+
+fn attached(entry: &Map<String, Value>) -> Vec<Value> {
+    entry
+        .get("AttachedManagedPolicies")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().map(|p| json!({"name": p.get("PolicyName"), "arn": p.get("PolicyArn")})).collect())
+        .unwrap_or_default()
+}
+
+fn principal_common(cx: &Cx, entry: &Map<String, Value>, inline_list: &str, ptr: &str, attrs: &mut Map<String, Value>) -> Result<(), NormalizeError> {
+    let (inline_names, inline_statements) = inline_policies(cx, entry, inline_list, ptr)?;
+    let attached = attached(entry);
+    attrs.insert("path".into(), opt(entry, "Path"));
+    attrs.insert("create_date".into(), opt(entry, "CreateDate"));
+    attrs.insert("inline_policy_count".into(), json!(inline_names.len()));
+    attrs.insert("inline_policies".into(), Value::Array(inline_names));
+    attrs.insert("attached_policy_count".into(), json!(attached.len()));
+    attrs.insert("attached_policies".into(), Value::Array(attached));
+    attrs.insert("inline_statements".into(), statements_json(&inline_statements));
+    attrs.insert(
+        "permissions_boundary".into(),
+        entry.get("PermissionsBoundary").and_then(|b| b.get("PermissionsBoundaryArn")).cloned().unwrap_or(Value::Null),
+    );
+    if let Some(tags) = entry.get("Tags") {
+        attrs.insert("tags".into(), tags.clone());
+    }
+    Ok(())
+}
+
+fn user(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
+    let arn = required_str(entry, "Arn", ptr)?;
+    let name = required_str(entry, "UserName", ptr)?;
+    let mut attrs = Map::new();
+    attrs.insert("arn".into(), json!(arn));
+    principal_common(cx, entry, "UserPolicyList", ptr, &mut attrs)?;
+    attrs.insert("groups".into(), entry.get("GroupList").cloned().unwrap_or(Value::Array(Vec::new())));
+    Ok(base_resource(cx, "aws.iam.user", arn, name, ptr, attrs))
+}
+
+fn group(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
+    let arn = required_str(entry, "Arn", ptr)?;
+    let name = required_str(entry, "GroupName", ptr)?;
+    let mut attrs = Map::new();
+    attrs.insert("arn".into(), json!(arn));
+    principal_common(cx, entry, "GroupPolicyList", ptr, &mut attrs)?;
+    Ok(base_resource(cx, "aws.iam.group", arn, name, ptr, attrs))
+}
+
+fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
+    let arn = required_str(entry, "Arn", ptr)?;
+    let name = required_str(entry, "RoleName", ptr)?;
+    let mut attrs = Map::new();
+    attrs.insert("arn".into(), json!(arn));
+    principal_common(cx, entry, "RolePolicyList", ptr, &mut attrs)?;
+    let path = entry.get("Path").and_then(Value::as_str).unwrap_or("/");
+    attrs.insert("service_linked".into(), json!(path.starts_with("/aws-service-role/")));
+    match entry.get("AssumeRolePolicyDocument") {
+        Some(raw) => {
+            let policy_ref = PolicyRef { name: format!("{name} trust policy"), arn: None, kind: "trust".into(), via_group: None };
+            let (doc, stmts) = parse_document(raw, &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")), &policy_ref).map_err(policy_error)?;
+            attrs.insert("trust_policy".into(), doc);
+            attrs.insert("trust_statements".into(), statements_json(&stmts));
+        }
+        None => {
+            attrs.insert("trust_statements".into(), Value::Null);
+        }
+    }
+    let profiles: Vec<Value> = entry
+        .get("InstanceProfileList")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(|p| p.get("Arn").cloned()).collect())
+        .unwrap_or_default();
+    attrs.insert("instance_profiles".into(), Value::Array(profiles));
+    attrs.insert("last_used".into(), entry.get("RoleLastUsed").and_then(|r| r.get("LastUsedDate")).cloned().unwrap_or(Value::Null));
+    Ok(base_resource(cx, "aws.iam.role", arn, name, ptr, attrs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_each_list_with_pointers() {
+        let doc = json!({
+            "UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice", "GroupList": ["admins"],
+                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": "%7B%22Statement%22%3A%5B%5D%7D"}]}],
+            "GroupDetailList": [], "RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "Path": "/aws-service-role/x/",
+                "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}],
+            "Policies": [{"PolicyName": "AdministratorAccess", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess", "AttachmentCount": 1, "DefaultVersionId": "v1",
+                "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}]
+        });
+        let rs = normalize(&doc, "authz.json", "").expect("normalises");
+        let kinds: Vec<_> = rs.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["aws.iam.policy", "aws.iam.user", "aws.iam.role"]);
+        assert_eq!(rs[0].account, None, "AWS-managed policies belong to no customer account");
+        assert_eq!(rs[0].attributes["aws_managed"], json!(true));
+        assert_eq!(rs[0].attributes["statements"][0]["source"]["pointer"], json!("/Policies/0/PolicyVersionList/0/Document/Statement/0"));
+        assert_eq!(rs[1].source.pointer, "/UserDetailList/0");
+        assert_eq!(rs[1].account.as_deref(), Some("123456789012"));
+        assert_eq!(rs[2].attributes["service_linked"], json!(true));
+    }
+
+    #[test]
+    fn missing_arn_is_located() {
+        let err = normalize(&json!({"RoleDetailList": [{"RoleName": "x"}]}), "f", "").expect_err("no arn");
+        assert_eq!(err.pointer, "/RoleDetailList/0");
+        assert!(err.message.contains("Arn"));
+    }
+}

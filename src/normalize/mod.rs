@@ -1,0 +1,36 @@
+//! Each format's own semantics become the one resource model here. Normalisers own the quirks
+//! (double-encoded policies, optional keys, list-or-string fields) so rules never see them.
+
+mod aws_iam_authz;
+
+use crate::detect::Format;
+use crate::Resource;
+use serde_json::Value;
+use std::fmt;
+
+/// A document that has the right shape but contents we cannot make sense of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizeError {
+    pub pointer: String,
+    pub message: String,
+}
+
+impl fmt::Display for NormalizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pointer.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "at {}: {}", self.pointer, self.message)
+        }
+    }
+}
+
+impl std::error::Error for NormalizeError {}
+
+/// Normalises one recognised document. `base` is the pointer of the document within its file
+/// (empty for plain JSON, `/N` for line N+1 of an NDJSON file).
+pub fn normalize(format: Format, doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, NormalizeError> {
+    match format {
+        Format::AwsIamAuthorizationDetails => aws_iam_authz::normalize(doc, file, base),
+    }
+}

@@ -1,0 +1,159 @@
+//! Named checks that a condition tree cannot express cleanly: IAM evaluation with Deny,
+//! NotAction, scope and conditions. Each is unit-tested here; rule files reference them by name
+//! and still own the metadata, explanation and fixtures.
+
+use crate::iam::grant::{grant, Access, Grant};
+use crate::iam::policy::Statement;
+use crate::iam::privesc::{admin_equivalent, escalation_methods};
+use crate::Resource;
+use serde_json::Value;
+
+/// Every function name a rule may use.
+pub const NAMES: &[&str] = &["iam_admin_equivalent", "iam_privilege_escalation", "iam_unrestricted_passrole"];
+
+/// Three-valued truth, Kleene style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tri {
+    True,
+    False,
+    Unknown,
+}
+
+/// What a function found: its truth value, the statements behind it, and a sentence for the
+/// finding message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FnResult {
+    pub tri: Tri,
+    pub statements: Vec<(Statement, String)>,
+    pub details: String,
+}
+
+pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
+    let Some(statements) = resource.attributes.get("statements").and_then(|v| serde_json::from_value::<Vec<Statement>>(v.clone()).ok()) else {
+        return FnResult { tri: Tri::Unknown, statements: Vec::new(), details: "the export does not include this principal's policies".into() };
+    };
+    let complete = resource.attributes.get("statements_complete").and_then(Value::as_bool).unwrap_or(false);
+    let missing: Vec<String> = resource
+        .attributes
+        .get("missing_policies")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let found = match name {
+        "iam_admin_equivalent" => admin(&statements),
+        "iam_privilege_escalation" => privesc(&statements),
+        "iam_unrestricted_passrole" => passrole(&statements),
+        _ => None,
+    };
+    match found {
+        Some(r) => r,
+        // Nothing found, but policies we could not see might grant it: unknown, not pass.
+        None if !complete => FnResult {
+            tri: Tri::Unknown,
+            statements: Vec::new(),
+            details: format!("the export lacks attached policies or groups: {}", missing.join(", ")),
+        },
+        None => FnResult { tri: Tri::False, statements: Vec::new(), details: String::new() },
+    }
+}
+
+fn cite(statements: &[Statement], grants: &[Grant]) -> Vec<(Statement, String)> {
+    let mut out: Vec<(Statement, String)> = Vec::new();
+    for g in grants {
+        for &i in &g.allowed_by {
+            if let Some(s) = statements.get(i) {
+                match out.iter_mut().find(|(o, _)| o.source == s.source) {
+                    Some((_, note)) => {
+                        if !note.contains(&g.action) {
+                            note.push_str(", ");
+                            note.push_str(&g.action);
+                        }
+                    }
+                    None => out.push((s.clone(), format!("{} grants {}", s.display_label(), g.action))),
+                }
+            }
+        }
+    }
+    out
+}
+
+fn admin(statements: &[Statement]) -> Option<FnResult> {
+    let grants = admin_equivalent(statements)?;
+    Some(FnResult { tri: Tri::True, statements: cite(statements, &grants), details: "every action on every resource, without condition".into() })
+}
+
+fn privesc(statements: &[Statement]) -> Option<FnResult> {
+    let hits = escalation_methods(statements);
+    if hits.is_empty() {
+        return None;
+    }
+    let grants: Vec<Grant> = hits.iter().flat_map(|h| h.grants.iter().cloned()).collect();
+    let names: Vec<String> = hits
+        .iter()
+        .map(|h| if h.access == Access::Conditional { format!("{} (conditional)", h.method.name) } else { h.method.name.to_string() })
+        .collect();
+    let first = hits[0].method;
+    Some(FnResult {
+        tri: Tri::True,
+        statements: cite(statements, &grants),
+        details: format!("{} method(s): {}. For example, it can {} ({}).", hits.len(), names.join(", "), first.how, first.actions.join(" + ")),
+    })
+}
+
+fn passrole(statements: &[Statement]) -> Option<FnResult> {
+    let g = grant(statements, "iam:PassRole", None);
+    if g.access != Access::Unconditional {
+        return None;
+    }
+    Some(FnResult {
+        tri: Tri::True,
+        statements: cite(statements, std::slice::from_ref(&g)),
+        details: "iam:PassRole on every role, with no iam:PassedToService condition".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iam::policy::{parse_document, PolicyRef};
+    use crate::Source;
+    use serde_json::{json, Map};
+
+    fn principal(doc: Value, complete: bool) -> Resource {
+        let src = Source { file: "t".into(), pointer: String::new() };
+        let stmts = parse_document(&doc, &src, &PolicyRef { name: "p".into(), arn: None, kind: "inline".into(), via_group: None }).expect("valid").1;
+        let mut attributes = Map::new();
+        attributes.insert("statements".into(), serde_json::to_value(stmts).expect("json"));
+        attributes.insert("statements_complete".into(), json!(complete));
+        attributes.insert("missing_policies".into(), json!(if complete { vec![] } else { vec!["arn:aws:iam::aws:policy/X"] }));
+        Resource { provider: "aws".into(), kind: "aws.iam.user".into(), id: "u".into(), name: "u".into(), account: None, region: None, attributes, source: src }
+    }
+
+    #[test]
+    fn privesc_names_methods_and_statements() {
+        let r = principal(json!({"Statement": [{"Effect": "Allow", "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}]}), true);
+        let got = call("iam_privilege_escalation", &r, &Value::Null);
+        assert_eq!(got.tri, Tri::True);
+        assert!(got.details.contains("PassExistingRoleToNewLambdaThenInvoke"), "{}", got.details);
+        assert_eq!(got.statements.len(), 1);
+    }
+
+    #[test]
+    fn incomplete_principal_is_unknown_not_pass() {
+        let r = principal(json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}), false);
+        let got = call("iam_admin_equivalent", &r, &Value::Null);
+        assert_eq!(got.tri, Tri::Unknown);
+        assert!(got.details.contains("arn:aws:iam::aws:policy/X"));
+        let complete = principal(json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}), true);
+        assert_eq!(call("iam_admin_equivalent", &complete, &Value::Null).tri, Tri::False);
+    }
+
+    #[test]
+    fn passrole_with_service_condition_passes() {
+        let r = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}]}),
+            true,
+        );
+        assert_eq!(call("iam_unrestricted_passrole", &r, &Value::Null).tri, Tri::False);
+    }
+}
