@@ -4,11 +4,10 @@
 # Only package registries are reachable here, so every tool comes from one of them (see
 # ../shared/TOOLCHAIN.md for why trunk and wasm-bindgen-cli are built the way they are).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
 
 TRUNK_VERSION=0.21.14
-export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 

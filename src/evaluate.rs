@@ -123,6 +123,8 @@ fn lookup<'v>(map: &'v serde_json::Map<String, Value>, path: &str) -> Option<&'v
 fn get<'v>(cx: &Ctx<'v>, scope: &Scope<'v>, path: &str) -> Option<&'v Value> {
     let resource: &'v Resource = cx.resource;
     match scope.value {
+        // `.` is the element itself, for quantifiers over lists of plain values.
+        Some(v) if path == "." => Some(v),
         Some(v) => {
             let mut cur = v;
             for part in path.split('.') {
@@ -227,7 +229,7 @@ fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, so
             ev.push(evidence_at(cx, &inner, "", Some(strip_source(item)), String::new()));
         }
         match r.tri {
-            Tri::True => hits.push(ev),
+            Tri::True => hits.push(collapse(cx, &inner, item, ev)),
             Tri::Unknown => unknown.push(ev),
             Tri::False => misses.push(ev),
         }
@@ -248,6 +250,21 @@ fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, so
     } else {
         Res::new(Tri::True)
     }
+}
+
+/// The leaves that made one element match all point at that element; the auditor wants one
+/// evidence item per offending element (the fragment, with the reasons), not one per leaf.
+fn collapse(cx: &Ctx, scope: &Scope, item: &Value, evidence: Vec<Evidence>) -> Vec<Evidence> {
+    let here = evidence_at(cx, scope, "", Some(strip_source(item)), String::new());
+    let (same, other): (Vec<Evidence>, Vec<Evidence>) = evidence.into_iter().partition(|e| e.file == here.file && e.pointer == here.pointer);
+    if same.is_empty() {
+        return other;
+    }
+    let mut notes: Vec<String> = same.into_iter().map(|e| e.note).filter(|n| !n.is_empty()).collect();
+    notes.dedup();
+    let mut out = vec![Evidence { note: notes.join("; "), ..here }];
+    out.extend(other);
+    out
 }
 
 /// Elements carry their own provenance; evidence shows the fact without it.
@@ -405,7 +422,9 @@ mod tests {
         assert_eq!(tri, Tri::True);
         assert_eq!(ev.len(), 1);
         assert_eq!(ev[0].pointer, "/P/0/S/0");
-        assert_eq!(ev[0].path, "statements[0].actions");
+        assert_eq!(ev[0].path, "statements[0]");
+        assert_eq!(ev[0].value, Some(json!({"effect": "Allow", "actions": ["s3:*"]})));
+        assert!(ev[0].note.contains("iam_service_wildcard"), "{}", ev[0].note);
     }
 
     #[test]
@@ -416,6 +435,13 @@ mod tests {
         assert_eq!(tri, Tri::Unknown);
         assert!(ev[0].note.contains("does not include `xs`"));
         assert_eq!(run(r#"{ every = "xs", where = { path = "v", eq = 1 } }"#, json!({"xs": [{"v": 1}, {"v": 1}]})).0, Tri::True);
+    }
+
+    #[test]
+    fn dot_is_the_element_itself() {
+        let c = r#"{ some = "keys", where = { path = ".", matches = "*:sub" } }"#;
+        assert_eq!(run(c, json!({"keys": ["token.actions.githubusercontent.com:aud"]})).0, Tri::False);
+        assert_eq!(run(c, json!({"keys": ["token.actions.githubusercontent.com:sub"]})).0, Tri::True);
     }
 
     #[test]

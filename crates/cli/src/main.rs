@@ -1,1 +1,166 @@
-fn main() {}
+//! `stratoscope`: the engine as a command for pipelines and batches. Same rules, same results as
+//! the browser app; only reading files and printing are added here.
+
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use stratoscope::{pack, Input, Options, RulePack, Severity};
+
+#[derive(Parser)]
+#[command(name = "stratoscope", version, about = "Explain cloud misconfigurations in exported configuration, offline.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan export files (or directories of them; `-` reads standard input).
+    ///
+    /// Exit status: 0 when no failing finding is at or above --min-severity, 1 when there is
+    /// one, 2 on a usage error or when no input could be read and recognised.
+    Scan {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Lowest severity that makes the exit status 1.
+        #[arg(long, value_name = "S", default_value = "info", value_parser = parse_severity)]
+        min_severity: Severity,
+        /// Extra rule files (TOML) to evaluate beside the built-in pack.
+        #[arg(long = "rules", value_name = "FILE")]
+        rule_files: Vec<PathBuf>,
+    },
+    /// List the rule pack with its metadata.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print one rule's explanation, remediation and references.
+    Explain {
+        /// Rule id (STRAT-AWS-IAM-001) or name (iam-policy-full-admin-attached).
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("{s:?} is not one of critical, high, medium, low, info"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("stratoscope: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_pack(extra: &[PathBuf]) -> Result<RulePack, String> {
+    let mut pack = pack::builtin().map_err(|errors| format!("built-in rule pack is invalid:\n{}", join_errors(&errors)))?;
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for path in extra {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read rule file {}: {e}", path.display()))?;
+        match stratoscope::Rule::parse(&path.display().to_string(), &text) {
+            Ok(rule) => rules.push(rule),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        pack.add(rules).map_err(|errors| join_errors(&errors))?;
+        Ok(pack)
+    } else {
+        Err(format!("invalid rule file(s):\n{}", join_errors(&errors)))
+    }
+}
+
+fn join_errors(errors: &[stratoscope::rules::RuleError]) -> String {
+    errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+}
+
+/// Reads files, expanding directories (sorted, so results do not depend on the file system's
+/// order). Unreadable files become error verdicts rather than aborting the scan.
+fn read_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
+    while let Some(path) = stack.pop() {
+        if path == Path::new("-") {
+            let mut bytes = Vec::new();
+            match std::io::stdin().read_to_end(&mut bytes) {
+                Ok(_) => inputs.push(Input::new("<stdin>", bytes)),
+                Err(e) => errors.push(format!("<stdin>: {e}")),
+            }
+            continue;
+        }
+        if path.is_dir() {
+            match std::fs::read_dir(&path) {
+                Ok(entries) => {
+                    let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_dir() || is_export_name(p)).collect();
+                    children.sort();
+                    stack.extend(children.into_iter().rev());
+                }
+                Err(e) => errors.push(format!("{}: {e}", path.display())),
+            }
+            continue;
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => inputs.push(Input::new(path.display().to_string(), bytes)),
+            Err(e) => errors.push(format!("{}: {e}", path.display())),
+        }
+    }
+    (inputs, errors)
+}
+
+fn is_export_name(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "json" | "ndjson" | "jsonl"))
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Scan { files, format, min_severity, rule_files } => {
+            let pack = load_pack(&rule_files)?;
+            let (inputs, read_errors) = read_inputs(&files);
+            for e in &read_errors {
+                eprintln!("stratoscope: cannot read {e}");
+            }
+            let report = stratoscope::analyze(&inputs, &pack, &Options::default());
+            match format {
+                Format::Json => print!("{}", report.to_json()),
+                Format::Text => print!("{}", output::text_report(&report, &pack)),
+            }
+            let recognized = report.inputs.iter().any(|i| i.status == stratoscope::report::InputStatus::Recognized);
+            if !recognized {
+                eprintln!("stratoscope: no input could be read and recognised; nothing was evaluated");
+                return Ok(ExitCode::from(2));
+            }
+            Ok(if report.failing_at_least(min_severity) > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Rules { format } => {
+            let pack = load_pack(&[])?;
+            match format {
+                Format::Json => println!("{}", output::rules_json(&pack)),
+                Format::Text => print!("{}", output::rules_text(&pack)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule } => {
+            let pack = load_pack(&[])?;
+            let found = pack.get(&rule).ok_or_else(|| format!("no rule {rule:?}; `stratoscope rules` lists them"))?;
+            print!("{}", output::explain_text(found));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
