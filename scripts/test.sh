@@ -20,6 +20,9 @@ cargo clippy -p stratoscope -p stratoscope-web --target wasm32-unknown-unknown -
 step "cargo test (workspace)"
 cargo test --workspace --locked
 
+step "generated rule docs are current"
+cargo xtask docs --check
+
 step "release web build into dist/"
 trunk build --release
 

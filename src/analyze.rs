@@ -6,7 +6,10 @@ use crate::detect::{detect, Detection, Format};
 use crate::evaluate::evaluate;
 use crate::model::{Outcome, Resource, Severity};
 use crate::normalize::normalize;
-use crate::report::{sort_findings, Finding, InputStatus, InputVerdict, Report, ResourceRef, RuleCounts, RuleCoverage, Summary, Tool};
+use crate::report::{
+    sort_findings, Finding, InputStatus, InputVerdict, Report, ResourceRef, RuleCounts,
+    RuleCoverage, Summary, Tool,
+};
 use crate::rules::RulePack;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +23,10 @@ pub struct Input {
 
 impl Input {
     pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Input {
-        Input { name: name.into(), bytes: bytes.into() }
+        Input {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
@@ -58,14 +64,18 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
         let decoded = match decode(&input.bytes) {
             Ok(d) => d,
             Err(e) => {
-                inv.inputs.push(verdict(InputStatus::Error, None, 0, format!("{name}: {e}")));
+                inv.inputs
+                    .push(verdict(InputStatus::Error, None, 0, format!("{name}: {e}")));
                 continue;
             }
         };
         let (docs, document): (Vec<(String, &Value)>, Value) = match &decoded {
             Decoded::Json(v) => (vec![(String::new(), v)], v.clone()),
             Decoded::Ndjson(lines) => (
-                lines.iter().map(|(line, v)| (format!("/{}", line - 1), v)).collect(),
+                lines
+                    .iter()
+                    .map(|(line, v)| (format!("/{}", line - 1), v))
+                    .collect(),
                 Value::Array(lines.iter().map(|(_, v)| v.clone()).collect()),
             ),
         };
@@ -85,30 +95,58 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
                         break;
                     }
                 },
-                Detection::Ignored(reason) => ignored.push(if base.is_empty() { reason } else { format!("line {}: {reason}", &base[1..]) }),
+                Detection::Ignored(reason) => ignored.push(if base.is_empty() {
+                    reason
+                } else {
+                    format!("line {}: {reason}", &base[1..])
+                }),
             }
         }
         if let Some(message) = error {
-            inv.inputs.push(verdict(InputStatus::Error, formats.iter().next().copied(), 0, message));
+            inv.inputs.push(verdict(
+                InputStatus::Error,
+                formats.iter().next().copied(),
+                0,
+                message,
+            ));
             continue;
         }
         if formats.is_empty() {
-            let reason = ignored.into_iter().next().unwrap_or_else(|| "no documents".into());
-            inv.inputs.push(verdict(InputStatus::Ignored, None, 0, format!("{name}: ignored: {reason}")));
+            let reason = ignored
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "no documents".into());
+            inv.inputs.push(verdict(
+                InputStatus::Ignored,
+                None,
+                0,
+                format!("{name}: ignored: {reason}"),
+            ));
             continue;
         }
         let before = resources.len();
         resources.retain(|r| seen_ids.insert((r.kind.clone(), r.id.clone())));
         let duplicates = before - resources.len();
         let format = formats.iter().next().copied();
-        let mut message = format!("{name}: recognised as {} with {} resources", format.map(|f| f.id()).unwrap_or("-"), resources.len());
+        let mut message = format!(
+            "{name}: recognised as {} with {} resources",
+            format.map(|f| f.id()).unwrap_or("-"),
+            resources.len()
+        );
         if duplicates > 0 {
-            message.push_str(&format!(" ({duplicates} already loaded from another file were skipped)"));
+            message.push_str(&format!(
+                " ({duplicates} already loaded from another file were skipped)"
+            ));
         }
         if !ignored.is_empty() {
             message.push_str(&format!("; {} document(s) ignored", ignored.len()));
         }
-        inv.inputs.push(verdict(InputStatus::Recognized, format, resources.len(), message));
+        inv.inputs.push(verdict(
+            InputStatus::Recognized,
+            format,
+            resources.len(),
+            message,
+        ));
         inv.resources.append(&mut resources);
         inv.documents.insert(name, document);
     }
@@ -128,7 +166,8 @@ fn unique_name(name: &str, used: &mut BTreeSet<String>) -> String {
 
 /// Where to get the resources of a kind, for coverage hints.
 fn export_for_kind(kind: &str) -> Option<&'static str> {
-    kind.starts_with("aws.iam.").then(|| Format::AwsIamAuthorizationDetails.produced_by())
+    kind.starts_with("aws.iam.")
+        .then(|| Format::AwsIamAuthorizationDetails.produced_by())
 }
 
 /// Runs the whole pipeline.
@@ -144,7 +183,10 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
         by_kind.entry(r.kind.as_str()).or_default().push(r);
     }
     let mut findings = Vec::new();
-    let mut summary = Summary { resources: inv.resources.len(), ..Summary::default() };
+    let mut summary = Summary {
+        resources: inv.resources.len(),
+        ..Summary::default()
+    };
     let mut coverage = Vec::new();
     for rule in &pack.rules {
         let mut params = rule.parameters.clone();
@@ -153,18 +195,32 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
                 params.extend(over.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
         }
-        let targets: Vec<&Resource> = rule.resource_kinds.iter().flat_map(|k| by_kind.get(k.as_str()).cloned().unwrap_or_default()).collect();
+        let targets: Vec<&Resource> = rule
+            .resource_kinds
+            .iter()
+            .flat_map(|k| by_kind.get(k.as_str()).cloned().unwrap_or_default())
+            .collect();
         coverage.push(RuleCoverage {
             rule_id: rule.id.clone(),
             evaluated: !targets.is_empty(),
             resources: targets.len(),
-            missing_export: if targets.is_empty() { rule.resource_kinds.iter().find_map(|k| export_for_kind(k)).map(str::to_string) } else { None },
+            missing_export: if targets.is_empty() {
+                rule.resource_kinds
+                    .iter()
+                    .find_map(|k| export_for_kind(k))
+                    .map(str::to_string)
+            } else {
+                None
+            },
         });
         if targets.is_empty() {
             continue;
         }
         summary.rules_evaluated += 1;
-        let counts = summary.by_rule.entry(rule.id.clone()).or_insert_with(RuleCounts::default);
+        let counts = summary
+            .by_rule
+            .entry(rule.id.clone())
+            .or_insert_with(RuleCounts::default);
         for resource in targets {
             let eval = evaluate(rule, resource, &params);
             counts.add(eval.outcome);
@@ -172,7 +228,11 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             if !matches!(eval.outcome, Outcome::Fail | Outcome::Unknown) {
                 continue;
             }
-            let evidence = eval.evidence.into_iter().map(|e| quote_export(inv, resource, e)).collect();
+            let evidence = eval
+                .evidence
+                .into_iter()
+                .map(|e| quote_export(inv, resource, e))
+                .collect();
             findings.push(Finding {
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
@@ -194,16 +254,31 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
         }
     }
     for s in Severity::ALL {
-        summary.failing_by_severity.insert(s.as_str().to_string(), 0);
+        summary
+            .failing_by_severity
+            .insert(s.as_str().to_string(), 0);
     }
     for f in findings.iter().filter(|f| f.outcome == Outcome::Fail) {
-        *summary.failing_by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
-        *summary.failing_by_service.entry(f.service.clone()).or_default() += 1;
-        *summary.failing_by_account.entry(f.resource.account.clone().unwrap_or_else(|| "-".into())).or_default() += 1;
+        *summary
+            .failing_by_severity
+            .entry(f.severity.as_str().to_string())
+            .or_default() += 1;
+        *summary
+            .failing_by_service
+            .entry(f.service.clone())
+            .or_default() += 1;
+        *summary
+            .failing_by_account
+            .entry(f.resource.account.clone().unwrap_or_else(|| "-".into()))
+            .or_default() += 1;
     }
     sort_findings(&mut findings);
     Report {
-        tool: Tool { name: "stratoscope".into(), version: env!("CARGO_PKG_VERSION").into(), rules: pack.rules.len() },
+        tool: Tool {
+            name: "stratoscope".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            rules: pack.rules.len(),
+        },
         inputs: inv.inputs.clone(),
         findings,
         summary,
@@ -216,7 +291,11 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
 /// left in their decoded form, which is more useful than the percent-encoded original.
 fn quote_export(inv: &Inventory, resource: &Resource, mut e: crate::Evidence) -> crate::Evidence {
     if e.pointer != resource.source.pointer {
-        if let Some(fragment) = inv.documents.get(&e.file).and_then(|d| d.pointer(&e.pointer)) {
+        if let Some(fragment) = inv
+            .documents
+            .get(&e.file)
+            .and_then(|d| d.pointer(&e.pointer))
+        {
             if !fragment.is_string() {
                 e.value = Some(fragment.clone());
             }

@@ -17,19 +17,39 @@ pub enum DecodeError {
     Empty,
     NotText,
     /// Syntax error at a 1-based line and column.
-    Syntax { line: usize, column: usize, message: String, truncated: bool },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+        truncated: bool,
+    },
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DecodeError::Empty => f.write_str("the file is empty"),
-            DecodeError::NotText => f.write_str("the file is not UTF-8 text (is it compressed or binary?)"),
-            DecodeError::Syntax { line, column, message, truncated: true } => {
+            DecodeError::NotText => {
+                f.write_str("the file is not UTF-8 text (is it compressed or binary?)")
+            }
+            DecodeError::Syntax {
+                line,
+                column,
+                message,
+                truncated: true,
+            } => {
                 write!(f, "the JSON ends early at line {line}, column {column}: the file looks truncated ({message})")
             }
-            DecodeError::Syntax { line, column, message, .. } => {
-                write!(f, "not valid JSON at line {line}, column {column}: {message}")
+            DecodeError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            } => {
+                write!(
+                    f,
+                    "not valid JSON at line {line}, column {column}: {message}"
+                )
             }
         }
     }
@@ -90,7 +110,12 @@ fn syntax_error(err: &serde_json::Error) -> DecodeError {
         Some(pos) => message[..pos].to_string(),
         None => message,
     };
-    DecodeError::Syntax { line: err.line(), column: err.column(), message, truncated: err.is_eof() }
+    DecodeError::Syntax {
+        line: err.line(),
+        column: err.column(),
+        message,
+        truncated: err.is_eof(),
+    }
 }
 
 #[cfg(test)]
@@ -99,7 +124,10 @@ mod tests {
 
     #[test]
     fn plain_json() {
-        assert_eq!(decode(br#"{"a": 1}"#), Ok(Decoded::Json(serde_json::json!({"a": 1}))));
+        assert_eq!(
+            decode(br#"{"a": 1}"#),
+            Ok(Decoded::Json(serde_json::json!({"a": 1})))
+        );
     }
 
     #[test]
@@ -110,26 +138,46 @@ mod tests {
     #[test]
     fn ndjson_lines_keep_numbers() {
         let got = decode(b"{\"a\":1}\n\n{\"a\":2}\n").expect("ndjson");
-        assert_eq!(got, Decoded::Ndjson(vec![(1, serde_json::json!({"a":1})), (3, serde_json::json!({"a":2}))]));
+        assert_eq!(
+            got,
+            Decoded::Ndjson(vec![
+                (1, serde_json::json!({"a":1})),
+                (3, serde_json::json!({"a":2}))
+            ])
+        );
     }
 
     #[test]
     fn ndjson_bad_line_is_located() {
         let err = decode(b"{\"a\":1}\n{\"a\":2}\n{\"a\":\n").expect_err("bad line");
-        assert!(matches!(err, DecodeError::Syntax { line: 3, .. }), "{err:?}");
+        assert!(
+            matches!(err, DecodeError::Syntax { line: 3, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn truncated_is_called_truncated() {
         let err = decode(b"{\n  \"Policies\": [\n    {\"a\": 1}").expect_err("truncated");
         assert!(err.to_string().contains("truncated"), "{err}");
-        assert!(matches!(err, DecodeError::Syntax { line: 3, truncated: true, .. }));
+        assert!(matches!(
+            err,
+            DecodeError::Syntax {
+                line: 3,
+                truncated: true,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn not_json_is_located() {
         let err = decode(b"hello, world").expect_err("text");
-        assert!(err.to_string().starts_with("not valid JSON at line 1, column 1"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("not valid JSON at line 1, column 1"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -16,8 +16,11 @@ pub fn derive(resources: &mut [Resource]) {
         .filter_map(|r| Some((r.id.clone(), statements(r.attributes.get("statements")?)?)))
         .collect();
     // Groups by (account, name): GroupList in a user entry names groups, not ARNs.
-    let groups: BTreeMap<(Option<String>, String), Resource> =
-        resources.iter().filter(|r| r.kind == "aws.iam.group").map(|r| ((r.account.clone(), r.name.clone()), r.clone())).collect();
+    let groups: BTreeMap<(Option<String>, String), Resource> = resources
+        .iter()
+        .filter(|r| r.kind == "aws.iam.group")
+        .map(|r| ((r.account.clone(), r.name.clone()), r.clone()))
+        .collect();
 
     for r in resources.iter_mut() {
         match r.kind.as_str() {
@@ -38,14 +41,29 @@ fn attached_arns(r: &Resource) -> Vec<String> {
     r.attributes
         .get("attached_policies")
         .and_then(Value::as_array)
-        .map(|l| l.iter().filter_map(|p| p.get("arn").and_then(Value::as_str).map(str::to_string)).collect())
+        .map(|l| {
+            l.iter()
+                .filter_map(|p| p.get("arn").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-fn effective(r: &mut Resource, policies: &BTreeMap<String, Vec<Statement>>, groups: &BTreeMap<(Option<String>, String), Resource>) {
-    let mut all: Vec<Statement> = r.attributes.get("inline_statements").and_then(statements).unwrap_or_default();
+fn effective(
+    r: &mut Resource,
+    policies: &BTreeMap<String, Vec<Statement>>,
+    groups: &BTreeMap<(Option<String>, String), Resource>,
+) {
+    let mut all: Vec<Statement> = r
+        .attributes
+        .get("inline_statements")
+        .and_then(statements)
+        .unwrap_or_default();
     let mut missing: Vec<String> = Vec::new();
-    let add_managed = |arn: &str, via: Option<&str>, all: &mut Vec<Statement>, missing: &mut Vec<String>| match policies.get(arn) {
+    let add_managed = |arn: &str,
+                       via: Option<&str>,
+                       all: &mut Vec<Statement>,
+                       missing: &mut Vec<String>| match policies.get(arn) {
         Some(stmts) => all.extend(stmts.iter().cloned().map(|mut s| {
             if let Some(g) = via {
                 s.policy.via_group = Some(g.to_string());
@@ -61,12 +79,21 @@ fn effective(r: &mut Resource, policies: &BTreeMap<String, Vec<Statement>>, grou
         .attributes
         .get("groups")
         .and_then(Value::as_array)
-        .map(|l| l.iter().filter_map(|g| g.as_str().map(str::to_string)).collect())
+        .map(|l| {
+            l.iter()
+                .filter_map(|g| g.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     for name in group_names {
         match groups.get(&(r.account.clone(), name.clone())) {
             Some(group) => {
-                for mut s in group.attributes.get("inline_statements").and_then(statements).unwrap_or_default() {
+                for mut s in group
+                    .attributes
+                    .get("inline_statements")
+                    .and_then(statements)
+                    .unwrap_or_default()
+                {
                     s.policy.via_group = Some(name.clone());
                     all.push(s);
                 }
@@ -79,18 +106,28 @@ fn effective(r: &mut Resource, policies: &BTreeMap<String, Vec<Statement>>, grou
     }
     missing.sort();
     missing.dedup();
-    r.attributes.insert("statements".into(), serde_json::to_value(&all).unwrap_or(Value::Array(Vec::new())));
-    r.attributes.insert("statements_complete".into(), json!(missing.is_empty()));
-    r.attributes.insert("missing_policies".into(), json!(missing));
+    r.attributes.insert(
+        "statements".into(),
+        serde_json::to_value(&all).unwrap_or(Value::Array(Vec::new())),
+    );
+    r.attributes
+        .insert("statements_complete".into(), json!(missing.is_empty()));
+    r.attributes
+        .insert("missing_policies".into(), json!(missing));
 }
 
 fn mark_other_accounts(r: &mut Resource) {
     let Some(own) = r.account.clone() else { return };
-    let Some(Value::Array(stmts)) = r.attributes.get_mut("trust_statements") else { return };
+    let Some(Value::Array(stmts)) = r.attributes.get_mut("trust_statements") else {
+        return;
+    };
     for stmt in stmts {
         if let Some(Value::Array(principals)) = stmt.get_mut("principals") {
             for p in principals {
-                let other = p.get("account").and_then(Value::as_str).is_some_and(|a| a != own);
+                let other = p
+                    .get("account")
+                    .and_then(Value::as_str)
+                    .is_some_and(|a| a != own);
                 if let Some(obj) = p.as_object_mut() {
                     obj.insert("other_account".into(), json!(other));
                 }

@@ -23,7 +23,9 @@ impl Format {
     /// The command that produces it, for coverage hints.
     pub fn produced_by(self) -> &'static str {
         match self {
-            Format::AwsIamAuthorizationDetails => "aws iam get-account-authorization-details --output json",
+            Format::AwsIamAuthorizationDetails => {
+                "aws iam get-account-authorization-details --output json"
+            }
         }
     }
 }
@@ -41,14 +43,27 @@ pub enum Detection {
     Ignored(String),
 }
 
-const AUTHZ_KEYS: [&str; 4] = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
+const AUTHZ_KEYS: [&str; 4] = [
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
+    "Policies",
+];
 
 /// Looks at the top-level structure of one document.
 pub fn detect(doc: &Value) -> Detection {
     match doc {
         Value::Object(map) => {
-            let authz: Vec<&str> = AUTHZ_KEYS.iter().copied().filter(|k| map.get(*k).is_some_and(Value::is_array)).collect();
-            if !authz.is_empty() && (authz.len() >= 2 || authz[0] != "Policies" || looks_like_managed_policies(map.get("Policies"))) {
+            let authz: Vec<&str> = AUTHZ_KEYS
+                .iter()
+                .copied()
+                .filter(|k| map.get(*k).is_some_and(Value::is_array))
+                .collect();
+            if !authz.is_empty()
+                && (authz.len() >= 2
+                    || authz[0] != "Policies"
+                    || looks_like_managed_policies(map.get("Policies")))
+            {
                 return Detection::Recognized(Format::AwsIamAuthorizationDetails);
             }
             let mut keys: Vec<&str> = map.keys().map(String::as_str).take(6).collect();
@@ -58,10 +73,16 @@ pub fn detect(doc: &Value) -> Detection {
             if keys.is_empty() {
                 Detection::Ignored("an empty JSON object: no resources to analyse".into())
             } else {
-                Detection::Ignored(format!("a JSON object with keys {} is not an export format Stratoscope knows yet", keys.join(", ")))
+                Detection::Ignored(format!(
+                    "a JSON object with keys {} is not an export format Stratoscope knows yet",
+                    keys.join(", ")
+                ))
             }
         }
-        Value::Array(items) => Detection::Ignored(format!("a top-level JSON array of {} items is not an export format Stratoscope knows yet", items.len())),
+        Value::Array(items) => Detection::Ignored(format!(
+            "a top-level JSON array of {} items is not an export format Stratoscope knows yet",
+            items.len()
+        )),
         other => Detection::Ignored(format!("a bare JSON {} is not an export", kind(other))),
     }
 }
@@ -69,7 +90,9 @@ pub fn detect(doc: &Value) -> Detection {
 /// `{"Policies": [...]}` alone is ambiguous (several AWS list calls return that key), so we only
 /// accept it when the entries carry authorization-details' PolicyVersionList.
 fn looks_like_managed_policies(policies: Option<&Value>) -> bool {
-    policies.and_then(Value::as_array).is_some_and(|items| items.is_empty() || items.iter().any(|p| p.get("PolicyVersionList").is_some()))
+    policies.and_then(Value::as_array).is_some_and(|items| {
+        items.is_empty() || items.iter().any(|p| p.get("PolicyVersionList").is_some())
+    })
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -90,19 +113,30 @@ mod tests {
 
     #[test]
     fn authz_details_by_shape() {
-        assert_eq!(detect(&json!({"UserDetailList": [], "RoleDetailList": []})), Detection::Recognized(Format::AwsIamAuthorizationDetails));
-        assert_eq!(detect(&json!({"Policies": [{"PolicyVersionList": []}]})), Detection::Recognized(Format::AwsIamAuthorizationDetails));
+        assert_eq!(
+            detect(&json!({"UserDetailList": [], "RoleDetailList": []})),
+            Detection::Recognized(Format::AwsIamAuthorizationDetails)
+        );
+        assert_eq!(
+            detect(&json!({"Policies": [{"PolicyVersionList": []}]})),
+            Detection::Recognized(Format::AwsIamAuthorizationDetails)
+        );
     }
 
     #[test]
     fn list_policies_output_is_not_authz_details() {
         let got = detect(&json!({"Policies": [{"PolicyName": "x", "Arn": "arn"}]}));
-        assert!(matches!(got, Detection::Ignored(ref r) if r.contains("Policies")), "{got:?}");
+        assert!(
+            matches!(got, Detection::Ignored(ref r) if r.contains("Policies")),
+            "{got:?}"
+        );
     }
 
     #[test]
     fn unknown_shapes_say_what_they_saw() {
-        assert!(matches!(detect(&json!({"Buckets": []})), Detection::Ignored(r) if r.contains("Buckets")));
+        assert!(
+            matches!(detect(&json!({"Buckets": []})), Detection::Ignored(r) if r.contains("Buckets"))
+        );
         assert!(matches!(detect(&json!([1, 2])), Detection::Ignored(r) if r.contains("2 items")));
         assert!(matches!(detect(&json!(3)), Detection::Ignored(r) if r.contains("number")));
     }

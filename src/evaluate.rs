@@ -31,19 +31,36 @@ struct Res {
 
 impl Res {
     fn new(tri: Tri) -> Res {
-        Res { tri, evidence: Vec::new() }
+        Res {
+            tri,
+            evidence: Vec::new(),
+        }
     }
 }
 
 /// Evaluates `rule` on `resource`. `params` are the rule's parameters after settings overrides.
 pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Value>) -> Evaluation {
-    let mut cx = Ctx { resource, params, details: Vec::new() };
-    let root = Scope { value: None, source: None, path: String::new() };
+    let mut cx = Ctx {
+        resource,
+        params,
+        details: Vec::new(),
+    };
+    let root = Scope {
+        value: None,
+        source: None,
+        path: String::new(),
+    };
     if let Some(applies) = &rule.applies_if {
         let r = eval(&mut cx, applies, &root);
         if r.tri == Tri::False {
-            return Evaluation { outcome: Outcome::NotApplicable, evidence: Vec::new(), message: String::new() };
+            return Evaluation {
+                outcome: Outcome::NotApplicable,
+                evidence: Vec::new(),
+                message: String::new(),
+            };
         }
+        // The precondition's own findings are not the rule's; only the check speaks in messages.
+        cx.details.clear();
     }
     let r = eval(&mut cx, &rule.fail_if, &root);
     let outcome = match r.tri {
@@ -51,23 +68,47 @@ pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Valu
         Tri::False => Outcome::Pass,
         Tri::Unknown => Outcome::Unknown,
     };
-    let mut evidence = if outcome == Outcome::Pass { Vec::new() } else { r.evidence };
+    let mut evidence = if outcome == Outcome::Pass {
+        Vec::new()
+    } else {
+        r.evidence
+    };
     if outcome != Outcome::Pass && evidence.is_empty() {
         evidence.push(Evidence {
             file: resource.source.file.clone(),
             pointer: resource.source.pointer.clone(),
             path: String::new(),
             value: None,
-            note: if outcome == Outcome::Fail { "the resource as a whole meets the failing condition".into() } else { "the export does not decide this rule".into() },
+            note: if outcome == Outcome::Fail {
+                "the resource as a whole meets the failing condition".into()
+            } else {
+                "the export does not decide this rule".into()
+            },
         });
     }
     let details = cx.details.join(" ");
     let message = match outcome {
         Outcome::Fail => render(&rule.message, resource, &details),
-        Outcome::Unknown => format!("Cannot decide for {}: {}", resource.name, if details.is_empty() { evidence.iter().map(|e| e.note.clone()).collect::<Vec<_>>().join("; ") } else { details }),
+        Outcome::Unknown => format!(
+            "Cannot decide for {}: {}",
+            resource.name,
+            if details.is_empty() {
+                evidence
+                    .iter()
+                    .map(|e| e.note.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            } else {
+                details
+            }
+        ),
         Outcome::Pass | Outcome::NotApplicable => String::new(),
     };
-    Evaluation { outcome, evidence, message }
+    Evaluation {
+        outcome,
+        evidence,
+        message,
+    }
 }
 
 /// Fills `{name}`, `{id}`, `{account}`, `{kind}`, `{details}` and `{attribute.path}`.
@@ -87,7 +128,9 @@ pub fn render(template: &str, resource: &Resource, details: &str) -> String {
             "kind" => resource.kind.clone(),
             "account" => resource.account.clone().unwrap_or_else(|| "-".into()),
             "details" => details.to_string(),
-            path => lookup(&resource.attributes, path).map(display).unwrap_or_else(|| format!("{{{path}}}")),
+            path => lookup(&resource.attributes, path)
+                .map(display)
+                .unwrap_or_else(|| format!("{{{path}}}")),
         };
         out.push_str(&value);
         rest = &rest[start + len + 1..];
@@ -138,13 +181,39 @@ fn get<'v>(cx: &Ctx<'v>, scope: &Scope<'v>, path: &str) -> Option<&'v Value> {
 
 fn element_source(v: &Value) -> Option<(String, String)> {
     let s = v.get("source")?;
-    Some((s.get("file")?.as_str()?.to_string(), s.get("pointer")?.as_str()?.to_string()))
+    Some((
+        s.get("file")?.as_str()?.to_string(),
+        s.get("pointer")?.as_str()?.to_string(),
+    ))
 }
 
-fn evidence_at(cx: &Ctx, scope: &Scope, path: &str, value: Option<Value>, note: String) -> Evidence {
-    let (file, ptr) = scope.source.clone().unwrap_or_else(|| (cx.resource.source.file.clone(), cx.resource.source.pointer.clone()));
-    let full_path = if scope.path.is_empty() { path.to_string() } else if path.is_empty() { scope.path.clone() } else { format!("{}.{path}", scope.path) };
-    Evidence { file, pointer: ptr, path: full_path, value, note }
+fn evidence_at(
+    cx: &Ctx,
+    scope: &Scope,
+    path: &str,
+    value: Option<Value>,
+    note: String,
+) -> Evidence {
+    let (file, ptr) = scope.source.clone().unwrap_or_else(|| {
+        (
+            cx.resource.source.file.clone(),
+            cx.resource.source.pointer.clone(),
+        )
+    });
+    let full_path = if scope.path.is_empty() {
+        path.to_string()
+    } else if path.is_empty() {
+        scope.path.clone()
+    } else {
+        format!("{}.{path}", scope.path)
+    };
+    Evidence {
+        file,
+        pointer: ptr,
+        path: full_path,
+        value,
+        note,
+    }
 }
 
 fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
@@ -154,9 +223,20 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
             if results.iter().any(|r| r.tri == Tri::False) {
                 Res::new(Tri::False)
             } else {
-                let tri = if results.iter().all(|r| r.tri == Tri::True) { Tri::True } else { Tri::Unknown };
+                let tri = if results.iter().all(|r| r.tri == Tri::True) {
+                    Tri::True
+                } else {
+                    Tri::Unknown
+                };
                 let keep = |r: &Res| tri == Tri::True || r.tri == Tri::Unknown;
-                Res { tri, evidence: results.into_iter().filter(keep).flat_map(|r| r.evidence).collect() }
+                Res {
+                    tri,
+                    evidence: results
+                        .into_iter()
+                        .filter(keep)
+                        .flat_map(|r| r.evidence)
+                        .collect(),
+                }
             }
         }
         Cond::Any(items) => {
@@ -168,8 +248,19 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
             } else {
                 Tri::Unknown
             };
-            let wanted = if tri == Tri::True { Tri::True } else { Tri::Unknown };
-            Res { tri, evidence: results.into_iter().filter(|r| r.tri == wanted).flat_map(|r| r.evidence).collect() }
+            let wanted = if tri == Tri::True {
+                Tri::True
+            } else {
+                Tri::Unknown
+            };
+            Res {
+                tri,
+                evidence: results
+                    .into_iter()
+                    .filter(|r| r.tri == wanted)
+                    .flat_map(|r| r.evidence)
+                    .collect(),
+            }
         }
         Cond::Not(inner) => {
             let r = eval(cx, inner, scope);
@@ -190,14 +281,23 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
             let evidence = r
                 .statements
                 .into_iter()
-                .map(|(s, note)| Evidence { file: s.source.file.clone(), pointer: s.source.pointer.clone(), path: "statements".into(), value: serde_json::to_value(&s).ok(), note })
+                .map(|(s, note)| Evidence {
+                    file: s.source.file.clone(),
+                    pointer: s.source.pointer.clone(),
+                    path: "statements".into(),
+                    value: serde_json::to_value(&s).ok(),
+                    note,
+                })
                 .collect::<Vec<_>>();
             let evidence = if evidence.is_empty() && r.tri == Tri::Unknown {
                 vec![evidence_at(cx, scope, "statements", None, r.details)]
             } else {
                 evidence
             };
-            Res { tri: r.tri, evidence }
+            Res {
+                tri: r.tri,
+                evidence,
+            }
         }
     }
 }
@@ -208,25 +308,45 @@ fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, so
     let items: &'v [Value] = match get(cx, scope, path) {
         None => {
             let note = format!("the export does not include `{path}`");
-            return Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, None, note)] };
+            return Res {
+                tri: Tri::Unknown,
+                evidence: vec![evidence_at(cx, scope, path, None, note)],
+            };
         }
         Some(Value::Null) => &[],
         Some(Value::Array(items)) => items,
         Some(other) => {
             let note = format!("`{path}` is not a list");
-            return Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, Some(other.clone()), note)] };
+            return Res {
+                tri: Tri::Unknown,
+                evidence: vec![evidence_at(cx, scope, path, Some(other.clone()), note)],
+            };
         }
     };
-    let base_path = if scope.path.is_empty() { path.to_string() } else { format!("{}.{path}", scope.path) };
+    let base_path = if scope.path.is_empty() {
+        path.to_string()
+    } else {
+        format!("{}.{path}", scope.path)
+    };
     let mut hits = Vec::new();
     let mut unknown = Vec::new();
     let mut misses = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let inner = Scope { value: Some(item), source: element_source(item).or_else(|| scope.source.clone()), path: format!("{base_path}[{i}]") };
+        let inner = Scope {
+            value: Some(item),
+            source: element_source(item).or_else(|| scope.source.clone()),
+            path: format!("{base_path}[{i}]"),
+        };
         let r = eval(cx, cond, &inner);
         let mut ev = r.evidence;
         if ev.is_empty() {
-            ev.push(evidence_at(cx, &inner, "", Some(strip_source(item)), String::new()));
+            ev.push(evidence_at(
+                cx,
+                &inner,
+                "",
+                Some(strip_source(item)),
+                String::new(),
+            ));
         }
         match r.tri {
             Tri::True => hits.push(collapse(cx, &inner, item, ev)),
@@ -237,16 +357,28 @@ fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, so
     let flatten = |v: Vec<Vec<Evidence>>| v.into_iter().flatten().collect::<Vec<_>>();
     if some {
         if !hits.is_empty() {
-            Res { tri: Tri::True, evidence: flatten(hits) }
+            Res {
+                tri: Tri::True,
+                evidence: flatten(hits),
+            }
         } else if !unknown.is_empty() {
-            Res { tri: Tri::Unknown, evidence: flatten(unknown) }
+            Res {
+                tri: Tri::Unknown,
+                evidence: flatten(unknown),
+            }
         } else {
             Res::new(Tri::False)
         }
     } else if !misses.is_empty() {
-        Res { tri: Tri::False, evidence: flatten(misses) }
+        Res {
+            tri: Tri::False,
+            evidence: flatten(misses),
+        }
     } else if !unknown.is_empty() {
-        Res { tri: Tri::Unknown, evidence: flatten(unknown) }
+        Res {
+            tri: Tri::Unknown,
+            evidence: flatten(unknown),
+        }
     } else {
         Res::new(Tri::True)
     }
@@ -256,13 +388,22 @@ fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, so
 /// evidence item per offending element (the fragment, with the reasons), not one per leaf.
 fn collapse(cx: &Ctx, scope: &Scope, item: &Value, evidence: Vec<Evidence>) -> Vec<Evidence> {
     let here = evidence_at(cx, scope, "", Some(strip_source(item)), String::new());
-    let (same, other): (Vec<Evidence>, Vec<Evidence>) = evidence.into_iter().partition(|e| e.file == here.file && e.pointer == here.pointer);
+    let (same, other): (Vec<Evidence>, Vec<Evidence>) = evidence
+        .into_iter()
+        .partition(|e| e.file == here.file && e.pointer == here.pointer);
     if same.is_empty() {
         return other;
     }
-    let mut notes: Vec<String> = same.into_iter().map(|e| e.note).filter(|n| !n.is_empty()).collect();
+    let mut notes: Vec<String> = same
+        .into_iter()
+        .map(|e| e.note)
+        .filter(|n| !n.is_empty())
+        .collect();
     notes.dedup();
-    let mut out = vec![Evidence { note: notes.join("; "), ..here }];
+    let mut out = vec![Evidence {
+        note: notes.join("; "),
+        ..here
+    }];
     out.extend(other);
     out
 }
@@ -270,7 +411,12 @@ fn collapse(cx: &Ctx, scope: &Scope, item: &Value, evidence: Vec<Evidence>) -> V
 /// Elements carry their own provenance; evidence shows the fact without it.
 fn strip_source(v: &Value) -> Value {
     match v {
-        Value::Object(map) => Value::Object(map.iter().filter(|(k, _)| k.as_str() != "source" && k.as_str() != "policy").map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| k.as_str() != "source" && k.as_str() != "policy")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -292,12 +438,18 @@ fn str_eq(a: &Value, b: &Value) -> bool {
 fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &Operand) -> Res {
     let Some(expected) = resolve(cx, operand) else {
         let note = format!("rule parameter for `{path}` is not set");
-        return Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, None, note)] };
+        return Res {
+            tri: Tri::Unknown,
+            evidence: vec![evidence_at(cx, scope, path, None, note)],
+        };
     };
     let actual = get(cx, scope, path);
     let Some(actual) = actual else {
         let note = format!("the export does not include `{path}`");
-        return Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, None, note)] };
+        return Res {
+            tri: Tri::Unknown,
+            evidence: vec![evidence_at(cx, scope, path, None, note)],
+        };
     };
     let list = |v: &Value| -> Vec<Value> {
         match v {
@@ -314,7 +466,11 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
         Op::Contains => Some(list(actual).iter().any(|a| str_eq(a, &expected))),
         Op::ContainsAny => {
             let want = list(&expected);
-            Some(list(actual).iter().any(|a| want.iter().any(|e| str_eq(a, e))))
+            Some(
+                list(actual)
+                    .iter()
+                    .any(|a| want.iter().any(|e| str_eq(a, e))),
+            )
         }
         Op::Exists => Some(!actual.is_null() == expected.as_bool().unwrap_or(true)),
         Op::Empty => {
@@ -336,29 +492,56 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             }),
             _ => None,
         },
-        Op::Matches => actual.as_str().zip(expected.as_str()).map(|(a, p)| crate::iam::pattern::wildcard_match(p, a, false)),
-        Op::StartsWith => actual.as_str().zip(expected.as_str()).map(|(a, p)| a.starts_with(p)),
+        Op::Matches => actual
+            .as_str()
+            .zip(expected.as_str())
+            .map(|(a, p)| crate::iam::pattern::wildcard_match(p, a, false)),
+        Op::StartsWith => actual
+            .as_str()
+            .zip(expected.as_str())
+            .map(|(a, p)| a.starts_with(p)),
         Op::IamActionMatches => {
             let patterns = list(actual);
             let wanted = list(&expected);
-            Some(patterns.iter().filter_map(Value::as_str).any(|p| wanted.iter().filter_map(Value::as_str).any(|w| action_matches(p, w))))
+            Some(patterns.iter().filter_map(Value::as_str).any(|p| {
+                wanted
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|w| action_matches(p, w))
+            }))
         }
         Op::IamServiceWildcard => {
             let services = list(&expected);
             Some(list(actual).iter().filter_map(Value::as_str).any(|p| {
-                p.split_once(':').is_some_and(|(svc, rest)| rest == "*" && services.iter().filter_map(Value::as_str).any(|s| s.eq_ignore_ascii_case(svc)))
+                p.split_once(':').is_some_and(|(svc, rest)| {
+                    rest == "*"
+                        && services
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .any(|s| s.eq_ignore_ascii_case(svc))
+                })
             }))
         }
     };
     match truth {
         Some(true) => {
-            let note = format!("`{path}` {} {}", op.name(), operand_text(operand, &expected));
-            Res { tri: Tri::True, evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)] }
+            let note = format!(
+                "`{path}` {} {}",
+                op.name(),
+                operand_text(operand, &expected)
+            );
+            Res {
+                tri: Tri::True,
+                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
+            }
         }
         Some(false) => Res::new(Tri::False),
         None => {
             let note = format!("`{path}` has a value that `{}` cannot compare", op.name());
-            Res { tri: Tri::Unknown, evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)] }
+            Res {
+                tri: Tri::Unknown,
+                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
+            }
         }
     }
 }
@@ -385,7 +568,10 @@ mod tests {
             account: None,
             region: None,
             attributes: attrs.as_object().cloned().unwrap_or_default(),
-            source: Source { file: "f".into(), pointer: "/R/0".into() },
+            source: Source {
+                file: "f".into(),
+                pointer: "/R/0".into(),
+            },
         }
     }
 
@@ -397,8 +583,20 @@ mod tests {
     fn run(c: &str, attrs: Value) -> (Tri, Vec<Evidence>) {
         let r = res(attrs);
         let params = BTreeMap::from([("svcs".to_string(), json!(["iam", "s3"]))]);
-        let mut cx = Ctx { resource: &r, params: &params, details: Vec::new() };
-        let out = eval(&mut cx, &cond(c), &Scope { value: None, source: None, path: String::new() });
+        let mut cx = Ctx {
+            resource: &r,
+            params: &params,
+            details: Vec::new(),
+        };
+        let out = eval(
+            &mut cx,
+            &cond(c),
+            &Scope {
+                value: None,
+                source: None,
+                path: String::new(),
+            },
+        );
         (out.tri, out.evidence)
     }
 
@@ -406,11 +604,22 @@ mod tests {
     fn kleene_and_or() {
         let c = r#"{ all = [ { path = "a", eq = 1 }, { path = "missing", eq = 1 } ] }"#;
         assert_eq!(run(c, json!({"a": 1})).0, Tri::Unknown);
-        assert_eq!(run(c, json!({"a": 2})).0, Tri::False, "false AND unknown is false");
+        assert_eq!(
+            run(c, json!({"a": 2})).0,
+            Tri::False,
+            "false AND unknown is false"
+        );
         let c = r#"{ any = [ { path = "a", eq = 1 }, { path = "missing", eq = 1 } ] }"#;
-        assert_eq!(run(c, json!({"a": 1})).0, Tri::True, "true OR unknown is true");
+        assert_eq!(
+            run(c, json!({"a": 1})).0,
+            Tri::True,
+            "true OR unknown is true"
+        );
         assert_eq!(run(c, json!({"a": 2})).0, Tri::Unknown);
-        assert_eq!(run(r#"{ not = { path = "missing", eq = 1 } }"#, json!({})).0, Tri::Unknown);
+        assert_eq!(
+            run(r#"{ not = { path = "missing", eq = 1 } }"#, json!({})).0,
+            Tri::Unknown
+        );
     }
 
     #[test]
@@ -418,13 +627,23 @@ mod tests {
         let attrs = json!({"statements": [
             {"effect": "Allow", "actions": ["s3:*"], "source": {"file": "x.json", "pointer": "/P/0/S/0"}},
             {"effect": "Allow", "actions": ["ec2:*"], "source": {"file": "x.json", "pointer": "/P/0/S/1"}}]});
-        let (tri, ev) = run(r#"{ some = "statements", where = { path = "actions", iam_service_wildcard = { param = "svcs" } } }"#, attrs);
+        let (tri, ev) = run(
+            r#"{ some = "statements", where = { path = "actions", iam_service_wildcard = { param = "svcs" } } }"#,
+            attrs,
+        );
         assert_eq!(tri, Tri::True);
         assert_eq!(ev.len(), 1);
         assert_eq!(ev[0].pointer, "/P/0/S/0");
         assert_eq!(ev[0].path, "statements[0]");
-        assert_eq!(ev[0].value, Some(json!({"effect": "Allow", "actions": ["s3:*"]})));
-        assert!(ev[0].note.contains("iam_service_wildcard"), "{}", ev[0].note);
+        assert_eq!(
+            ev[0].value,
+            Some(json!({"effect": "Allow", "actions": ["s3:*"]}))
+        );
+        assert!(
+            ev[0].note.contains("iam_service_wildcard"),
+            "{}",
+            ev[0].note
+        );
     }
 
     #[test]
@@ -434,30 +653,88 @@ mod tests {
         let (tri, ev) = run(c, json!({}));
         assert_eq!(tri, Tri::Unknown);
         assert!(ev[0].note.contains("does not include `xs`"));
-        assert_eq!(run(r#"{ every = "xs", where = { path = "v", eq = 1 } }"#, json!({"xs": [{"v": 1}, {"v": 1}]})).0, Tri::True);
+        assert_eq!(
+            run(
+                r#"{ every = "xs", where = { path = "v", eq = 1 } }"#,
+                json!({"xs": [{"v": 1}, {"v": 1}]})
+            )
+            .0,
+            Tri::True
+        );
     }
 
     #[test]
     fn dot_is_the_element_itself() {
         let c = r#"{ some = "keys", where = { path = ".", matches = "*:sub" } }"#;
-        assert_eq!(run(c, json!({"keys": ["token.actions.githubusercontent.com:aud"]})).0, Tri::False);
-        assert_eq!(run(c, json!({"keys": ["token.actions.githubusercontent.com:sub"]})).0, Tri::True);
+        assert_eq!(
+            run(
+                c,
+                json!({"keys": ["token.actions.githubusercontent.com:aud"]})
+            )
+            .0,
+            Tri::False
+        );
+        assert_eq!(
+            run(
+                c,
+                json!({"keys": ["token.actions.githubusercontent.com:sub"]})
+            )
+            .0,
+            Tri::True
+        );
     }
 
     #[test]
     fn leaf_operators() {
-        assert_eq!(run(r#"{ path = "n", gt = 0 }"#, json!({"n": 2})).0, Tri::True);
-        assert_eq!(run(r#"{ path = "n", gt = 0 }"#, json!({"n": "x"})).0, Tri::Unknown);
-        assert_eq!(run(r#"{ path = "a", iam_action_matches = ["iam:PassRole"] }"#, json!({"a": ["iam:Pass*"]})).0, Tri::True);
-        assert_eq!(run(r#"{ path = "a", contains_any = ["*", "*:*"] }"#, json!({"a": "*"})).0, Tri::True);
-        assert_eq!(run(r#"{ path = "a", exists = true }"#, json!({"a": null})).0, Tri::False);
-        assert_eq!(run(r#"{ path = "a", matches = "arn:*:role/x" }"#, json!({"a": "arn:aws:iam::1:role/x"})).0, Tri::True);
+        assert_eq!(
+            run(r#"{ path = "n", gt = 0 }"#, json!({"n": 2})).0,
+            Tri::True
+        );
+        assert_eq!(
+            run(r#"{ path = "n", gt = 0 }"#, json!({"n": "x"})).0,
+            Tri::Unknown
+        );
+        assert_eq!(
+            run(
+                r#"{ path = "a", iam_action_matches = ["iam:PassRole"] }"#,
+                json!({"a": ["iam:Pass*"]})
+            )
+            .0,
+            Tri::True
+        );
+        assert_eq!(
+            run(
+                r#"{ path = "a", contains_any = ["*", "*:*"] }"#,
+                json!({"a": "*"})
+            )
+            .0,
+            Tri::True
+        );
+        assert_eq!(
+            run(r#"{ path = "a", exists = true }"#, json!({"a": null})).0,
+            Tri::False
+        );
+        assert_eq!(
+            run(
+                r#"{ path = "a", matches = "arn:*:role/x" }"#,
+                json!({"a": "arn:aws:iam::1:role/x"})
+            )
+            .0,
+            Tri::True
+        );
     }
 
     #[test]
     fn render_fills_placeholders() {
         let r = res(json!({"attachment_count": 3, "nested": {"x": "y"}}));
-        assert_eq!(render("{name} is attached {attachment_count} times ({nested.x}) {details}", &r, "d"), "n is attached 3 times (y) d");
+        assert_eq!(
+            render(
+                "{name} is attached {attachment_count} times ({nested.x}) {details}",
+                &r,
+                "d"
+            ),
+            "n is attached 3 times (y) d"
+        );
         assert_eq!(render("{nope} and {", &r, ""), "{nope} and {");
     }
 }

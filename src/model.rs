@@ -40,7 +40,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [Outcome::Fail, Outcome::Unknown, Outcome::Pass, Outcome::NotApplicable];
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Fail,
+        Outcome::Unknown,
+        Outcome::Pass,
+        Outcome::NotApplicable,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -74,7 +79,13 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

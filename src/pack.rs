@@ -6,7 +6,10 @@ include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
 
 /// Rule files only: `concepts/` and `frameworks/` hold other data.
 pub fn rule_sources() -> impl Iterator<Item = (&'static str, &'static str)> {
-    EMBEDDED.iter().copied().filter(|(path, _)| !path.starts_with("concepts/") && !path.starts_with("frameworks/"))
+    EMBEDDED
+        .iter()
+        .copied()
+        .filter(|(path, _)| !path.starts_with("concepts/") && !path.starts_with("frameworks/"))
 }
 
 /// Parses the built-in pack. It is validated by the test suite, so an error here means a broken

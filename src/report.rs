@@ -109,12 +109,16 @@ pub struct RuleCoverage {
 impl Report {
     /// Failing findings at or above `threshold`.
     pub fn failing_at_least(&self, threshold: Severity) -> usize {
-        self.findings.iter().filter(|f| f.outcome == Outcome::Fail && f.severity.at_least(threshold)).count()
+        self.findings
+            .iter()
+            .filter(|f| f.outcome == Outcome::Fail && f.severity.at_least(threshold))
+            .count()
     }
 
     /// Pretty JSON with a trailing newline; byte-identical for identical inputs.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         s.push('\n');
         s
     }
@@ -123,6 +127,17 @@ impl Report {
 /// Orders findings: severity, then rule, then resource, then outcome.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.outcome != Outcome::Fail, a.severity, &a.rule_id, &a.resource.id).cmp(&(b.outcome != Outcome::Fail, b.severity, &b.rule_id, &b.resource.id))
+        (
+            a.outcome != Outcome::Fail,
+            a.severity,
+            &a.rule_id,
+            &a.resource.id,
+        )
+            .cmp(&(
+                b.outcome != Outcome::Fail,
+                b.severity,
+                &b.rule_id,
+                &b.resource.id,
+            ))
     });
 }

@@ -8,7 +8,9 @@ const KNOWN_KIND_PREFIXES: &[&str] = &["aws.iam."];
 
 #[test]
 fn every_rule_meets_the_metadata_rules() {
-    let pack = pack::builtin().unwrap_or_else(|errors| panic!("built-in pack does not parse (ids and names must be unique): {errors:#?}"));
+    let pack = pack::builtin().unwrap_or_else(|errors| {
+        panic!("built-in pack does not parse (ids and names must be unique): {errors:#?}")
+    });
     let mut problems = Vec::new();
     for rule in &pack.rules {
         let mut p = |msg: String| problems.push(format!("{} ({}): {msg}", rule.origin, rule.id));
@@ -16,20 +18,38 @@ fn every_rule_meets_the_metadata_rules() {
         if rule.origin != expected_origin {
             p(format!("file should be policies/{expected_origin}"));
         }
-        let id_ok = rule.id.starts_with(&format!("STRAT-{}-{}-", rule.provider.to_uppercase(), rule.service.to_uppercase()))
-            && rule.id.rsplit('-').next().is_some_and(|n| n.len() == 3 && n.bytes().all(|b| b.is_ascii_digit()));
+        let id_ok = rule.id.starts_with(&format!(
+            "STRAT-{}-{}-",
+            rule.provider.to_uppercase(),
+            rule.service.to_uppercase()
+        )) && rule
+            .id
+            .rsplit('-')
+            .next()
+            .is_some_and(|n| n.len() == 3 && n.bytes().all(|b| b.is_ascii_digit()));
         if !id_ok {
             p("id must be STRAT-<PROVIDER>-<SERVICE>-NNN".into());
         }
-        if rule.name.is_empty() || !rule.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if rule.name.is_empty()
+            || !rule
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             p("name must be kebab-case".into());
         }
         for (key, heading, text) in rule.explanation.sections() {
             if text.trim().len() < 40 {
-                p(format!("explanation.{key} ({heading}) is empty or too short to explain anything"));
+                p(format!(
+                    "explanation.{key} ({heading}) is empty or too short to explain anything"
+                ));
             }
         }
-        for (key, text) in [("console", &rule.remediation.console), ("cli", &rule.remediation.cli), ("terraform", &rule.remediation.terraform)] {
+        for (key, text) in [
+            ("console", &rule.remediation.console),
+            ("cli", &rule.remediation.cli),
+            ("terraform", &rule.remediation.terraform),
+        ] {
             if text.trim().is_empty() {
                 p(format!("remediation.{key} is empty"));
             }
@@ -55,22 +75,35 @@ fn every_rule_meets_the_metadata_rules() {
         }
         for kind in &rule.resource_kinds {
             if !KNOWN_KIND_PREFIXES.iter().any(|k| kind.starts_with(k)) {
-                p(format!("resource kind {kind} is not produced by any normaliser"));
+                p(format!(
+                    "resource kind {kind} is not produced by any normaliser"
+                ));
             }
         }
-        let outcomes: Vec<Outcome> = rule.fixtures.iter().flat_map(|f| f.expect.values()).filter_map(|o| Outcome::parse(o)).collect();
+        let outcomes: Vec<Outcome> = rule
+            .fixtures
+            .iter()
+            .flat_map(|f| f.expect.values())
+            .filter_map(|o| Outcome::parse(o))
+            .collect();
         for needed in [Outcome::Fail, Outcome::Pass] {
             if !outcomes.contains(&needed) {
                 p(format!("needs at least one {needed} fixture"));
             }
         }
     }
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn rule_errors_are_precise() {
-    let err = stratoscope::Rule::parse("user/bad.toml", "id = \"x\"\nname = 3\n").expect_err("invalid");
+    let err =
+        stratoscope::Rule::parse("user/bad.toml", "id = \"x\"\nname = 3\n").expect_err("invalid");
     assert!(err.to_string().starts_with("user/bad.toml: "), "{err}");
     assert!(err.to_string().contains("line 2"), "{err}");
 }

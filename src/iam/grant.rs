@@ -65,7 +65,9 @@ pub fn covers_all_resources(stmt: &Statement) -> bool {
 fn customer_reachable(stmt: &Statement, resource_filter: Option<&str>) -> bool {
     match (&stmt.resources, &stmt.not_resources) {
         (Some(patterns), _) => patterns.iter().any(|p| {
-            !p.starts_with("arn:aws:iam::aws:") && resource_filter.is_none_or(|f| wildcard_match(p, f, false) || wildcard_match(f, p, false))
+            !p.starts_with("arn:aws:iam::aws:")
+                && resource_filter
+                    .is_none_or(|f| wildcard_match(p, f, false) || wildcard_match(f, p, false))
         }),
         (None, Some(_)) => true,
         (None, None) => false,
@@ -110,7 +112,12 @@ pub fn grant(statements: &[Statement], action: &str, resource_filter: Option<&st
     if !denied_by.is_empty() {
         best = Access::None;
     }
-    Grant { action: action.to_string(), access: best, allowed_by, denied_by }
+    Grant {
+        action: action.to_string(),
+        access: best,
+        allowed_by,
+        denied_by,
+    }
 }
 
 #[cfg(test)]
@@ -121,8 +128,13 @@ mod tests {
     use serde_json::json;
 
     fn stmts(doc: serde_json::Value) -> Vec<Statement> {
-        let src = Source { file: "t".into(), pointer: String::new() };
-        parse_document(&doc, &src, &PolicyRef::default()).expect("valid").1
+        let src = Source {
+            file: "t".into(),
+            pointer: String::new(),
+        };
+        parse_document(&doc, &src, &PolicyRef::default())
+            .expect("valid")
+            .1
     }
 
     #[test]
@@ -140,13 +152,21 @@ mod tests {
         let s = stmts(json!({"Statement": [
             {"Effect": "Allow", "Action": "*", "Resource": "*"},
             {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}));
-        assert_eq!(grant(&s, "iam:PassRole", None).access, Access::Unconditional);
+        assert_eq!(
+            grant(&s, "iam:PassRole", None).access,
+            Access::Unconditional
+        );
     }
 
     #[test]
     fn not_action_grants_the_rest() {
-        let s = stmts(json!({"Statement": {"Effect": "Allow", "NotAction": ["iam:Update*", "iam:Create*"], "Resource": "*"}}));
-        assert_eq!(grant(&s, "iam:PutUserPolicy", None).access, Access::Unconditional);
+        let s = stmts(
+            json!({"Statement": {"Effect": "Allow", "NotAction": ["iam:Update*", "iam:Create*"], "Resource": "*"}}),
+        );
+        assert_eq!(
+            grant(&s, "iam:PutUserPolicy", None).access,
+            Access::Unconditional
+        );
         assert_eq!(grant(&s, "iam:CreateAccessKey", None).access, Access::None);
     }
 
@@ -156,8 +176,15 @@ mod tests {
             {"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": "arn:aws:iam::*:policy/team-*"},
             {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}},
             {"Effect": "Allow", "Action": "iam:SetDefaultPolicyVersion", "Resource": "arn:aws:iam::aws:policy/x-*"}]}));
-        assert_eq!(grant(&s, "iam:CreatePolicyVersion", None).access, Access::Scoped);
+        assert_eq!(
+            grant(&s, "iam:CreatePolicyVersion", None).access,
+            Access::Scoped
+        );
         assert_eq!(grant(&s, "iam:PassRole", None).access, Access::Conditional);
-        assert_eq!(grant(&s, "iam:SetDefaultPolicyVersion", None).access, Access::None, "AWS-managed ARNs are not customer reachable");
+        assert_eq!(
+            grant(&s, "iam:SetDefaultPolicyVersion", None).access,
+            Access::None,
+            "AWS-managed ARNs are not customer reachable"
+        );
     }
 }

@@ -5,7 +5,13 @@
 pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    let eq = |a: char, b: char| if case_insensitive { a.eq_ignore_ascii_case(&b) } else { a == b };
+    let eq = |a: char, b: char| {
+        if case_insensitive {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
     // Iterative matcher with single-star backtracking: linear in practice, no recursion depth
     // to blow on hostile input.
     let (mut pi, mut ti) = (0usize, 0usize);
@@ -58,8 +64,16 @@ mod tests {
 
     #[test]
     fn resources_are_case_sensitive() {
-        assert!(wildcard_match("arn:aws:iam::*:policy/fn2-*", "arn:aws:iam::123456789012:policy/fn2-x", false));
-        assert!(!wildcard_match("arn:aws:s3:::Bucket", "arn:aws:s3:::bucket", false));
+        assert!(wildcard_match(
+            "arn:aws:iam::*:policy/fn2-*",
+            "arn:aws:iam::123456789012:policy/fn2-x",
+            false
+        ));
+        assert!(!wildcard_match(
+            "arn:aws:s3:::Bucket",
+            "arn:aws:s3:::bucket",
+            false
+        ));
     }
 
     #[test]

@@ -72,8 +72,18 @@ impl Statement {
 
     /// The statement as the auditor wrote it, for evidence.
     pub fn display_label(&self) -> String {
-        let sid = self.sid.as_deref().filter(|s| !s.is_empty()).map(|s| format!(" statement {s:?}")).unwrap_or_default();
-        let via = self.policy.via_group.as_deref().map(|g| format!(" (via group {g})")).unwrap_or_default();
+        let sid = self
+            .sid
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(" statement {s:?}"))
+            .unwrap_or_default();
+        let via = self
+            .policy
+            .via_group
+            .as_deref()
+            .map(|g| format!(" (via group {g})"))
+            .unwrap_or_default();
         format!("{} policy {}{sid}{via}", self.policy.kind, self.policy.name)
     }
 }
@@ -94,7 +104,10 @@ impl std::error::Error for PolicyError {}
 
 /// Decodes a policy document however it is encoded. Returns the document as an object.
 pub fn decode_document(raw: &Value, at: &str) -> Result<Value, PolicyError> {
-    let err = |message: String| PolicyError { pointer: at.to_string(), message };
+    let err = |message: String| PolicyError {
+        pointer: at.to_string(),
+        message,
+    };
     match raw {
         Value::Object(_) => Ok(raw.clone()),
         Value::String(text) => {
@@ -108,14 +121,18 @@ pub fn decode_document(raw: &Value, at: &str) -> Result<Value, PolicyError> {
                     // RFC 3986 encoding, as IAM documents it: no `+` for space.
                     .into_owned()
             };
-            let value: Value = serde_json::from_str(&json_text).map_err(|e| err(format!("document string is not JSON: {e}")))?;
+            let value: Value = serde_json::from_str(&json_text)
+                .map_err(|e| err(format!("document string is not JSON: {e}")))?;
             if value.is_object() {
                 Ok(value)
             } else {
                 Err(err("document string does not hold a JSON object".into()))
             }
         }
-        other => Err(err(format!("expected an object or a string, found {}", type_name(other)))),
+        other => Err(err(format!(
+            "expected an object or a string, found {}",
+            type_name(other)
+        ))),
     }
 }
 
@@ -132,28 +149,74 @@ fn type_name(v: &Value) -> &'static str {
 
 /// Parses a decoded or encoded document into statements. `source` locates the document itself;
 /// each statement gets a pointer beneath it.
-pub fn parse_document(raw: &Value, source: &Source, policy: &PolicyRef) -> Result<(Value, Vec<Statement>), PolicyError> {
+pub fn parse_document(
+    raw: &Value,
+    source: &Source,
+    policy: &PolicyRef,
+) -> Result<(Value, Vec<Statement>), PolicyError> {
     let doc = decode_document(raw, &source.pointer)?;
-    let err = |ptr: &str, message: String| PolicyError { pointer: ptr.to_string(), message };
+    let err = |ptr: &str, message: String| PolicyError {
+        pointer: ptr.to_string(),
+        message,
+    };
     // Inside an encoded string no pointer can reach a statement, so evidence points at the string.
     let encoded = raw.is_string();
-    let statements_ptr = if encoded { source.pointer.clone() } else { pointer::join(&source.pointer, "Statement") };
-    let item_ptr = |i: usize| if encoded { statements_ptr.clone() } else { pointer::join(&statements_ptr, i) };
+    let statements_ptr = if encoded {
+        source.pointer.clone()
+    } else {
+        pointer::join(&source.pointer, "Statement")
+    };
+    let item_ptr = |i: usize| {
+        if encoded {
+            statements_ptr.clone()
+        } else {
+            pointer::join(&statements_ptr, i)
+        }
+    };
     let raw_statements: Vec<(String, &Value)> = match doc.get("Statement") {
-        Some(Value::Array(items)) => items.iter().enumerate().map(|(i, s)| (item_ptr(i), s)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (item_ptr(i), s))
+            .collect(),
         Some(single @ Value::Object(_)) => vec![(statements_ptr.clone(), single)],
-        Some(other) => return Err(err(&statements_ptr, format!("Statement must be an object or an array, found {}", type_name(other)))),
+        Some(other) => {
+            return Err(err(
+                &statements_ptr,
+                format!(
+                    "Statement must be an object or an array, found {}",
+                    type_name(other)
+                ),
+            ))
+        }
         None => Vec::new(),
     };
     let mut out = Vec::with_capacity(raw_statements.len());
     for (ptr, raw) in raw_statements {
-        let obj = raw.as_object().ok_or_else(|| err(&ptr, format!("statement must be an object, found {}", type_name(raw))))?;
+        let obj = raw.as_object().ok_or_else(|| {
+            err(
+                &ptr,
+                format!("statement must be an object, found {}", type_name(raw)),
+            )
+        })?;
         let effect = match obj.get("Effect") {
-            Some(Value::String(e)) if e.eq_ignore_ascii_case("allow") || e.eq_ignore_ascii_case("deny") => e.clone(),
-            Some(other) => return Err(err(&ptr, format!("Effect must be \"Allow\" or \"Deny\", found {other}"))),
+            Some(Value::String(e))
+                if e.eq_ignore_ascii_case("allow") || e.eq_ignore_ascii_case("deny") =>
+            {
+                e.clone()
+            }
+            Some(other) => {
+                return Err(err(
+                    &ptr,
+                    format!("Effect must be \"Allow\" or \"Deny\", found {other}"),
+                ))
+            }
             None => return Err(err(&ptr, "statement has no Effect".into())),
         };
-        let condition = obj.get("Condition").filter(|c| c.as_object().is_some_and(|m| !m.is_empty())).cloned();
+        let condition = obj
+            .get("Condition")
+            .filter(|c| c.as_object().is_some_and(|m| !m.is_empty()))
+            .cloned();
         let condition_keys = condition_keys(condition.as_ref());
         out.push(Statement {
             sid: obj.get("Sid").and_then(Value::as_str).map(str::to_string),
@@ -167,13 +230,20 @@ pub fn parse_document(raw: &Value, source: &Source, policy: &PolicyRef) -> Resul
             condition,
             condition_keys,
             policy: policy.clone(),
-            source: Source { file: source.file.clone(), pointer: ptr },
+            source: Source {
+                file: source.file.clone(),
+                pointer: ptr,
+            },
         });
     }
     Ok((doc, out))
 }
 
-fn string_list(v: Option<&Value>, ptr: &str, field: &str) -> Result<Option<Vec<String>>, PolicyError> {
+fn string_list(
+    v: Option<&Value>,
+    ptr: &str,
+    field: &str,
+) -> Result<Option<Vec<String>>, PolicyError> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
@@ -181,31 +251,70 @@ fn string_list(v: Option<&Value>, ptr: &str, field: &str) -> Result<Option<Vec<S
             .iter()
             .map(|i| match i {
                 Value::String(s) => Ok(s.clone()),
-                other => Err(PolicyError { pointer: pointer::join(ptr, field), message: format!("{field} entries must be strings, found {}", type_name(other)) }),
+                other => Err(PolicyError {
+                    pointer: pointer::join(ptr, field),
+                    message: format!(
+                        "{field} entries must be strings, found {}",
+                        type_name(other)
+                    ),
+                }),
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
-        Some(other) => Err(PolicyError { pointer: pointer::join(ptr, field), message: format!("{field} must be a string or a list, found {}", type_name(other)) }),
+        Some(other) => Err(PolicyError {
+            pointer: pointer::join(ptr, field),
+            message: format!(
+                "{field} must be a string or a list, found {}",
+                type_name(other)
+            ),
+        }),
     }
 }
 
-fn principal_list(v: Option<&Value>, ptr: &str, field: &str) -> Result<Option<Vec<Principal>>, PolicyError> {
+fn principal_list(
+    v: Option<&Value>,
+    ptr: &str,
+    field: &str,
+) -> Result<Option<Vec<Principal>>, PolicyError> {
     let Some(v) = v else { return Ok(None) };
     let mut out = Vec::new();
     match v {
-        Value::String(s) if s == "*" => out.push(Principal { kind: "*".into(), value: "*".into(), account: None, other_account: false, everyone: true }),
+        Value::String(s) if s == "*" => out.push(Principal {
+            kind: "*".into(),
+            value: "*".into(),
+            account: None,
+            other_account: false,
+            everyone: true,
+        }),
         Value::Object(map) => {
             for (kind, values) in map {
-                let list = string_list(Some(values), &pointer::join(ptr, field), kind)?.unwrap_or_default();
+                let list = string_list(Some(values), &pointer::join(ptr, field), kind)?
+                    .unwrap_or_default();
                 for value in list {
                     let everyone = kind == "AWS" && value == "*";
-                    let account = if kind == "AWS" { account_of_principal(&value) } else { None };
-                    out.push(Principal { kind: kind.clone(), value, account, other_account: false, everyone });
+                    let account = if kind == "AWS" {
+                        account_of_principal(&value)
+                    } else {
+                        None
+                    };
+                    out.push(Principal {
+                        kind: kind.clone(),
+                        value,
+                        account,
+                        other_account: false,
+                        everyone,
+                    });
                 }
             }
         }
         other => {
-            return Err(PolicyError { pointer: pointer::join(ptr, field), message: format!("{field} must be \"*\" or an object, found {}", type_name(other)) });
+            return Err(PolicyError {
+                pointer: pointer::join(ptr, field),
+                message: format!(
+                    "{field} must be \"*\" or an object, found {}",
+                    type_name(other)
+                ),
+            });
         }
     }
     Ok(Some(out))
@@ -222,13 +331,19 @@ pub fn account_of_principal(value: &str) -> Option<String> {
 /// The account field (fifth) of an ARN, when it is a 12-digit id.
 pub fn account_of_arn(arn: &str) -> Option<String> {
     let account = arn.strip_prefix("arn:")?.split(':').nth(3)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_string())
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| account.to_string())
 }
 
 fn condition_keys(condition: Option<&Value>) -> Vec<String> {
     let mut keys: Vec<String> = condition
         .and_then(Value::as_object)
-        .map(|ops| ops.values().filter_map(Value::as_object).flat_map(|m| m.keys().map(|k| k.to_ascii_lowercase())).collect())
+        .map(|ops| {
+            ops.values()
+                .filter_map(Value::as_object)
+                .flat_map(|m| m.keys().map(|k| k.to_ascii_lowercase()))
+                .collect()
+        })
         .unwrap_or_default();
     keys.sort();
     keys.dedup();
@@ -241,7 +356,10 @@ mod tests {
     use serde_json::json;
 
     fn src() -> Source {
-        Source { file: "f.json".into(), pointer: "/Doc".into() }
+        Source {
+            file: "f.json".into(),
+            pointer: "/Doc".into(),
+        }
     }
 
     #[test]
@@ -249,12 +367,22 @@ mod tests {
         let obj = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}});
         let as_string = Value::String(obj.to_string());
         let url = Value::String("%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22%2A%22%7D%7D".into());
-        for (raw, ptr) in [(obj.clone(), "/Doc/Statement"), (as_string, "/Doc"), (url, "/Doc")] {
+        for (raw, ptr) in [
+            (obj.clone(), "/Doc/Statement"),
+            (as_string, "/Doc"),
+            (url, "/Doc"),
+        ] {
             let (doc, stmts) = parse_document(&raw, &src(), &PolicyRef::default()).expect("parses");
             assert_eq!(doc, obj);
             assert_eq!(stmts.len(), 1);
-            assert_eq!(stmts[0].actions.as_deref(), Some(&["s3:GetObject".to_string()][..]));
-            assert_eq!(stmts[0].source.pointer, ptr, "encoded documents are pointed at as a whole");
+            assert_eq!(
+                stmts[0].actions.as_deref(),
+                Some(&["s3:GetObject".to_string()][..])
+            );
+            assert_eq!(
+                stmts[0].source.pointer, ptr,
+                "encoded documents are pointed at as a whole"
+            );
         }
     }
 
@@ -274,9 +402,15 @@ mod tests {
 
     #[test]
     fn bad_documents_are_located() {
-        let e = parse_document(&json!({"Statement": [{"Action": "x"}]}), &src(), &PolicyRef::default()).expect_err("no effect");
+        let e = parse_document(
+            &json!({"Statement": [{"Action": "x"}]}),
+            &src(),
+            &PolicyRef::default(),
+        )
+        .expect_err("no effect");
         assert_eq!(e.pointer, "/Doc/Statement/0");
-        let e = parse_document(&json!("not json"), &src(), &PolicyRef::default()).expect_err("bad string");
+        let e = parse_document(&json!("not json"), &src(), &PolicyRef::default())
+            .expect_err("bad string");
         assert!(e.message.contains("not JSON"), "{e}");
         let e = parse_document(&json!(42), &src(), &PolicyRef::default()).expect_err("number");
         assert!(e.message.contains("a number"));

@@ -18,10 +18,16 @@ pub fn normalize(doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, N
     ] {
         let Some(items) = doc.get(list) else { continue };
         let list_ptr = pointer::join(base, list);
-        let items = items.as_array().ok_or_else(|| NormalizeError { pointer: list_ptr.clone(), message: format!("{list} must be an array") })?;
+        let items = items.as_array().ok_or_else(|| NormalizeError {
+            pointer: list_ptr.clone(),
+            message: format!("{list} must be an array"),
+        })?;
         for (i, item) in items.iter().enumerate() {
             let ptr = pointer::join(&list_ptr, i);
-            let entry = item.as_object().ok_or_else(|| NormalizeError { pointer: ptr.clone(), message: format!("{list} entries must be objects") })?;
+            let entry = item.as_object().ok_or_else(|| NormalizeError {
+                pointer: ptr.clone(),
+                message: format!("{list} entries must be objects"),
+            })?;
             out.push(f(&cx, entry, &ptr)?);
         }
     }
@@ -40,12 +46,25 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn source(&self, ptr: &str) -> Source {
-        Source { file: self.file.to_string(), pointer: ptr.to_string() }
+        Source {
+            file: self.file.to_string(),
+            pointer: ptr.to_string(),
+        }
     }
 }
 
-fn required_str<'a>(entry: &'a Map<String, Value>, key: &str, ptr: &str) -> Result<&'a str, NormalizeError> {
-    entry.get(key).and_then(Value::as_str).ok_or_else(|| NormalizeError { pointer: ptr.to_string(), message: format!("entry has no {key} string") })
+fn required_str<'a>(
+    entry: &'a Map<String, Value>,
+    key: &str,
+    ptr: &str,
+) -> Result<&'a str, NormalizeError> {
+    entry
+        .get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| NormalizeError {
+            pointer: ptr.to_string(),
+            message: format!("entry has no {key} string"),
+        })
 }
 
 fn opt(entry: &Map<String, Value>, key: &str) -> Value {
@@ -61,10 +80,20 @@ fn statements_json(statements: &[Statement]) -> Value {
 }
 
 fn policy_error(e: crate::iam::PolicyError) -> NormalizeError {
-    NormalizeError { pointer: e.pointer, message: e.message }
+    NormalizeError {
+        pointer: e.pointer,
+        message: e.message,
+    }
 }
 
-fn base_resource(cx: &Cx, kind: &str, arn: &str, name: &str, ptr: &str, attributes: Map<String, Value>) -> Resource {
+fn base_resource(
+    cx: &Cx,
+    kind: &str,
+    arn: &str,
+    name: &str,
+    ptr: &str,
+    attributes: Map<String, Value>,
+) -> Resource {
     Resource {
         provider: "aws".into(),
         kind: kind.into(),
@@ -77,33 +106,68 @@ fn base_resource(cx: &Cx, kind: &str, arn: &str, name: &str, ptr: &str, attribut
     }
 }
 
-fn managed_policy(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
+fn managed_policy(
+    cx: &Cx,
+    entry: &Map<String, Value>,
+    ptr: &str,
+) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "PolicyName", ptr)?;
     let default_id = entry.get("DefaultVersionId").and_then(Value::as_str);
     let versions_ptr = pointer::join(ptr, "PolicyVersionList");
-    let versions = entry.get("PolicyVersionList").and_then(Value::as_array).cloned().unwrap_or_default();
-    let policy_ref = PolicyRef { name: name.into(), arn: Some(arn.into()), kind: "managed".into(), via_group: None };
+    let versions = entry
+        .get("PolicyVersionList")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let policy_ref = PolicyRef {
+        name: name.into(),
+        arn: Some(arn.into()),
+        kind: "managed".into(),
+        via_group: None,
+    };
     let mut attrs = Map::new();
     attrs.insert("arn".into(), json!(arn));
     attrs.insert("path".into(), opt(entry, "Path"));
     attrs.insert("aws_managed".into(), json!(is_aws_managed(arn)));
     attrs.insert("attachment_count".into(), opt(entry, "AttachmentCount"));
-    attrs.insert("attached".into(), entry.get("AttachmentCount").and_then(Value::as_u64).map(|n| json!(n > 0)).unwrap_or(Value::Null));
-    attrs.insert("permissions_boundary_usage_count".into(), opt(entry, "PermissionsBoundaryUsageCount"));
+    attrs.insert(
+        "attached".into(),
+        entry
+            .get("AttachmentCount")
+            .and_then(Value::as_u64)
+            .map(|n| json!(n > 0))
+            .unwrap_or(Value::Null),
+    );
+    attrs.insert(
+        "permissions_boundary_usage_count".into(),
+        opt(entry, "PermissionsBoundaryUsageCount"),
+    );
     attrs.insert("default_version_id".into(), opt(entry, "DefaultVersionId"));
     attrs.insert("version_count".into(), json!(versions.len()));
     attrs.insert("create_date".into(), opt(entry, "CreateDate"));
     attrs.insert("update_date".into(), opt(entry, "UpdateDate"));
     for (i, version) in versions.iter().enumerate() {
         let vptr = pointer::join(&versions_ptr, i);
-        let is_default = version.get("IsDefaultVersion").and_then(Value::as_bool).unwrap_or(false)
-            || (default_id.is_some() && version.get("VersionId").and_then(Value::as_str) == default_id);
+        let is_default = version
+            .get("IsDefaultVersion")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+            || (default_id.is_some()
+                && version.get("VersionId").and_then(Value::as_str) == default_id);
         if !is_default {
             continue;
         }
-        let raw = version.get("Document").ok_or_else(|| NormalizeError { pointer: vptr.clone(), message: "policy version has no Document".into() })?;
-        let (doc, statements) = parse_document(raw, &cx.source(&pointer::join(&vptr, "Document")), &policy_ref).map_err(policy_error)?;
+        let raw = version.get("Document").ok_or_else(|| NormalizeError {
+            pointer: vptr.clone(),
+            message: "policy version has no Document".into(),
+        })?;
+        let (doc, statements) = parse_document(
+            raw,
+            &cx.source(&pointer::join(&vptr, "Document")),
+            &policy_ref,
+        )
+        .map_err(policy_error)?;
         attrs.insert("document".into(), doc);
         attrs.insert("statements".into(), statements_json(&statements));
         break;
@@ -113,16 +177,44 @@ fn managed_policy(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Reso
 }
 
 /// Inline policies (`UserPolicyList` and friends): names plus their parsed statements.
-fn inline_policies(cx: &Cx, entry: &Map<String, Value>, list: &str, ptr: &str) -> Result<(Vec<Value>, Vec<Statement>), NormalizeError> {
+fn inline_policies(
+    cx: &Cx,
+    entry: &Map<String, Value>,
+    list: &str,
+    ptr: &str,
+) -> Result<(Vec<Value>, Vec<Statement>), NormalizeError> {
     let mut names = Vec::new();
     let mut statements = Vec::new();
     let list_ptr = pointer::join(ptr, list);
-    for (i, p) in entry.get(list).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+    for (i, p) in entry
+        .get(list)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         let pptr = pointer::join(&list_ptr, i);
-        let name = p.get("PolicyName").and_then(Value::as_str).unwrap_or("(unnamed)");
-        let raw = p.get("PolicyDocument").ok_or_else(|| NormalizeError { pointer: pptr.clone(), message: "inline policy has no PolicyDocument".into() })?;
-        let policy_ref = PolicyRef { name: name.into(), arn: None, kind: "inline".into(), via_group: None };
-        let (_, mut stmts) = parse_document(raw, &cx.source(&pointer::join(&pptr, "PolicyDocument")), &policy_ref).map_err(policy_error)?;
+        let name = p
+            .get("PolicyName")
+            .and_then(Value::as_str)
+            .unwrap_or("(unnamed)");
+        let raw = p.get("PolicyDocument").ok_or_else(|| NormalizeError {
+            pointer: pptr.clone(),
+            message: "inline policy has no PolicyDocument".into(),
+        })?;
+        let policy_ref = PolicyRef {
+            name: name.into(),
+            arn: None,
+            kind: "inline".into(),
+            via_group: None,
+        };
+        let (_, mut stmts) = parse_document(
+            raw,
+            &cx.source(&pointer::join(&pptr, "PolicyDocument")),
+            &policy_ref,
+        )
+        .map_err(policy_error)?;
         names.push(json!(name));
         statements.append(&mut stmts);
     }
@@ -133,11 +225,21 @@ fn attached(entry: &Map<String, Value>) -> Vec<Value> {
     entry
         .get("AttachedManagedPolicies")
         .and_then(Value::as_array)
-        .map(|list| list.iter().map(|p| json!({"name": p.get("PolicyName"), "arn": p.get("PolicyArn")})).collect())
+        .map(|list| {
+            list.iter()
+                .map(|p| json!({"name": p.get("PolicyName"), "arn": p.get("PolicyArn")}))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-fn principal_common(cx: &Cx, entry: &Map<String, Value>, inline_list: &str, ptr: &str, attrs: &mut Map<String, Value>) -> Result<(), NormalizeError> {
+fn principal_common(
+    cx: &Cx,
+    entry: &Map<String, Value>,
+    inline_list: &str,
+    ptr: &str,
+    attrs: &mut Map<String, Value>,
+) -> Result<(), NormalizeError> {
     let (inline_names, inline_statements) = inline_policies(cx, entry, inline_list, ptr)?;
     let attached = attached(entry);
     attrs.insert("path".into(), opt(entry, "Path"));
@@ -146,10 +248,17 @@ fn principal_common(cx: &Cx, entry: &Map<String, Value>, inline_list: &str, ptr:
     attrs.insert("inline_policies".into(), Value::Array(inline_names));
     attrs.insert("attached_policy_count".into(), json!(attached.len()));
     attrs.insert("attached_policies".into(), Value::Array(attached));
-    attrs.insert("inline_statements".into(), statements_json(&inline_statements));
+    attrs.insert(
+        "inline_statements".into(),
+        statements_json(&inline_statements),
+    );
     attrs.insert(
         "permissions_boundary".into(),
-        entry.get("PermissionsBoundary").and_then(|b| b.get("PermissionsBoundaryArn")).cloned().unwrap_or(Value::Null),
+        entry
+            .get("PermissionsBoundary")
+            .and_then(|b| b.get("PermissionsBoundaryArn"))
+            .cloned()
+            .unwrap_or(Value::Null),
     );
     if let Some(tags) = entry.get("Tags") {
         attrs.insert("tags".into(), tags.clone());
@@ -163,7 +272,13 @@ fn user(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
     let mut attrs = Map::new();
     attrs.insert("arn".into(), json!(arn));
     principal_common(cx, entry, "UserPolicyList", ptr, &mut attrs)?;
-    attrs.insert("groups".into(), entry.get("GroupList").cloned().unwrap_or(Value::Array(Vec::new())));
+    attrs.insert(
+        "groups".into(),
+        entry
+            .get("GroupList")
+            .cloned()
+            .unwrap_or(Value::Array(Vec::new())),
+    );
     Ok(base_resource(cx, "aws.iam.user", arn, name, ptr, attrs))
 }
 
@@ -183,17 +298,30 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
     attrs.insert("arn".into(), json!(arn));
     principal_common(cx, entry, "RolePolicyList", ptr, &mut attrs)?;
     let path = entry.get("Path").and_then(Value::as_str).unwrap_or("/");
-    attrs.insert("service_linked".into(), json!(path.starts_with("/aws-service-role/")));
+    attrs.insert(
+        "service_linked".into(),
+        json!(path.starts_with("/aws-service-role/")),
+    );
     match entry.get("AssumeRolePolicyDocument") {
         Some(raw) => {
-            let policy_ref = PolicyRef { name: format!("{name} trust policy"), arn: None, kind: "trust".into(), via_group: None };
-            let (doc, stmts) = parse_document(raw, &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")), &policy_ref).map_err(policy_error)?;
+            let policy_ref = PolicyRef {
+                name: format!("{name} trust policy"),
+                arn: None,
+                kind: "trust".into(),
+                via_group: None,
+            };
+            let (doc, stmts) = parse_document(
+                raw,
+                &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
+                &policy_ref,
+            )
+            .map_err(policy_error)?;
             attrs.insert("trust_policy".into(), doc);
             attrs.insert("trust_statements".into(), statements_json(&stmts));
         }
-        None => {
-            attrs.insert("trust_statements".into(), Value::Null);
-        }
+        // Every role has a trust policy; an export without it leaves trust rules unknown, so the
+        // key stays absent rather than null ("known to be empty").
+        None => {}
     }
     let profiles: Vec<Value> = entry
         .get("InstanceProfileList")
@@ -201,7 +329,14 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
         .map(|l| l.iter().filter_map(|p| p.get("Arn").cloned()).collect())
         .unwrap_or_default();
     attrs.insert("instance_profiles".into(), Value::Array(profiles));
-    attrs.insert("last_used".into(), entry.get("RoleLastUsed").and_then(|r| r.get("LastUsedDate")).cloned().unwrap_or(Value::Null));
+    attrs.insert(
+        "last_used".into(),
+        entry
+            .get("RoleLastUsed")
+            .and_then(|r| r.get("LastUsedDate"))
+            .cloned()
+            .unwrap_or(Value::Null),
+    );
     Ok(base_resource(cx, "aws.iam.role", arn, name, ptr, attrs))
 }
 
@@ -221,10 +356,19 @@ mod tests {
         });
         let rs = normalize(&doc, "authz.json", "").expect("normalises");
         let kinds: Vec<_> = rs.iter().map(|r| r.kind.as_str()).collect();
-        assert_eq!(kinds, vec!["aws.iam.policy", "aws.iam.user", "aws.iam.role"]);
-        assert_eq!(rs[0].account, None, "AWS-managed policies belong to no customer account");
+        assert_eq!(
+            kinds,
+            vec!["aws.iam.policy", "aws.iam.user", "aws.iam.role"]
+        );
+        assert_eq!(
+            rs[0].account, None,
+            "AWS-managed policies belong to no customer account"
+        );
         assert_eq!(rs[0].attributes["aws_managed"], json!(true));
-        assert_eq!(rs[0].attributes["statements"][0]["source"]["pointer"], json!("/Policies/0/PolicyVersionList/0/Document/Statement/0"));
+        assert_eq!(
+            rs[0].attributes["statements"][0]["source"]["pointer"],
+            json!("/Policies/0/PolicyVersionList/0/Document/Statement/0")
+        );
         assert_eq!(rs[1].source.pointer, "/UserDetailList/0");
         assert_eq!(rs[1].account.as_deref(), Some("123456789012"));
         assert_eq!(rs[2].attributes["service_linked"], json!(true));
@@ -232,7 +376,8 @@ mod tests {
 
     #[test]
     fn missing_arn_is_located() {
-        let err = normalize(&json!({"RoleDetailList": [{"RoleName": "x"}]}), "f", "").expect_err("no arn");
+        let err = normalize(&json!({"RoleDetailList": [{"RoleName": "x"}]}), "f", "")
+            .expect_err("no arn");
         assert_eq!(err.pointer, "/RoleDetailList/0");
         assert!(err.message.contains("Arn"));
     }

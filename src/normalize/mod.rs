@@ -29,7 +29,12 @@ impl std::error::Error for NormalizeError {}
 
 /// Normalises one recognised document. `base` is the pointer of the document within its file
 /// (empty for plain JSON, `/N` for line N+1 of an NDJSON file).
-pub fn normalize(format: Format, doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, NormalizeError> {
+pub fn normalize(
+    format: Format,
+    doc: &Value,
+    file: &str,
+    base: &str,
+) -> Result<Vec<Resource>, NormalizeError> {
     match format {
         Format::AwsIamAuthorizationDetails => aws_iam_authz::normalize(doc, file, base),
     }

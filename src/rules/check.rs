@@ -56,11 +56,18 @@ impl Op {
     ];
 
     pub fn parse(name: &str) -> Option<Op> {
-        Op::NAMES.iter().find(|(n, _)| *n == name).map(|(_, op)| *op)
+        Op::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, op)| *op)
     }
 
     pub fn name(self) -> &'static str {
-        Op::NAMES.iter().find(|(_, op)| *op == self).map(|(n, _)| *n).unwrap_or("?")
+        Op::NAMES
+            .iter()
+            .find(|(_, op)| *op == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
     }
 }
 
@@ -77,12 +84,25 @@ pub enum Cond {
     Any(Vec<Cond>),
     Not(Box<Cond>),
     /// True when the condition holds for at least one element of the array at `path`.
-    Some { path: String, cond: Box<Cond> },
+    Some {
+        path: String,
+        cond: Box<Cond>,
+    },
     /// True when the condition holds for every element of the array at `path`.
-    Every { path: String, cond: Box<Cond> },
-    Leaf { path: String, op: Op, operand: Operand },
+    Every {
+        path: String,
+        cond: Box<Cond>,
+    },
+    Leaf {
+        path: String,
+        op: Op,
+        operand: Operand,
+    },
     /// A named, unit-tested Rust function (see [`super::functions`]).
-    Func { name: String, args: Value },
+    Func {
+        name: String,
+        args: Value,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,22 +118,38 @@ impl fmt::Display for CheckError {
 }
 
 fn err(at: &str, message: impl Into<String>) -> CheckError {
-    CheckError { at: at.to_string(), message: message.into() }
+    CheckError {
+        at: at.to_string(),
+        message: message.into(),
+    }
 }
 
 /// Parses a condition from its TOML value. `at` names where it sits, for errors.
 pub fn parse(v: &toml::Value, at: &str, known_functions: &[&str]) -> Result<Cond, CheckError> {
-    let table = v.as_table().ok_or_else(|| err(at, format!("a condition must be a table, found {}", v.type_str())))?;
+    let table = v.as_table().ok_or_else(|| {
+        err(
+            at,
+            format!("a condition must be a table, found {}", v.type_str()),
+        )
+    })?;
     let list = |key: &str, items: &toml::Value| -> Result<Vec<Cond>, CheckError> {
-        let arr = items.as_array().ok_or_else(|| err(&format!("{at}.{key}"), "must be an array of conditions"))?;
+        let arr = items
+            .as_array()
+            .ok_or_else(|| err(&format!("{at}.{key}"), "must be an array of conditions"))?;
         if arr.is_empty() {
             return Err(err(&format!("{at}.{key}"), "must not be empty"));
         }
-        arr.iter().enumerate().map(|(i, c)| parse(c, &format!("{at}.{key}[{i}]"), known_functions)).collect()
+        arr.iter()
+            .enumerate()
+            .map(|(i, c)| parse(c, &format!("{at}.{key}[{i}]"), known_functions))
+            .collect()
     };
     let only = |keys: &[&str]| -> Result<(), CheckError> {
         match table.keys().find(|k| !keys.contains(&k.as_str())) {
-            Some(extra) => Err(err(at, format!("unexpected key {extra:?} beside {:?}", keys[0]))),
+            Some(extra) => Err(err(
+                at,
+                format!("unexpected key {extra:?} beside {:?}", keys[0]),
+            )),
             None => Ok(()),
         }
     };
@@ -127,52 +163,114 @@ pub fn parse(v: &toml::Value, at: &str, known_functions: &[&str]) -> Result<Cond
     }
     if let Some(inner) = table.get("not") {
         only(&["not"])?;
-        return Ok(Cond::Not(Box::new(parse(inner, &format!("{at}.not"), known_functions)?)));
+        return Ok(Cond::Not(Box::new(parse(
+            inner,
+            &format!("{at}.not"),
+            known_functions,
+        )?)));
     }
     for quantifier in ["some", "every"] {
         if let Some(path) = table.get(quantifier) {
             only(&[quantifier, "where"])?;
-            let path = path.as_str().ok_or_else(|| err(&format!("{at}.{quantifier}"), "must be an attribute path string"))?.to_string();
-            let inner = table.get("where").ok_or_else(|| err(at, format!("{quantifier:?} needs a `where` condition")))?;
+            let path = path
+                .as_str()
+                .ok_or_else(|| {
+                    err(
+                        &format!("{at}.{quantifier}"),
+                        "must be an attribute path string",
+                    )
+                })?
+                .to_string();
+            let inner = table
+                .get("where")
+                .ok_or_else(|| err(at, format!("{quantifier:?} needs a `where` condition")))?;
             let cond = Box::new(parse(inner, &format!("{at}.where"), known_functions)?);
-            return Ok(if quantifier == "some" { Cond::Some { path, cond } } else { Cond::Every { path, cond } });
+            return Ok(if quantifier == "some" {
+                Cond::Some { path, cond }
+            } else {
+                Cond::Every { path, cond }
+            });
         }
     }
     if let Some(name) = table.get("fn") {
         only(&["fn", "args"])?;
-        let name = name.as_str().ok_or_else(|| err(&format!("{at}.fn"), "must be a function name"))?;
+        let name = name
+            .as_str()
+            .ok_or_else(|| err(&format!("{at}.fn"), "must be a function name"))?;
         if !known_functions.contains(&name) {
-            return Err(err(&format!("{at}.fn"), format!("unknown function {name:?}; known: {}", known_functions.join(", "))));
+            return Err(err(
+                &format!("{at}.fn"),
+                format!(
+                    "unknown function {name:?}; known: {}",
+                    known_functions.join(", ")
+                ),
+            ));
         }
         let args = table.get("args").map(toml_to_json).unwrap_or(Value::Null);
-        return Ok(Cond::Func { name: name.to_string(), args });
+        return Ok(Cond::Func {
+            name: name.to_string(),
+            args,
+        });
     }
     let path = table
         .get("path")
-        .ok_or_else(|| err(at, "a condition needs one of all, any, not, some, every, fn, or path with an operator"))?
+        .ok_or_else(|| {
+            err(
+                at,
+                "a condition needs one of all, any, not, some, every, fn, or path with an operator",
+            )
+        })?
         .as_str()
         .ok_or_else(|| err(&format!("{at}.path"), "must be a string"))?
         .to_string();
     let mut ops = table.iter().filter(|(k, _)| k.as_str() != "path");
-    let (op_name, operand) = ops.next().ok_or_else(|| err(at, format!("path {path:?} needs an operator")))?;
+    let (op_name, operand) = ops
+        .next()
+        .ok_or_else(|| err(at, format!("path {path:?} needs an operator")))?;
     if let Some((extra, _)) = ops.next() {
-        return Err(err(at, format!("one operator per leaf; found {op_name:?} and {extra:?}")));
+        return Err(err(
+            at,
+            format!("one operator per leaf; found {op_name:?} and {extra:?}"),
+        ));
     }
     let op = Op::parse(op_name).ok_or_else(|| {
-        err(at, format!("unknown operator {op_name:?}; known: {}", Op::NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))
+        err(
+            at,
+            format!(
+                "unknown operator {op_name:?}; known: {}",
+                Op::NAMES
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
     })?;
     let operand = match operand.as_table().and_then(|t| t.get("param")) {
-        Some(p) => Operand::Param(p.as_str().ok_or_else(|| err(&format!("{at}.{op_name}.param"), "must be a parameter name"))?.to_string()),
+        Some(p) => Operand::Param(
+            p.as_str()
+                .ok_or_else(|| err(&format!("{at}.{op_name}.param"), "must be a parameter name"))?
+                .to_string(),
+        ),
         None => Operand::Literal(toml_to_json(operand)),
     };
     let at_op = format!("{at}.{op_name}");
     match (op, &operand) {
-        (Op::In | Op::ContainsAny | Op::IamActionMatches | Op::IamServiceWildcard, Operand::Literal(v)) if !v.is_array() => {
+        (
+            Op::In | Op::ContainsAny | Op::IamActionMatches | Op::IamServiceWildcard,
+            Operand::Literal(v),
+        ) if !v.is_array() => {
             return Err(err(&at_op, "expects an array"));
         }
-        (Op::Gt | Op::Ge | Op::Lt | Op::Le, Operand::Literal(v)) if !v.is_number() => return Err(err(&at_op, "expects a number")),
-        (Op::Exists | Op::Empty, Operand::Literal(v)) if !v.is_boolean() => return Err(err(&at_op, "expects true or false")),
-        (Op::Matches | Op::StartsWith, Operand::Literal(v)) if !v.is_string() => return Err(err(&at_op, "expects a string")),
+        (Op::Gt | Op::Ge | Op::Lt | Op::Le, Operand::Literal(v)) if !v.is_number() => {
+            return Err(err(&at_op, "expects a number"))
+        }
+        (Op::Exists | Op::Empty, Operand::Literal(v)) if !v.is_boolean() => {
+            return Err(err(&at_op, "expects true or false"))
+        }
+        (Op::Matches | Op::StartsWith, Operand::Literal(v)) if !v.is_string() => {
+            return Err(err(&at_op, "expects a string"))
+        }
         _ => {}
     }
     Ok(Cond::Leaf { path, op, operand })
@@ -183,11 +281,17 @@ pub fn toml_to_json(v: &toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s.clone()),
         toml::Value::Integer(i) => Value::from(*i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::Null),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
         toml::Value::Boolean(b) => Value::Bool(*b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+        toml::Value::Table(t) => Value::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -203,15 +307,27 @@ mod tests {
     #[test]
     fn parses_nested_tree() {
         let c = p(r#"c = { some = "statements", where = { all = [ { path = "effect", eq = "Allow" }, { path = "actions", contains_any = { param = "x" } } ] } }"#).expect("ok");
-        let Cond::Some { path, cond } = c else { panic!("some") };
+        let Cond::Some { path, cond } = c else {
+            panic!("some")
+        };
         assert_eq!(path, "statements");
-        let Cond::All(items) = *cond else { panic!("all") };
-        assert_eq!(items[1], Cond::Leaf { path: "actions".into(), op: Op::ContainsAny, operand: Operand::Param("x".into()) });
+        let Cond::All(items) = *cond else {
+            panic!("all")
+        };
+        assert_eq!(
+            items[1],
+            Cond::Leaf {
+                path: "actions".into(),
+                op: Op::ContainsAny,
+                operand: Operand::Param("x".into())
+            }
+        );
     }
 
     #[test]
     fn errors_name_the_place() {
-        let e = p(r#"c = { all = [ { path = "a", eq = 1 }, { path = "b", eqq = 2 } ] }"#).expect_err("bad op");
+        let e = p(r#"c = { all = [ { path = "a", eq = 1 }, { path = "b", eqq = 2 } ] }"#)
+            .expect_err("bad op");
         assert_eq!(e.at, "check.fail_if.all[1]");
         assert!(e.message.contains("unknown operator \"eqq\""), "{e}");
         let e = p(r#"c = { path = "a", eq = 1, ne = 2 }"#).expect_err("two ops");

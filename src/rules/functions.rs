@@ -2,14 +2,18 @@
 //! NotAction, scope and conditions. Each is unit-tested here; rule files reference them by name
 //! and still own the metadata, explanation and fixtures.
 
-use crate::iam::grant::{grant, Access, Grant};
+use crate::iam::grant::{covers_all_resources, grant, Access, Grant};
 use crate::iam::policy::Statement;
 use crate::iam::privesc::{admin_equivalent, escalation_methods};
 use crate::Resource;
 use serde_json::Value;
 
 /// Every function name a rule may use.
-pub const NAMES: &[&str] = &["iam_admin_equivalent", "iam_privilege_escalation", "iam_unrestricted_passrole"];
+pub const NAMES: &[&str] = &[
+    "iam_admin_equivalent",
+    "iam_privilege_escalation",
+    "iam_unrestricted_passrole",
+];
 
 /// Three-valued truth, Kleene style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,15 +33,31 @@ pub struct FnResult {
 }
 
 pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
-    let Some(statements) = resource.attributes.get("statements").and_then(|v| serde_json::from_value::<Vec<Statement>>(v.clone()).ok()) else {
-        return FnResult { tri: Tri::Unknown, statements: Vec::new(), details: "the export does not include this principal's policies".into() };
+    let Some(statements) = resource
+        .attributes
+        .get("statements")
+        .and_then(|v| serde_json::from_value::<Vec<Statement>>(v.clone()).ok())
+    else {
+        return FnResult {
+            tri: Tri::Unknown,
+            statements: Vec::new(),
+            details: "the export does not include this principal's policies".into(),
+        };
     };
-    let complete = resource.attributes.get("statements_complete").and_then(Value::as_bool).unwrap_or(false);
+    let complete = resource
+        .attributes
+        .get("statements_complete")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let missing: Vec<String> = resource
         .attributes
         .get("missing_policies")
         .and_then(Value::as_array)
-        .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|l| {
+            l.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let found = match name {
         "iam_admin_equivalent" => admin(&statements),
@@ -51,9 +71,16 @@ pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
         None if !complete => FnResult {
             tri: Tri::Unknown,
             statements: Vec::new(),
-            details: format!("the export lacks attached policies or groups: {}", missing.join(", ")),
+            details: format!(
+                "the export lacks attached policies or groups: {}",
+                missing.join(", ")
+            ),
         },
-        None => FnResult { tri: Tri::False, statements: Vec::new(), details: String::new() },
+        None => FnResult {
+            tri: Tri::False,
+            statements: Vec::new(),
+            details: String::new(),
+        },
     }
 }
 
@@ -69,7 +96,10 @@ fn cite(statements: &[Statement], grants: &[Grant]) -> Vec<(Statement, String)> 
                             note.push_str(&g.action);
                         }
                     }
-                    None => out.push((s.clone(), format!("{} grants {}", s.display_label(), g.action))),
+                    None => out.push((
+                        s.clone(),
+                        format!("{} grants {}", s.display_label(), g.action),
+                    )),
                 }
             }
         }
@@ -79,7 +109,11 @@ fn cite(statements: &[Statement], grants: &[Grant]) -> Vec<(Statement, String)> 
 
 fn admin(statements: &[Statement]) -> Option<FnResult> {
     let grants = admin_equivalent(statements)?;
-    Some(FnResult { tri: Tri::True, statements: cite(statements, &grants), details: "every action on every resource, without condition".into() })
+    Some(FnResult {
+        tri: Tri::True,
+        statements: cite(statements, &grants),
+        details: "every action on every resource, without condition".into(),
+    })
 }
 
 fn privesc(statements: &[Statement]) -> Option<FnResult> {
@@ -90,24 +124,70 @@ fn privesc(statements: &[Statement]) -> Option<FnResult> {
     let grants: Vec<Grant> = hits.iter().flat_map(|h| h.grants.iter().cloned()).collect();
     let names: Vec<String> = hits
         .iter()
-        .map(|h| if h.access == Access::Conditional { format!("{} (conditional)", h.method.name) } else { h.method.name.to_string() })
+        .map(|h| match h.access {
+            Access::Conditional => format!("{} (conditional)", h.method.name),
+            Access::Scoped => format!("{} (resource-scoped)", h.method.name),
+            _ => h.method.name.to_string(),
+        })
         .collect();
     let first = hits[0].method;
     Some(FnResult {
         tri: Tri::True,
         statements: cite(statements, &grants),
-        details: format!("{} method(s): {}. For example, it can {} ({}).", hits.len(), names.join(", "), first.how, first.actions.join(" + ")),
+        details: format!(
+            "{} method(s): {}. For example, it can {} ({}).",
+            hits.len(),
+            summarize(&names, 6),
+            first.how,
+            first.actions.join(" + ")
+        ),
     })
+}
+
+/// PassRole is unrestricted when some unconditionally-denied-free Allow covers it on every role
+/// (`*`, or a role ARN pattern ending in `role/*`) without an `iam:PassedToService` condition.
+/// Other conditions (region, source IP) do not limit which service receives the role.
+/// The first `n` items, then "and K more", so messages stay readable for broad principals.
+fn summarize(items: &[String], n: usize) -> String {
+    if items.len() <= n {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..n].join(", "), items.len() - n)
+    }
 }
 
 fn passrole(statements: &[Statement]) -> Option<FnResult> {
     let g = grant(statements, "iam:PassRole", None);
-    if g.access != Access::Unconditional {
+    if g.access == Access::None {
         return None;
     }
+    let every_role = |s: &Statement| {
+        covers_all_resources(s)
+            || s.resources.as_ref().is_some_and(|r| {
+                r.iter()
+                    .any(|p| p.ends_with(":role/*") || p.ends_with(":*"))
+            })
+    };
+    let broad: Vec<usize> = g
+        .allowed_by
+        .iter()
+        .copied()
+        .filter(|&i| {
+            statements.get(i).is_some_and(|s| {
+                every_role(s) && !s.condition_keys.iter().any(|k| k == "iam:passedtoservice")
+            })
+        })
+        .collect();
+    if broad.is_empty() {
+        return None;
+    }
+    let narrowed = Grant {
+        allowed_by: broad,
+        ..g
+    };
     Some(FnResult {
         tri: Tri::True,
-        statements: cite(statements, std::slice::from_ref(&g)),
+        statements: cite(statements, std::slice::from_ref(&narrowed)),
         details: "iam:PassRole on every role, with no iam:PassedToService condition".into(),
     })
 }
@@ -120,32 +200,82 @@ mod tests {
     use serde_json::{json, Map};
 
     fn principal(doc: Value, complete: bool) -> Resource {
-        let src = Source { file: "t".into(), pointer: String::new() };
-        let stmts = parse_document(&doc, &src, &PolicyRef { name: "p".into(), arn: None, kind: "inline".into(), via_group: None }).expect("valid").1;
+        let src = Source {
+            file: "t".into(),
+            pointer: String::new(),
+        };
+        let stmts = parse_document(
+            &doc,
+            &src,
+            &PolicyRef {
+                name: "p".into(),
+                arn: None,
+                kind: "inline".into(),
+                via_group: None,
+            },
+        )
+        .expect("valid")
+        .1;
         let mut attributes = Map::new();
-        attributes.insert("statements".into(), serde_json::to_value(stmts).expect("json"));
+        attributes.insert(
+            "statements".into(),
+            serde_json::to_value(stmts).expect("json"),
+        );
         attributes.insert("statements_complete".into(), json!(complete));
-        attributes.insert("missing_policies".into(), json!(if complete { vec![] } else { vec!["arn:aws:iam::aws:policy/X"] }));
-        Resource { provider: "aws".into(), kind: "aws.iam.user".into(), id: "u".into(), name: "u".into(), account: None, region: None, attributes, source: src }
+        attributes.insert(
+            "missing_policies".into(),
+            json!(if complete {
+                vec![]
+            } else {
+                vec!["arn:aws:iam::aws:policy/X"]
+            }),
+        );
+        Resource {
+            provider: "aws".into(),
+            kind: "aws.iam.user".into(),
+            id: "u".into(),
+            name: "u".into(),
+            account: None,
+            region: None,
+            attributes,
+            source: src,
+        }
     }
 
     #[test]
     fn privesc_names_methods_and_statements() {
-        let r = principal(json!({"Statement": [{"Effect": "Allow", "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}]}), true);
+        let r = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}]}),
+            true,
+        );
         let got = call("iam_privilege_escalation", &r, &Value::Null);
         assert_eq!(got.tri, Tri::True);
-        assert!(got.details.contains("PassExistingRoleToNewLambdaThenInvoke"), "{}", got.details);
+        assert!(
+            got.details
+                .contains("PassExistingRoleToNewLambdaThenInvoke"),
+            "{}",
+            got.details
+        );
         assert_eq!(got.statements.len(), 1);
     }
 
     #[test]
     fn incomplete_principal_is_unknown_not_pass() {
-        let r = principal(json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}), false);
+        let r = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}),
+            false,
+        );
         let got = call("iam_admin_equivalent", &r, &Value::Null);
         assert_eq!(got.tri, Tri::Unknown);
         assert!(got.details.contains("arn:aws:iam::aws:policy/X"));
-        let complete = principal(json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}), true);
-        assert_eq!(call("iam_admin_equivalent", &complete, &Value::Null).tri, Tri::False);
+        let complete = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}),
+            true,
+        );
+        assert_eq!(
+            call("iam_admin_equivalent", &complete, &Value::Null).tri,
+            Tri::False
+        );
     }
 
     #[test]
@@ -154,6 +284,34 @@ mod tests {
             json!({"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}]}),
             true,
         );
-        assert_eq!(call("iam_unrestricted_passrole", &r, &Value::Null).tri, Tri::False);
+        assert_eq!(
+            call("iam_unrestricted_passrole", &r, &Value::Null).tri,
+            Tri::False
+        );
+        let region_only = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}]}),
+            true,
+        );
+        assert_eq!(
+            call("iam_unrestricted_passrole", &region_only, &Value::Null).tri,
+            Tri::True,
+            "a region condition does not limit the receiving service"
+        );
+        let any_role = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/*"}]}),
+            true,
+        );
+        assert_eq!(
+            call("iam_unrestricted_passrole", &any_role, &Value::Null).tri,
+            Tri::True
+        );
+        let one_role = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/web"}]}),
+            true,
+        );
+        assert_eq!(
+            call("iam_unrestricted_passrole", &one_role, &Value::Null).tri,
+            Tri::False
+        );
     }
 }

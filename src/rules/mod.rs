@@ -6,7 +6,7 @@ pub mod check;
 pub mod functions;
 
 use crate::model::{Outcome, Severity};
-use check::{Cond, CheckError};
+use check::{CheckError, Cond};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -30,8 +30,16 @@ impl Explanation {
         [
             ("what", "What is wrong", &self.what),
             ("why", "Why it matters", &self.why),
-            ("shared_responsibility", "Shared responsibility", &self.shared_responsibility),
-            ("least_privilege", "Least-privilege alternative", &self.least_privilege),
+            (
+                "shared_responsibility",
+                "Shared responsibility",
+                &self.shared_responsibility,
+            ),
+            (
+                "least_privilege",
+                "Least-privilege alternative",
+                &self.least_privilege,
+            ),
             ("fix", "How to fix", &self.fix),
             ("exceptions", "When it may be acceptable", &self.exceptions),
         ]
@@ -133,17 +141,40 @@ impl std::error::Error for RuleError {}
 impl Rule {
     /// Parses one rule file. `origin` names it in errors.
     pub fn parse(origin: &str, text: &str) -> Result<Rule, RuleError> {
-        let e = |message: String| RuleError { origin: origin.to_string(), message };
-        let raw: RawRule = toml::from_str(text).map_err(|err| e(err.to_string().trim_end().to_string()))?;
-        let severity = Severity::parse(&raw.severity)
-            .ok_or_else(|| e(format!("severity {:?} is not one of critical, high, medium, low, info", raw.severity)))?;
+        let e = |message: String| RuleError {
+            origin: origin.to_string(),
+            message,
+        };
+        let raw: RawRule =
+            toml::from_str(text).map_err(|err| e(err.to_string().trim_end().to_string()))?;
+        let severity = Severity::parse(&raw.severity).ok_or_else(|| {
+            e(format!(
+                "severity {:?} is not one of critical, high, medium, low, info",
+                raw.severity
+            ))
+        })?;
         let check_err = |c: CheckError| e(c.to_string());
-        let fail_if = check::parse(&raw.check.fail_if, "check.fail_if", functions::NAMES).map_err(check_err)?;
-        let applies_if = raw.applies_if.as_ref().map(|c| check::parse(c, "applies_if", functions::NAMES)).transpose().map_err(check_err)?;
-        let parameters: BTreeMap<String, Value> = raw.parameters.iter().map(|(k, v)| (k.clone(), check::toml_to_json(v))).collect();
-        for name in params_used(&fail_if).into_iter().chain(applies_if.as_ref().map(params_used).unwrap_or_default()) {
+        let fail_if = check::parse(&raw.check.fail_if, "check.fail_if", functions::NAMES)
+            .map_err(check_err)?;
+        let applies_if = raw
+            .applies_if
+            .as_ref()
+            .map(|c| check::parse(c, "applies_if", functions::NAMES))
+            .transpose()
+            .map_err(check_err)?;
+        let parameters: BTreeMap<String, Value> = raw
+            .parameters
+            .iter()
+            .map(|(k, v)| (k.clone(), check::toml_to_json(v)))
+            .collect();
+        for name in params_used(&fail_if)
+            .into_iter()
+            .chain(applies_if.as_ref().map(params_used).unwrap_or_default())
+        {
             if !parameters.contains_key(&name) {
-                return Err(e(format!("check uses parameter {name:?}, which [parameters] does not define")));
+                return Err(e(format!(
+                    "check uses parameter {name:?}, which [parameters] does not define"
+                )));
             }
         }
         for f in &raw.fixtures {
@@ -179,8 +210,13 @@ impl Rule {
 fn params_used(c: &Cond) -> Vec<String> {
     match c {
         Cond::All(items) | Cond::Any(items) => items.iter().flat_map(params_used).collect(),
-        Cond::Not(inner) | Cond::Some { cond: inner, .. } | Cond::Every { cond: inner, .. } => params_used(inner),
-        Cond::Leaf { operand: check::Operand::Param(p), .. } => vec![p.clone()],
+        Cond::Not(inner) | Cond::Some { cond: inner, .. } | Cond::Every { cond: inner, .. } => {
+            params_used(inner)
+        }
+        Cond::Leaf {
+            operand: check::Operand::Param(p),
+            ..
+        } => vec![p.clone()],
         Cond::Leaf { .. } | Cond::Func { .. } => Vec::new(),
     }
 }
@@ -194,7 +230,9 @@ pub struct RulePack {
 impl RulePack {
     /// Builds a pack from (origin, text) pairs, collecting every error rather than the first, so
     /// a rule author sees all problems at once. Duplicate ids and names are errors.
-    pub fn from_sources<'a>(sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<RulePack, Vec<RuleError>> {
+    pub fn from_sources<'a>(
+        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<RulePack, Vec<RuleError>> {
         let mut rules = Vec::new();
         let mut errors = Vec::new();
         for (origin, text) in sources {
@@ -221,13 +259,19 @@ impl RulePack {
         let mut errors = Vec::new();
         for pair in self.rules.windows(2) {
             if pair[0].id == pair[1].id {
-                errors.push(RuleError { origin: pair[1].origin.clone(), message: format!("id {} is also used by {}", pair[1].id, pair[0].origin) });
+                errors.push(RuleError {
+                    origin: pair[1].origin.clone(),
+                    message: format!("id {} is also used by {}", pair[1].id, pair[0].origin),
+                });
             }
         }
         let mut names: BTreeMap<&str, &str> = BTreeMap::new();
         for r in &self.rules {
             if let Some(other) = names.insert(&r.name, &r.origin) {
-                errors.push(RuleError { origin: r.origin.clone(), message: format!("name {} is also used by {other}", r.name) });
+                errors.push(RuleError {
+                    origin: r.origin.clone(),
+                    message: format!("name {} is also used by {other}", r.name),
+                });
             }
         }
         if errors.is_empty() {
@@ -238,6 +282,8 @@ impl RulePack {
     }
 
     pub fn get(&self, id_or_name: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name == id_or_name)
+        self.rules
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name == id_or_name)
     }
 }

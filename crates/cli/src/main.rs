@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use stratoscope::{pack, Input, Options, RulePack, Severity};
 
 #[derive(Parser)]
-#[command(name = "stratoscope", version, about = "Explain cloud misconfigurations in exported configuration, offline.")]
+#[command(
+    name = "stratoscope",
+    version,
+    about = "Explain cloud misconfigurations in exported configuration, offline."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,7 +57,8 @@ enum Format {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    Severity::parse(s).ok_or_else(|| format!("{s:?} is not one of critical, high, medium, low, info"))
+    Severity::parse(s)
+        .ok_or_else(|| format!("{s:?} is not one of critical, high, medium, low, info"))
 }
 
 fn main() -> ExitCode {
@@ -68,11 +73,13 @@ fn main() -> ExitCode {
 }
 
 fn load_pack(extra: &[PathBuf]) -> Result<RulePack, String> {
-    let mut pack = pack::builtin().map_err(|errors| format!("built-in rule pack is invalid:\n{}", join_errors(&errors)))?;
+    let mut pack = pack::builtin()
+        .map_err(|errors| format!("built-in rule pack is invalid:\n{}", join_errors(&errors)))?;
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     for path in extra {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read rule file {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read rule file {}: {e}", path.display()))?;
         match stratoscope::Rule::parse(&path.display().to_string(), &text) {
             Ok(rule) => rules.push(rule),
             Err(e) => errors.push(e),
@@ -87,7 +94,11 @@ fn load_pack(extra: &[PathBuf]) -> Result<RulePack, String> {
 }
 
 fn join_errors(errors: &[stratoscope::rules::RuleError]) -> String {
-    errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+    errors
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Reads files, expanding directories (sorted, so results do not depend on the file system's
@@ -108,7 +119,11 @@ fn read_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
         if path.is_dir() {
             match std::fs::read_dir(&path) {
                 Ok(entries) => {
-                    let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_dir() || is_export_name(p)).collect();
+                    let mut children: Vec<PathBuf> = entries
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.is_dir() || is_export_name(p))
+                        .collect();
                     children.sort();
                     stack.extend(children.into_iter().rev());
                 }
@@ -125,12 +140,19 @@ fn read_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
 }
 
 fn is_export_name(p: &Path) -> bool {
-    p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "json" | "ndjson" | "jsonl"))
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "json" | "ndjson" | "jsonl"))
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Scan { files, format, min_severity, rule_files } => {
+        Command::Scan {
+            files,
+            format,
+            min_severity,
+            rule_files,
+        } => {
             let pack = load_pack(&rule_files)?;
             let (inputs, read_errors) = read_inputs(&files);
             for e in &read_errors {
@@ -141,12 +163,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Json => print!("{}", report.to_json()),
                 Format::Text => print!("{}", output::text_report(&report, &pack)),
             }
-            let recognized = report.inputs.iter().any(|i| i.status == stratoscope::report::InputStatus::Recognized);
+            let recognized = report
+                .inputs
+                .iter()
+                .any(|i| i.status == stratoscope::report::InputStatus::Recognized);
             if !recognized {
-                eprintln!("stratoscope: no input could be read and recognised; nothing was evaluated");
+                eprintln!(
+                    "stratoscope: no input could be read and recognised; nothing was evaluated"
+                );
                 return Ok(ExitCode::from(2));
             }
-            Ok(if report.failing_at_least(min_severity) > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if report.failing_at_least(min_severity) > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Rules { format } => {
             let pack = load_pack(&[])?;
@@ -158,7 +189,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Explain { rule } => {
             let pack = load_pack(&[])?;
-            let found = pack.get(&rule).ok_or_else(|| format!("no rule {rule:?}; `stratoscope rules` lists them"))?;
+            let found = pack
+                .get(&rule)
+                .ok_or_else(|| format!("no rule {rule:?}; `stratoscope rules` lists them"))?;
             print!("{}", output::explain_text(found));
             Ok(ExitCode::SUCCESS)
         }

@@ -32,7 +32,10 @@ fn wrap(text: &str, indent: &str) -> String {
 }
 
 fn indent_block(text: &str, indent: &str) -> String {
-    text.trim_end().lines().map(|l| format!("{indent}{l}\n")).collect()
+    text.trim_end()
+        .lines()
+        .map(|l| format!("{indent}{l}\n"))
+        .collect()
 }
 
 pub fn text_report(report: &Report, pack: &RulePack) -> String {
@@ -46,19 +49,40 @@ pub fn text_report(report: &Report, pack: &RulePack) -> String {
         };
         let _ = writeln!(s, "  {mark} {}", i.message);
     }
-    let fails = report.findings.iter().filter(|f| f.outcome == Outcome::Fail).count();
+    let fails = report
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::Fail)
+        .count();
     let unknown = report.findings.len() - fails;
-    let _ = writeln!(s, "\nFindings: {fails} failing, {unknown} not decidable from these exports\n");
+    let _ = writeln!(
+        s,
+        "\nFindings: {fails} failing, {unknown} not decidable from these exports\n"
+    );
     for f in &report.findings {
-        let label = if f.outcome == Outcome::Fail { f.severity.as_str().to_uppercase() } else { "UNKNOWN".into() };
+        let label = if f.outcome == Outcome::Fail {
+            f.severity.as_str().to_uppercase()
+        } else {
+            "UNKNOWN".into()
+        };
         let _ = writeln!(s, "  [{label}] {} {}", f.rule_id, f.title);
-        let _ = writeln!(s, "      {} {} (account {})", f.resource.kind, f.resource.name, f.resource.account.as_deref().unwrap_or("-"));
+        let _ = writeln!(
+            s,
+            "      {} {} (account {})",
+            f.resource.kind,
+            f.resource.name,
+            f.resource.account.as_deref().unwrap_or("-")
+        );
         s.push_str(&wrap(&f.message, "      "));
         for e in f.evidence.iter().take(3) {
             let _ = writeln!(s, "      evidence: {}#{}  {}", e.file, e.pointer, e.note);
         }
         if f.evidence.len() > 3 {
-            let _ = writeln!(s, "      … and {} more evidence items (--format json shows all)", f.evidence.len() - 3);
+            let _ = writeln!(
+                s,
+                "      … and {} more evidence items (--format json shows all)",
+                f.evidence.len() - 3
+            );
         }
         s.push('\n');
     }
@@ -70,12 +94,24 @@ pub fn text_report(report: &Report, pack: &RulePack) -> String {
     );
     let sev: Vec<String> = stratoscope::Severity::ALL
         .iter()
-        .map(|v| format!("{} {}", sum.failing_by_severity.get(v.as_str()).copied().unwrap_or(0), v.as_str()))
+        .map(|v| {
+            format!(
+                "{} {}",
+                sum.failing_by_severity
+                    .get(v.as_str())
+                    .copied()
+                    .unwrap_or(0),
+                v.as_str()
+            )
+        })
         .collect();
     let _ = writeln!(s, "Failing by severity: {}", sev.join(", "));
     let missing: Vec<_> = report.coverage.iter().filter(|c| !c.evaluated).collect();
     if !missing.is_empty() {
-        let mut exports: Vec<&str> = missing.iter().filter_map(|c| c.missing_export.as_deref()).collect();
+        let mut exports: Vec<&str> = missing
+            .iter()
+            .filter_map(|c| c.missing_export.as_deref())
+            .collect();
         exports.sort();
         exports.dedup();
         let _ = writeln!(
@@ -83,7 +119,15 @@ pub fn text_report(report: &Report, pack: &RulePack) -> String {
             "Coverage: {} of {} rules not evaluable; add the output of: {}",
             missing.len(),
             pack.rules.len(),
-            if exports.is_empty() { "(no known export)".to_string() } else { exports.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ") }
+            if exports.is_empty() {
+                "(no known export)".to_string()
+            } else {
+                exports
+                    .iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
         );
     }
     s
@@ -109,28 +153,66 @@ pub fn rules_json(pack: &RulePack) -> String {
 pub fn rules_text(pack: &RulePack) -> String {
     let mut s = String::new();
     for r in &pack.rules {
-        let fw: Vec<String> = r.frameworks.iter().map(|(k, v)| format!("{k} {}", v.join(","))).collect();
-        let _ = writeln!(s, "{:<20} {:<9} {:<50} {}", r.id, r.severity.as_str(), r.name, fw.join("; "));
+        let fw: Vec<String> = r
+            .frameworks
+            .iter()
+            .map(|(k, v)| format!("{k} {}", v.join(",")))
+            .collect();
+        let _ = writeln!(
+            s,
+            "{:<20} {:<9} {:<50} {}",
+            r.id,
+            r.severity.as_str(),
+            r.name,
+            fw.join("; ")
+        );
     }
-    let _ = writeln!(s, "\n{} rules. `stratoscope explain ID` prints one in full.", pack.rules.len());
+    let _ = writeln!(
+        s,
+        "\n{} rules. `stratoscope explain ID` prints one in full.",
+        pack.rules.len()
+    );
     s
 }
 
 pub fn explain_text(r: &Rule) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{} {} [{}]\n{}\n", r.id, r.name, r.severity.as_str().to_uppercase(), r.title);
+    let _ = writeln!(
+        s,
+        "{} {} [{}]\n{}\n",
+        r.id,
+        r.name,
+        r.severity.as_str().to_uppercase(),
+        r.title
+    );
     let _ = writeln!(s, "Applies to: {}", r.resource_kinds.join(", "));
     if !r.frameworks.is_empty() {
-        let fw: Vec<String> = r.frameworks.iter().map(|(k, v)| format!("{k} {}", v.join(", "))).collect();
+        let fw: Vec<String> = r
+            .frameworks
+            .iter()
+            .map(|(k, v)| format!("{k} {}", v.join(", ")))
+            .collect();
         let _ = writeln!(s, "Frameworks: {}", fw.join("; "));
     }
     s.push('\n');
     for (_, heading, text) in r.explanation.sections() {
         let _ = writeln!(s, "{heading}\n{}\n", wrap(text, "  "));
     }
-    let _ = writeln!(s, "Remediation: console\n{}", indent_block(&r.remediation.console, "  "));
-    let _ = writeln!(s, "Remediation: CLI\n{}", indent_block(&r.remediation.cli, "  "));
-    let _ = writeln!(s, "Remediation: Terraform\n{}", indent_block(&r.remediation.terraform, "  "));
+    let _ = writeln!(
+        s,
+        "Remediation: console\n{}",
+        indent_block(&r.remediation.console, "  ")
+    );
+    let _ = writeln!(
+        s,
+        "Remediation: CLI\n{}",
+        indent_block(&r.remediation.cli, "  ")
+    );
+    let _ = writeln!(
+        s,
+        "Remediation: Terraform\n{}",
+        indent_block(&r.remediation.terraform, "  ")
+    );
     let _ = writeln!(s, "References");
     for reference in &r.references {
         let _ = writeln!(s, "  {reference}");

@@ -1,0 +1,270 @@
+//! The CLI as a pipeline sees it: real binary, real files, exit codes and the JSON contract.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fixture(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stratoscope"))
+        .args(args)
+        .output()
+        .expect("the stratoscope binary runs")
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON document ({e}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn scan_json_keeps_the_contract_names() {
+    let out = run(&["scan", &fixture("aws/authz-small.json"), "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "failing findings exit 1; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out);
+    let input = &report["inputs"][0];
+    for key in ["name", "format", "status", "resources", "message"] {
+        assert!(input.get(key).is_some(), "inputs[0] lacks {key}");
+    }
+    assert_eq!(input["status"], "recognized");
+    assert_eq!(input["format"], "aws-iam-authorization-details");
+    assert_eq!(input["resources"], 8);
+    let findings = report["findings"].as_array().expect("findings array");
+    assert!(!findings.is_empty());
+    for f in findings {
+        for key in [
+            "rule_id",
+            "rule_name",
+            "title",
+            "severity",
+            "outcome",
+            "resource",
+            "message",
+            "evidence",
+            "frameworks",
+        ] {
+            assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+        }
+        for key in ["id", "kind", "account", "region"] {
+            assert!(
+                f["resource"].get(key).is_some(),
+                "finding.resource lacks {key}"
+            );
+        }
+    }
+    let admin = findings
+        .iter()
+        .find(|f| f["rule_id"] == "STRAT-AWS-IAM-001")
+        .expect("the *:* policy is found");
+    assert_eq!(
+        admin["resource"]["id"],
+        "arn:aws:iam::123456789012:policy/ops-everything"
+    );
+    assert_eq!(admin["frameworks"]["cis-aws-5.0"][0], "1.15");
+    assert_eq!(admin["frameworks"]["fsbp"][0], "IAM.1");
+    assert_eq!(
+        admin["evidence"][0]["pointer"],
+        "/Policies/0/PolicyVersionList/0/Document/Statement/0"
+    );
+    assert_eq!(
+        admin["evidence"][0]["value"]["Action"], "*",
+        "evidence quotes the export verbatim"
+    );
+    assert!(
+        report["summary"]["failing_by_severity"]["critical"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 1
+    );
+}
+
+#[test]
+fn min_severity_sets_the_exit_code() {
+    // The fixture has a critical finding, so even the narrowest threshold exits 1 ...
+    assert_eq!(
+        run(&[
+            "scan",
+            &fixture("aws/authz-small.json"),
+            "--min-severity",
+            "critical"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    // ... while an export with no failing finding exits 0 at any threshold.
+    let clean = std::env::temp_dir().join(format!("stratoscope-clean-{}.json", std::process::id()));
+    std::fs::write(
+        &clean,
+        r#"{"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}"#,
+    )
+    .expect("write temp file");
+    let out = run(&["scan", clean.to_str().expect("utf-8 path")]);
+    let _ = std::fs::remove_file(&clean);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn bad_inputs_are_reported_and_good_ones_still_scanned() {
+    let out = run(&[
+        "scan",
+        &fixture("bad/not-json.txt"),
+        &fixture("bad/truncated.json"),
+        &fixture("bad/unknown-shape.json"),
+        &fixture("aws/authz-small.json"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out);
+    let by_name = |suffix: &str| {
+        report["inputs"]
+            .as_array()
+            .and_then(|a| {
+                a.iter()
+                    .find(|i| i["name"].as_str().is_some_and(|n| n.ends_with(suffix)))
+            })
+            .cloned()
+            .expect("input listed")
+    };
+    let not_json = by_name("not-json.txt");
+    assert_eq!(not_json["status"], "error");
+    assert!(
+        not_json["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not-json.txt") && m.contains("line 1, column 1")),
+        "{not_json}"
+    );
+    let truncated = by_name("truncated.json");
+    assert_eq!(truncated["status"], "error");
+    assert!(
+        truncated["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("truncated")),
+        "{truncated}"
+    );
+    let unknown = by_name("unknown-shape.json");
+    assert_eq!(unknown["status"], "ignored");
+    assert!(
+        unknown["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Reservations")),
+        "{unknown}"
+    );
+    assert!(
+        !report["findings"].as_array().expect("findings").is_empty(),
+        "the good file's findings remain"
+    );
+}
+
+#[test]
+fn usage_errors_and_unreadable_inputs_exit_2() {
+    assert_eq!(
+        run(&["scan"]).status.code(),
+        Some(2),
+        "no files is a usage error"
+    );
+    assert_eq!(
+        run(&["scan", "x.json", "--min-severity", "severe"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let out = run(&["scan", "/nonexistent/export.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/export.json"));
+    assert_eq!(
+        run(&["scan", &fixture("bad/not-json.txt")]).status.code(),
+        Some(2),
+        "nothing recognised, nothing evaluated"
+    );
+}
+
+#[test]
+fn rules_json_lists_metadata_and_fixture_counts() {
+    let out = run(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    let rules = v["rules"].as_array().expect("rules");
+    assert!(rules.len() >= 8, "at least 8 rules, got {}", rules.len());
+    for r in rules {
+        assert!(r["fixtures"].as_u64().unwrap_or(0) >= 2, "{}", r["id"]);
+        for key in [
+            "what",
+            "why",
+            "shared_responsibility",
+            "least_privilege",
+            "fix",
+            "exceptions",
+        ] {
+            assert!(
+                r["explanation"][key]
+                    .as_str()
+                    .is_some_and(|s| !s.is_empty()),
+                "{} lacks {key}",
+                r["id"]
+            );
+        }
+    }
+}
+
+#[test]
+fn explain_prints_sections_in_order() {
+    let out = run(&["explain", "STRAT-AWS-IAM-001"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let headings = [
+        "What is wrong",
+        "Why it matters",
+        "Shared responsibility",
+        "Least-privilege alternative",
+        "How to fix",
+        "When it may be acceptable",
+        "Remediation: console",
+        "References",
+    ];
+    let positions: Vec<usize> = headings
+        .iter()
+        .map(|h| text.find(h).unwrap_or_else(|| panic!("missing {h}")))
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "sections out of order"
+    );
+    assert_eq!(
+        run(&["explain", "iam-policy-full-admin-attached"])
+            .status
+            .code(),
+        Some(0),
+        "names work too"
+    );
+    assert_eq!(run(&["explain", "NOPE"]).status.code(), Some(2));
+}
+
+#[test]
+fn json_output_is_deterministic() {
+    let a = run(&["scan", &fixture("aws/authz-small.json"), "--format", "json"]);
+    let b = run(&["scan", &fixture("aws/authz-small.json"), "--format", "json"]);
+    assert_eq!(a.stdout, b.stdout);
+}

@@ -1,0 +1,163 @@
+//! Runs the engine over the shared corpus of real public exports (../shared/corpus) when it is
+//! present, and skips, saying so, when it is not. Corpus files are never copied into this
+//! repository.
+//!
+//! Where the corpus states expected results, every disagreement must be listed in `KNOWN` with
+//! its reason; a new disagreement (a regression) or a vanished one (an improvement to record)
+//! both fail the test.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use stratoscope::analyze::build_inventory;
+use stratoscope::evaluate::evaluate;
+use stratoscope::report::InputStatus;
+use stratoscope::{pack, Input, Outcome};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("STRATOSCOPE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if dir.join("SOURCES.md").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: corpus absent at {} (set STRATOSCOPE_CORPUS to point at it)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn exports_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        p.extension().is_some_and(|e| e == "json")
+            && !p.to_string_lossy().ends_with(".expected.json")
+    });
+    files.sort();
+    files
+}
+
+#[test]
+fn every_authorization_details_file_is_recognised_without_error() {
+    let Some(corpus) = corpus() else { return };
+    let files = exports_in(&corpus.join("aws/iam-authorization-details"));
+    assert!(
+        files.len() >= 5,
+        "expected the five authorization-details files, found {files:?}"
+    );
+    for file in files {
+        let bytes = std::fs::read(&file).expect("readable corpus file");
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
+        let inv = build_inventory(&[Input::new(name.clone(), bytes)]);
+        let verdict = &inv.inputs[0];
+        assert_eq!(
+            verdict.status,
+            InputStatus::Recognized,
+            "{name}: {}",
+            verdict.message
+        );
+        assert!(verdict.resources > 0, "{name}: no resources");
+        assert_eq!(
+            verdict.format.as_deref(),
+            Some("aws-iam-authorization-details")
+        );
+        eprintln!("{}", verdict.message);
+    }
+}
+
+/// Disagreements with iam-vulnerable's stated design intent, each with the reason we accept it.
+const KNOWN: &[(&str, &str)] = &[
+    (
+        "user/privesc-AssumeRole-start-user",
+        "the export grants this user no permission at all (no policy, no group); the chain iam-vulnerable builds starts from an SSO session named in the starting role's trust policy, not from this user",
+    ),
+    (
+        "role/privesc-AssumeRole-starting-role",
+        "the role has no permission policy in the export; the escalation is a trust chain (starting → intermediate → ending role with *:*), which role-chaining analysis (issue 5) will follow",
+    ),
+    (
+        "user/fp5-nonExploitableConditionConstraint-user",
+        "the grant carries a condition (aws:TokenIssueTime after 2020-01-01); we report conditional grants as conditional privilege escalation rather than evaluate date conditions, so we flag it where iam-vulnerable says it is not exploitable",
+    ),
+    (
+        "role/fp5-nonExploitableConditionConstraint-role",
+        "same conditional grant as the fp5 user: flagged as conditional escalation",
+    ),
+];
+
+#[test]
+fn privilege_escalation_agrees_with_iam_vulnerable() {
+    let Some(corpus) = corpus() else { return };
+    let dir = corpus.join("aws/iam-authorization-details");
+    let export = std::fs::read(dir.join("cloudsplaining_examples_example.json")).expect("export");
+    let expected: Value = serde_json::from_slice(
+        &std::fs::read(dir.join("cloudsplaining_examples_example.expected.json"))
+            .expect("expectations"),
+    )
+    .expect("json");
+    let pack = pack::builtin().expect("built-in pack");
+    let rule = pack
+        .get("iam-principal-privilege-escalation")
+        .expect("the privilege-escalation rule exists");
+    let inv = build_inventory(&[Input::new("example.json", export)]);
+    let mut disagreements: BTreeMap<String, String> = BTreeMap::new();
+    let mut agreed = 0;
+    for e in expected["expectations"].as_array().expect("expectations") {
+        if e["rule_concept"] != "iam-privilege-escalation-path" {
+            continue;
+        }
+        let want = match e["result"].as_str() {
+            Some("fail") => Outcome::Fail,
+            Some("pass") => Outcome::Pass,
+            _ => continue,
+        };
+        let id = e["resource_id"].as_str().expect("resource id");
+        let resource = inv
+            .resources
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("{id} not in the inventory"));
+        let got = evaluate(rule, resource, &rule.parameters).outcome;
+        let short = id.rsplit(':').next().unwrap_or(id).to_string();
+        if got == want {
+            agreed += 1;
+        } else {
+            disagreements.insert(short, format!("expected {want}, got {got}"));
+        }
+    }
+    eprintln!(
+        "privilege escalation: {agreed} agree, {} disagree",
+        disagreements.len()
+    );
+    for (who, what) in &disagreements {
+        let reason = KNOWN
+            .iter()
+            .find(|(k, _)| k == who)
+            .map(|(_, r)| *r)
+            .unwrap_or("NOT EXPLAINED");
+        eprintln!("  {who}: {what} — {reason}");
+    }
+    let unexplained: Vec<_> = disagreements
+        .keys()
+        .filter(|k| !KNOWN.iter().any(|(w, _)| w == k))
+        .collect();
+    assert!(unexplained.is_empty(), "new disagreements: {unexplained:?}");
+    let vanished: Vec<_> = KNOWN
+        .iter()
+        .filter(|(k, _)| !disagreements.contains_key(*k))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        vanished.is_empty(),
+        "these no longer disagree; remove them from KNOWN: {vanished:?}"
+    );
+    assert!(agreed >= 70, "only {agreed} agreements");
+}

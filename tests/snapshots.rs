@@ -1,0 +1,53 @@
+//! Snapshot tests: the normalised inventory and the full report for our own sanitised fixtures.
+//! A change to normalisation or to any rule's outcome shows up as a reviewed snapshot diff
+//! (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test snapshots` then read the diff).
+
+use stratoscope::analyze::build_inventory;
+use stratoscope::{pack, Input, Options};
+
+fn fixture(rel: &str) -> Input {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Input::new(rel, bytes)
+}
+
+#[test]
+fn normalised_authorization_details() {
+    let inv = build_inventory(&[fixture("aws/authz-small.json")]);
+    let json = serde_json::to_string_pretty(&inv.resources).expect("serialises");
+    insta::assert_snapshot!("authz_small_resources", json);
+}
+
+#[test]
+fn report_for_fixtures_and_bad_inputs() {
+    let pack = pack::builtin().expect("built-in pack");
+    let inputs = [
+        fixture("aws/authz-small.json"),
+        fixture("bad/not-json.txt"),
+        fixture("bad/truncated.json"),
+        fixture("bad/unknown-shape.json"),
+        fixture("hostile/authz-hostile-names.json"),
+    ];
+    let report = stratoscope::analyze(&inputs, &pack, &Options::default());
+    insta::assert_snapshot!("report_fixtures", report.to_json());
+}
+
+#[test]
+fn report_is_deterministic() {
+    let pack = pack::builtin().expect("built-in pack");
+    let a = stratoscope::analyze(
+        &[fixture("aws/authz-small.json")],
+        &pack,
+        &Options::default(),
+    )
+    .to_json();
+    let b = stratoscope::analyze(
+        &[fixture("aws/authz-small.json")],
+        &pack,
+        &Options::default(),
+    )
+    .to_json();
+    assert_eq!(a, b);
+}
