@@ -7,8 +7,8 @@ use crate::evaluate::evaluate;
 use crate::model::{Outcome, Resource, Severity};
 use crate::normalize::normalize;
 use crate::report::{
-    sort_findings, Finding, InputStatus, InputVerdict, Report, ResourceRef, RuleCounts,
-    RuleCoverage, Summary, Tool,
+    sort_findings, Finding, InputStatus, InputVerdict, Report, ResourceRef, RuleCoverage, Summary,
+    Tool,
 };
 use crate::rules::RulePack;
 use serde_json::Value;
@@ -217,10 +217,7 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             continue;
         }
         summary.rules_evaluated += 1;
-        let counts = summary
-            .by_rule
-            .entry(rule.id.clone())
-            .or_insert_with(RuleCounts::default);
+        let counts = summary.by_rule.entry(rule.id.clone()).or_default();
         for resource in targets {
             let eval = evaluate(rule, resource, &params);
             counts.add(eval.outcome);

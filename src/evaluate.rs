@@ -472,7 +472,7 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
                     .any(|a| want.iter().any(|e| str_eq(a, e))),
             )
         }
-        Op::Exists => Some(!actual.is_null() == expected.as_bool().unwrap_or(true)),
+        Op::Exists => Some(actual.is_null() != expected.as_bool().unwrap_or(true)),
         Op::Empty => {
             let empty = match actual {
                 Value::Null => true,

@@ -302,26 +302,23 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
         "service_linked".into(),
         json!(path.starts_with("/aws-service-role/")),
     );
-    match entry.get("AssumeRolePolicyDocument") {
-        Some(raw) => {
-            let policy_ref = PolicyRef {
-                name: format!("{name} trust policy"),
-                arn: None,
-                kind: "trust".into(),
-                via_group: None,
-            };
-            let (doc, stmts) = parse_document(
-                raw,
-                &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
-                &policy_ref,
-            )
-            .map_err(policy_error)?;
-            attrs.insert("trust_policy".into(), doc);
-            attrs.insert("trust_statements".into(), statements_json(&stmts));
-        }
-        // Every role has a trust policy; an export without it leaves trust rules unknown, so the
-        // key stays absent rather than null ("known to be empty").
-        None => {}
+    // Every role has a trust policy; an export without it leaves trust rules unknown, so the key
+    // stays absent rather than null ("known to be empty").
+    if let Some(raw) = entry.get("AssumeRolePolicyDocument") {
+        let policy_ref = PolicyRef {
+            name: format!("{name} trust policy"),
+            arn: None,
+            kind: "trust".into(),
+            via_group: None,
+        };
+        let (doc, stmts) = parse_document(
+            raw,
+            &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
+            &policy_ref,
+        )
+        .map_err(policy_error)?;
+        attrs.insert("trust_policy".into(), doc);
+        attrs.insert("trust_statements".into(), statements_json(&stmts));
     }
     let profiles: Vec<Value> = entry
         .get("InstanceProfileList")
