@@ -2,6 +2,9 @@
 //! README's rules table) from rule metadata; `cargo xtask docs --check` fails when they are
 //! stale, so documentation can never drift from the pack.
 
+mod bench;
+mod gen;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stratoscope::{pack, Rule};
@@ -20,11 +23,67 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("bench") => match run_bench(&root, args.iter().any(|a| a == "--quick")) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("xtask bench: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("bench-one") => {
+            let Some(file) = args.get(1) else {
+                eprintln!("usage: xtask bench-one FILE [--floor]");
+                return ExitCode::from(2);
+            };
+            match bench::measure_one(Path::new(file), args.iter().any(|a| a == "--floor")) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         _ => {
-            eprintln!("usage: cargo xtask docs [--check]");
+            eprintln!("usage: cargo xtask docs [--check] | cargo xtask bench [--quick]");
             ExitCode::from(2)
         }
     }
+}
+
+fn run_bench(root: &Path, quick: bool) -> Result<(), String> {
+    let cases = bench::prepare(&root.join("bench-out"), quick)?;
+    println!(
+        "{:<24} {:>8} {:>9} {:>6} {:>10} {:>10} {:>10} {:>8} {:>9} {:>10} {:>8}",
+        "input",
+        "MB",
+        "resources",
+        "rules",
+        "norm ms",
+        "eval ms",
+        "total ms",
+        "MB/s",
+        "peak MB",
+        "parse ms",
+        "×parse"
+    );
+    for case in &cases {
+        let n = bench::native(case)?;
+        println!(
+            "{:<24} {:>8.1} {:>9} {:>6} {:>10.1} {:>10.1} {:>10.1} {:>8.1} {:>9.0} {:>10.1} {:>8.2}",
+            case.name,
+            n.mb,
+            n.resources,
+            n.rules,
+            n.normalise_ms,
+            n.evaluate_ms,
+            n.total_ms,
+            n.mb / (n.total_ms / 1e3),
+            n.peak_mb,
+            n.floor_ms,
+            n.total_ms / n.floor_ms.max(0.001)
+        );
+    }
+    Ok(())
 }
 
 fn docs(root: &Path, check: bool) -> Result<(), String> {
