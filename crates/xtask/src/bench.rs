@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+/// A named input and the function that makes it.
+type Spec = (&'static str, Box<dyn Fn() -> Vec<u8>>);
+
 pub struct Case {
     pub name: &'static str,
     pub file: PathBuf,
@@ -16,7 +19,7 @@ pub struct Case {
 /// Writes the inputs (once; reused when present with the same size) and returns them.
 pub fn prepare(dir: &Path, quick: bool) -> Result<Vec<Case>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut specs: Vec<(&'static str, Box<dyn Fn() -> Vec<u8>>)> = vec![
+    let mut specs: Vec<Spec> = vec![
         (
             "1k resources",
             Box::new(|| to_vec(&gen::authorization_details(1_000, None, None, 7))),
