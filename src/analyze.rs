@@ -69,21 +69,37 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
                 continue;
             }
         };
-        let (docs, document): (Vec<(String, &Value)>, Value) = match &decoded {
-            Decoded::Json(v) => (vec![(String::new(), v)], v.clone()),
-            Decoded::Ndjson(lines) => (
-                lines
-                    .iter()
-                    .map(|(line, v)| (format!("/{}", line - 1), v))
-                    .collect(),
-                Value::Array(lines.iter().map(|(_, v)| v.clone()).collect()),
-            ),
+        // One owned document per file (NDJSON becomes an array, as `jq -s` would make it), so
+        // evidence pointers resolve against it without copying the tree.
+        let (document, lines): (Value, Vec<usize>) = match decoded {
+            Decoded::Json(v) => (v, Vec::new()),
+            Decoded::Ndjson(items) => {
+                let lines = items.iter().map(|(line, _)| *line).collect();
+                (
+                    Value::Array(items.into_iter().map(|(_, v)| v).collect()),
+                    lines,
+                )
+            }
+        };
+        let docs: Vec<(String, &Value, Option<usize>)> = if lines.is_empty() {
+            vec![(String::new(), &document, None)]
+        } else {
+            document
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (format!("/{i}"), v, lines.get(i).copied()))
+                        .collect()
+                })
+                .unwrap_or_default()
         };
         let mut formats: BTreeSet<Format> = BTreeSet::new();
         let mut ignored: Vec<String> = Vec::new();
         let mut resources: Vec<Resource> = Vec::new();
         let mut error: Option<String> = None;
-        for (base, doc) in &docs {
+        for (base, doc, line) in &docs {
             match detect(doc) {
                 Detection::Recognized(format) => match normalize(format, doc, &name, base) {
                     Ok(mut rs) => {
@@ -95,10 +111,9 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
                         break;
                     }
                 },
-                Detection::Ignored(reason) => ignored.push(if base.is_empty() {
-                    reason
-                } else {
-                    format!("line {}: {reason}", &base[1..])
+                Detection::Ignored(reason) => ignored.push(match line {
+                    Some(n) => format!("line {n}: {reason}"),
+                    None => reason,
                 }),
             }
         }

@@ -7,34 +7,43 @@ use crate::iam::policy::Statement;
 use crate::Resource;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// Derives inventory-level attributes in place.
+/// Derives inventory-level facts in place.
 pub fn derive(resources: &mut [Resource]) {
-    let policies: BTreeMap<String, Vec<Statement>> = resources
+    let policies: BTreeMap<String, Arc<Vec<Statement>>> = resources
         .iter()
         .filter(|r| r.kind == "aws.iam.policy")
-        .filter_map(|r| Some((r.id.clone(), statements(r.attributes.get("statements")?)?)))
+        .filter_map(|r| Some((r.id.clone(), r.facts.statements.clone()?)))
         .collect();
     // Groups by (account, name): GroupList in a user entry names groups, not ARNs.
-    let groups: BTreeMap<(Option<String>, String), Resource> = resources
+    let groups: BTreeMap<(Option<String>, String), Group> = resources
         .iter()
         .filter(|r| r.kind == "aws.iam.group")
-        .map(|r| ((r.account.clone(), r.name.clone()), r.clone()))
+        .map(|r| {
+            let group = Group {
+                inline: r.facts.statements.clone().unwrap_or_default(),
+                attached: attached_arns(r),
+            };
+            ((r.account.clone(), r.name.clone()), group)
+        })
         .collect();
 
     for r in resources.iter_mut() {
         match r.kind.as_str() {
-            "aws.iam.user" | "aws.iam.group" | "aws.iam.role" => effective(r, &policies, &groups),
+            "aws.iam.user" | "aws.iam.group" => effective(r, &policies, &groups),
+            "aws.iam.role" => {
+                effective(r, &policies, &groups);
+                mark_other_accounts(r);
+            }
             _ => {}
-        }
-        if r.kind == "aws.iam.role" {
-            mark_other_accounts(r);
         }
     }
 }
 
-fn statements(v: &Value) -> Option<Vec<Statement>> {
-    serde_json::from_value(v.clone()).ok()
+struct Group {
+    inline: Arc<Vec<Statement>>,
+    attached: Vec<String>,
 }
 
 fn attached_arns(r: &Resource) -> Vec<String> {
@@ -51,23 +60,17 @@ fn attached_arns(r: &Resource) -> Vec<String> {
 
 fn effective(
     r: &mut Resource,
-    policies: &BTreeMap<String, Vec<Statement>>,
-    groups: &BTreeMap<(Option<String>, String), Resource>,
+    policies: &BTreeMap<String, Arc<Vec<Statement>>>,
+    groups: &BTreeMap<(Option<String>, String), Group>,
 ) {
-    let mut all: Vec<Statement> = r
-        .attributes
-        .get("inline_statements")
-        .and_then(statements)
-        .unwrap_or_default();
+    let mut all: Vec<Statement> = r.facts.statements.as_deref().cloned().unwrap_or_default();
     let mut missing: Vec<String> = Vec::new();
     let add_managed = |arn: &str,
                        via: Option<&str>,
                        all: &mut Vec<Statement>,
                        missing: &mut Vec<String>| match policies.get(arn) {
         Some(stmts) => all.extend(stmts.iter().cloned().map(|mut s| {
-            if let Some(g) = via {
-                s.policy.via_group = Some(g.to_string());
-            }
+            s.policy.via_group = via.map(str::to_string);
             s
         })),
         None => missing.push(arn.to_string()),
@@ -88,17 +91,12 @@ fn effective(
     for name in group_names {
         match groups.get(&(r.account.clone(), name.clone())) {
             Some(group) => {
-                for mut s in group
-                    .attributes
-                    .get("inline_statements")
-                    .and_then(statements)
-                    .unwrap_or_default()
-                {
+                all.extend(group.inline.iter().cloned().map(|mut s| {
                     s.policy.via_group = Some(name.clone());
-                    all.push(s);
-                }
-                for arn in attached_arns(group) {
-                    add_managed(&arn, Some(&name), &mut all, &mut missing);
+                    s
+                }));
+                for arn in &group.attached {
+                    add_managed(arn, Some(&name), &mut all, &mut missing);
                 }
             }
             None => missing.push(format!("group {name}")),
@@ -106,14 +104,13 @@ fn effective(
     }
     missing.sort();
     missing.dedup();
-    r.attributes.insert(
-        "statements".into(),
-        serde_json::to_value(&all).unwrap_or(Value::Array(Vec::new())),
-    );
+    r.attributes
+        .insert("effective_statement_count".into(), json!(all.len()));
     r.attributes
         .insert("statements_complete".into(), json!(missing.is_empty()));
     r.attributes
         .insert("missing_policies".into(), json!(missing));
+    r.facts.effective = Some(Arc::new(all));
 }
 
 fn mark_other_accounts(r: &mut Resource) {

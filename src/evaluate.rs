@@ -339,7 +339,8 @@ fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, so
         };
         let r = eval(cx, cond, &inner);
         let mut ev = r.evidence;
-        if ev.is_empty() {
+        // Misses need no evidence; building it for every element would dominate run time.
+        if ev.is_empty() && r.tri != Tri::False {
             ev.push(evidence_at(
                 cx,
                 &inner,
@@ -572,6 +573,7 @@ mod tests {
                 file: "f".into(),
                 pointer: "/R/0".into(),
             },
+            facts: crate::Facts::default(),
         }
     }
 

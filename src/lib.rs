@@ -21,6 +21,6 @@ pub mod report;
 pub mod rules;
 
 pub use analyze::{analyze, Input, Options};
-pub use model::{Evidence, Outcome, Resource, Severity, Source};
+pub use model::{Evidence, Facts, Outcome, Resource, Severity, Source};
 pub use report::Report;
 pub use rules::{Rule, RulePack};

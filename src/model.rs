@@ -1,8 +1,21 @@
 //! The resource model every format normalises into, and the vocabulary of outcomes.
 
+use crate::iam::policy::Statement;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
+use std::sync::Arc;
+
+/// Typed facts kept beside the JSON attributes for the checks that need them many times per
+/// resource (IAM evaluation). Holding them typed avoids re-parsing JSON on every rule.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// A managed policy's default-version statements, or a principal's own inline statements.
+    pub statements: Option<Arc<Vec<Statement>>>,
+    /// A principal's effective statements: inline, attached, and inherited through groups.
+    /// `None` until the inventory stage has resolved them.
+    pub effective: Option<Arc<Vec<Statement>>>,
+}
 
 /// Where a fact came from: the input file and the JSON pointer inside it, so that an auditor can
 /// find the exact fragment in the export they were handed.
@@ -27,6 +40,8 @@ pub struct Resource {
     /// `null` means "known to be absent". Rules rely on that difference.
     pub attributes: serde_json::Map<String, Value>,
     pub source: Source,
+    #[serde(skip)]
+    pub facts: Facts,
 }
 
 /// Three-valued result of one rule on one resource.

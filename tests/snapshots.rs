@@ -16,7 +16,14 @@ fn fixture(rel: &str) -> Input {
 #[test]
 fn normalised_authorization_details() {
     let inv = build_inventory(&[fixture("aws/authz-small.json")]);
-    let json = serde_json::to_string_pretty(&inv.resources).expect("serialises");
+    // Typed facts are not serialised with resources; show principals' effective statements
+    // beside them so the snapshot covers group and managed-policy resolution too.
+    let with_facts: Vec<serde_json::Value> = inv
+        .resources
+        .iter()
+        .map(|r| serde_json::json!({"resource": r, "effective_statements": r.facts.effective.as_deref()}))
+        .collect();
+    let json = serde_json::to_string_pretty(&with_facts).expect("serialises");
     insta::assert_snapshot!("authz_small_resources", json);
 }
 

@@ -3,6 +3,25 @@
 
 /// Matches `text` against an IAM wildcard `pattern`.
 pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    // Fast path: exact pattern (no wildcard), the common case for action lists.
+    if !pattern.contains(['*', '?']) {
+        return if case_insensitive {
+            pattern.eq_ignore_ascii_case(text)
+        } else {
+            pattern == text
+        };
+    }
+    if pattern.is_ascii() && text.is_ascii() {
+        let eq = |a: u8, b: u8| {
+            if case_insensitive {
+                a.eq_ignore_ascii_case(&b)
+            } else {
+                a == b
+            }
+        };
+        return glob(pattern.as_bytes(), text.as_bytes(), b'*', b'?', eq);
+    }
+    // `?` must match one character, not one byte, so non-ASCII input goes through chars.
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let eq = |a: char, b: char| {
@@ -12,15 +31,25 @@ pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool
             a == b
         }
     };
-    // Iterative matcher with single-star backtracking: linear in practice, no recursion depth
-    // to blow on hostile input.
+    glob(&p, &t, '*', '?', eq)
+}
+
+/// Iterative glob with single-star backtracking: linear in practice, no recursion depth to
+/// blow on hostile input.
+fn glob<T: Copy + PartialEq>(
+    p: &[T],
+    t: &[T],
+    star_c: T,
+    any_c: T,
+    eq: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && eq(p[pi], t[ti]))) {
+        if pi < p.len() && (p[pi] == any_c || (p[pi] != star_c && eq(p[pi], t[ti]))) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == star_c {
             star = Some((pi, ti));
             pi += 1;
         } else if let Some((sp, st)) = star {
@@ -31,7 +60,7 @@ pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == star_c {
         pi += 1;
     }
     pi == p.len()
@@ -74,6 +103,12 @@ mod tests {
             "arn:aws:s3:::bucket",
             false
         ));
+    }
+
+    #[test]
+    fn non_ascii_question_mark_is_one_character() {
+        assert!(wildcard_match("caf?", "café", false));
+        assert!(!wildcard_match("caf?", "cafés", false));
     }
 
     #[test]

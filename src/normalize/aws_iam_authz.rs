@@ -4,8 +4,9 @@
 
 use super::NormalizeError;
 use crate::iam::policy::{account_of_arn, parse_document, PolicyRef, Statement};
-use crate::{pointer, Resource, Source};
+use crate::{pointer, Facts, Resource, Source};
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
 pub fn normalize(doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, NormalizeError> {
     let mut out = Vec::new();
@@ -103,6 +104,7 @@ fn base_resource(
         region: Some("global".into()),
         attributes,
         source: cx.source(ptr),
+        facts: Facts::default(),
     }
 }
 
@@ -147,6 +149,7 @@ fn managed_policy(
     attrs.insert("version_count".into(), json!(versions.len()));
     attrs.insert("create_date".into(), opt(entry, "CreateDate"));
     attrs.insert("update_date".into(), opt(entry, "UpdateDate"));
+    let mut default_statements = None;
     for (i, version) in versions.iter().enumerate() {
         let vptr = pointer::join(&versions_ptr, i);
         let is_default = version
@@ -170,10 +173,13 @@ fn managed_policy(
         .map_err(policy_error)?;
         attrs.insert("document".into(), doc);
         attrs.insert("statements".into(), statements_json(&statements));
+        default_statements = Some(Arc::new(statements));
         break;
     }
     // No default version in the export: the statements are unknown, not empty.
-    Ok(base_resource(cx, "aws.iam.policy", arn, name, ptr, attrs))
+    let mut r = base_resource(cx, "aws.iam.policy", arn, name, ptr, attrs);
+    r.facts.statements = default_statements;
+    Ok(r)
 }
 
 /// Inline policies (`UserPolicyList` and friends): names plus their parsed statements.
@@ -239,7 +245,7 @@ fn principal_common(
     inline_list: &str,
     ptr: &str,
     attrs: &mut Map<String, Value>,
-) -> Result<(), NormalizeError> {
+) -> Result<Vec<Statement>, NormalizeError> {
     let (inline_names, inline_statements) = inline_policies(cx, entry, inline_list, ptr)?;
     let attached = attached(entry);
     attrs.insert("path".into(), opt(entry, "Path"));
@@ -248,10 +254,6 @@ fn principal_common(
     attrs.insert("inline_policies".into(), Value::Array(inline_names));
     attrs.insert("attached_policy_count".into(), json!(attached.len()));
     attrs.insert("attached_policies".into(), Value::Array(attached));
-    attrs.insert(
-        "inline_statements".into(),
-        statements_json(&inline_statements),
-    );
     attrs.insert(
         "permissions_boundary".into(),
         entry
@@ -263,7 +265,7 @@ fn principal_common(
     if let Some(tags) = entry.get("Tags") {
         attrs.insert("tags".into(), tags.clone());
     }
-    Ok(())
+    Ok(inline_statements)
 }
 
 fn user(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
@@ -271,7 +273,7 @@ fn user(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
     let name = required_str(entry, "UserName", ptr)?;
     let mut attrs = Map::new();
     attrs.insert("arn".into(), json!(arn));
-    principal_common(cx, entry, "UserPolicyList", ptr, &mut attrs)?;
+    let inline = principal_common(cx, entry, "UserPolicyList", ptr, &mut attrs)?;
     attrs.insert(
         "groups".into(),
         entry
@@ -279,7 +281,9 @@ fn user(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
             .cloned()
             .unwrap_or(Value::Array(Vec::new())),
     );
-    Ok(base_resource(cx, "aws.iam.user", arn, name, ptr, attrs))
+    let mut r = base_resource(cx, "aws.iam.user", arn, name, ptr, attrs);
+    r.facts.statements = Some(Arc::new(inline));
+    Ok(r)
 }
 
 fn group(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
@@ -287,8 +291,10 @@ fn group(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Nor
     let name = required_str(entry, "GroupName", ptr)?;
     let mut attrs = Map::new();
     attrs.insert("arn".into(), json!(arn));
-    principal_common(cx, entry, "GroupPolicyList", ptr, &mut attrs)?;
-    Ok(base_resource(cx, "aws.iam.group", arn, name, ptr, attrs))
+    let inline = principal_common(cx, entry, "GroupPolicyList", ptr, &mut attrs)?;
+    let mut r = base_resource(cx, "aws.iam.group", arn, name, ptr, attrs);
+    r.facts.statements = Some(Arc::new(inline));
+    Ok(r)
 }
 
 fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
@@ -296,7 +302,7 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
     let name = required_str(entry, "RoleName", ptr)?;
     let mut attrs = Map::new();
     attrs.insert("arn".into(), json!(arn));
-    principal_common(cx, entry, "RolePolicyList", ptr, &mut attrs)?;
+    let inline = principal_common(cx, entry, "RolePolicyList", ptr, &mut attrs)?;
     let path = entry.get("Path").and_then(Value::as_str).unwrap_or("/");
     attrs.insert(
         "service_linked".into(),
@@ -334,7 +340,9 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
             .cloned()
             .unwrap_or(Value::Null),
     );
-    Ok(base_resource(cx, "aws.iam.role", arn, name, ptr, attrs))
+    let mut r = base_resource(cx, "aws.iam.role", arn, name, ptr, attrs);
+    r.facts.statements = Some(Arc::new(inline));
+    Ok(r)
 }
 
 #[cfg(test)]

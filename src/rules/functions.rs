@@ -33,17 +33,14 @@ pub struct FnResult {
 }
 
 pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
-    let Some(statements) = resource
-        .attributes
-        .get("statements")
-        .and_then(|v| serde_json::from_value::<Vec<Statement>>(v.clone()).ok())
-    else {
+    let Some(statements) = resource.facts.effective.clone() else {
         return FnResult {
             tri: Tri::Unknown,
             statements: Vec::new(),
             details: "the export does not include this principal's policies".into(),
         };
     };
+    let statements: &[Statement] = &statements;
     let complete = resource
         .attributes
         .get("statements_complete")
@@ -60,9 +57,9 @@ pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
         })
         .unwrap_or_default();
     let found = match name {
-        "iam_admin_equivalent" => admin(&statements),
-        "iam_privilege_escalation" => privesc(&statements),
-        "iam_unrestricted_passrole" => passrole(&statements),
+        "iam_admin_equivalent" => admin(statements),
+        "iam_privilege_escalation" => privesc(statements),
+        "iam_unrestricted_passrole" => passrole(statements),
         _ => None,
     };
     match found {
@@ -217,10 +214,6 @@ mod tests {
         .expect("valid")
         .1;
         let mut attributes = Map::new();
-        attributes.insert(
-            "statements".into(),
-            serde_json::to_value(stmts).expect("json"),
-        );
         attributes.insert("statements_complete".into(), json!(complete));
         attributes.insert(
             "missing_policies".into(),
@@ -239,6 +232,10 @@ mod tests {
             region: None,
             attributes,
             source: src,
+            facts: crate::Facts {
+                statements: None,
+                effective: Some(std::sync::Arc::new(stmts)),
+            },
         }
     }
 
