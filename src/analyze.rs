@@ -144,9 +144,10 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
         let duplicates = before - resources.len();
         let format = formats.iter().next().copied();
         let mut message = format!(
-            "{name}: recognised as {} with {} resources",
+            "{name}: recognised as {} with {} resource{}",
             format.map(|f| f.id()).unwrap_or("-"),
-            resources.len()
+            resources.len(),
+            if resources.len() == 1 { "" } else { "s" }
         );
         if duplicates > 0 {
             message.push_str(&format!(

@@ -1,0 +1,248 @@
+//! The root component: owns the reducer and the rule pack, provides both by context, runs the
+//! asynchronous work (reading files, analysing) and lays out the page.
+
+use crate::analysis::{analyze_files, load_builtin, PackLoad, DEMO_BYTES, DEMO_NAME};
+use crate::components::{
+    Busy, DropZone, FindingDetail, FindingsTable, FindingsToolbar, Header, Intro, SummaryStrip,
+    VerdictList,
+};
+use crate::state::{Action, AppState, LoadedFile, ReadFailure, Shared};
+use crate::view::{find, totals, visible_findings};
+use std::time::Duration;
+use stratoscope::Report;
+use web_sys::DragEvent;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// What every component may reach without prop drilling: the state (with its dispatcher) and
+/// the rule pack.
+#[derive(Clone, PartialEq)]
+pub struct AppContext {
+    pub state: UseReducerHandle<AppState>,
+    pub pack: Shared<PackLoad>,
+}
+
+/// Reads the files' bytes in the browser, then hands them to the reducer in one action. A file
+/// that cannot be read becomes a read failure, never a panic.
+fn read_files(files: Vec<web_sys::File>, epoch: u64, dispatcher: UseReducerDispatcher<AppState>) {
+    dispatcher.dispatch(Action::ReadStarted);
+    spawn_local(async move {
+        let mut loaded = Vec::new();
+        let mut failures = Vec::new();
+        for file in files {
+            let file = gloo_file::File::from(file);
+            let name = file.name();
+            match gloo_file::futures::read_as_bytes(&file).await {
+                Ok(bytes) => loaded.push(LoadedFile::new(name, bytes)),
+                Err(e) => failures.push(ReadFailure {
+                    name,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        dispatcher.dispatch(Action::FilesRead {
+            epoch,
+            files: loaded,
+            failures,
+        });
+    });
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::default);
+    let pack = use_memo((), |_| Shared::new(load_builtin()));
+    let pack: Shared<PackLoad> = (*pack).clone();
+
+    // Whenever the files change, analyse all of them. The short sleep yields to the browser so
+    // the busy indicator is painted before the engine holds the thread.
+    {
+        let files = state.files.clone();
+        let needed = state.needs_analysis();
+        let dispatcher = state.dispatcher();
+        let pack = pack.clone();
+        use_effect_with(state.requested, move |&generation| {
+            if needed {
+                spawn_local(async move {
+                    yew::platform::time::sleep(Duration::from_millis(30)).await;
+                    let report = analyze_files(&files, &pack.pack);
+                    dispatcher.dispatch(Action::AnalysisDone {
+                        generation,
+                        report: Shared::new(report),
+                    });
+                });
+            }
+        });
+    }
+
+    let context = AppContext { state, pack };
+    html! {
+        <ContextProvider<AppContext> {context}>
+            <Shell />
+        </ContextProvider<AppContext>>
+    }
+}
+
+/// A stable element key for the detail pane of one finding.
+fn detail_key(report: &Report, index: usize) -> String {
+    report
+        .findings
+        .get(index)
+        .map(|f| format!("{}|{}", f.rule_id, f.resource.id))
+        .unwrap_or_default()
+}
+
+/// The page layout, driven by the context.
+#[function_component]
+fn Shell() -> Html {
+    let Some(AppContext { state, pack }) = use_context::<AppContext>() else {
+        return Html::default();
+    };
+    let dispatcher = state.dispatcher();
+
+    let on_files = {
+        let dispatcher = dispatcher.clone();
+        let epoch = state.epoch;
+        Callback::from(move |files: Vec<web_sys::File>| {
+            read_files(files, epoch, dispatcher.clone())
+        })
+    };
+    let on_demo = {
+        let dispatcher = dispatcher.clone();
+        let epoch = state.epoch;
+        Callback::from(move |_| {
+            dispatcher.dispatch(Action::ReadStarted);
+            dispatcher.dispatch(Action::FilesRead {
+                epoch,
+                files: vec![LoadedFile::new(DEMO_NAME, DEMO_BYTES.to_vec())],
+                failures: Vec::new(),
+            });
+        })
+    };
+    let on_clear = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_| dispatcher.dispatch(Action::Clear))
+    };
+    // Files dropped anywhere on the page load too; without this the browser would open a file
+    // dropped just outside the zone and the auditor would lose the page.
+    let page_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let page_drop = {
+        let on_files = on_files.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let files = e
+                .data_transfer()
+                .and_then(|dt| dt.files())
+                .map(|l| crate::components::drop_zone::files_of(&l))
+                .unwrap_or_default();
+            if !files.is_empty() {
+                on_files.emit(files);
+            }
+        })
+    };
+
+    let busy_label = if state.reading > 0 {
+        "Reading files…".to_string()
+    } else {
+        let n = state.files.len();
+        format!("Analysing {n} {}…", if n == 1 { "file" } else { "files" })
+    };
+
+    let findings = state.report.as_ref().map(|report| {
+        let rows = visible_findings(report, state.severity, &state.query);
+        let selected = state.selected.as_ref().and_then(|key| find(report, key));
+        let on_severity = {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |s| dispatcher.dispatch(Action::SetSeverity(s)))
+        };
+        let on_query = {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |q| dispatcher.dispatch(Action::SetQuery(q)))
+        };
+        let on_select = {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |key| dispatcher.dispatch(Action::Select(key)))
+        };
+        let on_close = {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |_| dispatcher.dispatch(Action::CloseDetail))
+        };
+        html! {
+            <>
+                <SummaryStrip totals={totals(report)} />
+                <section class="findings-area" aria-label="Findings">
+                    <FindingsToolbar severity={state.severity} query={AttrValue::from(state.query.clone())}
+                        shown={rows.len()} total={report.findings.len()} {on_severity} {on_query} />
+                    <div class={classes!("workspace", selected.is_some().then_some("with-detail"))}>
+                        <div class="table-wrap">
+                            <FindingsTable report={report.clone()} {rows} {selected}
+                                on_select={on_select.clone()} on_close={on_close.clone()} />
+                        </div>
+                        if let Some(index) = selected {
+                            // Keyed by finding so a newly selected one opens scrolled to its top.
+                            <FindingDetail key={detail_key(report, index)} report={report.clone()} {index} pack={pack.clone()} {on_close} />
+                        }
+                    </div>
+                </section>
+            </>
+        }
+    });
+
+    let has_files = state.has_content();
+    html! {
+        <div class="app" ondragover={page_dragover} ondrop={page_drop}>
+            <Header />
+            <main class="main">
+                if !pack.errors.is_empty() {
+                    <div class="notice error" role="alert">
+                        <p>{ "Some built-in rules failed to load; findings from them are missing:" }</p>
+                        <ul>{ for pack.errors.iter().map(|e| html! { <li class="mono">{ e.clone() }</li> }) }</ul>
+                    </div>
+                }
+                <div class={classes!("load-band", has_files.then_some("loaded"))}>
+                    <DropZone compact={has_files} can_clear={has_files || state.busy()}
+                        {on_files} {on_demo} {on_clear} />
+                    if has_files {
+                        <section class="files" aria-label="Files">
+                            <h2 class="section-title">{ "Files" }</h2>
+                            <VerdictList
+                                verdicts={state.report.as_ref().map(|r| r.inputs.clone()).unwrap_or_default()}
+                                unreadable={state.unreadable.clone()} />
+                            if state.busy() {
+                                <Busy label={AttrValue::from(busy_label.clone())} />
+                            }
+                        </section>
+                    }
+                </div>
+                if state.busy() && !has_files {
+                    <Busy label={AttrValue::from(busy_label)} />
+                }
+                { findings.unwrap_or_default() }
+                if !has_files && !state.busy() {
+                    <Intro rules={pack.pack.rules.len()} />
+                }
+            </main>
+            <footer class="app-footer">
+                { format!("Stratoscope {} · {} built-in rules · analysis runs locally in WebAssembly", env!("CARGO_PKG_VERSION"), pack.pack.rules.len()) }
+            </footer>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_page_renders_the_load_controls() {
+        let html = crate::tests::render::<App>(());
+        for id in ["drop-zone", "file-input", "demo-button", "clear-button"] {
+            assert!(
+                html.contains(&format!("data-testid=\"{id}\"")),
+                "{id} missing"
+            );
+        }
+        assert!(html.contains("Runs entirely in your browser"));
+        assert!(!html.contains("data-testid=\"findings-table\""));
+    }
+}

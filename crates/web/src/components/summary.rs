@@ -1,0 +1,66 @@
+//! Totals at a glance: failing findings per severity, unknowns kept apart (unknown is neither a
+//! pass nor a fail), what was analysed, and which rules could not be evaluated at all.
+
+use crate::components::SeverityBadge;
+use crate::view::Totals;
+use std::collections::BTreeMap;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    pub totals: Totals,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[function_component]
+pub fn SummaryStrip(props: &SummaryProps) -> Html {
+    let t = &props.totals;
+    // Group the rules that could not run by the export that would let them.
+    let mut gaps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (rule, export) in &t.not_evaluable {
+        let export = export
+            .clone()
+            .unwrap_or_else(|| "an export this version does not read yet".to_string());
+        gaps.entry(export).or_default().push(rule.clone());
+    }
+    html! {
+        <section class="summary" aria-label="Summary">
+            <ul class="severity-counts">
+                { for t.failing.iter().map(|(sev, n)| html! {
+                    <li class={classes!("sev-count", (*n == 0).then_some("zero"))}>
+                        <SeverityBadge severity={*sev} />
+                        <span class="sev-number">{ *n }</span>
+                    </li>
+                }) }
+                <li class={classes!("sev-count", (t.unknown == 0).then_some("zero"))}
+                    title="The export lacks a fact the rule needs: neither a pass nor a fail.">
+                    <span class="badge outcome-unknown-badge">{ "UNKNOWN" }</span>
+                    <span class="sev-number">{ t.unknown }</span>
+                </li>
+            </ul>
+            <p class="scope">
+                { format!("{} ({} recognised) · {} · {} evaluated",
+                    plural(t.files, "file", "files"),
+                    t.recognised_files,
+                    plural(t.resources, "resource", "resources"),
+                    plural(t.rules, "rule", "rules")) }
+            </p>
+            if !gaps.is_empty() {
+                <div class="coverage">
+                    <p class="coverage-title">{ format!("{} could not be evaluated: no loaded file holds the resources they check.", plural(t.not_evaluable.len(), "rule", "rules")) }</p>
+                    <ul>
+                        { for gaps.into_iter().map(|(export, rules)| html! {
+                            <li>
+                                { "Add " }<code>{ export }</code>
+                                { format!(" to evaluate {}", rules.join(", ")) }
+                            </li>
+                        }) }
+                    </ul>
+                </div>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,61 @@
+//! Stratoscope's browser app: a Yew front end over the engine, compiled to WebAssembly.
+//!
+//! Layout follows DESIGN §7: one reducer ([`state`]) holds the app state and is provided by
+//! context from [`app`]; what the page shows is computed by plain functions in [`view`]; the
+//! components in [`components`] are small and take props. Only mounting is wasm-specific, so
+//! the rest is tested natively.
+//!
+//! Everything that comes from an input file (names, policy JSON, messages) is rendered as text
+//! nodes through `html!`, which escapes it; nothing is ever inserted as HTML.
+
+pub mod analysis;
+pub mod app;
+pub mod components;
+pub mod state;
+pub mod view;
+
+/// Mounts the app on `<body>`.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}
+
+/// Test helpers shared by the component render tests.
+#[cfg(test)]
+pub(crate) mod tests {
+    use yew::{BaseComponent, LocalServerRenderer};
+
+    /// Renders a component to an HTML string with yew's server renderer, on a single-threaded
+    /// runtime, so components are tested natively without a browser.
+    pub fn render<C: BaseComponent>(props: C::Properties) -> String {
+        let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+            Ok(rt) => rt,
+            Err(e) => panic!("cannot start a test runtime: {e}"),
+        };
+        let local = tokio::task::LocalSet::new();
+        local.block_on(
+            &runtime,
+            LocalServerRenderer::<C>::with_props(props).render(),
+        )
+    }
+
+    /// The demo export analysed with the built-in pack.
+    pub fn demo_report() -> (
+        crate::state::Shared<stratoscope::Report>,
+        crate::state::Shared<crate::analysis::PackLoad>,
+    ) {
+        use crate::analysis::{analyze_files, load_builtin, DEMO_BYTES, DEMO_NAME};
+        let pack = load_builtin();
+        let report = analyze_files(
+            &[crate::state::LoadedFile::new(
+                DEMO_NAME,
+                DEMO_BYTES.to_vec(),
+            )],
+            &pack.pack,
+        );
+        (
+            crate::state::Shared::new(report),
+            crate::state::Shared::new(pack),
+        )
+    }
+}
