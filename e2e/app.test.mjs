@@ -130,3 +130,17 @@ test('the demo scenario loads with one click', async () => {
   assert.deepEqual(h.outside, []);
   assert.deepEqual(h.consoleErrors, [], 'no console errors (CSP violations show up here)');
 });
+
+test('opening the page at #demo loads the demo scenario (what scripts/dev.sh points to)', async () => {
+  const page = await h.newPage();
+  await page.goto(h.url + '/#demo');
+  await waitForAnalysis(page, 1);
+  const v = await verdicts(page);
+  assert.equal(v[0].status, 'recognized');
+  assert.match(v[0].text, /demo-authorization-details\.json/);
+  assert.ok((await page.locator('[data-testid="finding-row"]').count()) >= 5);
+  await page.locator('[data-testid="finding-row"]').first().click();
+  await page.locator('[data-testid="detail"]').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'demo-detail.png') });
+  assert.deepEqual(h.outside, []);
+});

@@ -48,6 +48,23 @@ fn read_files(files: Vec<web_sys::File>, epoch: u64, dispatcher: UseReducerDispa
     });
 }
 
+/// Loads the built-in demo export as if the user had dropped it.
+fn load_demo(dispatcher: &UseReducerDispatcher<AppState>, epoch: u64) {
+    dispatcher.dispatch(Action::ReadStarted);
+    dispatcher.dispatch(Action::FilesRead {
+        epoch,
+        files: vec![LoadedFile::new(DEMO_NAME, DEMO_BYTES.to_vec())],
+        failures: Vec::new(),
+    });
+}
+
+/// True when the page was opened at `…#demo`.
+fn demo_requested() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .is_some_and(|h| h == "#demo")
+}
+
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(AppState::default);
@@ -71,6 +88,18 @@ pub fn App() -> Html {
                         report: Shared::new(report),
                     });
                 });
+            }
+        });
+    }
+
+    // `#demo` in the address opens the demo scenario straight away: `scripts/dev.sh` points
+    // trainers there, and a bookmark brings a class back to it.
+    {
+        let dispatcher = state.dispatcher();
+        let epoch = state.epoch;
+        use_effect_with((), move |_| {
+            if demo_requested() {
+                load_demo(&dispatcher, epoch);
             }
         });
     }
@@ -110,14 +139,7 @@ fn Shell() -> Html {
     let on_demo = {
         let dispatcher = dispatcher.clone();
         let epoch = state.epoch;
-        Callback::from(move |_| {
-            dispatcher.dispatch(Action::ReadStarted);
-            dispatcher.dispatch(Action::FilesRead {
-                epoch,
-                files: vec![LoadedFile::new(DEMO_NAME, DEMO_BYTES.to_vec())],
-                failures: Vec::new(),
-            });
-        })
+        Callback::from(move |_| load_demo(&dispatcher, epoch))
     };
     let on_clear = {
         let dispatcher = dispatcher.clone();
