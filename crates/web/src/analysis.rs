@@ -4,7 +4,8 @@
 //! first so the busy indicator is painted before the engine takes the thread.
 
 use crate::state::LoadedFile;
-use stratoscope::{analyze, pack, Input, Options, Report, Rule, RulePack};
+use stratoscope::analyze::{build_inventory, evaluate_inventory};
+use stratoscope::{pack, Input, Options, Report, Rule, RulePack};
 
 /// The demo export, embedded so "Load demo" works offline and from a single-file build without
 /// a network request.
@@ -41,13 +42,80 @@ pub fn load_builtin() -> PackLoad {
     }
 }
 
+/// Where an analysis spent its time, and how large wasm memory grew. Shown to the user and read
+/// by `cargo xtask bench` for the in-browser figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timing {
+    /// Decode, detect, normalise and derive.
+    pub normalise_ms: f64,
+    pub evaluate_ms: f64,
+    /// Size of the wasm linear memory afterwards. Linear memory never shrinks, so this is the
+    /// peak the page has reached so far.
+    pub memory_bytes: u64,
+}
+
+impl Timing {
+    pub fn total_ms(&self) -> f64 {
+        self.normalise_ms + self.evaluate_ms
+    }
+}
+
+/// Milliseconds from the page's high-resolution clock (0 outside a browser, where only the
+/// report matters).
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now())
+            .unwrap_or(0.0)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+fn memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        wasm_bindgen::memory()
+            .dyn_into::<js_sys::WebAssembly::Memory>()
+            .ok()
+            .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+            .map(|b| b.byte_length() as u64)
+            .unwrap_or(0)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
 /// Analyses every loaded file together, in the order they were loaded.
 pub fn analyze_files(files: &[LoadedFile], pack: &RulePack) -> Report {
+    analyze_files_timed(files, pack).0
+}
+
+/// As [`analyze_files`], measuring the two halves of the pipeline.
+pub fn analyze_files_timed(files: &[LoadedFile], pack: &RulePack) -> (Report, Timing) {
     let inputs: Vec<Input> = files
         .iter()
         .map(|f| Input::new(f.name.clone(), f.bytes.to_vec()))
         .collect();
-    analyze(&inputs, pack, &Options::default())
+    let start = now_ms();
+    let inventory = build_inventory(&inputs);
+    drop(inputs);
+    let normalised = now_ms();
+    let report = evaluate_inventory(&inventory, pack, &Options::default());
+    let done = now_ms();
+    let timing = Timing {
+        normalise_ms: normalised - start,
+        evaluate_ms: done - normalised,
+        memory_bytes: memory_bytes(),
+    };
+    (report, timing)
 }
 
 #[cfg(test)]

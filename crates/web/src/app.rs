@@ -1,7 +1,7 @@
 //! The root component: owns the reducer and the rule pack, provides both by context, runs the
 //! asynchronous work (reading files, analysing) and lays out the page.
 
-use crate::analysis::{analyze_files, load_builtin, PackLoad, DEMO_BYTES, DEMO_NAME};
+use crate::analysis::{analyze_files_timed, load_builtin, PackLoad, DEMO_BYTES, DEMO_NAME};
 use crate::components::{
     Busy, DropZone, FindingDetail, FindingsTable, FindingsToolbar, Header, Intro, SummaryStrip,
     VerdictList,
@@ -82,10 +82,11 @@ pub fn App() -> Html {
             if needed {
                 spawn_local(async move {
                     yew::platform::time::sleep(Duration::from_millis(30)).await;
-                    let report = analyze_files(&files, &pack.pack);
+                    let (report, timing) = analyze_files_timed(&files, &pack.pack);
                     dispatcher.dispatch(Action::AnalysisDone {
                         generation,
                         report: Shared::new(report),
+                        timing,
                     });
                 });
             }
@@ -191,7 +192,7 @@ fn Shell() -> Html {
         };
         html! {
             <>
-                <SummaryStrip totals={totals(report)} />
+                <SummaryStrip totals={totals(report)} timing={state.timing} />
                 <section class="findings-area" aria-label="Findings">
                     <FindingsToolbar severity={state.severity} query={AttrValue::from(state.query.clone())}
                         shown={rows.len()} total={report.findings.len()} {on_severity} {on_query} />

@@ -8,6 +8,7 @@
 //! Everything that comes from an input file (names, policy JSON, messages) is rendered as text
 //! nodes through `html!`, which escapes it; nothing is ever inserted as HTML.
 
+mod alloc;
 pub mod analysis;
 pub mod app;
 pub mod components;

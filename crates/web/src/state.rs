@@ -5,6 +5,7 @@
 //! engine) happens outside and reports back with an action that carries a token, so a result
 //! that arrives after the user cleared or added more files is recognised as stale and dropped.
 
+use crate::analysis::Timing;
 use crate::view::{FindingKey, SeverityFilter};
 use std::rc::Rc;
 use stratoscope::Report;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub unreadable: Vec<ReadFailure>,
     /// The latest finished analysis of `files`, if any.
     pub report: Option<Shared<Report>>,
+    /// How long the latest analysis took, measured by the page (the engine has no clock).
+    pub timing: Option<Timing>,
     /// Bumped by Clear. A file read started before a Clear carries the old epoch and is dropped.
     pub epoch: u64,
     /// Batches of files currently being read by the browser.
@@ -119,6 +122,7 @@ pub enum Action {
     AnalysisDone {
         generation: u64,
         report: Shared<Report>,
+        timing: Timing,
     },
     Clear,
     SetSeverity(SeverityFilter),
@@ -159,7 +163,11 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 next.requested += 1;
             }
         }
-        Action::AnalysisDone { generation, report } => {
+        Action::AnalysisDone {
+            generation,
+            report,
+            timing,
+        } => {
             if generation != state.requested {
                 return next;
             }
@@ -170,6 +178,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 }
             }
             next.report = Some(report);
+            next.timing = Some(timing);
         }
         Action::Clear => {
             next = AppState {
@@ -250,6 +259,7 @@ mod tests {
             Action::AnalysisDone {
                 generation: 1,
                 report: empty_report(),
+                timing: Timing::default(),
             },
         );
         assert!(!s3.busy());
@@ -283,6 +293,7 @@ mod tests {
             Action::AnalysisDone {
                 generation: 1,
                 report: empty_report(),
+                timing: Timing::default(),
             },
         );
         assert!(stale.report.is_none());
@@ -308,6 +319,7 @@ mod tests {
             Action::AnalysisDone {
                 generation: s1.requested,
                 report: empty_report(),
+                timing: Timing::default(),
             },
         );
         assert!(late.report.is_none());
@@ -356,6 +368,7 @@ mod tests {
             Action::AnalysisDone {
                 generation: 1,
                 report: empty_report(),
+                timing: Timing::default(),
             },
         );
         assert!(s2.selected.is_none());

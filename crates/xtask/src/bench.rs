@@ -159,3 +159,191 @@ pub fn native(case: &Case) -> Result<Native, String> {
         floor_ms: floor["parse_ms"].as_f64().unwrap_or(0.0),
     })
 }
+
+/// One row of in-browser figures, as `e2e/bench.mjs` reports them.
+pub struct Browser {
+    pub file: PathBuf,
+    pub normalise_ms: f64,
+    pub evaluate_ms: f64,
+    pub wall_ms: f64,
+    pub memory_mb: f64,
+    pub longest_block_ms: f64,
+    pub ok: bool,
+}
+
+/// Runs the release build in headless Chromium over every case (needs `dist/`, Node and
+/// Chromium, which `scripts/setup.sh` installs).
+pub fn browser(root: &Path, cases: &[Case]) -> Result<Vec<Browser>, String> {
+    if !root.join("dist/index.html").exists() {
+        return Err("dist/ is not built; run `trunk build --release` first".into());
+    }
+    let out = Command::new("node")
+        .arg(root.join("e2e/bench.mjs"))
+        .args(cases.iter().map(|c| &c.file))
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "e2e/bench.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let mut rows = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let f = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+        rows.push(Browser {
+            file: PathBuf::from(v["file"].as_str().unwrap_or_default()),
+            normalise_ms: f("normalise_ms"),
+            evaluate_ms: f("evaluate_ms"),
+            wall_ms: f("wall_ms"),
+            memory_mb: f("memory_bytes") / 1_048_576.0,
+            longest_block_ms: f("longest_block_ms"),
+            ok: v["status"] == "recognized" && v["outside_requests"] == 0,
+        });
+    }
+    Ok(rows)
+}
+
+fn browser_for<'a>(rows: &'a [Browser], case: &Case) -> Option<&'a Browser> {
+    rows.iter()
+        .find(|b| b.file.file_name() == case.file.file_name())
+}
+
+pub fn table(cases: &[Case], natives: &[Native], browser: &[Browser]) -> String {
+    let mut s = format!(
+        "\n{:<24} {:>7} {:>9} {:>5} | {:>8} {:>8} {:>8} {:>6} {:>7} | {:>8} {:>8} {:>8} {:>8} {:>7} {:>8} | {:>8} {:>6} {:>6}\n",
+        "input", "MB", "resources", "rules", "norm ms", "eval ms", "total", "MB/s", "peak MB", "norm ms", "eval ms", "total", "wall ms", "mem MB", "block ms", "parse ms", "×parse", "×nat"
+    );
+    s.push_str(&format!(
+        "{:<48} | {:^48} | {:^58} | {:^22}\n",
+        "", "native", "wasm (headless Chromium)", "floor"
+    ));
+    for (case, n) in cases.iter().zip(natives) {
+        let b = browser_for(browser, case);
+        let wasm = match b {
+            Some(b) => format!(
+                "{:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>7.0} {:>8.0}",
+                b.normalise_ms,
+                b.evaluate_ms,
+                b.normalise_ms + b.evaluate_ms,
+                b.wall_ms,
+                b.memory_mb,
+                b.longest_block_ms
+            ),
+            None => format!("{:>58}", "(not measured)"),
+        };
+        let ratio = b
+            .map(|b| {
+                format!(
+                    "{:>6.2}",
+                    (b.normalise_ms + b.evaluate_ms) / n.total_ms.max(0.001)
+                )
+            })
+            .unwrap_or_else(|| format!("{:>6}", "-"));
+        s.push_str(&format!(
+            "{:<24} {:>7.1} {:>9} {:>5} | {:>8.0} {:>8.0} {:>8.0} {:>6.1} {:>7.0} | {} | {:>8.0} {:>6.2} {}\n",
+            case.name,
+            n.mb,
+            n.resources,
+            n.rules,
+            n.normalise_ms,
+            n.evaluate_ms,
+            n.total_ms,
+            n.mb / (n.total_ms / 1e3).max(1e-9),
+            n.peak_mb,
+            wasm,
+            n.floor_ms,
+            n.total_ms / n.floor_ms.max(0.001),
+            ratio
+        ));
+    }
+    s.push_str("\nnorm = decode + detect + normalise + derive; parse = serde_json parsing the same file into a Value (the floor);\n");
+    s.push_str("×parse = native total / parse; ×nat = wasm total / native total; block = longest main-thread stall seen by a 10 ms timer.\n");
+    s
+}
+
+/// Checks each target from issue 7 and says by how much a missed one is missed.
+pub fn targets(cases: &[Case], natives: &[Native], browser: &[Browser]) -> String {
+    let mut s = String::from("\nTargets\n");
+    let mut line = |ok: bool, text: String| {
+        s.push_str(&format!(
+            "  {} {text}\n",
+            if ok { "met   " } else { "MISSED" }
+        ))
+    };
+    for (case, n) in cases.iter().zip(natives) {
+        let ratio = n.total_ms / n.floor_ms.max(0.001);
+        line(
+            ratio <= 3.0,
+            format!(
+                "{}: native end-to-end {:.2}× the bare parse (target ≤ 3×)",
+                case.name, ratio
+            ),
+        );
+        let mem = n.peak_mb / n.mb.max(1e-9);
+        line(
+            mem <= 4.0,
+            format!(
+                "{}: native peak memory {:.1}× the input (target < 4×)",
+                case.name, mem
+            ),
+        );
+        if let Some(b) = browser_for(browser, case) {
+            let wasm_ratio = (b.normalise_ms + b.evaluate_ms) / n.total_ms.max(0.001);
+            line(
+                wasm_ratio <= 2.0,
+                format!(
+                    "{}: wasm {:.2}× native (target ≤ 2×)",
+                    case.name, wasm_ratio
+                ),
+            );
+            let wmem = b.memory_mb / n.mb.max(1e-9);
+            line(
+                wmem <= 4.0,
+                format!(
+                    "{}: wasm memory {:.1}× the input (target < 4×)",
+                    case.name, wmem
+                ),
+            );
+            if !b.ok {
+                line(
+                    false,
+                    format!(
+                        "{}: the page did not recognise the file, or made an outside request",
+                        case.name
+                    ),
+                );
+            }
+        }
+        if case.name.starts_with("5k roles") {
+            line(
+                n.total_ms < 500.0,
+                format!(
+                    "{}: native {:.0} ms (target < 500 ms)",
+                    case.name, n.total_ms
+                ),
+            );
+        }
+        if case.name.starts_with("100 MB") {
+            match browser_for(browser, case) {
+                Some(b) => {
+                    line(
+                        b.wall_ms < 5000.0,
+                        format!(
+                            "{}: in the browser {:.1} s end to end (target < 5 s)",
+                            case.name,
+                            b.wall_ms / 1e3
+                        ),
+                    );
+                    line(b.longest_block_ms < 200.0, format!("{}: UI blocked at most {:.0} ms (target: responsive throughout; < 200 ms)", case.name, b.longest_block_ms));
+                }
+                None => line(false, format!("{}: not measured in the browser", case.name)),
+            }
+        }
+    }
+    s
+}

@@ -52,37 +52,21 @@ fn main() -> ExitCode {
 
 fn run_bench(root: &Path, quick: bool) -> Result<(), String> {
     let cases = bench::prepare(&root.join("bench-out"), quick)?;
-    println!(
-        "{:<24} {:>8} {:>9} {:>6} {:>10} {:>10} {:>10} {:>8} {:>9} {:>10} {:>8}",
-        "input",
-        "MB",
-        "resources",
-        "rules",
-        "norm ms",
-        "eval ms",
-        "total ms",
-        "MB/s",
-        "peak MB",
-        "parse ms",
-        "×parse"
-    );
+    let mut natives = Vec::new();
     for case in &cases {
-        let n = bench::native(case)?;
-        println!(
-            "{:<24} {:>8.1} {:>9} {:>6} {:>10.1} {:>10.1} {:>10.1} {:>8.1} {:>9.0} {:>10.1} {:>8.2}",
-            case.name,
-            n.mb,
-            n.resources,
-            n.rules,
-            n.normalise_ms,
-            n.evaluate_ms,
-            n.total_ms,
-            n.mb / (n.total_ms / 1e3),
-            n.peak_mb,
-            n.floor_ms,
-            n.total_ms / n.floor_ms.max(0.001)
-        );
+        eprintln!("native: {}", case.name);
+        natives.push(bench::native(case)?);
     }
+    let browser = bench::browser(root, &cases);
+    let browser = match browser {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("in-browser figures skipped: {e}");
+            Vec::new()
+        }
+    };
+    print!("{}", bench::table(&cases, &natives, &browser));
+    print!("{}", bench::targets(&cases, &natives, &browser));
     Ok(())
 }
 

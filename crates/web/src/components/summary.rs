@@ -1,6 +1,7 @@
 //! Totals at a glance: failing findings per severity, unknowns kept apart (unknown is neither a
 //! pass nor a fail), what was analysed, and which rules could not be evaluated at all.
 
+use crate::analysis::Timing;
 use crate::components::SeverityBadge;
 use crate::view::Totals;
 use std::collections::BTreeMap;
@@ -9,10 +10,20 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct SummaryProps {
     pub totals: Totals,
+    #[prop_or_default]
+    pub timing: Option<Timing>,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn duration(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{ms:.0} ms")
+    }
 }
 
 #[function_component]
@@ -47,6 +58,15 @@ pub fn SummaryStrip(props: &SummaryProps) -> Html {
                     t.recognised_files,
                     plural(t.resources, "resource", "resources"),
                     plural(t.rules, "rule", "rules")) }
+                if let Some(timing) = props.timing {
+                    // The data attributes are read by `cargo xtask bench` for in-browser figures.
+                    <span class="timing" data-testid="timing"
+                        data-normalise-ms={format!("{:.1}", timing.normalise_ms)}
+                        data-evaluate-ms={format!("{:.1}", timing.evaluate_ms)}
+                        data-memory-bytes={timing.memory_bytes.to_string()}>
+                        { format!(" · analysed in {} in this browser", duration(timing.total_ms())) }
+                    </span>
+                }
             </p>
             if !gaps.is_empty() {
                 <div class="coverage">
