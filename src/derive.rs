@@ -4,6 +4,7 @@
 //! another account. Rules read these facts rather than re-deriving them.
 
 use crate::iam::policy::Statement;
+use crate::iam::privesc::admin_equivalent;
 use crate::Resource;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -11,23 +12,43 @@ use std::sync::Arc;
 
 /// Derives inventory-level facts in place.
 pub fn derive(resources: &mut [Resource]) {
-    let policies: BTreeMap<String, Arc<Vec<Statement>>> = resources
+    // Each managed policy's statements are wrapped once and shared by every principal holding it.
+    let policies: BTreeMap<String, Vec<Arc<Statement>>> = resources
         .iter()
         .filter(|r| r.kind == "aws.iam.policy")
-        .filter_map(|r| Some((r.id.clone(), r.facts.statements.clone()?)))
-        .collect();
-    // Groups by (account, name): GroupList in a user entry names groups, not ARNs.
-    let groups: BTreeMap<(Option<String>, String), Group> = resources
-        .iter()
-        .filter(|r| r.kind == "aws.iam.group")
-        .map(|r| {
-            let group = Group {
-                inline: r.facts.statements.clone().unwrap_or_default(),
-                attached: attached_arns(r),
-            };
-            ((r.account.clone(), r.name.clone()), group)
+        .filter_map(|r| {
+            Some((
+                r.id.clone(),
+                r.facts
+                    .statements
+                    .as_deref()?
+                    .iter()
+                    .cloned()
+                    .map(Arc::new)
+                    .collect(),
+            ))
         })
         .collect();
+    // Groups by (account, name): GroupList in a user entry names groups, not ARNs. A group's
+    // statements are tagged with the group once, then shared by all its members.
+    let mut groups: GroupFacts = BTreeMap::new();
+    for r in resources.iter().filter(|r| r.kind == "aws.iam.group") {
+        let mut via_group = Vec::new();
+        let mut missing = Vec::new();
+        let tag = |s: &Statement| {
+            let mut s = s.clone();
+            s.policy.via_group = Some(r.name.clone());
+            Arc::new(s)
+        };
+        via_group.extend(r.facts.statements.as_deref().into_iter().flatten().map(tag));
+        for arn in attached_arns(r) {
+            match policies.get(&arn) {
+                Some(stmts) => via_group.extend(stmts.iter().map(|s| tag(s))),
+                None => missing.push(arn),
+            }
+        }
+        groups.insert((r.account.clone(), r.name.clone()), (via_group, missing));
+    }
 
     for r in resources.iter_mut() {
         match r.kind.as_str() {
@@ -41,10 +62,9 @@ pub fn derive(resources: &mut [Resource]) {
     }
 }
 
-struct Group {
-    inline: Arc<Vec<Statement>>,
-    attached: Vec<String>,
-}
+/// Per group (account, name): its statements tagged with the group, and the attached policies
+/// the export lacks.
+type GroupFacts = BTreeMap<(Option<String>, String), (Vec<Arc<Statement>>, Vec<String>)>;
 
 fn attached_arns(r: &Resource) -> Vec<String> {
     r.attributes
@@ -60,23 +80,24 @@ fn attached_arns(r: &Resource) -> Vec<String> {
 
 fn effective(
     r: &mut Resource,
-    policies: &BTreeMap<String, Arc<Vec<Statement>>>,
-    groups: &BTreeMap<(Option<String>, String), Group>,
+    policies: &BTreeMap<String, Vec<Arc<Statement>>>,
+    groups: &GroupFacts,
 ) {
-    let mut all: Vec<Statement> = r.facts.statements.as_deref().cloned().unwrap_or_default();
+    let mut all: Vec<Arc<Statement>> = r
+        .facts
+        .statements
+        .as_deref()
+        .into_iter()
+        .flatten()
+        .cloned()
+        .map(Arc::new)
+        .collect();
     let mut missing: Vec<String> = Vec::new();
-    let add_managed = |arn: &str,
-                       via: Option<&str>,
-                       all: &mut Vec<Statement>,
-                       missing: &mut Vec<String>| match policies.get(arn) {
-        Some(stmts) => all.extend(stmts.iter().cloned().map(|mut s| {
-            s.policy.via_group = via.map(str::to_string);
-            s
-        })),
-        None => missing.push(arn.to_string()),
-    };
     for arn in attached_arns(r) {
-        add_managed(&arn, None, &mut all, &mut missing);
+        match policies.get(&arn) {
+            Some(stmts) => all.extend(stmts.iter().cloned()),
+            None => missing.push(arn),
+        }
     }
     let group_names: Vec<String> = r
         .attributes
@@ -90,20 +111,22 @@ fn effective(
         .unwrap_or_default();
     for name in group_names {
         match groups.get(&(r.account.clone(), name.clone())) {
-            Some(group) => {
-                all.extend(group.inline.iter().cloned().map(|mut s| {
-                    s.policy.via_group = Some(name.clone());
-                    s
-                }));
-                for arn in &group.attached {
-                    add_managed(arn, Some(&name), &mut all, &mut missing);
-                }
+            Some((stmts, group_missing)) => {
+                all.extend(stmts.iter().cloned());
+                missing.extend(group_missing.iter().cloned());
             }
             None => missing.push(format!("group {name}")),
         }
     }
     missing.sort();
     missing.dedup();
+    // Admin-equivalence is asked by several rules (and by preconditions); decide it once. It is
+    // left out (unknown) when policies are missing and what we see is not already admin.
+    match (admin_equivalent(&all).is_some(), missing.is_empty()) {
+        (true, _) => r.attributes.insert("admin_equivalent".into(), json!(true)),
+        (false, true) => r.attributes.insert("admin_equivalent".into(), json!(false)),
+        (false, false) => None,
+    };
     r.attributes
         .insert("effective_statement_count".into(), json!(all.len()));
     r.attributes

@@ -14,7 +14,8 @@ pub struct Facts {
     pub statements: Option<Arc<Vec<Statement>>>,
     /// A principal's effective statements: inline, attached, and inherited through groups.
     /// `None` until the inventory stage has resolved them.
-    pub effective: Option<Arc<Vec<Statement>>>,
+    /// Shared with the policies and groups they come from rather than copied per principal.
+    pub effective: Option<Arc<Vec<Arc<Statement>>>>,
 }
 
 /// Where a fact came from: the input file and the JSON pointer inside it, so that an auditor can

@@ -21,7 +21,14 @@ fn normalised_authorization_details() {
     let with_facts: Vec<serde_json::Value> = inv
         .resources
         .iter()
-        .map(|r| serde_json::json!({"resource": r, "effective_statements": r.facts.effective.as_deref()}))
+        .map(|r| {
+            let effective: Option<Vec<&stratoscope::iam::Statement>> = r
+                .facts
+                .effective
+                .as_deref()
+                .map(|v| v.iter().map(|s| &**s).collect());
+            serde_json::json!({"resource": r, "effective_statements": effective})
+        })
         .collect();
     let json = serde_json::to_string_pretty(&with_facts).expect("serialises");
     insta::assert_snapshot!("authz_small_resources", json);

@@ -5,6 +5,7 @@
 
 use super::pattern::{action_matches, wildcard_match};
 use super::policy::Statement;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// How broadly an action is granted, from nothing to everything.
@@ -78,7 +79,11 @@ fn customer_reachable(stmt: &Statement, resource_filter: Option<&str>) -> bool {
 /// Evaluates `action` against the statements. `resource_filter`, when given, is an ARN pattern
 /// the caller cares about (e.g. `arn:aws:iam::*:role/*` for PassRole); scoped grants that cannot
 /// overlap it do not count. For many actions over the same statements, build [`Grants`] once.
-pub fn grant(statements: &[Statement], action: &str, resource_filter: Option<&str>) -> Grant {
+pub fn grant<S: Borrow<Statement>>(
+    statements: &[S],
+    action: &str,
+    resource_filter: Option<&str>,
+) -> Grant {
     Grants::new(statements).grant(action, resource_filter)
 }
 
@@ -86,18 +91,19 @@ pub fn grant(statements: &[Statement], action: &str, resource_filter: Option<&st
 /// looks at statements that could mention IAM. Principals hold dozens of statements and the
 /// privilege-escalation catalogue asks about dozens of actions; without the index that product
 /// dominated evaluation time.
-pub struct Grants<'a> {
-    statements: &'a [Statement],
+pub struct Grants<'a, S: Borrow<Statement>> {
+    statements: &'a [S],
     by_service: BTreeMap<String, Vec<usize>>,
     /// Statements whose service is a wildcard (`*`, `s*:Get*`) or that use NotAction.
     always: Vec<usize>,
 }
 
-impl<'a> Grants<'a> {
-    pub fn new(statements: &'a [Statement]) -> Grants<'a> {
+impl<'a, S: Borrow<Statement>> Grants<'a, S> {
+    pub fn new(statements: &'a [S]) -> Grants<'a, S> {
         let mut by_service: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut always = Vec::new();
         for (i, stmt) in statements.iter().enumerate() {
+            let stmt: &Statement = stmt.borrow();
             match (&stmt.actions, &stmt.not_actions) {
                 (Some(actions), _) => {
                     let mut wild = false;
@@ -128,7 +134,7 @@ impl<'a> Grants<'a> {
         }
     }
 
-    pub fn statements(&self) -> &'a [Statement] {
+    pub fn statements(&self) -> &'a [S] {
         self.statements
     }
 
@@ -146,7 +152,7 @@ impl<'a> Grants<'a> {
         let mut denied_by = Vec::new();
         let mut best = Access::None;
         for i in candidates {
-            let stmt = &self.statements[i];
+            let stmt: &Statement = self.statements[i].borrow();
             if !covers_action(stmt, action) {
                 continue;
             }

@@ -4,6 +4,7 @@
 
 use super::grant::{Access, Grant, Grants};
 use super::policy::Statement;
+use std::borrow::Borrow;
 
 /// One known escalation method.
 #[derive(Debug, Clone, Copy)]
@@ -194,7 +195,7 @@ pub struct MethodHit {
 }
 
 /// Every catalogued method the statements allow.
-pub fn escalation_methods(statements: &[Statement]) -> Vec<MethodHit> {
+pub fn escalation_methods<S: Borrow<Statement>>(statements: &[S]) -> Vec<MethodHit> {
     let index = Grants::new(statements);
     let mut hits = Vec::new();
     for method in METHODS {
@@ -236,7 +237,7 @@ pub const ADMIN_PROBES: &[&str] = &[
 ];
 
 /// The grants behind admin-equivalence, or `None` when any probe is not granted unconditionally.
-pub fn admin_equivalent(statements: &[Statement]) -> Option<Vec<Grant>> {
+pub fn admin_equivalent<S: Borrow<Statement>>(statements: &[S]) -> Option<Vec<Grant>> {
     let index = Grants::new(statements);
     let mut grants = Vec::with_capacity(ADMIN_PROBES.len());
     for probe in ADMIN_PROBES {

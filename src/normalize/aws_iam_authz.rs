@@ -165,13 +165,12 @@ fn managed_policy(
             pointer: vptr.clone(),
             message: "policy version has no Document".into(),
         })?;
-        let (doc, statements) = parse_document(
+        let (_, statements) = parse_document(
             raw,
             &cx.source(&pointer::join(&vptr, "Document")),
             &policy_ref,
         )
         .map_err(policy_error)?;
-        attrs.insert("document".into(), doc);
         attrs.insert("statements".into(), statements_json(&statements));
         default_statements = Some(Arc::new(statements));
         break;
@@ -317,13 +316,12 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
             kind: "trust".into(),
             via_group: None,
         };
-        let (doc, stmts) = parse_document(
+        let (_, stmts) = parse_document(
             raw,
             &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
             &policy_ref,
         )
         .map_err(policy_error)?;
-        attrs.insert("trust_policy".into(), doc);
         attrs.insert("trust_statements".into(), statements_json(&stmts));
     }
     let profiles: Vec<Value> = entry

@@ -7,6 +7,7 @@ use crate::iam::policy::Statement;
 use crate::iam::privesc::{admin_equivalent, escalation_methods};
 use crate::Resource;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Every function name a rule may use.
 pub const NAMES: &[&str] = &[
@@ -40,7 +41,7 @@ pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
             details: "the export does not include this principal's policies".into(),
         };
     };
-    let statements: &[Statement] = &statements;
+    let statements: &[Arc<Statement>] = &statements;
     let complete = resource
         .attributes
         .get("statements_complete")
@@ -81,7 +82,7 @@ pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
     }
 }
 
-fn cite(statements: &[Statement], grants: &[Grant]) -> Vec<(Statement, String)> {
+fn cite(statements: &[Arc<Statement>], grants: &[Grant]) -> Vec<(Statement, String)> {
     let mut out: Vec<(Statement, String)> = Vec::new();
     for g in grants {
         for &i in &g.allowed_by {
@@ -94,7 +95,7 @@ fn cite(statements: &[Statement], grants: &[Grant]) -> Vec<(Statement, String)> 
                         }
                     }
                     None => out.push((
-                        s.clone(),
+                        Statement::clone(s),
                         format!("{} grants {}", s.display_label(), g.action),
                     )),
                 }
@@ -104,7 +105,7 @@ fn cite(statements: &[Statement], grants: &[Grant]) -> Vec<(Statement, String)> 
     out
 }
 
-fn admin(statements: &[Statement]) -> Option<FnResult> {
+fn admin(statements: &[Arc<Statement>]) -> Option<FnResult> {
     let grants = admin_equivalent(statements)?;
     Some(FnResult {
         tri: Tri::True,
@@ -113,7 +114,7 @@ fn admin(statements: &[Statement]) -> Option<FnResult> {
     })
 }
 
-fn privesc(statements: &[Statement]) -> Option<FnResult> {
+fn privesc(statements: &[Arc<Statement>]) -> Option<FnResult> {
     let hits = escalation_methods(statements);
     if hits.is_empty() {
         return None;
@@ -153,7 +154,7 @@ fn summarize(items: &[String], n: usize) -> String {
     }
 }
 
-fn passrole(statements: &[Statement]) -> Option<FnResult> {
+fn passrole(statements: &[Arc<Statement>]) -> Option<FnResult> {
     let g = grant(statements, "iam:PassRole", None);
     if g.access == Access::None {
         return None;
@@ -234,7 +235,9 @@ mod tests {
             source: src,
             facts: crate::Facts {
                 statements: None,
-                effective: Some(std::sync::Arc::new(stmts)),
+                effective: Some(std::sync::Arc::new(
+                    stmts.into_iter().map(std::sync::Arc::new).collect(),
+                )),
             },
         }
     }
