@@ -3,8 +3,9 @@
 //! its groups, which may come from another file), and whether a trusted principal lies in
 //! another account. Rules read these facts rather than re-deriving them.
 
+use crate::iam::grant::Permissions;
 use crate::iam::policy::Statement;
-use crate::iam::privesc::admin_equivalent;
+use crate::iam::privesc::admin_equivalent_for;
 use crate::Resource;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -118,14 +119,39 @@ fn effective(
             None => missing.push(format!("group {name}")),
         }
     }
+    // A permissions boundary caps everything above; without its policy we cannot say what the
+    // principal may do, so it counts as missing.
+    let boundary_arn = r
+        .attributes
+        .get("permissions_boundary")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let boundary: Option<Arc<Vec<Arc<Statement>>>> = match boundary_arn {
+        Some(arn) => match policies.get(&arn) {
+            Some(stmts) => Some(Arc::new(stmts.clone())),
+            None => {
+                missing.push(format!("permissions boundary {arn}"));
+                None
+            }
+        },
+        None => None,
+    };
     missing.sort();
     missing.dedup();
     // Admin-equivalence is asked by several rules (and by preconditions); decide it once. It is
     // left out (unknown) when policies are missing and what we see is not already admin.
-    match (admin_equivalent(&all).is_some(), missing.is_empty()) {
-        (true, _) => r.attributes.insert("admin_equivalent".into(), json!(true)),
+    let permissions = Permissions::new(&all, boundary.as_deref().map(Vec::as_slice));
+    let admin = admin_equivalent_for(&permissions).is_some();
+    drop(permissions);
+    let boundary_missing = missing
+        .iter()
+        .any(|m| m.starts_with("permissions boundary"));
+    match (admin, missing.is_empty()) {
+        (true, _) if !boundary_missing => {
+            r.attributes.insert("admin_equivalent".into(), json!(true))
+        }
         (false, true) => r.attributes.insert("admin_equivalent".into(), json!(false)),
-        (false, false) => None,
+        _ => None,
     };
     r.attributes
         .insert("effective_statement_count".into(), json!(all.len()));
@@ -134,6 +160,7 @@ fn effective(
     r.attributes
         .insert("missing_policies".into(), json!(missing));
     r.facts.effective = Some(Arc::new(all));
+    r.facts.boundary = boundary;
 }
 
 fn mark_other_accounts(r: &mut Resource) {

@@ -16,6 +16,9 @@ pub struct Facts {
     /// `None` until the inventory stage has resolved them.
     /// Shared with the policies and groups they come from rather than copied per principal.
     pub effective: Option<Arc<Vec<Arc<Statement>>>>,
+    /// The permissions boundary's statements, when the principal has a boundary and the export
+    /// holds that policy.
+    pub boundary: Option<Arc<Vec<Arc<Statement>>>>,
 }
 
 /// Where a fact came from: the input file and the JSON pointer inside it, so that an auditor can

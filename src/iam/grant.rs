@@ -39,6 +39,8 @@ pub struct Grant {
     pub access: Access,
     pub allowed_by: Vec<usize>,
     pub denied_by: Vec<usize>,
+    /// True when a permissions boundary narrowed (or removed) what the identity policies grant.
+    pub limited_by_boundary: bool,
 }
 
 /// True when the statement's Action/NotAction covers `action`.
@@ -188,7 +190,42 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
             access: best,
             allowed_by,
             denied_by,
+            limited_by_boundary: false,
         }
+    }
+}
+
+/// A principal's permissions: what its identity policies grant, capped by its permissions
+/// boundary when it has one. IAM allows an action only when both allow it, so the effective
+/// access is the narrower of the two, and a Deny in either wins.
+pub struct Permissions<'a, S: Borrow<Statement>> {
+    identity: Grants<'a, S>,
+    boundary: Option<Grants<'a, S>>,
+}
+
+impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
+    pub fn new(identity: &'a [S], boundary: Option<&'a [S]>) -> Permissions<'a, S> {
+        Permissions {
+            identity: Grants::new(identity),
+            boundary: boundary.map(Grants::new),
+        }
+    }
+
+    /// Statement indices in grants refer to the identity statements.
+    pub fn statements(&self) -> &'a [S] {
+        self.identity.statements()
+    }
+
+    pub fn grant(&self, action: &str, resource_filter: Option<&str>) -> Grant {
+        let mut g = self.identity.grant(action, resource_filter);
+        if let Some(boundary) = &self.boundary {
+            let b = boundary.grant(action, resource_filter);
+            if b.access < g.access {
+                g.access = b.access;
+                g.limited_by_boundary = true;
+            }
+        }
+        g
     }
 }
 
@@ -224,6 +261,29 @@ mod tests {
         assert_eq!(g.grant("sqs:ListQueues", None).allowed_by, vec![1]);
         assert_eq!(g.grant("sqs:ListQueues", None).denied_by, vec![2]);
         assert_eq!(g.grant("ec2:RunInstances", None).access, Access::None);
+    }
+
+    #[test]
+    fn permissions_boundary_caps_identity_grants() {
+        let identity =
+            stmts(json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}));
+        let boundary = stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": ["s3:*", "iam:PassRole"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}));
+        let p = Permissions::new(&identity, Some(&boundary));
+        assert_eq!(p.grant("s3:GetObject", None).access, Access::Unconditional);
+        let g = p.grant("iam:PutRolePolicy", None);
+        assert_eq!(g.access, Access::None);
+        assert!(g.limited_by_boundary);
+        assert_eq!(
+            p.grant("iam:CreateAccessKey", None).access,
+            Access::Conditional
+        );
+        let unbounded = Permissions::new(&identity, None);
+        assert_eq!(
+            unbounded.grant("iam:PutRolePolicy", None).access,
+            Access::Unconditional
+        );
     }
 
     #[test]

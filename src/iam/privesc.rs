@@ -2,7 +2,7 @@
 //! privileges. The catalogue follows Rhino Security Labs' research and the method names
 //! Cloudsplaining uses; each entry lists the actions that must all be granted.
 
-use super::grant::{Access, Grant, Grants};
+use super::grant::{Access, Grant, Permissions};
 use super::policy::Statement;
 use std::borrow::Borrow;
 
@@ -196,7 +196,11 @@ pub struct MethodHit {
 
 /// Every catalogued method the statements allow.
 pub fn escalation_methods<S: Borrow<Statement>>(statements: &[S]) -> Vec<MethodHit> {
-    let index = Grants::new(statements);
+    escalation_methods_for(&Permissions::new(statements, None))
+}
+
+/// Every catalogued method a principal's permissions (boundary included) allow.
+pub fn escalation_methods_for<S: Borrow<Statement>>(index: &Permissions<S>) -> Vec<MethodHit> {
     let mut hits = Vec::new();
     for method in METHODS {
         let grants: Vec<Grant> = method
@@ -238,7 +242,11 @@ pub const ADMIN_PROBES: &[&str] = &[
 
 /// The grants behind admin-equivalence, or `None` when any probe is not granted unconditionally.
 pub fn admin_equivalent<S: Borrow<Statement>>(statements: &[S]) -> Option<Vec<Grant>> {
-    let index = Grants::new(statements);
+    admin_equivalent_for(&Permissions::new(statements, None))
+}
+
+/// As [`admin_equivalent`], for permissions that may be capped by a boundary.
+pub fn admin_equivalent_for<S: Borrow<Statement>>(index: &Permissions<S>) -> Option<Vec<Grant>> {
     let mut grants = Vec::with_capacity(ADMIN_PROBES.len());
     for probe in ADMIN_PROBES {
         let g = index.grant(probe, None);

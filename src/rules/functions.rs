@@ -2,9 +2,9 @@
 //! NotAction, scope and conditions. Each is unit-tested here; rule files reference them by name
 //! and still own the metadata, explanation and fixtures.
 
-use crate::iam::grant::{covers_all_resources, grant, Access, Grant};
+use crate::iam::grant::{covers_all_resources, Access, Grant, Permissions};
 use crate::iam::policy::Statement;
-use crate::iam::privesc::{admin_equivalent, escalation_methods};
+use crate::iam::privesc::{admin_equivalent_for, escalation_methods_for};
 use crate::Resource;
 use serde_json::Value;
 use std::sync::Arc;
@@ -41,7 +41,8 @@ pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
             details: "the export does not include this principal's policies".into(),
         };
     };
-    let statements: &[Arc<Statement>] = &statements;
+    let boundary = resource.facts.boundary.clone();
+    let permissions = Permissions::new(&statements, boundary.as_deref().map(Vec::as_slice));
     let complete = resource
         .attributes
         .get("statements_complete")
@@ -58,12 +59,25 @@ pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
         })
         .unwrap_or_default();
     let found = match name {
-        "iam_admin_equivalent" => admin(statements),
-        "iam_privilege_escalation" => privesc(statements),
-        "iam_unrestricted_passrole" => passrole(statements),
+        "iam_admin_equivalent" => admin(&permissions),
+        "iam_privilege_escalation" => privesc(&permissions),
+        "iam_unrestricted_passrole" => passrole(&permissions),
         _ => None,
     };
+    let boundary_missing: Vec<&String> = missing
+        .iter()
+        .filter(|m| m.starts_with("permissions boundary"))
+        .collect();
     match found {
+        // A boundary we cannot see may remove exactly what we found: unknown, not fail.
+        Some(r) if !boundary_missing.is_empty() => FnResult {
+            tri: Tri::Unknown,
+            statements: r.statements,
+            details: format!(
+                "its identity policies would allow it, but the {} is not in the export and may forbid it",
+                boundary_missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        },
         Some(r) => r,
         // Nothing found, but policies we could not see might grant it: unknown, not pass.
         None if !complete => FnResult {
@@ -82,7 +96,8 @@ pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
     }
 }
 
-fn cite(statements: &[Arc<Statement>], grants: &[Grant]) -> Vec<(Statement, String)> {
+fn cite(permissions: &Permissions<Arc<Statement>>, grants: &[Grant]) -> Vec<(Statement, String)> {
+    let statements = permissions.statements();
     let mut out: Vec<(Statement, String)> = Vec::new();
     for g in grants {
         for &i in &g.allowed_by {
@@ -105,17 +120,17 @@ fn cite(statements: &[Arc<Statement>], grants: &[Grant]) -> Vec<(Statement, Stri
     out
 }
 
-fn admin(statements: &[Arc<Statement>]) -> Option<FnResult> {
-    let grants = admin_equivalent(statements)?;
+fn admin(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
+    let grants = admin_equivalent_for(permissions)?;
     Some(FnResult {
         tri: Tri::True,
-        statements: cite(statements, &grants),
+        statements: cite(permissions, &grants),
         details: "every action on every resource, without condition".into(),
     })
 }
 
-fn privesc(statements: &[Arc<Statement>]) -> Option<FnResult> {
-    let hits = escalation_methods(statements);
+fn privesc(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
+    let hits = escalation_methods_for(permissions);
     if hits.is_empty() {
         return None;
     }
@@ -131,7 +146,7 @@ fn privesc(statements: &[Arc<Statement>]) -> Option<FnResult> {
     let first = hits[0].method;
     Some(FnResult {
         tri: Tri::True,
-        statements: cite(statements, &grants),
+        statements: cite(permissions, &grants),
         details: format!(
             "{} method(s): {}. For example, it can {} ({}).",
             hits.len(),
@@ -142,9 +157,6 @@ fn privesc(statements: &[Arc<Statement>]) -> Option<FnResult> {
     })
 }
 
-/// PassRole is unrestricted when some unconditionally-denied-free Allow covers it on every role
-/// (`*`, or a role ARN pattern ending in `role/*`) without an `iam:PassedToService` condition.
-/// Other conditions (region, source IP) do not limit which service receives the role.
 /// The first `n` items, then "and K more", so messages stay readable for broad principals.
 fn summarize(items: &[String], n: usize) -> String {
     if items.len() <= n {
@@ -154,8 +166,12 @@ fn summarize(items: &[String], n: usize) -> String {
     }
 }
 
-fn passrole(statements: &[Arc<Statement>]) -> Option<FnResult> {
-    let g = grant(statements, "iam:PassRole", None);
+/// PassRole is unrestricted when an Allow that no Deny cancels covers it on every role (`*`, or
+/// a role ARN pattern ending in `role/*`) without an `iam:PassedToService` condition. Other
+/// conditions (region, source IP) do not limit which service receives the role.
+fn passrole(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
+    let statements = permissions.statements();
+    let g = permissions.grant("iam:PassRole", None);
     if g.access == Access::None {
         return None;
     }
@@ -185,7 +201,7 @@ fn passrole(statements: &[Arc<Statement>]) -> Option<FnResult> {
     };
     Some(FnResult {
         tri: Tri::True,
-        statements: cite(statements, std::slice::from_ref(&narrowed)),
+        statements: cite(permissions, std::slice::from_ref(&narrowed)),
         details: "iam:PassRole on every role, with no iam:PassedToService condition".into(),
     })
 }
@@ -238,6 +254,7 @@ mod tests {
                 effective: Some(std::sync::Arc::new(
                     stmts.into_iter().map(std::sync::Arc::new).collect(),
                 )),
+                boundary: None,
             },
         }
     }
