@@ -3,6 +3,7 @@
 //! its groups, which may come from another file), and whether a trusted principal lies in
 //! another account. Rules read these facts rather than re-deriving them.
 
+use crate::iam::assume::{self, Node};
 use crate::iam::grant::Permissions;
 use crate::iam::policy::Statement;
 use crate::iam::privesc::admin_equivalent_for;
@@ -59,6 +60,78 @@ pub fn derive(resources: &mut [Resource]) {
                 mark_other_accounts(r);
             }
             _ => {}
+        }
+    }
+    assumption_chains(resources);
+}
+
+/// Records who can assume which role, and the shortest chain from each user or role to an
+/// administrator-equivalent role (`admin_path`), for the privilege-escalation rule.
+fn assumption_chains(resources: &mut [Resource]) {
+    let members: Vec<usize> = (0..resources.len())
+        .filter(|&i| matches!(resources[i].kind.as_str(), "aws.iam.user" | "aws.iam.role"))
+        .collect();
+    let trusts: Vec<Option<Vec<Statement>>> = members
+        .iter()
+        .map(|&i| {
+            resources[i]
+                .attributes
+                .get("trust_statements")
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+        })
+        .collect();
+    let empty: Vec<Arc<Statement>> = Vec::new();
+    let (edges, paths) = {
+        let nodes: Vec<Node<Arc<Statement>>> = members
+            .iter()
+            .zip(&trusts)
+            .map(|(&i, trust)| {
+                let r = &resources[i];
+                Node {
+                    arn: r.id.as_str(),
+                    account: r.account.as_deref(),
+                    trust: trust.as_deref(),
+                    permissions: Permissions::new(
+                        r.facts
+                            .effective
+                            .as_deref()
+                            .map(Vec::as_slice)
+                            .unwrap_or(&empty),
+                        r.facts.boundary.as_deref().map(Vec::as_slice),
+                    ),
+                    admin: r.attributes.get("admin_equivalent") == Some(&Value::Bool(true)),
+                }
+            })
+            .collect();
+        let edges = assume::edges(&nodes);
+        let paths = assume::paths_to_admin(&nodes, &edges);
+        (edges, paths)
+    };
+    let arn = |k: usize| resources[members[k]].id.clone();
+    let mut can_assume: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut assumable_by: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for e in &edges {
+        can_assume.entry(e.from).or_default().push(arn(e.to));
+        assumable_by.entry(e.to).or_default().push(arn(e.from));
+    }
+    let paths: Vec<Option<Vec<String>>> = paths
+        .into_iter()
+        .map(|p| p.map(|p| p.into_iter().map(arn).collect()))
+        .collect();
+    for (k, &i) in members.iter().enumerate() {
+        let r = &mut resources[i];
+        r.attributes.insert(
+            "can_assume".into(),
+            json!(can_assume.remove(&k).unwrap_or_default()),
+        );
+        if r.kind == "aws.iam.role" {
+            r.attributes.insert(
+                "assumable_by".into(),
+                json!(assumable_by.remove(&k).unwrap_or_default()),
+            );
+        }
+        if let Some(path) = &paths[k] {
+            r.attributes.insert("admin_path".into(), json!(path));
         }
     }
 }

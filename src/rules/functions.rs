@@ -60,7 +60,7 @@ pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
         .unwrap_or_default();
     let found = match name {
         "iam_admin_equivalent" => admin(&permissions),
-        "iam_privilege_escalation" => privesc(&permissions),
+        "iam_privilege_escalation" => privesc(&permissions).or_else(|| chain(resource)),
         "iam_unrestricted_passrole" => passrole(&permissions),
         _ => None,
     };
@@ -153,6 +153,31 @@ fn privesc(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
             summarize(&names, 6),
             first.how,
             first.actions.join(" + ")
+        ),
+    })
+}
+
+/// Escalation by assuming roles: the principal holds no dangerous permission itself, but can
+/// assume a role that (perhaps through further roles) is administrator-equivalent.
+fn chain(resource: &Resource) -> Option<FnResult> {
+    let path: Vec<String> = resource
+        .attributes
+        .get("admin_path")?
+        .as_array()?
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    let last = path.last()?;
+    let hops = path
+        .iter()
+        .map(|a| a.rsplit('/').next().unwrap_or(a))
+        .collect::<Vec<_>>()
+        .join(" → ");
+    Some(FnResult {
+        tri: Tri::True,
+        statements: Vec::new(),
+        details: format!(
+            "1 method(s): AssumeRoleChain. It can assume {hops}, and {last} is administrator-equivalent (trust policies and sts:AssumeRole grants form the chain)."
         ),
     })
 }
