@@ -5,6 +5,7 @@
 //! `iam:Put*`, `NotAction` and an explicit Deny are understood the same way everywhere.
 
 pub mod assume;
+pub mod catalogue;
 pub mod grant;
 pub mod pattern;
 pub mod policy;
