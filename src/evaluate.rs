@@ -274,7 +274,7 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
         Cond::Every { path, cond } => quantify(cx, scope, path, cond, false),
         Cond::Leaf { path, op, operand } => leaf(cx, scope, path, *op, operand),
         Cond::Func { name, args } => {
-            let r = functions::call(name, cx.resource, args);
+            let r = functions::call(name, cx.resource, args, cx.params);
             if !r.details.is_empty() {
                 cx.details.push(r.details.clone());
             }

@@ -375,6 +375,16 @@ impl Catalogue {
             .unwrap_or_default()
     }
 
+    /// Every action at one access level, in catalogue order (for `NotAction` statements, which
+    /// grant everything they do not name).
+    pub fn actions_with_level(&self, level: AccessLevel) -> Vec<&'static str> {
+        self.entries
+            .iter()
+            .filter(|e| e.level == level)
+            .map(|e| e.name)
+            .collect()
+    }
+
     /// The concrete actions an IAM action pattern covers (`*`, `s3:*`, `s3:Get*`,
     /// `s3:?etObject`, case-insensitive, with the same matcher grants use), canonical spelling,
     /// in catalogue order. A pattern without wildcards yields at most its one action.

@@ -2,11 +2,13 @@
 //! NotAction, scope and conditions. Each is unit-tested here; rule files reference them by name
 //! and still own the metadata, explanation and fixtures.
 
+use crate::iam::catalogue::{AccessLevel, Catalogue};
 use crate::iam::grant::{covers_all_resources, Access, Grant, Permissions};
 use crate::iam::policy::Statement;
 use crate::iam::privesc::{admin_equivalent_for, escalation_methods_for};
 use crate::Resource;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Every function name a rule may use.
@@ -33,7 +35,14 @@ pub struct FnResult {
     pub details: String,
 }
 
-pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
+/// Calls a named check. `params` are the rule's parameters (after settings overrides); checks
+/// that take a list (of actions, say) read it from there so users can tune it.
+pub fn call(
+    name: &str,
+    resource: &Resource,
+    _args: &Value,
+    params: &BTreeMap<String, Value>,
+) -> FnResult {
     let Some(statements) = resource.facts.effective.clone() else {
         return FnResult {
             tri: Tri::Unknown,
@@ -62,6 +71,8 @@ pub fn call(name: &str, resource: &Resource, _args: &Value) -> FnResult {
         "iam_admin_equivalent" => admin(&permissions),
         "iam_privilege_escalation" => privesc(&permissions).or_else(|| chain(resource)),
         "iam_unrestricted_passrole" => passrole(&permissions),
+        "iam_unrestricted_actions" => unrestricted_actions(&permissions, params),
+        "iam_permissions_management" => permissions_management(&permissions),
         _ => None,
     };
     let boundary_missing: Vec<&String> = missing
@@ -182,6 +193,88 @@ fn chain(resource: &Resource) -> Option<FnResult> {
     })
 }
 
+/// Actions from the rule's `actions` parameter that the principal may perform on every resource
+/// without condition (data-exfiltration and credential-exposure lists).
+fn unrestricted_actions(
+    permissions: &Permissions<Arc<Statement>>,
+    params: &BTreeMap<String, Value>,
+) -> Option<FnResult> {
+    let wanted: Vec<&str> = params
+        .get("actions")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let grants: Vec<Grant> = wanted
+        .iter()
+        .map(|a| permissions.grant(a, None))
+        .filter(|g| g.access == Access::Unconditional)
+        .collect();
+    if grants.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
+    Some(FnResult {
+        tri: Tri::True,
+        statements: cite(permissions, &grants),
+        details: format!(
+            "{} on every resource, without condition",
+            summarize(&names, 6)
+        ),
+    })
+}
+
+/// Permissions-management actions (by the IAM action catalogue's access level) the principal
+/// may perform on every resource without condition: it can rewrite who has access to what, which
+/// Cloudsplaining calls resource exposure.
+fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
+    let catalogue = Catalogue::get();
+    let mut candidates: Vec<&'static str> = Vec::new();
+    for stmt in permissions.statements() {
+        if !stmt.is_allow() || stmt.conditional() || !covers_all_resources(stmt) {
+            continue;
+        }
+        match (&stmt.actions, &stmt.not_actions) {
+            (Some(patterns), _) => {
+                for p in patterns {
+                    candidates.extend(catalogue.expand(p).into_iter().filter(|a| {
+                        catalogue.access_level(a) == Some(AccessLevel::PermissionsManagement)
+                    }));
+                }
+            }
+            (None, Some(_)) => {
+                candidates.extend(catalogue.actions_with_level(AccessLevel::PermissionsManagement))
+            }
+            (None, None) => {}
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    let grants: Vec<Grant> = candidates
+        .iter()
+        .map(|a| permissions.grant(a, None))
+        .filter(|g| g.access == Access::Unconditional)
+        .collect();
+    if grants.is_empty() {
+        return None;
+    }
+    let mut services: Vec<&str> = grants
+        .iter()
+        .filter_map(|g| g.action.split_once(':').map(|(s, _)| s))
+        .collect();
+    services.dedup();
+    let names: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
+    Some(FnResult {
+        tri: Tri::True,
+        statements: cite(permissions, &grants),
+        details: format!(
+            "{} permissions-management action(s) across {} ({}) on every resource, without condition",
+            grants.len(),
+            summarize(&services.iter().map(|s| s.to_string()).collect::<Vec<_>>(), 6),
+            summarize(&names, 4)
+        ),
+    })
+}
+
 /// The first `n` items, then "and K more", so messages stay readable for broad principals.
 fn summarize(items: &[String], n: usize) -> String {
     if items.len() <= n {
@@ -238,6 +331,10 @@ mod tests {
     use crate::Source;
     use serde_json::{json, Map};
 
+    fn call_t(name: &str, r: &Resource, args: &Value) -> FnResult {
+        call(name, r, args, &BTreeMap::new())
+    }
+
     fn principal(doc: Value, complete: bool) -> Resource {
         let src = Source {
             file: "t".into(),
@@ -290,7 +387,7 @@ mod tests {
             json!({"Statement": [{"Effect": "Allow", "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}]}),
             true,
         );
-        let got = call("iam_privilege_escalation", &r, &Value::Null);
+        let got = call_t("iam_privilege_escalation", &r, &Value::Null);
         assert_eq!(got.tri, Tri::True);
         assert!(
             got.details
@@ -307,7 +404,7 @@ mod tests {
             json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}),
             false,
         );
-        let got = call("iam_admin_equivalent", &r, &Value::Null);
+        let got = call_t("iam_admin_equivalent", &r, &Value::Null);
         assert_eq!(got.tri, Tri::Unknown);
         assert!(got.details.contains("arn:aws:iam::aws:policy/X"));
         let complete = principal(
@@ -315,7 +412,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            call("iam_admin_equivalent", &complete, &Value::Null).tri,
+            call_t("iam_admin_equivalent", &complete, &Value::Null).tri,
             Tri::False
         );
     }
@@ -327,7 +424,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            call("iam_unrestricted_passrole", &r, &Value::Null).tri,
+            call_t("iam_unrestricted_passrole", &r, &Value::Null).tri,
             Tri::False
         );
         let region_only = principal(
@@ -335,7 +432,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            call("iam_unrestricted_passrole", &region_only, &Value::Null).tri,
+            call_t("iam_unrestricted_passrole", &region_only, &Value::Null).tri,
             Tri::True,
             "a region condition does not limit the receiving service"
         );
@@ -344,7 +441,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            call("iam_unrestricted_passrole", &any_role, &Value::Null).tri,
+            call_t("iam_unrestricted_passrole", &any_role, &Value::Null).tri,
             Tri::True
         );
         let one_role = principal(
@@ -352,7 +449,65 @@ mod tests {
             true,
         );
         assert_eq!(
-            call("iam_unrestricted_passrole", &one_role, &Value::Null).tri,
+            call_t("iam_unrestricted_passrole", &one_role, &Value::Null).tri,
+            Tri::False
+        );
+    }
+
+    #[test]
+    fn unrestricted_actions_reads_the_rule_parameter() {
+        let params = BTreeMap::from([(
+            "actions".to_string(),
+            json!(["secretsmanager:GetSecretValue", "ssm:GetParameter"]),
+        )]);
+        let r = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": "secretsmanager:Get*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:eu-west-1:123456789012:parameter/app/*"}]}),
+            true,
+        );
+        let got = call("iam_unrestricted_actions", &r, &Value::Null, &params);
+        assert_eq!(got.tri, Tri::True);
+        assert!(
+            got.details
+                .starts_with("secretsmanager:GetSecretValue on every resource"),
+            "{}",
+            got.details
+        );
+        assert!(
+            !got.details.contains("ssm:GetParameter"),
+            "a scoped grant is not unrestricted"
+        );
+    }
+
+    #[test]
+    fn permissions_management_uses_the_catalogue() {
+        let r = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": ["s3:*", "ec2:Describe*"], "Resource": "*"}]}),
+            true,
+        );
+        let got = call_t("iam_permissions_management", &r, &Value::Null);
+        assert_eq!(got.tri, Tri::True);
+        assert!(got.details.contains("s3"), "{}", got.details);
+        assert!(
+            !got.details.contains("ec2"),
+            "Describe* is not permissions management: {}",
+            got.details
+        );
+        let denied = principal(
+            json!({"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "*"}]}),
+            true,
+        );
+        assert_eq!(
+            call_t("iam_permissions_management", &denied, &Value::Null).tri,
+            Tri::False
+        );
+        let read_only = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "iam:Get*"], "Resource": "*"}]}),
+            true,
+        );
+        assert_eq!(
+            call_t("iam_permissions_management", &read_only, &Value::Null).tri,
             Tri::False
         );
     }
