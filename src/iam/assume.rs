@@ -190,21 +190,10 @@ pub fn paths_to_admin<S: Borrow<Statement>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iam::policy::{parse_document, PolicyRef};
-    use crate::Source;
     use serde_json::json;
 
     fn stmts(doc: serde_json::Value) -> Vec<Statement> {
-        parse_document(
-            &doc,
-            &Source {
-                file: "t".into(),
-                pointer: String::new(),
-            },
-            &PolicyRef::default(),
-        )
-        .expect("valid")
-        .1
+        crate::iam::policy::test_statements(doc)
     }
 
     #[test]

@@ -232,18 +232,10 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iam::policy::{parse_document, PolicyRef};
-    use crate::Source;
     use serde_json::json;
 
     fn stmts(doc: serde_json::Value) -> Vec<Statement> {
-        let src = Source {
-            file: "t".into(),
-            pointer: String::new(),
-        };
-        parse_document(&doc, &src, &PolicyRef::default())
-            .expect("valid")
-            .1
+        crate::iam::policy::test_statements(doc)
     }
 
     #[test]

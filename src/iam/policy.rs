@@ -353,6 +353,18 @@ fn condition_keys(condition: Option<&Value>) -> Vec<String> {
     keys
 }
 
+/// Parses a policy document for unit tests across the IAM modules.
+#[cfg(test)]
+pub(crate) fn test_statements(doc: Value) -> Vec<Statement> {
+    let src = Source {
+        file: "t".into(),
+        pointer: String::new(),
+    };
+    parse_document(&doc, &src, &PolicyRef::default())
+        .expect("valid test policy")
+        .1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
