@@ -16,6 +16,8 @@ pub const NAMES: &[&str] = &[
     "iam_admin_equivalent",
     "iam_privilege_escalation",
     "iam_unrestricted_passrole",
+    "iam_unrestricted_actions",
+    "iam_permissions_management",
 ];
 
 /// Three-valued truth, Kleene style.
@@ -223,6 +225,16 @@ fn unrestricted_actions(
     })
 }
 
+/// Actions the catalogue files under "Permissions management" that only read policies (`glue:
+/// GetResourcePolicy`, `quicksight:DescribeFolderPermissions`) cannot expose anything; a verb
+/// filter keeps read-only principals out of the resource-exposure finding.
+fn changes_permissions(action: &str) -> bool {
+    let verb = action.split_once(':').map(|(_, a)| a).unwrap_or(action);
+    !["Get", "List", "Describe", "Validate", "Search", "View"]
+        .iter()
+        .any(|v| verb.starts_with(v))
+}
+
 /// Permissions-management actions (by the IAM action catalogue's access level) the principal
 /// may perform on every resource without condition: it can rewrite who has access to what, which
 /// Cloudsplaining calls resource exposure.
@@ -247,6 +259,7 @@ fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<F
             (None, None) => {}
         }
     }
+    candidates.retain(|a| changes_permissions(a));
     candidates.sort_unstable();
     candidates.dedup();
     let grants: Vec<Grant> = candidates
@@ -502,6 +515,8 @@ mod tests {
             call_t("iam_permissions_management", &denied, &Value::Null).tri,
             Tri::False
         );
+        assert!(!changes_permissions("glue:GetResourcePolicy"));
+        assert!(changes_permissions("s3:PutBucketPolicy"));
         let read_only = principal(
             json!({"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "iam:Get*"], "Resource": "*"}]}),
             true,
