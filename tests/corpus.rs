@@ -157,3 +157,111 @@ fn privilege_escalation_agrees_with_iam_vulnerable() {
     );
     assert!(agreed >= 78, "only {agreed} agreements");
 }
+
+/// Cloudsplaining's unit-test expectations, mapped to our rules. Cloudsplaining judges single
+/// policies; where it names a group's inline policy we judge the group, which holds exactly
+/// that policy's statements (plus its attached ones).
+const CLOUDSPLAINING_MAP: &[(&str, &str)] = &[
+    (
+        "iam-role-trust-cross-account-principal",
+        "iam-role-trust-cross-account-without-external-id",
+    ),
+    (
+        "iam-role-trust-any-principal",
+        "iam-role-trust-any-principal",
+    ),
+    (
+        "iam-policy-data-exfiltration",
+        "iam-principal-data-exfiltration",
+    ),
+    (
+        "iam-policy-resource-exposure",
+        "iam-principal-resource-exposure",
+    ),
+    (
+        "iam-policy-privilege-escalation",
+        "iam-principal-privilege-escalation",
+    ),
+    (
+        "iam-policy-credentials-exposure",
+        "iam-principal-credentials-exposure",
+    ),
+];
+
+/// Expectations we deliberately do not share, with the reason.
+const CLOUDSPLAINING_NOT_SHARED: &[(&str, &str)] = &[
+    (
+        "iam-role-trust-assumable-by-compute-service",
+        "a role that EC2 may assume is how instances get credentials at all; we report what such a role can do (admin, escalation, exposure) rather than the trust itself",
+    ),
+    (
+        "iam-policy-service-wildcard",
+        "our service-wildcard rule (STRAT-AWS-IAM-007, FSBP IAM.21) judges customer-managed policies, not inline policies; the group's inline policy has no service wildcard either way",
+    ),
+];
+
+#[test]
+fn cloudsplaining_unit_expectations_agree() {
+    let Some(corpus) = corpus() else { return };
+    let dir = corpus.join("aws/iam-authorization-details");
+    let export =
+        std::fs::read(dir.join("cloudsplaining_test_example-authz-details.json")).expect("export");
+    let expected: Value = serde_json::from_slice(
+        &std::fs::read(dir.join("cloudsplaining_test_example-authz-details.expected.json"))
+            .expect("expectations"),
+    )
+    .expect("json");
+    let pack = pack::builtin().expect("built-in pack");
+    let inv = build_inventory(&[Input::new("example-authz-details.json", export)]);
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for e in expected["expectations"].as_array().expect("expectations") {
+        let concept = e["rule_concept"].as_str().unwrap_or_default();
+        let want = match e["result"].as_str() {
+            Some("fail") => Outcome::Fail,
+            Some("pass") => Outcome::Pass,
+            _ => continue,
+        };
+        if let Some((_, reason)) = CLOUDSPLAINING_NOT_SHARED
+            .iter()
+            .find(|(c, _)| concept.starts_with(c))
+        {
+            eprintln!("  not shared: {concept} ({want}) — {reason}");
+            continue;
+        }
+        let Some((_, rule_name)) = CLOUDSPLAINING_MAP
+            .iter()
+            .find(|(c, _)| concept.starts_with(c))
+        else {
+            problems.push(format!("no mapping for concept {concept:?}"));
+            continue;
+        };
+        let rule = pack
+            .get(rule_name)
+            .unwrap_or_else(|| panic!("rule {rule_name} exists"));
+        let raw_id = e["resource_id"].as_str().unwrap_or_default();
+        let id = match raw_id
+            .strip_prefix("group/")
+            .and_then(|g| g.split_whitespace().next())
+        {
+            Some(group) => format!("arn:aws:iam::012345678901:group/{group}"),
+            None => raw_id.to_string(),
+        };
+        let resource = inv
+            .resources
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("{id} not in inventory"));
+        let got = evaluate(rule, resource, &rule.parameters).outcome;
+        checked += 1;
+        if got != want {
+            problems.push(format!("{concept} on {id}: expected {want}, got {got}"));
+        }
+    }
+    eprintln!(
+        "cloudsplaining unit expectations: {checked} checked, {} disagreements",
+        problems.len()
+    );
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(checked >= 6);
+}
