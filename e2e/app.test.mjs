@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { start, dropFiles, waitForAnalysis, corpus, fixtures, artifacts } from './lib/harness.mjs';
 
@@ -142,5 +143,138 @@ test('opening the page at #demo loads the demo scenario (what scripts/dev.sh poi
   await page.locator('[data-testid="finding-row"]').first().click();
   await page.locator('[data-testid="detail"]').waitFor();
   await page.screenshot({ path: path.join(artifacts, 'demo-detail.png') });
+  assert.deepEqual(h.outside, []);
+});
+
+// A large `aws iam get-account-authorization-details` export (~10 MB: 4000 roles, each with a
+// trust policy and an inline policy, and 2000 managed policies), generated deterministically
+// and cached in the temp directory (bump the file name when the generator changes).
+function largeExport() {
+  const file = path.join(os.tmpdir(), 'stratoscope-e2e-large-authorization-details-v1.json');
+  if (fs.existsSync(file) && fs.statSync(file).size > 9_000_000) return file;
+  let seed = 0x2545f491;
+  const below = (n) => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
+  const pick = (xs) => xs[below(xs.length)];
+  const account = '123456789012';
+  const services = ['s3', 'ec2', 'iam', 'lambda', 'dynamodb', 'sqs', 'sns', 'kms', 'logs', 'ssm'];
+  const verbs = ['Get', 'Put', 'List', 'Describe', 'Create', 'Delete', 'Update'];
+  const nouns = ['Object', 'Bucket', 'Instance', 'Role', 'Function', 'Item', 'Queue', 'Key', 'Parameter'];
+  const statement = () => ({
+    Effect: below(15) === 0 ? 'Deny' : 'Allow',
+    Action: Array.from({ length: 1 + below(6) }, () => below(20) === 0 ? `${pick(services)}:*` : `${pick(services)}:${pick(verbs)}${pick(nouns)}`),
+    Resource: below(4) === 0 ? '*' : `arn:aws:s3:::data-${below(500)}.example.com/*`,
+  });
+  const documentOf = () => ({ Version: '2012-10-17', Statement: Array.from({ length: 1 + below(4) }, statement) });
+  const policies = Array.from({ length: 2000 }, (_, i) => ({
+    PolicyName: `p${i}`, PolicyId: `ANPA${String(i).padStart(16, '0')}`, Arn: `arn:aws:iam::${account}:policy/p${i}`, Path: '/',
+    DefaultVersionId: 'v1', AttachmentCount: below(5), PermissionsBoundaryUsageCount: 0, IsAttachable: true,
+    CreateDate: '2023-01-01T00:00:00+00:00', UpdateDate: '2024-01-01T00:00:00+00:00',
+    PolicyVersionList: [{ Document: i % 97 === 0 ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } : documentOf(), VersionId: 'v1', IsDefaultVersion: true, CreateDate: '2024-01-01T00:00:00+00:00' }],
+  }));
+  const roles = Array.from({ length: 4000 }, (_, i) => ({
+    Path: '/', RoleName: `app-${i}`, RoleId: `AROA${String(i).padStart(16, '0')}`, Arn: `arn:aws:iam::${account}:role/app-${i}`,
+    CreateDate: '2023-01-01T00:00:00+00:00',
+    AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: below(10) === 0 ? { AWS: `arn:aws:iam::11112222333${below(5)}:root` } : { Service: `${pick(['ec2', 'lambda', 'ecs-tasks', 'glue'])}.amazonaws.com` }, Action: 'sts:AssumeRole' }] },
+    InstanceProfileList: [],
+    RolePolicyList: [{ PolicyName: `r${i}-inline`, PolicyDocument: documentOf() }],
+    AttachedManagedPolicies: Array.from({ length: below(4) }, () => { const k = below(2000); return { PolicyName: `p${k}`, PolicyArn: `arn:aws:iam::${account}:policy/p${k}` }; }),
+    Tags: [], RoleLastUsed: { LastUsedDate: '2024-06-01T00:00:00+00:00', Region: 'eu-west-1' },
+  }));
+  fs.writeFileSync(file, JSON.stringify({ UserDetailList: [], GroupDetailList: [], RoleDetailList: roles, Policies: policies }, null, 2));
+  return file;
+}
+
+test('a large export is analysed off the page thread: the page never freezes, stages and results show', async () => {
+  const file = largeExport();
+  const size = fs.statSync(file).size;
+  assert.ok(size > 9_000_000 && size < 14_000_000, `the generated export is about 10 MB (${size} bytes)`);
+  const page = await h.newPage();
+  await page.goto(h.url + '/');
+  await page.locator('[data-testid="file-input"]').waitFor();
+  // A 10 ms interval in the page: a long gap between ticks is a frozen tab. It also records
+  // which stages the busy indicator showed, and whether it had a progress bar.
+  await page.evaluate(() => {
+    const w = window;
+    w.__watch = { last: performance.now(), maxGap: 0, maxBusyGap: 0, stages: [], progress: false, busySeen: false };
+    w.__tick = setInterval(() => {
+      const now = performance.now();
+      const gap = now - w.__watch.last;
+      w.__watch.last = now;
+      w.__watch.maxGap = Math.max(w.__watch.maxGap, gap);
+      const busy = document.querySelector('[data-testid="busy"]');
+      if (busy || w.__watch.wasBusy) w.__watch.maxBusyGap = Math.max(w.__watch.maxBusyGap, gap);
+      w.__watch.wasBusy = !!busy;
+      if (busy) {
+        w.__watch.busySeen = true;
+        const stage = busy.querySelector('[data-testid="busy-stage"]')?.textContent;
+        if (stage && w.__watch.stages.at(-1) !== stage) w.__watch.stages.push(stage);
+        if (busy.querySelector('progress')) w.__watch.progress = true;
+      }
+    }, 10);
+  });
+  await page.locator('[data-testid="file-input"]').setInputFiles(file);
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="timing"]').waitFor();
+  const watch = await page.evaluate(() => { clearInterval(window.__tick); return window.__watch; });
+
+  assert.ok(watch.busySeen && watch.progress, 'a busy indicator with a progress bar was shown');
+  assert.ok(watch.stages.includes('Decoding and normalising 1 file…'), `stages from the worker: ${watch.stages}`);
+  assert.ok(watch.stages.some((s) => /^Evaluating \d+ rules…$/.test(s)), `stages from the worker: ${watch.stages}`);
+  assert.ok(watch.maxBusyGap < 500, `the page stalled ${Math.round(watch.maxBusyGap)} ms while busy`);
+  assert.ok(watch.maxGap < 500, `the page stalled ${Math.round(watch.maxGap)} ms from loading to results`);
+
+  const v = await verdicts(page);
+  assert.equal(v[0].status, 'recognized');
+  assert.match(v[0].text, /with 6000 resources/);
+  const timing = await page.locator('[data-testid="timing"]').evaluate((e) => ({ ...e.dataset }));
+  assert.ok(Number(timing.normaliseMs) > 0 && Number(timing.evaluateMs) > 0, JSON.stringify(timing));
+  assert.ok(Number(timing.memoryBytes) > 16 * 1024 * 1024, `the worker's memory: ${timing.memoryBytes}`);
+
+  // Thousands of findings: the table filled itself to a page (step by step, within the
+  // stall budget above), and shows more on demand.
+  const rows = page.locator('[data-testid="finding-row"]');
+  assert.equal(await rows.count(), 500);
+  const total = Number((await page.locator('[data-testid="finding-count"]').textContent()).match(/of (\d+)/)[1]);
+  assert.ok(total > 1000, `many findings (${total})`);
+  await page.locator('[data-testid="show-more"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="finding-row"]').length === 1000 && !document.querySelector('[data-testid="busy"]'));
+  await page.locator('[data-testid="search"]').fill('p97');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="finding-row"]')].every((r) => r.textContent.includes('p97')));
+  assert.deepEqual(h.outside, []);
+});
+
+test('Clear during a large analysis stops it; the next load is analysed normally', async () => {
+  const page = await h.newPage();
+  await page.goto(h.url + '/');
+  await page.locator('[data-testid="file-input"]').setInputFiles(largeExport());
+  await page.locator('[data-testid="busy"]').waitFor();
+  await page.locator('[data-testid="clear-button"]').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="busy"]'), null, { timeout: 2_000 });
+  assert.equal(await page.locator('[data-testid="verdict"]').count(), 0);
+  await page.locator('[data-testid="file-input"]').setInputFiles(path.join(fixtures, 'aws/authz-small.json'));
+  await waitForAnalysis(page, 1);
+  const v = await verdicts(page);
+  assert.equal(v.length, 1, 'the cleared export never comes back');
+  assert.match(v[0].text, /authz-small\.json/);
+  assert.ok((await page.locator('[data-testid="finding-row"]').count()) >= 4);
+  assert.deepEqual(h.outside, []);
+});
+
+test('without a usable worker the analysis runs in the page instead', async () => {
+  // No Worker support at all, then a worker whose wasm cannot be compiled: both fall back.
+  const noWorker = await h.newPage();
+  await noWorker.addInitScript(() => { delete window.Worker; });
+  const brokenWorker = await h.newPage();
+  await brokenWorker.route('**/stratoscope-worker_bg.wasm*', (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: 'not wasm' }));
+  for (const page of [noWorker, brokenWorker]) {
+    await page.goto(h.url + '/');
+    await page.locator('[data-testid="file-input"]').setInputFiles(path.join(fixtures, 'aws/authz-small.json'));
+    await waitForAnalysis(page, 1);
+    const v = await verdicts(page);
+    assert.equal(v[0].status, 'recognized');
+    assert.ok((await page.locator('[data-testid="finding-row"]').count()) >= 4);
+    await page.locator('[data-testid="timing"]').waitFor();
+  }
+  assert.equal(noWorker.workers().length, 0);
   assert.deepEqual(h.outside, []);
 });

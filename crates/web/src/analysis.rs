@@ -1,7 +1,8 @@
 //! The bridge to the engine: the built-in rule pack and one analysis run over the loaded files.
 //!
-//! It runs on the page's thread for now (no Web Worker yet); the caller yields to the browser
-//! first so the busy indicator is painted before the engine takes the thread.
+//! In the browser the run happens in a Web Worker ([`crate::worker`]), which reports each
+//! [`Stage`] as it starts so the page can show progress; the same code runs on the page's
+//! thread when no worker can be started, and natively in the tests.
 
 use crate::state::LoadedFile;
 use stratoscope::analyze::{build_inventory, evaluate_inventory};
@@ -49,8 +50,9 @@ pub struct Timing {
     /// Decode, detect, normalise and derive.
     pub normalise_ms: f64,
     pub evaluate_ms: f64,
-    /// Size of the wasm linear memory afterwards. Linear memory never shrinks, so this is the
-    /// peak the page has reached so far.
+    /// Size of the linear memory of the wasm instance that ran the analysis (the worker's, or
+    /// the page's when it ran in the page) afterwards. Linear memory never shrinks, so this is
+    /// the peak that instance has reached so far.
     pub memory_bytes: u64,
 }
 
@@ -60,13 +62,86 @@ impl Timing {
     }
 }
 
-/// Milliseconds from the page's high-resolution clock (0 outside a browser, where only the
-/// report matters).
+/// One step of an analysis run, reported as it starts. The worker posts these to the page,
+/// which shows the label and a progress bar at `step` of [`Stage::STEPS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Taking the files' bytes in.
+    Reading { files: usize },
+    /// Decoding, detecting, normalising and deriving facts.
+    Normalising { files: usize },
+    /// Evaluating the rule pack over the inventory.
+    Evaluating { rules: usize },
+    /// The page taking the worker's report in, a slice of findings at a time.
+    Preparing { findings: usize },
+}
+
+impl Stage {
+    /// Steps on the progress bar, one per stage.
+    pub const STEPS: u32 = 4;
+
+    /// Position on the progress bar once this stage has started (1-based).
+    pub fn step(self) -> u32 {
+        match self {
+            Stage::Reading { .. } => 1,
+            Stage::Normalising { .. } => 2,
+            Stage::Evaluating { .. } => 3,
+            Stage::Preparing { .. } => 4,
+        }
+    }
+
+    /// What the busy indicator says.
+    pub fn label(self) -> String {
+        fn plural(n: usize, one: &str, many: &str) -> String {
+            format!("{n} {}", if n == 1 { one } else { many })
+        }
+        match self {
+            Stage::Reading { files } => format!("Reading {}…", plural(files, "file", "files")),
+            Stage::Normalising { files } => format!(
+                "Decoding and normalising {}…",
+                plural(files, "file", "files")
+            ),
+            Stage::Evaluating { rules } => {
+                format!("Evaluating {}…", plural(rules, "rule", "rules"))
+            }
+            Stage::Preparing { findings } => {
+                format!("Preparing {}…", plural(findings, "finding", "findings"))
+            }
+        }
+    }
+
+    /// The stage as a (name, count) pair, which is how it crosses the worker boundary.
+    pub fn to_wire(self) -> (&'static str, usize) {
+        match self {
+            Stage::Reading { files } => ("reading", files),
+            Stage::Normalising { files } => ("normalising", files),
+            Stage::Evaluating { rules } => ("evaluating", rules),
+            Stage::Preparing { findings } => ("preparing", findings),
+        }
+    }
+
+    /// The inverse of [`Stage::to_wire`]; `None` for a name this version does not know.
+    pub fn from_wire(name: &str, count: usize) -> Option<Stage> {
+        match name {
+            "reading" => Some(Stage::Reading { files: count }),
+            "normalising" => Some(Stage::Normalising { files: count }),
+            "evaluating" => Some(Stage::Evaluating { rules: count }),
+            "preparing" => Some(Stage::Preparing { findings: count }),
+            _ => None,
+        }
+    }
+}
+
+/// Milliseconds from the high-resolution clock of the page or the worker, whichever runs this
+/// (0 outside a browser, where only the report matters).
 fn now_ms() -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
-        web_sys::window()
-            .and_then(|w| w.performance())
+        use wasm_bindgen::JsCast;
+        // `performance` exists on both the window and a worker's global scope.
+        js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
             .map(|p| p.now())
             .unwrap_or(0.0)
     }
@@ -76,7 +151,8 @@ fn now_ms() -> f64 {
     }
 }
 
-fn memory_bytes() -> u64 {
+/// Size of this wasm instance's linear memory (the worker's own, when called in the worker).
+pub fn memory_bytes() -> u64 {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;
@@ -95,19 +171,42 @@ fn memory_bytes() -> u64 {
 
 /// Analyses every loaded file together, in the order they were loaded.
 pub fn analyze_files(files: &[LoadedFile], pack: &RulePack) -> Report {
-    analyze_files_timed(files, pack).0
+    analyze_files_timed(files, pack, &mut |_| {}).0
 }
 
-/// As [`analyze_files`], measuring the two halves of the pipeline.
-pub fn analyze_files_timed(files: &[LoadedFile], pack: &RulePack) -> (Report, Timing) {
+/// As [`analyze_files`], measuring the two halves of the pipeline and reporting each stage to
+/// `on_stage` as it starts.
+pub fn analyze_files_timed(
+    files: &[LoadedFile],
+    pack: &RulePack,
+    on_stage: &mut dyn FnMut(Stage),
+) -> (Report, Timing) {
+    on_stage(Stage::Reading { files: files.len() });
     let inputs: Vec<Input> = files
         .iter()
         .map(|f| Input::new(f.name.clone(), f.bytes.to_vec()))
         .collect();
+    analyze_inputs_timed(inputs, pack, on_stage)
+}
+
+/// The pipeline over inputs that are already in memory (the worker builds them straight from
+/// the bytes it was sent, without another copy). Reports [`Stage::Normalising`] and
+/// [`Stage::Evaluating`]; the caller reports [`Stage::Reading`].
+pub fn analyze_inputs_timed(
+    inputs: Vec<Input>,
+    pack: &RulePack,
+    on_stage: &mut dyn FnMut(Stage),
+) -> (Report, Timing) {
+    on_stage(Stage::Normalising {
+        files: inputs.len(),
+    });
     let start = now_ms();
     let inventory = build_inventory(&inputs);
     drop(inputs);
     let normalised = now_ms();
+    on_stage(Stage::Evaluating {
+        rules: pack.rules.len(),
+    });
     let report = evaluate_inventory(&inventory, pack, &Options::default());
     let done = now_ms();
     let timing = Timing {
@@ -154,6 +253,73 @@ mod tests {
                 f.rule_id
             );
         }
+    }
+
+    #[test]
+    fn stages_are_reported_in_order_with_their_counts() {
+        let load = load_builtin();
+        let mut stages = Vec::new();
+        let files = [
+            LoadedFile::new(DEMO_NAME, DEMO_BYTES.to_vec()),
+            LoadedFile::new("x.json", b"{}".to_vec()),
+        ];
+        analyze_files_timed(&files, &load.pack, &mut |s| stages.push(s));
+        assert_eq!(
+            stages,
+            vec![
+                Stage::Reading { files: 2 },
+                Stage::Normalising { files: 2 },
+                Stage::Evaluating {
+                    rules: load.pack.rules.len()
+                },
+            ]
+        );
+        let steps: Vec<u32> = stages.iter().map(|s| s.step()).collect();
+        assert_eq!(steps, vec![1, 2, 3]);
+        assert!(steps.iter().all(|&s| s < Stage::STEPS));
+        assert_eq!(Stage::Preparing { findings: 1 }.step(), Stage::STEPS);
+    }
+
+    #[test]
+    fn stage_labels_and_wire_form() {
+        assert_eq!(Stage::Reading { files: 1 }.label(), "Reading 1 file…");
+        assert_eq!(
+            Stage::Normalising { files: 3 }.label(),
+            "Decoding and normalising 3 files…"
+        );
+        assert_eq!(
+            Stage::Evaluating { rules: 57 }.label(),
+            "Evaluating 57 rules…"
+        );
+        assert_eq!(
+            Stage::Preparing { findings: 1 }.label(),
+            "Preparing 1 finding…"
+        );
+        for stage in [
+            Stage::Reading { files: 2 },
+            Stage::Normalising { files: 0 },
+            Stage::Evaluating { rules: 9 },
+            Stage::Preparing { findings: 7 },
+        ] {
+            let (name, count) = stage.to_wire();
+            assert_eq!(Stage::from_wire(name, count), Some(stage));
+        }
+        assert_eq!(Stage::from_wire("rendering", 1), None);
+    }
+
+    /// The worker sends the report to the page as JSON: it must come back identical.
+    #[test]
+    fn the_report_survives_the_trip_from_the_worker() {
+        let load = load_builtin();
+        let files = [
+            LoadedFile::new("broken.json", b"{\"Policies\": [".to_vec()),
+            LoadedFile::new(DEMO_NAME, DEMO_BYTES.to_vec()),
+        ];
+        let report = analyze_files(&files, &load.pack);
+        let bytes = serde_json::to_vec(&report).expect("serialises");
+        let back: Report = serde_json::from_slice(&bytes).expect("deserialises");
+        assert_eq!(back, report);
+        assert_eq!(back.to_json(), report.to_json());
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The root component: owns the reducer and the rule pack, provides both by context, runs the
-//! asynchronous work (reading files, analysing) and lays out the page.
+//! asynchronous work (reading files; analysing, in a Web Worker through [`crate::offload`]) and
+//! lays out the page.
 
-use crate::analysis::{analyze_files_timed, load_builtin, PackLoad, DEMO_BYTES, DEMO_NAME};
+use crate::analysis::{load_builtin, PackLoad, DEMO_BYTES, DEMO_NAME};
 use crate::components::{
     Busy, DropZone, FindingDetail, FindingsTable, FindingsToolbar, Header, Intro, SummaryStrip,
     VerdictList,
 };
+use crate::offload::{Job, Offload};
 use crate::state::{Action, AppState, LoadedFile, ReadFailure, Shared};
-use crate::view::{find, totals, visible_findings};
+use crate::view::{busy_status, filling_status, find, totals, visible_findings};
 use std::time::Duration;
 use stratoscope::Report;
 use web_sys::DragEvent;
@@ -71,24 +73,28 @@ pub fn App() -> Html {
     let pack = use_memo((), |_| Shared::new(load_builtin()));
     let pack: Shared<PackLoad> = (*pack).clone();
 
-    // Whenever the files change, analyse all of them. The short sleep yields to the browser so
-    // the busy indicator is painted before the engine holds the thread.
+    // The worker that analyses, created once; it starts loading as soon as the page is up.
+    let offload = {
+        let dispatcher = state.dispatcher();
+        let pack = pack.clone();
+        use_memo((), move |_| Offload::new(dispatcher, pack))
+    };
+    {
+        let offload = offload.clone();
+        use_effect_with((), move |_| offload.warm_up());
+    }
+
+    // Whenever the files change, analyse all of them (off the page's thread). Clear also
+    // changes the generation, without needing an analysis: a run still going is stopped.
     {
         let files = state.files.clone();
         let needed = state.needs_analysis();
-        let dispatcher = state.dispatcher();
-        let pack = pack.clone();
+        let offload = offload.clone();
         use_effect_with(state.requested, move |&generation| {
             if needed {
-                spawn_local(async move {
-                    yew::platform::time::sleep(Duration::from_millis(30)).await;
-                    let (report, timing) = analyze_files_timed(&files, &pack.pack);
-                    dispatcher.dispatch(Action::AnalysisDone {
-                        generation,
-                        report: Shared::new(report),
-                        timing,
-                    });
-                });
+                offload.analyse(Job { generation, files });
+            } else {
+                offload.cancel();
             }
         });
     }
@@ -164,15 +170,47 @@ fn Shell() -> Html {
         })
     };
 
-    let busy_label = if state.reading > 0 {
-        "Reading files…".to_string()
-    } else {
-        let n = state.files.len();
-        format!("Analysing {n} {}…", if n == 1 { "file" } else { "files" })
+    // Stable callbacks for the rows: new ones on every render would make every rendered row
+    // render again each time the table grows by a step.
+    let on_select = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |key, _| dispatcher.dispatch(Action::Select(key)))
+    };
+    let on_close = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |_: (), _| dispatcher.dispatch(Action::CloseDetail))
     };
 
-    let findings = state.report.as_ref().map(|report| {
-        let rows = visible_findings(report, state.severity, &state.query);
+    // Once a report is in, the findings table fills a step of rows at a time, each step its own
+    // task, so the page stays responsive however many findings there are.
+    let rows = state
+        .report
+        .as_ref()
+        .map(|report| visible_findings(report, state.severity, &state.query));
+    let matching = rows.as_ref().map_or(0, Vec::len);
+    let filling = !state.busy() && rows.is_some() && state.filling(matching);
+    {
+        let dispatcher = dispatcher.clone();
+        use_effect_with((filling, state.row_limit), move |&(filling, from)| {
+            if filling {
+                spawn_local(async move {
+                    // A turn for the browser (input, painting) before the next step.
+                    yew::platform::time::sleep(Duration::ZERO).await;
+                    dispatcher.dispatch(Action::GrowRows { from });
+                });
+            }
+        });
+    }
+
+    let show_busy = state.busy() || filling;
+    let busy = if state.busy() {
+        busy_status(&state)
+    } else {
+        filling_status(state.row_limit, matching.min(state.row_target))
+    };
+    let busy_label = AttrValue::from(busy.label);
+
+    let findings = state.report.as_ref().zip(rows).map(|(report, rows)| {
         let selected = state.selected.as_ref().and_then(|key| find(report, key));
         let on_severity = {
             let dispatcher = dispatcher.clone();
@@ -182,13 +220,9 @@ fn Shell() -> Html {
             let dispatcher = dispatcher.clone();
             Callback::from(move |q| dispatcher.dispatch(Action::SetQuery(q)))
         };
-        let on_select = {
+        let on_more = {
             let dispatcher = dispatcher.clone();
-            Callback::from(move |key| dispatcher.dispatch(Action::Select(key)))
-        };
-        let on_close = {
-            let dispatcher = dispatcher.clone();
-            Callback::from(move |_| dispatcher.dispatch(Action::CloseDetail))
+            Callback::from(move |_| dispatcher.dispatch(Action::ShowMoreRows))
         };
         html! {
             <>
@@ -199,11 +233,12 @@ fn Shell() -> Html {
                     <div class={classes!("workspace", selected.is_some().then_some("with-detail"))}>
                         <div class="table-wrap">
                             <FindingsTable report={report.clone()} {rows} {selected}
-                                on_select={on_select.clone()} on_close={on_close.clone()} />
+                                on_select={on_select.clone()} on_close={on_close.clone()}
+                                limit={state.row_limit} {filling} {on_more} />
                         </div>
                         if let Some(index) = selected {
                             // Keyed by finding so a newly selected one opens scrolled to its top.
-                            <FindingDetail key={detail_key(report, index)} report={report.clone()} {index} pack={pack.clone()} {on_close} />
+                            <FindingDetail key={detail_key(report, index)} report={report.clone()} {index} pack={pack.clone()} on_close={on_close.clone()} />
                         }
                     </div>
                 </section>
@@ -231,14 +266,19 @@ fn Shell() -> Html {
                             <VerdictList
                                 verdicts={state.report.as_ref().map(|r| r.inputs.clone()).unwrap_or_default()}
                                 unreadable={state.unreadable.clone()} />
-                            if state.busy() {
-                                <Busy label={AttrValue::from(busy_label.clone())} />
+                            if show_busy {
+                                <Busy label={busy_label.clone()} progress={busy.progress} />
                             }
                         </section>
                     }
                 </div>
                 if state.busy() && !has_files {
-                    <Busy label={AttrValue::from(busy_label)} />
+                    <Busy label={busy_label} progress={busy.progress} />
+                }
+                if let Some(failure) = &state.failure {
+                    <div class="notice error" role="alert" data-testid="analysis-error">
+                        <p>{ failure.clone() }</p>
+                    </div>
                 }
                 { findings.unwrap_or_default() }
                 if !has_files && !state.busy() {

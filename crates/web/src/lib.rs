@@ -5,6 +5,9 @@
 //! components in [`components`] are small and take props. Only mounting is wasm-specific, so
 //! the rest is tested natively.
 //!
+//! The analysis itself runs in a Web Worker built from this same crate (the `stratoscope-worker`
+//! binary, [`worker`]); [`offload`] is the page's side of it.
+//!
 //! Everything that comes from an input file (names, policy JSON, messages) is rendered as text
 //! nodes through `html!`, which escapes it; nothing is ever inserted as HTML.
 
@@ -12,8 +15,10 @@ mod alloc;
 pub mod analysis;
 pub mod app;
 pub mod components;
+pub mod offload;
 pub mod state;
 pub mod view;
+pub mod worker;
 
 /// Mounts the app on `<body>`.
 #[cfg(target_arch = "wasm32")]

@@ -5,7 +5,7 @@
 //! engine) happens outside and reports back with an action that carries a token, so a result
 //! that arrives after the user cleared or added more files is recognised as stale and dropped.
 
-use crate::analysis::Timing;
+use crate::analysis::{Stage, Timing};
 use crate::view::{FindingKey, SeverityFilter};
 use std::rc::Rc;
 use stratoscope::Report;
@@ -14,11 +14,22 @@ use yew::Reducible;
 /// One file the user loaded. Files accumulate: every analysis runs over all of them, because
 /// facts about one account may be spread over several exports (policies in one, roles in
 /// another).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct LoadedFile {
     pub name: String,
     /// Shared so that handing the list to an analysis run copies pointers, not exports.
     pub bytes: Rc<[u8]>,
+}
+
+/// Same name and same content. The state (and so the app's context) is compared on every
+/// change, and `Rc<[u8]>` alone compares contents even when both sides are the same bytes:
+/// that was a full comparison of every loaded export (tens of ms for a 10 MB one) on every
+/// keystroke. Identical pointers now answer at once.
+impl PartialEq for LoadedFile {
+    fn eq(&self, other: &LoadedFile) -> bool {
+        self.name == other.name
+            && (Rc::ptr_eq(&self.bytes, &other.bytes) || self.bytes == other.bytes)
+    }
 }
 
 impl LoadedFile {
@@ -68,7 +79,7 @@ impl<T> Shared<T> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub files: Vec<LoadedFile>,
     pub unreadable: Vec<ReadFailure>,
@@ -84,14 +95,61 @@ pub struct AppState {
     pub requested: u64,
     /// Generation of the analysis `report` came from. Differs from `requested` while busy.
     pub analysed: u64,
+    /// The stage the running analysis last reported, for the busy indicator.
+    pub progress: Option<Stage>,
+    /// Why the latest analysis did not finish, when it did not (the worker running it stopped).
+    /// No report is shown then: none would describe the files that are loaded.
+    pub failure: Option<String>,
     pub severity: SeverityFilter,
     pub query: String,
+    /// Findings rows the table should show once filled: [`ROW_PAGE`] per page asked for.
+    /// Back to one page when the report or the filters change.
+    pub row_target: usize,
+    /// Findings rows rendered now; grows by [`ROW_STEP`] towards `row_target`.
+    pub row_limit: usize,
     /// Identified by rule and resource rather than by row index, so the selection survives a
     /// re-analysis that inserts findings above it.
     pub selected: Option<FindingKey>,
 }
 
+impl Default for AppState {
+    fn default() -> AppState {
+        AppState {
+            files: Vec::new(),
+            unreadable: Vec::new(),
+            report: None,
+            timing: None,
+            epoch: 0,
+            reading: 0,
+            requested: 0,
+            analysed: 0,
+            progress: None,
+            failure: None,
+            severity: SeverityFilter::default(),
+            query: String::new(),
+            row_target: ROW_PAGE,
+            row_limit: ROW_STEP,
+            selected: None,
+        }
+    }
+}
+
+/// Findings rows rendered per step. A large export has thousands of findings; rendering them
+/// all at once froze the page for seconds. The table grows a step at a time, each its own task,
+/// so the page stays responsive while it fills.
+pub const ROW_STEP: usize = 100;
+
+/// Findings rows the table fills to by itself; "Show more" adds as many again. Past this the
+/// severity filter and search are the better tools, and a smaller page stays quick to filter.
+pub const ROW_PAGE: usize = 500;
+
 impl AppState {
+    /// Whether the table is still growing towards its target, given how many rows match the
+    /// filters. The page shows it as busy, and renders the next step after this one.
+    pub fn filling(&self, matching: usize) -> bool {
+        self.row_limit < matching.min(self.row_target)
+    }
+
     /// True while files are being read or analysed; the page shows a busy indicator.
     pub fn busy(&self) -> bool {
         self.reading > 0 || self.requested != self.analysed
@@ -104,7 +162,10 @@ impl AppState {
 
     /// True when there is anything the Clear button would remove.
     pub fn has_content(&self) -> bool {
-        !self.files.is_empty() || !self.unreadable.is_empty() || self.report.is_some()
+        !self.files.is_empty()
+            || !self.unreadable.is_empty()
+            || self.report.is_some()
+            || self.failure.is_some()
     }
 }
 
@@ -118,17 +179,34 @@ pub enum Action {
         files: Vec<LoadedFile>,
         failures: Vec<ReadFailure>,
     },
+    /// The analysis run for `generation` started a stage; ignored once it is stale or done.
+    Progress {
+        generation: u64,
+        stage: Stage,
+    },
     /// An analysis run finished; accepted only if `generation` is still the one requested.
     AnalysisDone {
         generation: u64,
         report: Shared<Report>,
         timing: Timing,
     },
+    /// An analysis run could not finish (its worker crashed); accepted only if current.
+    AnalysisFailed {
+        generation: u64,
+        message: String,
+    },
     Clear,
     SetSeverity(SeverityFilter),
     SetQuery(String),
     Select(FindingKey),
     CloseDetail,
+    /// Fill the table to another page of findings rows.
+    ShowMoreRows,
+    /// Render the next step of rows; ignored unless `from` is still the number rendered (a
+    /// filter change in between started the table afresh).
+    GrowRows {
+        from: usize,
+    },
 }
 
 /// The state transition function. Pure: same state and action, same result.
@@ -161,6 +239,12 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             }
             if added {
                 next.requested += 1;
+                next.progress = None;
+            }
+        }
+        Action::Progress { generation, stage } => {
+            if generation == state.requested && state.needs_analysis() {
+                next.progress = Some(stage);
             }
         }
         Action::AnalysisDone {
@@ -179,6 +263,24 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             }
             next.report = Some(report);
             next.timing = Some(timing);
+            next.row_target = ROW_PAGE;
+            next.row_limit = ROW_STEP;
+            next.progress = None;
+            next.failure = None;
+        }
+        Action::AnalysisFailed {
+            generation,
+            message,
+        } => {
+            if generation != state.requested {
+                return next;
+            }
+            next.analysed = generation;
+            next.report = None;
+            next.timing = None;
+            next.selected = None;
+            next.progress = None;
+            next.failure = Some(message);
         }
         Action::Clear => {
             next = AppState {
@@ -192,8 +294,25 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 ..AppState::default()
             };
         }
-        Action::SetSeverity(filter) => next.severity = filter,
-        Action::SetQuery(query) => next.query = query,
+        Action::SetSeverity(filter) => {
+            next.severity = filter;
+            next.row_target = ROW_PAGE;
+            next.row_limit = ROW_STEP;
+        }
+        Action::SetQuery(query) => {
+            next.query = query;
+            next.row_target = ROW_PAGE;
+            next.row_limit = ROW_STEP;
+        }
+        Action::ShowMoreRows => next.row_target = state.row_target.saturating_add(ROW_PAGE),
+        Action::GrowRows { from } => {
+            if from == state.row_limit {
+                next.row_limit = state
+                    .row_limit
+                    .saturating_add(ROW_STEP)
+                    .min(state.row_target);
+            }
+        }
         Action::Select(key) => next.selected = Some(key),
         Action::CloseDetail => next.selected = None,
     }
@@ -285,6 +404,15 @@ mod tests {
     }
 
     #[test]
+    fn loaded_files_compare_by_name_and_content() {
+        let a = file("a.json", "{}");
+        assert_eq!(a, a.clone());
+        assert_eq!(a, file("a.json", "{}"));
+        assert_ne!(a, file("b.json", "{}"));
+        assert_ne!(a, file("a.json", "[]"));
+    }
+
+    #[test]
     fn stale_analysis_results_are_ignored() {
         let s1 = read(&AppState::default(), vec![file("a.json", "{}")]);
         let s2 = read(&s1, vec![file("b.json", "{}")]);
@@ -333,6 +461,151 @@ mod tests {
             },
         );
         assert!(late.files.is_empty());
+    }
+
+    #[test]
+    fn progress_is_shown_only_for_the_run_in_flight() {
+        let s1 = read(&AppState::default(), vec![file("a.json", "{}")]);
+        let stage = Stage::Normalising { files: 1 };
+        let s2 = reduce(
+            &s1,
+            Action::Progress {
+                generation: 1,
+                stage,
+            },
+        );
+        assert_eq!(s2.progress, Some(stage));
+        // A stage from an older run is dropped.
+        let s3 = read(&s2, vec![file("b.json", "{}")]);
+        assert_eq!(s3.progress, None);
+        let stale = reduce(
+            &s3,
+            Action::Progress {
+                generation: 1,
+                stage: Stage::Evaluating { rules: 3 },
+            },
+        );
+        assert_eq!(stale.progress, None);
+        // Done clears it, and a late stage after that is dropped too.
+        let done = reduce(
+            &s3,
+            Action::AnalysisDone {
+                generation: 2,
+                report: empty_report(),
+                timing: Timing::default(),
+            },
+        );
+        assert_eq!(done.progress, None);
+        let late = reduce(
+            &done,
+            Action::Progress {
+                generation: 2,
+                stage: Stage::Evaluating { rules: 3 },
+            },
+        );
+        assert_eq!(late.progress, None);
+    }
+
+    #[test]
+    fn a_failed_run_ends_the_busy_state_with_its_message_and_no_report() {
+        let s1 = read(&AppState::default(), vec![file("a.json", "{}")]);
+        let s1 = reduce(
+            &s1,
+            Action::AnalysisDone {
+                generation: 1,
+                report: empty_report(),
+                timing: Timing::default(),
+            },
+        );
+        let s2 = read(&s1, vec![file("b.json", "{}")]);
+        // A failure of an older run is stale.
+        let stale = reduce(
+            &s2,
+            Action::AnalysisFailed {
+                generation: 1,
+                message: "x".into(),
+            },
+        );
+        assert!(stale.busy());
+        assert!(stale.failure.is_none());
+        let failed = reduce(
+            &s2,
+            Action::AnalysisFailed {
+                generation: 2,
+                message: "the worker stopped".into(),
+            },
+        );
+        assert!(!failed.busy());
+        assert!(failed.report.is_none());
+        assert_eq!(failed.failure.as_deref(), Some("the worker stopped"));
+        // The next successful run clears it; so does Clear.
+        let s3 = read(&failed, vec![file("c.json", "{}")]);
+        let ok = reduce(
+            &s3,
+            Action::AnalysisDone {
+                generation: 3,
+                report: empty_report(),
+                timing: Timing::default(),
+            },
+        );
+        assert!(ok.failure.is_none());
+        assert!(reduce(&failed, Action::Clear).failure.is_none());
+    }
+
+    #[test]
+    fn the_table_fills_a_step_at_a_time_to_a_page_then_on_request() {
+        let grow = |s: &AppState| reduce(s, Action::GrowRows { from: s.row_limit });
+        let mut s = AppState::default();
+        assert_eq!((s.row_limit, s.row_target), (ROW_STEP, ROW_PAGE));
+        // Few matching rows: nothing to fill.
+        assert!(!s.filling(ROW_STEP));
+        // Many: steps up to a page, then stops.
+        let mut steps = 0;
+        while s.filling(10_000) {
+            s = grow(&s);
+            steps += 1;
+        }
+        assert_eq!(s.row_limit, ROW_PAGE);
+        assert_eq!(steps, ROW_PAGE / ROW_STEP - 1);
+        assert_eq!(grow(&s).row_limit, ROW_PAGE, "never past the target");
+        // Show more: another page, again a step at a time.
+        let more = reduce(&s, Action::ShowMoreRows);
+        assert!(more.filling(10_000));
+        assert_eq!(grow(&more).row_limit, ROW_PAGE + ROW_STEP);
+        // A step asked for before a filter change is stale.
+        let searched = reduce(&more, Action::SetQuery("admin".into()));
+        assert_eq!(
+            (searched.row_limit, searched.row_target),
+            (ROW_STEP, ROW_PAGE)
+        );
+        let stale = reduce(
+            &searched,
+            Action::GrowRows {
+                from: more.row_limit,
+            },
+        );
+        assert_eq!(stale.row_limit, ROW_STEP);
+        let filtered = reduce(&more, Action::SetSeverity(SeverityFilter::All));
+        assert_eq!(
+            (filtered.row_limit, filtered.row_target),
+            (ROW_STEP, ROW_PAGE)
+        );
+        let cleared = reduce(&more, Action::Clear);
+        assert_eq!(
+            (cleared.row_limit, cleared.row_target),
+            (ROW_STEP, ROW_PAGE)
+        );
+        // A new report starts the table afresh.
+        let s2 = read(&more, vec![file("a.json", "{}")]);
+        let done = reduce(
+            &s2,
+            Action::AnalysisDone {
+                generation: s2.requested,
+                report: empty_report(),
+                timing: Timing::default(),
+            },
+        );
+        assert_eq!((done.row_limit, done.row_target), (ROW_STEP, ROW_PAGE));
     }
 
     #[test]

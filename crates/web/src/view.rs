@@ -3,6 +3,8 @@
 //! Components only lay these values out, so filtering, searching, counting and labelling are
 //! tested natively here instead of through a browser.
 
+use crate::analysis::Stage;
+use crate::state::AppState;
 use stratoscope::report::{Finding, InputStatus, InputVerdict};
 use stratoscope::{Outcome, Report, Severity};
 
@@ -243,6 +245,48 @@ pub fn totals(report: &Report) -> Totals {
     }
 }
 
+/// What the busy indicator says, and how far its progress bar is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusyStatus {
+    pub label: String,
+    /// `(value, max)` of the progress bar; `None` while the browser reads files, when how long
+    /// that takes is unknown (an indeterminate bar).
+    pub progress: Option<(u32, u32)>,
+}
+
+/// The busy indicator for the current state: the browser reading files, then the stages the
+/// analysis reports as it goes.
+pub fn busy_status(state: &AppState) -> BusyStatus {
+    if state.reading > 0 {
+        return BusyStatus {
+            label: "Reading files…".to_string(),
+            progress: None,
+        };
+    }
+    match state.progress {
+        Some(stage) => BusyStatus {
+            label: stage.label(),
+            progress: Some((stage.step(), Stage::STEPS)),
+        },
+        None => {
+            let n = state.files.len();
+            BusyStatus {
+                label: format!("Analysing {n} {}…", if n == 1 { "file" } else { "files" }),
+                progress: Some((0, Stage::STEPS)),
+            }
+        }
+    }
+}
+
+/// The busy indicator while the findings table fills, a step of rows at a time.
+pub fn filling_status(shown: usize, goal: usize) -> BusyStatus {
+    let bar = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    BusyStatus {
+        label: format!("Showing findings: {shown} of {goal}…"),
+        progress: Some((bar(shown), bar(goal))),
+    }
+}
+
 /// The verdict line for a file. The engine's message already names the file and, for errors,
 /// the line and column, so it is shown as is.
 pub fn verdict_text(verdict: &InputVerdict) -> &str {
@@ -323,6 +367,7 @@ pub fn prose(text: &str) -> Vec<Vec<Span<'_>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::LoadedFile;
     use std::collections::BTreeMap;
     use stratoscope::report::ResourceRef;
 
@@ -527,6 +572,48 @@ mod tests {
         assert_eq!(
             framework_lines(&fw),
             vec!["cis-aws-5.0: 1.15, 1.16", "fsbp: IAM.1"]
+        );
+    }
+
+    #[test]
+    fn busy_status_follows_reading_then_the_reported_stages() {
+        let mut state = AppState {
+            reading: 1,
+            ..AppState::default()
+        };
+        assert_eq!(
+            busy_status(&state),
+            BusyStatus {
+                label: "Reading files…".into(),
+                progress: None
+            }
+        );
+        state.reading = 0;
+        state.files = vec![
+            LoadedFile::new("a.json", b"{}".to_vec()),
+            LoadedFile::new("b.json", b"[]".to_vec()),
+        ];
+        assert_eq!(
+            busy_status(&state),
+            BusyStatus {
+                label: "Analysing 2 files…".into(),
+                progress: Some((0, Stage::STEPS))
+            }
+        );
+        assert_eq!(
+            filling_status(200, 500),
+            BusyStatus {
+                label: "Showing findings: 200 of 500…".into(),
+                progress: Some((200, 500))
+            }
+        );
+        state.progress = Some(Stage::Evaluating { rules: 40 });
+        assert_eq!(
+            busy_status(&state),
+            BusyStatus {
+                label: "Evaluating 40 rules…".into(),
+                progress: Some((3, Stage::STEPS))
+            }
         );
     }
 }

@@ -1,0 +1,503 @@
+//! The page's side of the analysis worker ([`crate::worker`]): sends each analysis to the
+//! worker, turns its messages into reducer actions, and falls back to analysing on the page's
+//! own thread when no worker can run (no Worker support, `file://`, a blocked script).
+//!
+//! - Every job carries its generation; the reducer drops results and stages of stale ones.
+//! - A new job, or Clear, while a job is running restarts the worker, so the old analysis stops
+//!   using the CPU instead of finishing for nothing.
+//! - A worker that fails before it is ready is given up for good and the job runs in-page. A
+//!   worker that dies during a job (a trap in the engine) fails that job with a message, since
+//!   running the same input on the page's thread would take the page down with it; the next
+//!   job gets a fresh worker.
+
+use crate::analysis::{analyze_files_timed, PackLoad};
+use crate::state::{Action, AppState, LoadedFile, Shared};
+use yew::UseReducerDispatcher;
+
+/// One analysis to run: every loaded file, for one generation of the state.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub generation: u64,
+    pub files: Vec<LoadedFile>,
+}
+
+/// Analyses on the page's thread. The short sleep yields to the browser first so the busy
+/// indicator is painted before the engine holds the thread.
+pub fn analyse_in_page(
+    dispatcher: UseReducerDispatcher<AppState>,
+    pack: Shared<PackLoad>,
+    job: Job,
+) {
+    yew::platform::spawn_local(async move {
+        yew::platform::time::sleep(std::time::Duration::from_millis(30)).await;
+        let (report, timing) = analyze_files_timed(&job.files, &pack.pack, &mut |_| {});
+        dispatcher.dispatch(Action::AnalysisDone {
+            generation: job.generation,
+            report: Shared::new(report),
+            timing,
+        });
+    });
+}
+
+pub use imp::Offload;
+
+/// Natively there is no worker: the app's analyses (never run by the server-side render tests)
+/// would run in-page.
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use super::*;
+
+    pub struct Offload {
+        dispatcher: UseReducerDispatcher<AppState>,
+        pack: Shared<PackLoad>,
+    }
+
+    impl Offload {
+        pub fn new(dispatcher: UseReducerDispatcher<AppState>, pack: Shared<PackLoad>) -> Offload {
+            Offload { dispatcher, pack }
+        }
+
+        pub fn warm_up(&self) {}
+
+        pub fn analyse(&self, job: Job) {
+            analyse_in_page(self.dispatcher.clone(), self.pack.clone(), job);
+        }
+
+        pub fn cancel(&self) {}
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use super::*;
+    use crate::analysis::{Stage, Timing};
+    use crate::worker::{js, protocol as p, transfer, SCRIPT};
+    use std::cell::RefCell;
+    use std::rc::{Rc, Weak};
+    use stratoscope::Report;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    use web_sys::{ErrorEvent, MessageEvent, Worker};
+
+    /// Handle to the worker, shared by the app (which holds it for its lifetime) and the
+    /// worker's event handlers (which hold it weakly).
+    pub struct Offload {
+        inner: Rc<RefCell<Inner>>,
+    }
+
+    struct Inner {
+        me: Weak<RefCell<Inner>>,
+        dispatcher: UseReducerDispatcher<AppState>,
+        pack: Shared<PackLoad>,
+        worker: Option<Spawned>,
+        /// Set once a worker failed to start: every job runs in-page from then on.
+        unavailable: bool,
+        /// Numbers the workers started, so events from a replaced one are ignored.
+        serial: u64,
+        /// Waiting for the worker to say it is ready.
+        pending: Option<Job>,
+        /// Sent to the worker, not finished yet.
+        running: Option<Job>,
+    }
+
+    struct Spawned {
+        worker: Worker,
+        serial: u64,
+        ready: bool,
+        _on_message: Closure<dyn FnMut(MessageEvent)>,
+        _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    }
+
+    impl Drop for Spawned {
+        fn drop(&mut self) {
+            self.worker.set_onmessage(None);
+            self.worker.set_onerror(None);
+            self.worker.terminate();
+        }
+    }
+
+    /// What a handler does once it has released the state: dispatching can re-enter the
+    /// app (an effect may start the next job), so it never happens under the borrow.
+    #[derive(Default)]
+    struct After {
+        actions: Vec<Action>,
+        in_page: Vec<Job>,
+        /// `done` messages to take in: (generation, message).
+        results: Vec<(u64, JsValue)>,
+    }
+
+    impl Offload {
+        pub fn new(dispatcher: UseReducerDispatcher<AppState>, pack: Shared<PackLoad>) -> Offload {
+            let inner = Rc::new_cyclic(|me| {
+                RefCell::new(Inner {
+                    me: me.clone(),
+                    dispatcher,
+                    pack,
+                    worker: None,
+                    unavailable: false,
+                    serial: 0,
+                    pending: None,
+                    running: None,
+                })
+            });
+            Offload { inner }
+        }
+
+        /// Starts the worker ahead of the first job, so its wasm is compiled by the time the
+        /// user has picked files.
+        pub fn warm_up(&self) {
+            let after = self.inner.borrow_mut().ensure_worker();
+            self.finish(after);
+        }
+
+        pub fn analyse(&self, job: Job) {
+            let after = self.inner.borrow_mut().analyse(job);
+            self.finish(after);
+        }
+
+        /// Forgets the job in hand (Clear): a running one is stopped by restarting the worker.
+        pub fn cancel(&self) {
+            let after = self.inner.borrow_mut().cancel();
+            self.finish(after);
+        }
+
+        fn finish(&self, after: After) {
+            let (dispatcher, pack) = {
+                let inner = self.inner.borrow();
+                (inner.dispatcher.clone(), inner.pack.clone())
+            };
+            after.run(&dispatcher, &pack);
+        }
+    }
+
+    impl After {
+        fn run(self, dispatcher: &UseReducerDispatcher<AppState>, pack: &Shared<PackLoad>) {
+            for action in self.actions {
+                dispatcher.dispatch(action);
+            }
+            for job in self.in_page {
+                analyse_in_page(dispatcher.clone(), pack.clone(), job);
+            }
+            for (generation, data) in self.results {
+                yew::platform::spawn_local(receive(dispatcher.clone(), generation, data));
+            }
+        }
+    }
+
+    impl Inner {
+        fn analyse(&mut self, job: Job) -> After {
+            if self.running.take().is_some() {
+                // Stops the stale run; a fresh worker takes the new job.
+                self.worker = None;
+            }
+            self.pending = Some(job);
+            self.ensure_worker()
+        }
+
+        fn cancel(&mut self) -> After {
+            self.pending = None;
+            if self.running.take().is_some() {
+                self.worker = None;
+                return self.ensure_worker();
+            }
+            After::default()
+        }
+
+        /// Makes sure a worker exists (unless none can) and hands it the pending job if it is
+        /// ready for it.
+        fn ensure_worker(&mut self) -> After {
+            if self.unavailable {
+                return self.give_up();
+            }
+            if self.worker.is_none() {
+                match self.spawn() {
+                    Ok(spawned) => self.worker = Some(spawned),
+                    Err(_) => return self.give_up(),
+                }
+            }
+            self.send_pending()
+        }
+
+        fn spawn(&mut self) -> Result<Spawned, JsValue> {
+            self.serial += 1;
+            let serial = self.serial;
+            let worker = new_worker()?;
+            let me = self.me.clone();
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                with_inner(&me, |inner| inner.on_message(serial, &e.data()));
+            });
+            let me = self.me.clone();
+            let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+                // Handled here; the page's console need not report it a second time.
+                e.prevent_default();
+                let message = e.message();
+                with_inner(&me, |inner| inner.on_error(serial, message));
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            Ok(Spawned {
+                worker,
+                serial,
+                ready: false,
+                _on_message: on_message,
+                _on_error: on_error,
+            })
+        }
+
+        fn send_pending(&mut self) -> After {
+            let Some(spawned) = self.worker.as_ref().filter(|w| w.ready) else {
+                return After::default();
+            };
+            let Some(job) = self.pending.take() else {
+                return After::default();
+            };
+            let names = js_sys::Array::new();
+            let files = js_sys::Array::new();
+            let transfer = js_sys::Array::new();
+            for file in &job.files {
+                names.push(&JsValue::from_str(&file.name));
+                // A copy out of this page's wasm memory, whose buffer is then moved (not
+                // copied again) to the worker.
+                let bytes = js_sys::Uint8Array::from(&file.bytes[..]);
+                transfer.push(&bytes.buffer());
+                files.push(&bytes);
+            }
+            let message = js::object(&[
+                (p::KIND, p::ANALYSE.into()),
+                (p::JOB, (job.generation as f64).into()),
+                (p::NAMES, names.into()),
+                (p::FILES, files.into()),
+            ]);
+            match spawned
+                .worker
+                .post_message_with_transfer(&message, &transfer)
+            {
+                Ok(()) => {
+                    self.running = Some(job);
+                    After::default()
+                }
+                Err(_) => {
+                    self.pending = Some(job);
+                    self.give_up()
+                }
+            }
+        }
+
+        /// No worker can be used here: stop trying, and run what was waiting in-page.
+        fn give_up(&mut self) -> After {
+            self.unavailable = true;
+            self.worker = None;
+            After {
+                in_page: self
+                    .pending
+                    .take()
+                    .into_iter()
+                    .chain(self.running.take())
+                    .collect(),
+                ..After::default()
+            }
+        }
+
+        fn current(&self, serial: u64) -> bool {
+            self.worker.as_ref().is_some_and(|w| w.serial == serial)
+        }
+
+        fn on_message(&mut self, serial: u64, data: &JsValue) -> After {
+            if !self.current(serial) {
+                return After::default();
+            }
+            match js::get_str(data, p::KIND).as_deref() {
+                Some(p::READY) => {
+                    if let Some(w) = self.worker.as_mut() {
+                        w.ready = true;
+                    }
+                    self.send_pending()
+                }
+                Some(p::FAILED) => self.give_up(),
+                Some(p::PROGRESS) => {
+                    let stage = js::get_str(data, p::STAGE).and_then(|name| {
+                        let count = js::get_f64(data, p::COUNT).unwrap_or(0.0);
+                        Stage::from_wire(&name, count as usize)
+                    });
+                    match (job_of(data), stage) {
+                        (Some(generation), Some(stage)) => After {
+                            actions: vec![Action::Progress { generation, stage }],
+                            ..After::default()
+                        },
+                        _ => After::default(),
+                    }
+                }
+                Some(p::DONE) => {
+                    let Some(generation) = job_of(data) else {
+                        return After::default();
+                    };
+                    if self
+                        .running
+                        .as_ref()
+                        .is_some_and(|j| j.generation == generation)
+                    {
+                        self.running = None;
+                    }
+                    After {
+                        results: vec![(generation, data.clone())],
+                        ..After::default()
+                    }
+                }
+                _ => After::default(),
+            }
+        }
+
+        fn on_error(&mut self, serial: u64, message: String) -> After {
+            if !self.current(serial) {
+                return After::default();
+            }
+            if !self.worker.as_ref().is_some_and(|w| w.ready) {
+                // It never started (script missing, blocked, or not loadable here).
+                return self.give_up();
+            }
+            // It started, then died during a job: fail that job and start afresh.
+            self.worker = None;
+            let mut after = match self.running.take() {
+                Some(job) => After {
+                    actions: vec![Action::AnalysisFailed {
+                        generation: job.generation,
+                        message: format!(
+                            "The analysis stopped before it finished ({message}). The files may be too large for this browser, or they hit a bug in Stratoscope. Clear, then try fewer files."
+                        ),
+                    }],
+                    ..After::default()
+                },
+                None => After::default(),
+            };
+            let next = self.ensure_worker();
+            after.actions.extend(next.actions);
+            after.in_page.extend(next.in_page);
+            after.results.extend(next.results);
+            after
+        }
+    }
+
+    /// The name of the only Trusted Types policy the page's CSP allows (`trusted-types`).
+    const POLICY: &str = "stratoscope-worker";
+
+    thread_local! {
+        /// Created once per page: a policy name can be registered only once.
+        static SCRIPT_POLICY: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    }
+
+    /// `new Worker(SCRIPT)`. The page enforces Trusted Types (`require-trusted-types-for
+    /// 'script'`), and the Worker constructor is one of its sinks: it takes only a
+    /// TrustedScriptURL. So the URL goes through a policy that lets exactly the worker script
+    /// through and rejects anything else. Without Trusted Types support, a plain string is used.
+    fn new_worker() -> Result<Worker, JsValue> {
+        let global = js_sys::global();
+        let url = match trusted_script_policy(&global)? {
+            Some(policy) => js::get(&policy, "createScriptURL")
+                .dyn_into::<js_sys::Function>()?
+                .call1(&policy, &JsValue::from_str(SCRIPT))?,
+            None => JsValue::from_str(SCRIPT),
+        };
+        let constructor = js::get(&global, "Worker").dyn_into::<js_sys::Function>()?;
+        js_sys::Reflect::construct(&constructor, &js_sys::Array::of1(&url))?.dyn_into::<Worker>()
+    }
+
+    fn trusted_script_policy(global: &JsValue) -> Result<Option<JsValue>, JsValue> {
+        if let Some(policy) = SCRIPT_POLICY.with(|p| p.borrow().clone()) {
+            return Ok(Some(policy));
+        }
+        let factory = js::get(global, "trustedTypes");
+        if factory.is_undefined() || factory.is_null() {
+            return Ok(None);
+        }
+        let only_the_worker =
+            Closure::<dyn Fn(String) -> Result<JsValue, JsValue>>::new(|url: String| {
+                if url == SCRIPT {
+                    Ok(JsValue::from_str(&url))
+                } else {
+                    Err(
+                        js_sys::TypeError::new("only the analysis worker's script may be loaded")
+                            .into(),
+                    )
+                }
+            });
+        let rules = js::object(&[("createScriptURL", only_the_worker.as_ref().clone())]);
+        // The policy keeps calling it for as long as the page lives.
+        only_the_worker.forget();
+        let policy = js::get(&factory, "createPolicy")
+            .dyn_into::<js_sys::Function>()?
+            .call2(&factory, &JsValue::from_str(POLICY), &rules)?;
+        SCRIPT_POLICY.with(|p| *p.borrow_mut() = Some(policy.clone()));
+        Ok(Some(policy))
+    }
+
+    /// Runs a handler on the shared state, then whatever it asks for once the state is
+    /// released.
+    fn with_inner(me: &Weak<RefCell<Inner>>, handler: impl FnOnce(&mut Inner) -> After) {
+        let Some(inner) = me.upgrade() else {
+            return;
+        };
+        let (after, dispatcher, pack) = {
+            let mut guard = inner.borrow_mut();
+            let after = handler(&mut guard);
+            (after, guard.dispatcher.clone(), guard.pack.clone())
+        };
+        after.run(&dispatcher, &pack);
+    }
+
+    fn job_of(data: &JsValue) -> Option<u64> {
+        js::get_f64(data, p::JOB).map(|g| g as u64)
+    }
+
+    /// Takes in a `done` message: the report, a slice of findings at a time with a turn for the
+    /// page in between (one 5 MB parse held the page for over 100 ms), then the result.
+    async fn receive(dispatcher: UseReducerDispatcher<AppState>, generation: u64, data: JsValue) {
+        let action = match assemble(&dispatcher, generation, &data).await {
+            Ok(report) => Action::AnalysisDone {
+                generation,
+                report: Shared::new(report),
+                timing: Timing {
+                    normalise_ms: js::get_f64(&data, p::NORMALISE_MS).unwrap_or(0.0),
+                    evaluate_ms: js::get_f64(&data, p::EVALUATE_MS).unwrap_or(0.0),
+                    memory_bytes: js::get_f64(&data, p::MEMORY_BYTES).unwrap_or(0.0) as u64,
+                },
+            },
+            Err(message) => Action::AnalysisFailed {
+                generation,
+                message,
+            },
+        };
+        dispatcher.dispatch(action);
+    }
+
+    async fn assemble(
+        dispatcher: &UseReducerDispatcher<AppState>,
+        generation: u64,
+        data: &JsValue,
+    ) -> Result<Report, String> {
+        let unreadable = |e: serde_json::Error| {
+            format!("The analysis sent back a report this page cannot read: {e}.")
+        };
+        if let Some(error) = js::get_str(data, p::ERROR) {
+            return Err(format!("The analysis could not finish: {error}."));
+        }
+        let head = js::get(data, p::REPORT)
+            .dyn_into::<js_sys::Uint8Array>()
+            .map_err(|_| "The analysis sent back no report.".to_string())?;
+        let mut report = transfer::head(&head.to_vec()).map_err(unreadable)?;
+        let slices: js_sys::Array = js::get(data, p::FINDINGS).dyn_into().unwrap_or_default();
+        let findings = js::get_f64(data, p::FINDING_COUNT).unwrap_or(0.0) as usize;
+        dispatcher.dispatch(Action::Progress {
+            generation,
+            stage: Stage::Preparing { findings },
+        });
+        report.findings.reserve(findings);
+        for slice in slices.iter() {
+            yew::platform::time::sleep(std::time::Duration::ZERO).await;
+            let bytes = slice
+                .dyn_into::<js_sys::Uint8Array>()
+                .map_err(|_| "The analysis sent back a malformed report.".to_string())?;
+            transfer::add_slice(&mut report, &bytes.to_vec()).map_err(unreadable)?;
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,287 @@
+//! The analysis worker: the second binary (`stratoscope-worker`) runs [`serve`] in a dedicated
+//! Web Worker, so decoding, normalising and evaluating a large export never blocks the page.
+//!
+//! It is the same crate as the page, so it links the same engine, rule pack and allocator
+//! ([`crate::alloc`]); Trunk builds it with `data-type="worker"` (wasm-bindgen's `no-modules`
+//! glue, file names without a hash) and `www/worker-loader.js` starts it.
+//!
+//! The conversation, all plain objects with a `kind` (see [`protocol`]):
+//!
+//! | from | kind | fields |
+//! |---|---|---|
+//! | loader | `failed` | `message`: the worker could not start; the page analyses in-page |
+//! | worker | `ready` | listening (messages sent before this would be lost) |
+//! | page | `analyse` | `job` (the generation), `names`, `files` (Uint8Arrays, transferred) |
+//! | worker | `progress` | `job`, `stage`, `count` (see [`crate::analysis::Stage`]) |
+//! | worker | `done` | `job`, then `report`, `findings`, `finding_count`, `normalise_ms`, `evaluate_ms`, `memory_bytes`; or `error` |
+//!
+//! The report travels as JSON bytes in transferred buffers, split by [`transfer`]: `report` is
+//! everything but the findings, `findings` an array of slices of them. Parsing a 5 MB report in
+//! one go held the page's thread for over 100 ms; slice by slice, the page yields in between.
+
+/// The script the page starts the worker with, relative to the page (copied into `dist/`).
+/// Trunk does not hash a worker's file names, so the version goes in the query instead, and the
+/// loader passes it on to the glue and the wasm: a cached worker from another release is never
+/// paired with this page.
+pub const SCRIPT: &str = concat!("worker-loader.js?v=", env!("CARGO_PKG_VERSION"));
+
+/// Message kinds and field names, shared by both ends (and by `www/worker-loader.js`).
+pub mod protocol {
+    pub const KIND: &str = "kind";
+    pub const FAILED: &str = "failed";
+    pub const READY: &str = "ready";
+    pub const ANALYSE: &str = "analyse";
+    pub const PROGRESS: &str = "progress";
+    pub const DONE: &str = "done";
+
+    pub const JOB: &str = "job";
+    pub const NAMES: &str = "names";
+    pub const FILES: &str = "files";
+    pub const STAGE: &str = "stage";
+    pub const COUNT: &str = "count";
+    pub const REPORT: &str = "report";
+    pub const FINDINGS: &str = "findings";
+    pub const FINDING_COUNT: &str = "finding_count";
+    pub const ERROR: &str = "error";
+    pub const MESSAGE: &str = "message";
+    pub const NORMALISE_MS: &str = "normalise_ms";
+    pub const EVALUATE_MS: &str = "evaluate_ms";
+    pub const MEMORY_BYTES: &str = "memory_bytes";
+}
+
+/// How a report is cut up for the trip to the page and put back together there.
+pub mod transfer {
+    use stratoscope::report::Finding;
+    use stratoscope::Report;
+
+    /// Findings per slice: a few milliseconds of parsing each on the page.
+    pub const FINDINGS_PER_SLICE: usize = 250;
+
+    /// The report without its findings, then its findings in slices of `per_slice`, each as
+    /// JSON.
+    pub fn split(
+        mut report: Report,
+        per_slice: usize,
+    ) -> Result<(Vec<u8>, Vec<Vec<u8>>), serde_json::Error> {
+        let findings = std::mem::take(&mut report.findings);
+        let head = serde_json::to_vec(&report)?;
+        drop(report);
+        let slices = findings
+            .chunks(per_slice.max(1))
+            .map(serde_json::to_vec)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((head, slices))
+    }
+
+    /// The report from [`split`]'s head, still without findings.
+    pub fn head(bytes: &[u8]) -> Result<Report, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+
+    /// Appends one slice of findings, in order.
+    pub fn add_slice(report: &mut Report, bytes: &[u8]) -> Result<(), serde_json::Error> {
+        let findings: Vec<Finding> = serde_json::from_slice(bytes)?;
+        report.findings.extend(findings);
+        Ok(())
+    }
+}
+
+/// Small helpers over plain JS objects, used by both ends.
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod js {
+    use wasm_bindgen::JsValue;
+
+    /// `{ key: value, … }`.
+    pub fn object(fields: &[(&str, JsValue)]) -> js_sys::Object {
+        let o = js_sys::Object::new();
+        for (key, value) in fields {
+            // Setting a property on a fresh plain object cannot fail.
+            let _ = js_sys::Reflect::set(&o, &JsValue::from_str(key), value);
+        }
+        o
+    }
+
+    /// `o[key]`, or `undefined`.
+    pub fn get(o: &JsValue, key: &str) -> JsValue {
+        js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    pub fn get_str(o: &JsValue, key: &str) -> Option<String> {
+        get(o, key).as_string()
+    }
+
+    pub fn get_f64(o: &JsValue, key: &str) -> Option<f64> {
+        get(o, key).as_f64()
+    }
+}
+
+/// The worker's entry point: loads the rule pack, listens for `analyse` messages, then says
+/// `ready`. Each job runs to completion before the next message is handled; the page never
+/// sends a second one while a job runs (it restarts the worker instead).
+#[cfg(target_arch = "wasm32")]
+pub fn serve() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let pack = crate::analysis::load_builtin();
+    let replies = scope.clone();
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            handle(&replies, &pack.pack, &event.data())
+        });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(
+        &scope,
+        &js::object(&[(protocol::KIND, protocol::READY.into())]),
+        None,
+    );
+}
+
+#[cfg(target_arch = "wasm32")]
+fn post(
+    scope: &web_sys::DedicatedWorkerGlobalScope,
+    message: &js_sys::Object,
+    transfer: Option<&js_sys::Array>,
+) {
+    // Posting plain objects, strings, numbers and ArrayBuffers cannot fail to clone; if the
+    // page has gone away there is no one to tell.
+    let _ = match transfer {
+        Some(transfer) => scope.post_message_with_transfer(message, transfer),
+        None => scope.post_message(message),
+    };
+}
+
+/// Runs one `analyse` job and posts its stages and its result.
+#[cfg(target_arch = "wasm32")]
+fn handle(
+    scope: &web_sys::DedicatedWorkerGlobalScope,
+    pack: &stratoscope::RulePack,
+    data: &wasm_bindgen::JsValue,
+) {
+    use crate::analysis::{analyze_inputs_timed, memory_bytes, Stage};
+    use protocol as p;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    if js::get_str(data, p::KIND).as_deref() != Some(p::ANALYSE) {
+        return;
+    }
+    let job = js::get(data, p::JOB);
+    let names: js_sys::Array = js::get(data, p::NAMES).dyn_into().unwrap_or_default();
+    let files: js_sys::Array = js::get(data, p::FILES).dyn_into().unwrap_or_default();
+
+    let mut on_stage = |stage: Stage| {
+        let (name, count) = stage.to_wire();
+        post(
+            scope,
+            &js::object(&[
+                (p::KIND, p::PROGRESS.into()),
+                (p::JOB, job.clone()),
+                (p::STAGE, name.into()),
+                (p::COUNT, (count as f64).into()),
+            ]),
+            None,
+        );
+    };
+
+    on_stage(Stage::Reading {
+        files: files.length() as usize,
+    });
+    // Straight from the transferred buffers into the engine's inputs: one copy, into this
+    // worker's memory.
+    let inputs: Vec<stratoscope::Input> = names
+        .iter()
+        .zip(files.iter())
+        .map(|(name, bytes)| {
+            let bytes = bytes
+                .dyn_into::<js_sys::Uint8Array>()
+                .map(|a| a.to_vec())
+                .unwrap_or_default();
+            stratoscope::Input::new(name.as_string().unwrap_or_default(), bytes)
+        })
+        .collect();
+    drop(files);
+
+    let (report, timing) = analyze_inputs_timed(inputs, pack, &mut on_stage);
+    let finding_count = report.findings.len();
+    match transfer::split(report, transfer::FINDINGS_PER_SLICE) {
+        Ok((head, slices)) => {
+            // Copied out of this worker's memory once; the buffers then move to the page.
+            let transfer = js_sys::Array::new();
+            let head = js_sys::Uint8Array::from(head.as_slice());
+            transfer.push(&head.buffer());
+            let findings = js_sys::Array::new();
+            for slice in slices {
+                let slice = js_sys::Uint8Array::from(slice.as_slice());
+                transfer.push(&slice.buffer());
+                findings.push(&slice);
+            }
+            let message = js::object(&[
+                (p::KIND, p::DONE.into()),
+                (p::JOB, job),
+                (p::REPORT, head.into()),
+                (p::FINDINGS, findings.into()),
+                (p::FINDING_COUNT, (finding_count as f64).into()),
+                (p::NORMALISE_MS, timing.normalise_ms.into()),
+                (p::EVALUATE_MS, timing.evaluate_ms.into()),
+                // Measured now, so the peak includes the serialised report.
+                (p::MEMORY_BYTES, (memory_bytes() as f64).into()),
+            ]);
+            post(scope, &message, Some(&transfer));
+        }
+        Err(e) => {
+            let error = format!("the report could not be serialised: {e}");
+            let message = js::object(&[
+                (p::KIND, p::DONE.into()),
+                (p::JOB, job),
+                (p::ERROR, JsValue::from_str(&error)),
+            ]);
+            post(scope, &message, None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::transfer;
+    use crate::analysis::{analyze_files, load_builtin, DEMO_BYTES, DEMO_NAME};
+    use crate::state::LoadedFile;
+
+    /// The report is put back together on the page exactly as the worker produced it,
+    /// whatever the slice size.
+    #[test]
+    fn a_report_split_into_slices_is_put_back_identically() {
+        let load = load_builtin();
+        let report = analyze_files(
+            &[
+                LoadedFile::new("broken.json", b"{\"Policies\": [".to_vec()),
+                LoadedFile::new(DEMO_NAME, DEMO_BYTES.to_vec()),
+            ],
+            &load.pack,
+        );
+        assert!(report.findings.len() > 3);
+        for per_slice in [1, 3, report.findings.len(), 10_000] {
+            let (head, slices) = transfer::split(report.clone(), per_slice).expect("splits");
+            assert_eq!(slices.len(), report.findings.len().div_ceil(per_slice));
+            let mut back = transfer::head(&head).expect("head parses");
+            assert!(back.findings.is_empty());
+            for slice in &slices {
+                transfer::add_slice(&mut back, slice).expect("slice parses");
+            }
+            assert_eq!(back, report);
+            assert_eq!(back.to_json(), report.to_json());
+        }
+    }
+
+    #[test]
+    fn a_report_without_findings_has_no_slices() {
+        let load = load_builtin();
+        let report = analyze_files(&[LoadedFile::new("x.json", b"{}".to_vec())], &load.pack);
+        assert!(report.findings.is_empty());
+        let (head, slices) = transfer::split(report.clone(), 10).expect("splits");
+        assert!(slices.is_empty());
+        assert_eq!(transfer::head(&head).expect("parses"), report);
+    }
+}
