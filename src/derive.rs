@@ -4,7 +4,7 @@
 //! another account. Rules read these facts rather than re-deriving them.
 
 use crate::iam::assume::{self, Node};
-use crate::iam::grant::Permissions;
+use crate::iam::grant::{Permissions, ServiceIndex};
 use crate::iam::policy::Statement;
 use crate::iam::privesc::admin_equivalent_for;
 use crate::Resource;
@@ -91,14 +91,10 @@ fn assumption_chains(resources: &mut [Resource]) {
                     arn: r.id.as_str(),
                     account: r.account.as_deref(),
                     trust: trust.as_deref(),
-                    permissions: Permissions::new(
-                        r.facts
-                            .effective
-                            .as_deref()
-                            .map(Vec::as_slice)
-                            .unwrap_or(&empty),
-                        r.facts.boundary.as_deref().map(Vec::as_slice),
-                    ),
+                    permissions: r
+                        .facts
+                        .permissions()
+                        .unwrap_or_else(|| Permissions::new(&empty, None)),
                     admin: r.attributes.get("admin_equivalent") == Some(&Value::Bool(true)),
                 }
             })
@@ -213,9 +209,18 @@ fn effective(
     missing.dedup();
     // Admin-equivalence is asked by several rules (and by preconditions); decide it once. It is
     // left out (unknown) when policies are missing and what we see is not already admin.
-    let permissions = Permissions::new(&all, boundary.as_deref().map(Vec::as_slice));
-    let admin = admin_equivalent_for(&permissions).is_some();
-    drop(permissions);
+    let effective_index = ServiceIndex::build(&all);
+    let boundary_index = boundary.as_deref().map(|b| ServiceIndex::build(b));
+    let admin = {
+        let permissions = Permissions::with_indices(
+            (&all, &effective_index),
+            boundary
+                .as_deref()
+                .map(Vec::as_slice)
+                .zip(boundary_index.as_ref()),
+        );
+        admin_equivalent_for(&permissions).is_some()
+    };
     let boundary_missing = missing
         .iter()
         .any(|m| m.starts_with("permissions boundary"));
@@ -232,6 +237,8 @@ fn effective(
         .insert("statements_complete".into(), json!(missing.is_empty()));
     r.attributes
         .insert("missing_policies".into(), json!(missing));
+    r.facts.effective_index = Some(Arc::new(effective_index));
+    r.facts.boundary_index = boundary_index.map(Arc::new);
     r.facts.effective = Some(Arc::new(all));
     r.facts.boundary = boundary;
 }

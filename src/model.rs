@@ -1,5 +1,6 @@
 //! The resource model every format normalises into, and the vocabulary of outcomes.
 
+use crate::iam::grant::{Permissions, ServiceIndex};
 use crate::iam::policy::Statement;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,6 +20,25 @@ pub struct Facts {
     /// The permissions boundary's statements, when the principal has a boundary and the export
     /// holds that policy.
     pub boundary: Option<Arc<Vec<Arc<Statement>>>>,
+    /// Service indices of `effective` and `boundary`, built once with them.
+    pub effective_index: Option<Arc<ServiceIndex>>,
+    pub boundary_index: Option<Arc<ServiceIndex>>,
+}
+
+impl Facts {
+    /// The principal's permissions (boundary included) over the cached indices, or `None` when
+    /// the inventory stage has not resolved its statements.
+    pub fn permissions(&self) -> Option<Permissions<'_, Arc<Statement>>> {
+        let effective = (
+            self.effective.as_deref()?.as_slice(),
+            self.effective_index.as_deref()?,
+        );
+        let boundary = match (&self.boundary, &self.boundary_index) {
+            (Some(b), Some(i)) => Some((b.as_slice(), &**i)),
+            _ => None,
+        };
+        Some(Permissions::with_indices(effective, boundary))
+    }
 }
 
 /// Where a fact came from: the input file and the JSON pointer inside it, so that an auditor can

@@ -392,13 +392,25 @@ impl Catalogue {
     /// When the service prefix is literal, only that service's actions are matched; only a
     /// wildcard in the prefix itself (`*`, `s3*:Get*`) scans the whole catalogue.
     pub fn expand(&self, pattern: &str) -> Vec<&'static str> {
-        let names = |entries: &[Entry]| entries.iter().map(|e| e.name).collect();
+        self.expand_where(pattern, |_| true)
+    }
+
+    /// As [`Catalogue::expand`], keeping only actions at one access level; one pass, no second
+    /// lookup per action (the resource-exposure check calls this for every broad statement).
+    pub fn expand_at_level(&self, pattern: &str, level: AccessLevel) -> Vec<&'static str> {
+        self.expand_where(pattern, |e| e.level == level)
+    }
+
+    fn expand_where(&self, pattern: &str, keep: impl Fn(&Entry) -> bool) -> Vec<&'static str> {
+        let names =
+            |entries: &[Entry]| entries.iter().filter(|e| keep(e)).map(|e| e.name).collect();
         if pattern == "*" {
             return names(&self.entries);
         }
         if !is_wildcard(pattern) {
             return self
                 .entry(pattern)
+                .filter(|e| keep(e))
                 .map(|e| vec![e.name])
                 .unwrap_or_default();
         }
@@ -417,7 +429,7 @@ impl Catalogue {
         };
         candidates
             .iter()
-            .filter(|e| action_matches(pattern, e.name))
+            .filter(|e| keep(e) && action_matches(pattern, e.name))
             .map(|e| e.name)
             .collect()
     }

@@ -5,7 +5,7 @@
 
 use super::pattern::{action_matches, wildcard_match};
 use super::policy::Statement;
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 
 /// How broadly an action is granted, from nothing to everything.
@@ -89,19 +89,18 @@ pub fn grant<S: Borrow<Statement>>(
     Grants::new(statements).grant(action, resource_filter)
 }
 
-/// Statements indexed by the service their actions name, so asking about `iam:PassRole` only
-/// looks at statements that could mention IAM. Principals hold dozens of statements and the
-/// privilege-escalation catalogue asks about dozens of actions; without the index that product
-/// dominated evaluation time.
-pub struct Grants<'a, S: Borrow<Statement>> {
-    statements: &'a [S],
+/// Which statements can mention which service. Built once per principal (the inventory stage
+/// keeps it in [`crate::Facts`]) because every IAM check on that principal asks dozens of
+/// questions of the same statements.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceIndex {
     by_service: BTreeMap<String, Vec<usize>>,
     /// Statements whose service is a wildcard (`*`, `s*:Get*`) or that use NotAction.
     always: Vec<usize>,
 }
 
-impl<'a, S: Borrow<Statement>> Grants<'a, S> {
-    pub fn new(statements: &'a [S]) -> Grants<'a, S> {
+impl ServiceIndex {
+    pub fn build<S: Borrow<Statement>>(statements: &[S]) -> ServiceIndex {
         let mut by_service: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut always = Vec::new();
         for (i, stmt) in statements.iter().enumerate() {
@@ -129,10 +128,47 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                 (None, None) => {}
             }
         }
+        ServiceIndex { by_service, always }
+    }
+
+    /// Statement indices that may cover an action of `service`, ascending.
+    fn candidates(&self, service: &str) -> Vec<usize> {
+        let specific = self
+            .by_service
+            .get(service)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(specific.len() + self.always.len());
+        out.extend_from_slice(specific);
+        out.extend_from_slice(&self.always);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Statements indexed by the service their actions name, so asking about `iam:PassRole` only
+/// looks at statements that could mention IAM. Principals hold dozens of statements and the
+/// privilege-escalation catalogue asks about dozens of actions; without the index that product
+/// dominated evaluation time.
+pub struct Grants<'a, S: Borrow<Statement>> {
+    statements: &'a [S],
+    index: Cow<'a, ServiceIndex>,
+}
+
+impl<'a, S: Borrow<Statement>> Grants<'a, S> {
+    pub fn new(statements: &'a [S]) -> Grants<'a, S> {
         Grants {
             statements,
-            by_service,
-            always,
+            index: Cow::Owned(ServiceIndex::build(statements)),
+        }
+    }
+
+    /// With an index built earlier for exactly these statements.
+    pub fn with_index(statements: &'a [S], index: &'a ServiceIndex) -> Grants<'a, S> {
+        Grants {
+            statements,
+            index: Cow::Borrowed(index),
         }
     }
 
@@ -142,14 +178,12 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
 
     /// See [`grant`].
     pub fn grant(&self, action: &str, resource_filter: Option<&str>) -> Grant {
-        let service = action
-            .split_once(':')
-            .map(|(s, _)| s.to_ascii_lowercase())
-            .unwrap_or_default();
-        let mut candidates: Vec<usize> = self.by_service.get(&service).cloned().unwrap_or_default();
-        candidates.extend(&self.always);
-        candidates.sort_unstable();
-        candidates.dedup();
+        let service = action.split_once(':').map(|(s, _)| s).unwrap_or_default();
+        let candidates = if service.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.index.candidates(&service.to_ascii_lowercase())
+        } else {
+            self.index.candidates(service)
+        };
         let mut allowed_by = Vec::new();
         let mut denied_by = Vec::new();
         let mut best = Access::None;
@@ -208,6 +242,17 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
         Permissions {
             identity: Grants::new(identity),
             boundary: boundary.map(Grants::new),
+        }
+    }
+
+    /// With indices the inventory stage built once for these statements (see [`crate::Facts`]).
+    pub fn with_indices(
+        identity: (&'a [S], &'a ServiceIndex),
+        boundary: Option<(&'a [S], &'a ServiceIndex)>,
+    ) -> Permissions<'a, S> {
+        Permissions {
+            identity: Grants::with_index(identity.0, identity.1),
+            boundary: boundary.map(|(s, i)| Grants::with_index(s, i)),
         }
     }
 

@@ -45,15 +45,13 @@ pub fn call(
     _args: &Value,
     params: &BTreeMap<String, Value>,
 ) -> FnResult {
-    let Some(statements) = resource.facts.effective.clone() else {
+    let Some(permissions) = resource.facts.permissions() else {
         return FnResult {
             tri: Tri::Unknown,
             statements: Vec::new(),
             details: "the export does not include this principal's policies".into(),
         };
     };
-    let boundary = resource.facts.boundary.clone();
-    let permissions = Permissions::new(&statements, boundary.as_deref().map(Vec::as_slice));
     let complete = resource
         .attributes
         .get("statements_complete")
@@ -248,9 +246,8 @@ fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<F
         match (&stmt.actions, &stmt.not_actions) {
             (Some(patterns), _) => {
                 for p in patterns {
-                    candidates.extend(catalogue.expand(p).into_iter().filter(|a| {
-                        catalogue.access_level(a) == Some(AccessLevel::PermissionsManagement)
-                    }));
+                    candidates
+                        .extend(catalogue.expand_at_level(p, AccessLevel::PermissionsManagement));
                 }
             }
             (None, Some(_)) => {
@@ -386,10 +383,10 @@ mod tests {
             source: src,
             facts: crate::Facts {
                 statements: None,
-                effective: Some(std::sync::Arc::new(
-                    stmts.into_iter().map(std::sync::Arc::new).collect(),
-                )),
+                effective_index: Some(Arc::new(crate::iam::grant::ServiceIndex::build(&stmts))),
+                effective: Some(Arc::new(stmts.into_iter().map(Arc::new).collect())),
                 boundary: None,
+                boundary_index: None,
             },
         }
     }
