@@ -84,11 +84,16 @@ fn peak_rss() -> Option<u64> {
 pub fn measure_one(file: &Path, floor: bool) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     if floor {
-        let t = Instant::now();
-        let v: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-        let parse_ms = t.elapsed().as_secs_f64() * 1e3;
-        drop(v);
-        println!("{}", json!({"parse_ms": parse_ms}));
+        // The floor is the best of three: a single parse of a large file is at the mercy of page
+        // faults and the other core, and a noisy floor makes every ratio meaningless.
+        let mut best = f64::INFINITY;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let v: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+            best = best.min(t.elapsed().as_secs_f64() * 1e3);
+            drop(v);
+        }
+        println!("{}", json!({"parse_ms": best}));
         return Ok(());
     }
     let pack = stratoscope::pack::builtin().map_err(|e| format!("{e:?}"))?;
@@ -144,7 +149,14 @@ pub struct Native {
 
 pub fn native(case: &Case) -> Result<Native, String> {
     let floor = child(&case.file, true)?;
-    let m = child(&case.file, false)?;
+    // Best of two runs, each in a fresh process (peak memory stays per run).
+    let a = child(&case.file, false)?;
+    let b = child(&case.file, false)?;
+    let total = |v: &Value| {
+        v["normalise_ms"].as_f64().unwrap_or(f64::MAX)
+            + v["evaluate_ms"].as_f64().unwrap_or(f64::MAX)
+    };
+    let m = if total(&a) <= total(&b) { a } else { b };
     let f = |k: &str| m[k].as_f64().unwrap_or(0.0);
     let normalise_ms = f("normalise_ms");
     let evaluate_ms = f("evaluate_ms");
