@@ -70,7 +70,7 @@ pub fn edges<S: Borrow<Statement>>(nodes: &[Node<S>]) -> Vec<Edge> {
     for (to, role) in nodes.iter().enumerate() {
         let Some(trust) = role.trust else { continue };
         for stmt in trust.iter().filter(|s| covers_assume(s)) {
-            let conditional = stmt.conditional();
+            let conditional = stmt.restricts();
             for p in stmt
                 .principals
                 .iter()

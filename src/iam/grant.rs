@@ -201,7 +201,7 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
             if !stmt.is_allow() {
                 continue;
             }
-            let access = if stmt.conditional() {
+            let access = if stmt.restricts() {
                 if !customer_reachable(stmt, resource_filter) {
                     continue;
                 }

@@ -41,6 +41,11 @@ pub struct Statement {
     pub condition: Option<Value>,
     /// Lower-cased condition keys, e.g. `sts:externalid`, so rules can ask for them simply.
     pub condition_keys: Vec<String>,
+    /// True when some condition key narrows who or what the statement applies to. Keys such as
+    /// `aws:SecureTransport` or `aws:RequestedRegion` only shape how a request is made, so an
+    /// Allow guarded by them alone is still, for an auditor, an unconditional grant.
+    #[serde(default)]
+    pub restricting_condition: bool,
     /// Which policy this statement came from; set by the normaliser.
     pub policy: PolicyRef,
     /// Where the statement sits in the export.
@@ -67,8 +72,15 @@ impl Statement {
         self.effect.eq_ignore_ascii_case("deny")
     }
 
+    /// Any condition at all. A Deny with any condition only cancels some requests.
     pub fn conditional(&self) -> bool {
         !self.condition_keys.is_empty()
+    }
+
+    /// A condition that limits an Allow to some principals, resources or contexts (see
+    /// [`Statement::restricting_condition`]).
+    pub fn restricts(&self) -> bool {
+        self.restricting_condition
     }
 
     /// The statement as the auditor wrote it, for evidence.
@@ -231,6 +243,9 @@ pub fn parse_document<'a>(
             principals: principal_list(obj.get("Principal"), &ptr, "Principal")?,
             not_principals: principal_list(obj.get("NotPrincipal"), &ptr, "NotPrincipal")?,
             condition,
+            restricting_condition: condition_keys
+                .iter()
+                .any(|k| !NON_RESTRICTING_KEYS.contains(&k.as_str())),
             condition_keys,
             policy: policy.clone(),
             source: Source {
@@ -338,6 +353,18 @@ pub fn account_of_arn(arn: &str) -> Option<String> {
         .then(|| account.to_string())
 }
 
+/// Condition keys that constrain how a request travels, not who makes it or on what: a grant
+/// guarded only by these is as broad as an unconditional one. `aws:UserAgent` and `aws:Referer`
+/// are caller-supplied and spoofable, so they restrict nothing either.
+const NON_RESTRICTING_KEYS: &[&str] = &[
+    "aws:securetransport",
+    "aws:requestedregion",
+    "aws:useragent",
+    "aws:referer",
+    "s3:tlsversion",
+    "s3:signatureversion",
+];
+
 fn condition_keys(condition: Option<&Value>) -> Vec<String> {
     let mut keys: Vec<String> = condition
         .and_then(Value::as_object)
@@ -412,6 +439,17 @@ mod tests {
         assert_eq!(p[0].account.as_deref(), Some("111122223333"));
         assert!(p[1].everyone);
         assert_eq!(stmts[0].condition_keys, vec!["sts:externalid"]);
+        assert!(stmts[0].restricting_condition);
+        let (_, tls_only) = parse_document(
+            &json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}),
+            &src(),
+            &PolicyRef::default(),
+        )
+        .expect("parses");
+        assert!(
+            tls_only[0].conditional() && !tls_only[0].restricts(),
+            "TLS-only is conditional but not restricting"
+        );
         assert_eq!(stmts[0].source.pointer, "/Doc/Statement/0");
     }
 

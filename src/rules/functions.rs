@@ -240,7 +240,7 @@ fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<F
     let catalogue = Catalogue::get();
     let mut candidates: Vec<&'static str> = Vec::new();
     for stmt in permissions.statements() {
-        if !stmt.is_allow() || stmt.conditional() || !covers_all_resources(stmt) {
+        if !stmt.is_allow() || stmt.restricts() || !covers_all_resources(stmt) {
             continue;
         }
         match (&stmt.actions, &stmt.not_actions) {
