@@ -54,13 +54,46 @@ pub fn covers_action(stmt: &Statement, action: &str) -> bool {
     false
 }
 
-/// True when the statement applies to every resource: `Resource: "*"`, or a `NotResource`
-/// (which grants all but a few, and is treated as broad).
+/// True when the statement applies to every resource: `Resource: "*"`, a pattern that names
+/// every resource of its type (`arn:aws:s3:::*`, `arn:aws:iam::*:role/*`,
+/// `arn:aws:secretsmanager:*:*:secret:*`), or a `NotResource` (which grants all but a few, and
+/// is treated as broad). Writing the ARN prefix out does not narrow a grant.
 pub fn covers_all_resources(stmt: &Statement) -> bool {
     match (&stmt.resources, &stmt.not_resources) {
-        (Some(r), _) => r.iter().any(|p| p == "*"),
+        (Some(r), _) => r.iter().any(|p| pattern_covers_all(p)),
         (None, Some(_)) => true,
         (None, None) => false,
+    }
+}
+
+/// A resource pattern whose resource part is `*`, `*/*`, or a bare type followed by `/*` or
+/// `:*` (`role/*`, `secret:*`, `table/*`). Region and account fields are not considered: the
+/// grant still reaches every resource of that type where the principal can act.
+pub fn pattern_covers_all(pattern: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    let [arn, _, service, _, _, resource] = parts.as_slice() else {
+        return false;
+    };
+    if *arn != "arn" {
+        return false;
+    }
+    if *resource == "*" || *resource == "*/*" {
+        return true;
+    }
+    // S3 ARNs carry no resource type: `name/*` is one bucket's objects, not a type.
+    if *service == "s3" {
+        return false;
+    }
+    let type_only = |prefix: &str| !prefix.is_empty() && !prefix.contains(['*', '?', '/', ':']);
+    match resource
+        .strip_suffix("/*")
+        .or_else(|| resource.strip_suffix(":*"))
+    {
+        Some(prefix) => type_only(prefix),
+        None => false,
     }
 }
 
@@ -321,6 +354,30 @@ mod tests {
             unbounded.grant("iam:PutRolePolicy", None).access,
             Access::Unconditional
         );
+    }
+
+    #[test]
+    fn type_wide_patterns_cover_all() {
+        for p in [
+            "*",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:::*/*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::123456789012:role/*",
+            "arn:aws:secretsmanager:*:*:secret:*",
+            "arn:aws:dynamodb:eu-west-1:123456789012:table/*",
+        ] {
+            assert!(pattern_covers_all(p), "{p}");
+        }
+        for p in [
+            "arn:aws:s3:::reports.example.com/*",
+            "arn:aws:iam::*:role/app-*",
+            "arn:aws:secretsmanager:*:*:secret:app/*",
+            "arn:aws:iam::123456789012:role/web",
+            "not-an-arn",
+        ] {
+            assert!(!pattern_covers_all(p), "{p}");
+        }
     }
 
     #[test]

@@ -303,20 +303,14 @@ fn passrole(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
     if g.access == Access::None {
         return None;
     }
-    let every_role = |s: &Statement| {
-        covers_all_resources(s)
-            || s.resources.as_ref().is_some_and(|r| {
-                r.iter()
-                    .any(|p| p.ends_with(":role/*") || p.ends_with(":*"))
-            })
-    };
     let broad: Vec<usize> = g
         .allowed_by
         .iter()
         .copied()
         .filter(|&i| {
             statements.get(i).is_some_and(|s| {
-                every_role(s) && !s.condition_keys.iter().any(|k| k == "iam:passedtoservice")
+                covers_all_resources(s)
+                    && !s.condition_keys.iter().any(|k| k == "iam:passedtoservice")
             })
         })
         .collect();
