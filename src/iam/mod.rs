@@ -4,6 +4,7 @@
 //! Rules never string-match policies themselves; they ask this module, so that `iam:*`,
 //! `iam:Put*`, `NotAction` and an explicit Deny are understood the same way everywhere.
 
+pub mod access;
 pub mod assume;
 pub mod catalogue;
 pub mod grant;

@@ -1,6 +1,7 @@
 //! `stratoscope`: the engine as a command for pipelines and batches. Same rules, same results as
 //! the browser app; only reading files and printing are added here.
 
+mod access;
 mod output;
 
 /// The engine allocates many small strings and JSON nodes; mimalloc handles that pattern far
@@ -48,11 +49,35 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Review access: what a principal can do (`--principal NAME|ARN`), or who can act on a
+    /// resource (`--resource ARN`), from the same export files `scan` reads.
+    Access {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(
+            long,
+            value_name = "NAME|ARN",
+            conflicts_with = "resource",
+            required_unless_present = "resource"
+        )]
+        principal: Option<String>,
+        #[arg(long, value_name = "ARN")]
+        resource: Option<String>,
+        #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
+        format: AccessFormat,
+    },
     /// Print one rule's explanation, remediation and references.
     Explain {
         /// Rule id (STRAT-AWS-IAM-001) or name (iam-policy-full-admin-attached).
         rule: String,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AccessFormat {
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,6 +215,37 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Json => println!("{}", output::rules_json(&pack)),
                 Format::Text => print!("{}", output::rules_text(&pack)),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Access {
+            files,
+            principal,
+            resource,
+            format,
+        } => {
+            let (inputs, read_errors) = read_inputs(&files);
+            for e in &read_errors {
+                eprintln!("stratoscope: cannot read {e}");
+            }
+            let inv = stratoscope::analyze::build_inventory(&inputs);
+            for i in inv
+                .inputs
+                .iter()
+                .filter(|i| i.status != stratoscope::report::InputStatus::Recognized)
+            {
+                eprintln!("stratoscope: {}", i.message);
+            }
+            let format = match format {
+                AccessFormat::Text => "text",
+                AccessFormat::Json => "json",
+                AccessFormat::Csv => "csv",
+            };
+            let out = match (principal, resource) {
+                (Some(who), _) => access::principal(&inv, &who, format)?,
+                (None, Some(arn)) => access::resource(&inv, &arn, format)?,
+                (None, None) => return Err("give --principal or --resource".into()),
+            };
+            print!("{out}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => {

@@ -268,3 +268,84 @@ fn json_output_is_deterministic() {
     let b = run(&["scan", &fixture("aws/authz-small.json"), "--format", "json"]);
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn access_reviews_a_principal_and_a_resource() {
+    let out = run(&[
+        "access",
+        &fixture("aws/authz-small.json"),
+        "--principal",
+        "deploy-bot",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("arn:aws:iam::123456789012:user/deploy-bot"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("iam ") && l.contains("Write")),
+        "PassRole is an IAM Write action: {text}"
+    );
+
+    let csv = run(&[
+        "access",
+        &fixture("aws/authz-small.json"),
+        "--principal",
+        "alice",
+        "--format",
+        "csv",
+    ]);
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    assert!(csv.starts_with("principal,service,access_level,action,access\n"));
+    assert!(
+        csv.contains("arn:aws:iam::123456789012:user/alice,s3,Read,s3:GetObject,resource-scoped"),
+        "inherited through the developers group: {csv}"
+    );
+
+    let who = run(&[
+        "access",
+        &fixture("aws/authz-small.json"),
+        "--resource",
+        "arn:aws:s3:::app.example.com/index.html",
+        "--format",
+        "json",
+    ]);
+    let v = json_of(&who);
+    let principals: Vec<&str> = v["access"]
+        .as_array()
+        .expect("access")
+        .iter()
+        .filter_map(|a| a["principal"].as_str())
+        .collect();
+    assert!(principals.contains(&"arn:aws:iam::123456789012:user/alice"));
+    assert!(
+        !principals.contains(&"arn:aws:iam::123456789012:role/public-reader"),
+        "its policy names another bucket"
+    );
+
+    assert_eq!(
+        run(&[
+            "access",
+            &fixture("aws/authz-small.json"),
+            "--principal",
+            "nobody"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["access", &fixture("aws/authz-small.json")])
+            .status
+            .code(),
+        Some(2),
+        "needs --principal or --resource"
+    );
+}
