@@ -278,3 +278,15 @@ test('without a usable worker the analysis runs in the page instead', async () =
   assert.equal(noWorker.workers().length, 0);
   assert.deepEqual(h.outside, []);
 });
+
+test('a gzip-compressed export is read like the plain one', async () => {
+  const page = await h.newPage();
+  await page.goto(h.url + '/');
+  await page.locator('[data-testid="file-input"]').setInputFiles([path.join(fixtures, 'aws/authz-small.json.gz')]);
+  await waitForAnalysis(page, 1);
+  const v = await verdicts(page);
+  assert.equal(v[0].status, 'recognized');
+  assert.match(v[0].text, /authz-small\.json\.gz.*with 8 resources/);
+  assert.ok((await page.locator('[data-testid="finding-row"]').count()) >= 4);
+  assert.deepEqual(h.outside, []);
+});

@@ -1,5 +1,7 @@
 //! Bytes to JSON values: plain JSON and NDJSON (one document per line, as `jq -c` and many log
-//! pipelines print). Errors carry the line and column so an auditor can open the file there.
+//! pipelines print), each optionally gzip-compressed (exports are large and compress ~20×, so
+//! admins send `.json.gz`). Errors carry the line and column so an auditor can open the file
+//! there.
 
 use serde_json::Value;
 use std::fmt;
@@ -12,10 +14,16 @@ pub enum Decoded {
     Ndjson(Vec<(usize, Value)>),
 }
 
+/// The most a gzip file may expand to. Real exports stay far below it; a "zip bomb" hits it and
+/// gets an error instead of exhausting the browser tab's memory.
+pub const MAX_DECOMPRESSED: u64 = 1 << 30;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
     Empty,
     NotText,
+    /// A gzip stream that is corrupt, truncated or larger than [`MAX_DECOMPRESSED`].
+    Gzip(String),
     /// Syntax error at a 1-based line and column.
     Syntax {
         line: usize,
@@ -31,6 +39,12 @@ impl fmt::Display for DecodeError {
             DecodeError::Empty => f.write_str("the file is empty"),
             DecodeError::NotText => {
                 f.write_str("the file is not UTF-8 text (is it compressed or binary?)")
+            }
+            DecodeError::Gzip(why) => {
+                write!(
+                    f,
+                    "the file is gzip-compressed but cannot be decompressed: {why}"
+                )
             }
             DecodeError::Syntax {
                 line,
@@ -59,6 +73,9 @@ impl std::error::Error for DecodeError {}
 
 /// Decodes one file's bytes.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return decode(&gunzip(bytes)?);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| DecodeError::NotText)?;
     if text.trim().is_empty() {
@@ -77,6 +94,25 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             Err(syntax_error(&whole))
         }
     }
+}
+
+/// Decompresses a gzip stream (all members, as `cat a.gz b.gz` makes), refusing to grow past
+/// [`MAX_DECOMPRESSED`].
+fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let reader = flate2::read::MultiGzDecoder::new(bytes);
+    reader
+        .take(MAX_DECOMPRESSED + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| DecodeError::Gzip(e.to_string()))?;
+    if out.len() as u64 > MAX_DECOMPRESSED {
+        return Err(DecodeError::Gzip(format!(
+            "it expands past {} MiB",
+            MAX_DECOMPRESSED >> 20
+        )));
+    }
+    Ok(out)
 }
 
 fn decode_ndjson(text: &str) -> Result<Option<Vec<(usize, Value)>>, DecodeError> {
@@ -180,9 +216,36 @@ mod tests {
         );
     }
 
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).expect("in-memory write");
+        enc.finish().expect("in-memory gzip")
+    }
+
+    #[test]
+    fn gzip_is_transparent() {
+        assert_eq!(
+            decode(&gzip(br#"{"a": 1}"#)),
+            Ok(Decoded::Json(serde_json::json!({"a": 1})))
+        );
+        assert!(matches!(
+            decode(&gzip(b"{\"a\":1}\n{\"a\":2}\n")),
+            Ok(Decoded::Ndjson(_))
+        ));
+    }
+
+    #[test]
+    fn truncated_gzip_is_an_error_not_a_panic() {
+        let whole = gzip(&br#"{"Policies": []}"#.repeat(50));
+        let err = decode(&whole[..whole.len() / 2]).expect_err("truncated");
+        assert!(matches!(err, DecodeError::Gzip(_)), "{err:?}");
+        assert!(err.to_string().contains("gzip"), "{err}");
+    }
+
     #[test]
     fn empty_and_binary() {
         assert_eq!(decode(b"  \n"), Err(DecodeError::Empty));
-        assert_eq!(decode(&[0x1f, 0x8b, 0xff, 0xfe]), Err(DecodeError::NotText));
+        assert_eq!(decode(&[0x00, 0xff, 0xfe, 0x50]), Err(DecodeError::NotText));
     }
 }

@@ -170,9 +170,12 @@ fn read_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
 }
 
 fn is_export_name(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "json" | "ndjson" | "jsonl"))
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "json" | "ndjson" | "jsonl" | "gz"
+        )
+    })
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {

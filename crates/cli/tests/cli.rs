@@ -349,3 +349,28 @@ fn access_reviews_a_principal_and_a_resource() {
         "needs --principal or --resource"
     );
 }
+
+#[test]
+fn gzip_exports_scan_like_plain_ones() {
+    let plain = json_of(&run(&[
+        "scan",
+        &fixture("aws/authz-small.json"),
+        "--format",
+        "json",
+    ]));
+    let gz = json_of(&run(&[
+        "scan",
+        &fixture("aws/authz-small.json.gz"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        gz["inputs"][0]["status"], "recognized",
+        "{}",
+        gz["inputs"][0]
+    );
+    assert_eq!(
+        gz["findings"].as_array().map(Vec::len),
+        plain["findings"].as_array().map(Vec::len)
+    );
+}
