@@ -411,49 +411,48 @@ mod tests {
         let got = call_t("iam_admin_equivalent", &r, &Value::Null);
         assert_eq!(got.tri, Tri::Unknown);
         assert!(got.details.contains("arn:aws:iam::aws:policy/X"));
-        let complete = principal(
-            json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}),
-            true,
-        );
         assert_eq!(
-            call_t("iam_admin_equivalent", &complete, &Value::Null).tri,
+            truth(
+                "iam_admin_equivalent",
+                json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+            ),
             Tri::False
         );
     }
 
+    /// The truth of one check on a principal whose whole policy set is `doc`.
+    fn truth(name: &str, doc: Value) -> Tri {
+        call_t(name, &principal(doc, true), &Value::Null).tri
+    }
+
     #[test]
     fn passrole_with_service_condition_passes() {
-        let r = principal(
-            json!({"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}]}),
-            true,
-        );
+        let passrole = |resource: &str, condition: Value| {
+            let mut stmt =
+                json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": resource});
+            if !condition.is_null() {
+                stmt["Condition"] = condition;
+            }
+            truth("iam_unrestricted_passrole", json!({"Statement": [stmt]}))
+        };
         assert_eq!(
-            call_t("iam_unrestricted_passrole", &r, &Value::Null).tri,
+            passrole(
+                "*",
+                json!({"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})
+            ),
             Tri::False
         );
-        let region_only = principal(
-            json!({"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}]}),
-            true,
-        );
         assert_eq!(
-            call_t("iam_unrestricted_passrole", &region_only, &Value::Null).tri,
+            passrole(
+                "*",
+                json!({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}})
+            ),
             Tri::True,
             "a region condition does not limit the receiving service"
         );
-        let any_role = principal(
-            json!({"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/*"}]}),
-            true,
-        );
+        assert_eq!(passrole("arn:aws:iam::*:role/*", Value::Null), Tri::True);
         assert_eq!(
-            call_t("iam_unrestricted_passrole", &any_role, &Value::Null).tri,
-            Tri::True
-        );
-        let one_role = principal(
-            json!({"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/web"}]}),
-            true,
-        );
-        assert_eq!(
-            call_t("iam_unrestricted_passrole", &one_role, &Value::Null).tri,
+            passrole("arn:aws:iam::123456789012:role/web", Value::Null),
             Tri::False
         );
     }
