@@ -12,7 +12,7 @@ use crate::report::{
 };
 use crate::rules::RulePack;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One input file.
 #[derive(Debug, Clone)]
@@ -50,7 +50,9 @@ pub struct Inventory {
 /// Decodes, detects and normalises every input, then derives inventory-level facts.
 pub fn build_inventory(inputs: &[Input]) -> Inventory {
     let mut inv = Inventory::default();
-    let mut seen_ids: BTreeSet<(String, String)> = BTreeSet::new();
+    // Fragments of one resource (a bucket from list-buckets, its policy from get-bucket-policy,
+    // the same user from authorization details and the credential report) merge into one.
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
     let mut used_names: BTreeSet<String> = BTreeSet::new();
     for input in inputs {
         let name = unique_name(&input.name, &mut used_names);
@@ -98,13 +100,15 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
         let mut formats: BTreeSet<Format> = BTreeSet::new();
         let mut ignored: Vec<String> = Vec::new();
         let mut resources: Vec<Resource> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
         let mut error: Option<String> = None;
         for (base, doc, line) in &docs {
             match detect(doc) {
                 Detection::Recognized(format) => match normalize(format, doc, &name, base) {
-                    Ok(mut rs) => {
+                    Ok(mut n) => {
                         formats.insert(format);
-                        resources.append(&mut rs);
+                        resources.append(&mut n.resources);
+                        notes.append(&mut n.notes);
                     }
                     Err(e) => {
                         error = Some(format!("{name}: recognised as {format}, but {e}"));
@@ -139,33 +143,48 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
             ));
             continue;
         }
-        let before = resources.len();
-        resources.retain(|r| seen_ids.insert((r.kind.clone(), r.id.clone())));
-        let duplicates = before - resources.len();
+        let mut new = 0;
+        let mut merged_elsewhere = 0;
+        let first_of_file = inv.resources.len();
+        for r in resources {
+            match index.get(&(r.kind.clone(), r.id.clone())) {
+                Some(&i) => {
+                    if i < first_of_file {
+                        merged_elsewhere += 1;
+                    }
+                    inv.resources[i].merge(r);
+                }
+                None => {
+                    index.insert((r.kind.clone(), r.id.clone()), inv.resources.len());
+                    inv.resources.push(r);
+                    new += 1;
+                }
+            }
+        }
         let format = formats.iter().next().copied();
         let mut message = format!(
             "{name}: recognised as {} with {} resource{}",
             format.map(|f| f.id()).unwrap_or("-"),
-            resources.len(),
-            if resources.len() == 1 { "" } else { "s" }
+            new,
+            if new == 1 { "" } else { "s" }
         );
-        if duplicates > 0 {
+        if merged_elsewhere > 0 {
             message.push_str(&format!(
-                " ({duplicates} already loaded from another file were skipped)"
+                " ({merged_elsewhere} already loaded from another file were merged with it)"
             ));
         }
         if !ignored.is_empty() {
             message.push_str(&format!("; {} document(s) ignored", ignored.len()));
         }
-        inv.inputs.push(verdict(
-            InputStatus::Recognized,
-            format,
-            resources.len(),
-            message,
-        ));
-        inv.resources.append(&mut resources);
+        for n in &notes {
+            message.push_str("; ");
+            message.push_str(n);
+        }
+        inv.inputs
+            .push(verdict(InputStatus::Recognized, format, new, message));
         inv.documents.insert(name, document);
     }
+    crate::normalize::aws::derive(&mut inv.resources);
     crate::derive::derive(&mut inv.resources);
     inv
 }
@@ -181,9 +200,8 @@ fn unique_name(name: &str, used: &mut BTreeSet<String>) -> String {
 }
 
 /// Where to get the resources of a kind, for coverage hints.
-fn export_for_kind(kind: &str) -> Option<&'static str> {
-    kind.starts_with("aws.iam.")
-        .then(|| Format::AwsIamAuthorizationDetails.produced_by())
+fn export_for_kind(kind: &str) -> Option<String> {
+    crate::normalize::aws::command_for_kind(kind).map(|c| format!("{} --output json", c.cli()))
 }
 
 /// Runs the whole pipeline.
@@ -221,10 +239,7 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             evaluated: !targets.is_empty(),
             resources: targets.len(),
             missing_export: if targets.is_empty() {
-                rule.resource_kinds
-                    .iter()
-                    .find_map(|k| export_for_kind(k))
-                    .map(str::to_string)
+                rule.resource_kinds.iter().find_map(|k| export_for_kind(k))
             } else {
                 None
             },

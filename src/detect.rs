@@ -1,6 +1,7 @@
 //! Recognises an export by its shape, never by its file name: auditors rename files, and
 //! collectors name them by date. Each decoded document gets a verdict the user can read.
 
+use crate::normalize::aws::{self, bundle, config};
 use serde_json::Value;
 use std::fmt;
 
@@ -9,25 +10,54 @@ use std::fmt;
 pub enum Format {
     /// `aws iam get-account-authorization-details`.
     AwsIamAuthorizationDetails,
+    /// The collector's bundle of many CLI outputs (`collectors/aws.sh`).
+    AwsBundle,
+    /// AWS Config configuration items, in any of their envelopes.
+    AwsConfig,
+    /// One AWS CLI command's output, by the command's id in [`aws::commands`].
+    AwsCli(&'static str),
 }
 
 impl Format {
-    pub const ALL: [Format; 1] = [Format::AwsIamAuthorizationDetails];
-
     pub fn id(self) -> &'static str {
         match self {
             Format::AwsIamAuthorizationDetails => "aws-iam-authorization-details",
+            Format::AwsBundle => "aws-collector-bundle",
+            Format::AwsConfig => "aws-config-items",
+            Format::AwsCli(id) => id,
         }
     }
 
     /// The command that produces it, for coverage hints.
-    pub fn produced_by(self) -> &'static str {
+    pub fn produced_by(self) -> String {
         match self {
             Format::AwsIamAuthorizationDetails => {
-                "aws iam get-account-authorization-details --output json"
+                "aws iam get-account-authorization-details --output json".into()
             }
+            Format::AwsBundle => "collectors/aws.sh".into(),
+            Format::AwsConfig => {
+                "aws configservice get-resource-config-history, select-resource-config, or a Config snapshot file".into()
+            }
+            Format::AwsCli(id) => aws::command_by_id(id)
+                .map(|c| format!("{} --output json", c.cli()))
+                .unwrap_or_else(|| id.to_string()),
         }
     }
+}
+
+/// What the load screen lists as accepted: one line per family of exports.
+pub fn supported() -> Vec<String> {
+    let mut out = vec![
+        "collectors/aws.sh (one bundle with everything below)".to_string(),
+        Format::AwsIamAuthorizationDetails.produced_by(),
+    ];
+    out.extend(
+        aws::commands()
+            .filter(|c| c.id != Format::AwsIamAuthorizationDetails.id())
+            .map(|c| c.cli()),
+    );
+    out.push(Format::AwsConfig.produced_by());
+    out
 }
 
 impl fmt::Display for Format {
@@ -54,6 +84,22 @@ const AUTHZ_KEYS: [&str; 4] = [
 pub fn detect(doc: &Value) -> Detection {
     match doc {
         Value::Object(map) => {
+            if bundle::is_bundle(doc) {
+                return Detection::Recognized(Format::AwsBundle);
+            }
+            if config::is_config(doc) {
+                return Detection::Recognized(Format::AwsConfig);
+            }
+            let inner = aws::unwrap_recording(doc).unwrap_or(doc);
+            if let Some(command) = aws::detect_output(inner) {
+                return Detection::Recognized(Format::AwsCli(command.id));
+            }
+            if inner.get("ResponseMetadata").is_some() && inner != doc {
+                return Detection::Ignored(
+                    "a recorded API response that carries no configuration Stratoscope reads"
+                        .into(),
+                );
+            }
             let authz: Vec<&str> = AUTHZ_KEYS
                 .iter()
                 .copied()

@@ -194,12 +194,6 @@ fn evidence_at(
     value: Option<Value>,
     note: String,
 ) -> Evidence {
-    let (file, ptr) = scope.source.clone().unwrap_or_else(|| {
-        (
-            cx.resource.source.file.clone(),
-            cx.resource.source.pointer.clone(),
-        )
-    });
     let full_path = if scope.path.is_empty() {
         path.to_string()
     } else if path.is_empty() {
@@ -207,6 +201,10 @@ fn evidence_at(
     } else {
         format!("{}.{path}", scope.path)
     };
+    let (file, ptr) = scope.source.clone().unwrap_or_else(|| {
+        let src = cx.resource.source_of(&full_path);
+        (src.file.clone(), src.pointer.clone())
+    });
     Evidence {
         file,
         pointer: ptr,
@@ -523,6 +521,14 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
                 })
             }))
         }
+        Op::CidrIsPublic => {
+            let public = list(actual)
+                .iter()
+                .filter_map(Value::as_str)
+                .any(cidr_is_public);
+            expected.as_bool().map(|want| public == want)
+        }
+        Op::PortRangeIncludes => port_range_includes(actual, &list(&expected)),
     };
     match truth {
         Some(true) => {
@@ -554,6 +560,48 @@ fn operand_text(operand: &Operand, value: &Value) -> String {
     }
 }
 
+/// `0.0.0.0/0` and `::/0`, however spelled: the whole internet.
+pub fn cidr_is_public(cidr: &str) -> bool {
+    let Some((addr, len)) = cidr.trim().split_once('/') else {
+        return false;
+    };
+    len.trim() == "0" && (addr.parse::<std::net::IpAddr>().is_ok())
+}
+
+/// Whether an AWS-shaped network rule (`ip_protocol`, `from_port`, `to_port`) admits one of
+/// `ports`; `None` when the rule has no recognisable range.
+fn port_range_includes(rule: &Value, ports: &[Value]) -> Option<bool> {
+    let protocol = rule
+        .get("ip_protocol")
+        .or_else(|| rule.get("protocol"))
+        .map(|p| match p {
+            Value::String(s) => s.to_ascii_lowercase(),
+            other => other.to_string(),
+        });
+    if matches!(protocol.as_deref(), Some("-1" | "all")) {
+        return Some(!ports.is_empty());
+    }
+    let from = rule.get("from_port").and_then(Value::as_i64);
+    let to = rule.get("to_port").and_then(Value::as_i64).or(from);
+    let (from, to) = match (from, to) {
+        (Some(f), Some(t)) => (f, t),
+        // ICMP and friends carry no ports; TCP/UDP without a range mean all ports.
+        (None, None) if matches!(protocol.as_deref(), Some("tcp" | "udp" | "6" | "17")) => {
+            (0, 65_535)
+        }
+        _ => return None,
+    };
+    if from == -1 && to == -1 {
+        return Some(!ports.is_empty());
+    }
+    Some(
+        ports
+            .iter()
+            .filter_map(Value::as_i64)
+            .any(|p| from <= p && p <= to),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -573,6 +621,7 @@ mod tests {
                 file: "f".into(),
                 pointer: "/R/0".into(),
             },
+            sources: Default::default(),
             facts: crate::Facts::default(),
         }
     }
@@ -680,6 +729,44 @@ mod tests {
             run(
                 c,
                 json!({"keys": ["token.actions.githubusercontent.com:sub"]})
+            )
+            .0,
+            Tri::True
+        );
+    }
+
+    #[test]
+    fn network_operators() {
+        assert!(cidr_is_public("0.0.0.0/0") && cidr_is_public("::/0"));
+        assert!(!cidr_is_public("10.0.0.0/8") && !cidr_is_public("0.0.0.0/1"));
+        let ssh = json!({"ip_protocol": "tcp", "from_port": 22, "to_port": 22});
+        let all = json!({"ip_protocol": "-1"});
+        let wide = json!({"ip_protocol": "tcp", "from_port": 0, "to_port": 65535});
+        let icmp = json!({"ip_protocol": "icmp", "from_port": -1, "to_port": -1});
+        let p = [json!(22), json!(3389)];
+        assert_eq!(port_range_includes(&ssh, &p), Some(true));
+        assert_eq!(port_range_includes(&all, &p), Some(true));
+        assert_eq!(port_range_includes(&wide, &p), Some(true));
+        assert_eq!(port_range_includes(&icmp, &p), Some(true));
+        assert_eq!(
+            port_range_includes(
+                &json!({"ip_protocol": "tcp", "from_port": 443, "to_port": 443}),
+                &p
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            run(
+                r#"{ path = "cidrs", cidr_is_public = true }"#,
+                json!({"cidrs": ["10.0.0.0/8", "0.0.0.0/0"]})
+            )
+            .0,
+            Tri::True
+        );
+        assert_eq!(
+            run(
+                r#"{ some = "ingress", where = { path = ".", port_range_includes = [22] } }"#,
+                json!({"ingress": [ssh]})
             )
             .0,
             Tri::True

@@ -19,6 +19,7 @@ pub mod pack;
 pub mod pointer;
 pub mod report;
 pub mod rules;
+pub mod time;
 
 pub use analyze::{analyze, Input, Options};
 pub use model::{Evidence, Facts, Outcome, Resource, Severity, Source};

@@ -64,8 +64,50 @@ pub struct Resource {
     /// `null` means "known to be absent". Rules rely on that difference.
     pub attributes: serde_json::Map<String, Value>,
     pub source: Source,
+    /// Where attributes merged in from other outputs came from (a bucket's `policy` from
+    /// `get-bucket-policy`, its `acl` from `get-bucket-acl`), by top-level attribute name.
+    /// Attributes not listed here came from `source`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub sources: std::collections::BTreeMap<String, Source>,
     #[serde(skip)]
     pub facts: Facts,
+}
+
+impl Resource {
+    /// The export location of the attribute at a dotted `path`.
+    pub fn source_of(&self, path: &str) -> &Source {
+        let top = path.split('.').next().unwrap_or(path);
+        self.sources.get(top).unwrap_or(&self.source)
+    }
+
+    /// Folds another fragment of the same resource into this one. Attributes already known are
+    /// kept (the first export to state a fact wins; fragments of one resource state disjoint
+    /// facts), new ones are added with their provenance. Returns whether anything was added.
+    pub fn merge(&mut self, other: Resource) -> bool {
+        let mut added = false;
+        for (key, value) in other.attributes {
+            if self.attributes.contains_key(&key) {
+                continue;
+            }
+            let src = other.sources.get(&key).unwrap_or(&other.source);
+            if *src != self.source {
+                self.sources.insert(key.clone(), src.clone());
+            }
+            self.attributes.insert(key, value);
+            added = true;
+        }
+        if self.facts == Facts::default() && other.facts != Facts::default() {
+            self.facts = other.facts;
+            added = true;
+        }
+        if self.account.is_none() {
+            self.account = other.account;
+        }
+        if self.region.is_none() {
+            self.region = other.region;
+        }
+        added
+    }
 }
 
 /// Three-valued result of one rule on one resource.

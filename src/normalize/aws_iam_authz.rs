@@ -104,6 +104,7 @@ fn base_resource(
         region: Some("global".into()),
         attributes,
         source: cx.source(ptr),
+        sources: Default::default(),
         facts: Facts::default(),
     }
 }

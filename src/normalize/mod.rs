@@ -1,6 +1,7 @@
 //! Each format's own semantics become the one resource model here. Normalisers own the quirks
 //! (double-encoded policies, optional keys, list-or-string fields) so rules never see them.
 
+pub mod aws;
 mod aws_iam_authz;
 
 use crate::detect::Format;
@@ -27,6 +28,14 @@ impl fmt::Display for NormalizeError {
 
 impl std::error::Error for NormalizeError {}
 
+/// What a document normalised into, with remarks for its verdict ("this output names no
+/// bucket", "3 calls failed with AccessDenied").
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    pub resources: Vec<Resource>,
+    pub notes: Vec<String>,
+}
+
 /// Normalises one recognised document. `base` is the pointer of the document within its file
 /// (empty for plain JSON, `/N` for line N+1 of an NDJSON file).
 pub fn normalize(
@@ -34,8 +43,17 @@ pub fn normalize(
     doc: &Value,
     file: &str,
     base: &str,
-) -> Result<Vec<Resource>, NormalizeError> {
-    match format {
-        Format::AwsIamAuthorizationDetails => aws_iam_authz::normalize(doc, file, base),
-    }
+) -> Result<Normalized, NormalizeError> {
+    let (resources, notes) = match format {
+        Format::AwsIamAuthorizationDetails => {
+            (aws_iam_authz::normalize(doc, file, base)?, Vec::new())
+        }
+        Format::AwsBundle => aws::bundle::normalize(doc, file, base)?,
+        Format::AwsConfig => aws::config::normalize(doc, file, base)?,
+        Format::AwsCli(id) => match aws::command_by_id(id) {
+            Some(command) => aws::normalize_output(command, doc, file, base)?,
+            None => (Vec::new(), vec![format!("no normaliser for {id}")]),
+        },
+    };
+    Ok(Normalized { resources, notes })
 }

@@ -34,10 +34,16 @@ pub enum Op {
     IamActionMatches,
     /// Any IAM action pattern in the array is a full-service wildcard (`svc:*`) for a listed service.
     IamServiceWildcard,
+    /// The CIDR (or any CIDR in the array) is open to the whole internet (`0.0.0.0/0`, `::/0`)
+    /// when the operand is true; none is when it is false.
+    CidrIsPublic,
+    /// A network rule `{ip_protocol, from_port, to_port}` (AWS's shape, snake_case) admits any
+    /// of the listed ports; protocol `-1` / `all` and a missing range admit every port.
+    PortRangeIncludes,
 }
 
 impl Op {
-    const NAMES: [(&'static str, Op); 15] = [
+    const NAMES: [(&'static str, Op); 17] = [
         ("eq", Op::Eq),
         ("ne", Op::Ne),
         ("in", Op::In),
@@ -53,6 +59,8 @@ impl Op {
         ("starts_with", Op::StartsWith),
         ("iam_action_matches", Op::IamActionMatches),
         ("iam_service_wildcard", Op::IamServiceWildcard),
+        ("cidr_is_public", Op::CidrIsPublic),
+        ("port_range_includes", Op::PortRangeIncludes),
     ];
 
     pub fn parse(name: &str) -> Option<Op> {

@@ -375,6 +375,7 @@ mod tests {
             region: None,
             attributes,
             source: src,
+            sources: Default::default(),
             facts: crate::Facts {
                 statements: None,
                 effective_index: Some(Arc::new(crate::iam::grant::ServiceIndex::build(&stmts))),

@@ -1,6 +1,6 @@
 //! The empty state: what to hand Stratoscope, and what happens to it.
 
-use stratoscope::detect::Format;
+use stratoscope::detect::supported;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,8 +16,8 @@ pub fn Intro(props: &IntroProps) -> Html {
                 <h2>{ "What to load" }</h2>
                 <p>{ "Ask an administrator to run a read-only export and hand you the file. You need no cloud credentials yourself." }</p>
                 <ul class="formats">
-                    { for Format::ALL.into_iter().map(|f| html! {
-                        <li><code>{ f.produced_by() }</code></li>
+                    { for supported().into_iter().map(|s| html! {
+                        <li><code>{ s }</code></li>
                     }) }
                 </ul>
                 <p class="muted">{ "Formats are recognised by their content, not by file name." }</p>

@@ -1,0 +1,232 @@
+//! The collector's bundle (`collectors/aws.sh`; format in docs/bundle-format.md): many CLI
+//! outputs in one file, each with the account, region and parameters the output itself omits.
+//! A failed call is evidence too: `NoSuchBucketPolicy` means "no policy", while `AccessDenied`
+//! means "we do not know", and the verdict says which calls could not be read.
+
+use super::{command_for, Cx, Reply};
+use crate::normalize::NormalizeError;
+use crate::time::{self, Epoch};
+use crate::Resource;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub const FORMAT: &str = "stratoscope-aws-bundle";
+
+/// `{"format": "stratoscope-aws-bundle", …}`.
+pub fn is_bundle(doc: &Value) -> bool {
+    doc.get("format").and_then(Value::as_str) == Some(FORMAT)
+}
+
+/// What the bundle says about when and where it was collected.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Manifest {
+    pub account: Option<String>,
+    pub partition: String,
+    /// `finished_at`, else `started_at`: the time age-based controls are judged against.
+    pub as_of: Option<Epoch>,
+    pub as_of_text: Option<String>,
+}
+
+pub fn manifest(doc: &Value) -> Manifest {
+    let m = doc.get("manifest");
+    let s = |k: &str| m.and_then(|m| m.get(k)).and_then(Value::as_str);
+    let as_of_text = s("finished_at").or_else(|| s("started_at"));
+    Manifest {
+        account: s("account_id").map(str::to_string),
+        partition: s("partition").unwrap_or("aws").to_string(),
+        as_of: as_of_text.and_then(time::parse_str),
+        as_of_text: as_of_text.map(str::to_string),
+    }
+}
+
+pub fn normalize(
+    doc: &Value,
+    file: &str,
+    base: &str,
+) -> Result<(Vec<Resource>, Vec<String>), NormalizeError> {
+    let version = doc.get("format_version").and_then(Value::as_u64);
+    if version != Some(1) {
+        return Err(NormalizeError {
+            pointer: crate::pointer::join(base, "format_version"),
+            message: format!(
+                "this Stratoscope reads bundle format_version 1, the file says {}",
+                doc.get("format_version")
+                    .map(Value::to_string)
+                    .unwrap_or_else(|| "nothing".into())
+            ),
+        });
+    }
+    let man = manifest(doc);
+    let outputs_ptr = crate::pointer::join(base, "outputs");
+    let outputs = doc
+        .get("outputs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| NormalizeError {
+            pointer: outputs_ptr.clone(),
+            message: "a bundle needs an outputs array".into(),
+        })?;
+    let mut resources = Vec::new();
+    let mut notes = Vec::new();
+    // Unreadable calls, grouped by error code, then by command, with a count.
+    let mut failed: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, out) in outputs.iter().enumerate() {
+        let ptr = crate::pointer::join(&outputs_ptr, i);
+        let entry = out.as_object().ok_or_else(|| NormalizeError {
+            pointer: ptr.clone(),
+            message: "bundle outputs must be objects".into(),
+        })?;
+        let field = |k: &str| entry.get(k).and_then(Value::as_str);
+        let (Some(service), Some(operation)) = (field("service"), field("operation")) else {
+            return Err(NormalizeError {
+                pointer: ptr,
+                message: "a bundle output needs service and operation strings".into(),
+            });
+        };
+        let Some(command) = command_for(service, operation) else {
+            *unknown
+                .entry(format!("aws {service} {operation}"))
+                .or_default() += 1;
+            continue;
+        };
+        let error_code = entry
+            .get("error")
+            .and_then(|e| e.get("code"))
+            .and_then(Value::as_str);
+        let (reply, at) = match (entry.get("output"), error_code) {
+            (_, Some(code)) if command.absent_codes.contains(&code) => {
+                (Reply::Absent(code), crate::pointer::join(&ptr, "error"))
+            }
+            (_, Some(code)) => {
+                *failed
+                    .entry(code.to_string())
+                    .or_default()
+                    .entry(command.cli())
+                    .or_default() += 1;
+                continue;
+            }
+            (Some(v), None) if !v.is_null() => {
+                (Reply::Output(v), crate::pointer::join(&ptr, "output"))
+            }
+            _ => continue,
+        };
+        let cx = Cx {
+            account: man.account.as_deref(),
+            partition: &man.partition,
+            region: field("region"),
+            args: entry.get("args").and_then(Value::as_object),
+            as_of: man.as_of,
+            ..Cx::new(file, at)
+        };
+        let mut rs = (command.normalize)(&cx, reply).map_err(|e| NormalizeError {
+            pointer: e.pointer,
+            message: format!("{} output: {}", command.cli(), e.message),
+        })?;
+        resources.append(&mut rs);
+        for n in cx.take_notes() {
+            if !notes.contains(&n) {
+                notes.push(n);
+            }
+        }
+    }
+    for (code, commands) in failed {
+        let total: usize = commands.values().sum();
+        let list: Vec<String> = commands
+            .iter()
+            .map(|(c, n)| {
+                if *n == 1 {
+                    format!("`{c}`")
+                } else {
+                    format!("`{c}` ×{n}")
+                }
+            })
+            .collect();
+        notes.push(format!(
+            "{total} call(s) failed with {code} ({}); what they would have told is unknown",
+            list.join(", ")
+        ));
+    }
+    if !unknown.is_empty() {
+        let list: Vec<String> = unknown.iter().map(|(c, n)| format!("`{c}` ×{n}")).collect();
+        notes.push(format!(
+            "outputs this version does not read were skipped: {}",
+            list.join(", ")
+        ));
+    }
+    if let Some(t) = &man.as_of_text {
+        notes.push(format!(
+            "collected at {t} (ages are judged against this time)"
+        ));
+    }
+    Ok((resources, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::build_inventory;
+    use crate::report::InputStatus;
+    use crate::Input;
+    use serde_json::json;
+
+    fn bundle(outputs: serde_json::Value) -> Input {
+        let doc = json!({
+            "format": "stratoscope-aws-bundle", "format_version": 1,
+            "manifest": {"account_id": "123456789012", "partition": "aws",
+                         "started_at": "2026-11-28T09:00:00Z", "finished_at": "2026-11-28T09:03:00Z",
+                         "regions": ["us-east-1"]},
+            "outputs": outputs});
+        Input::new("bundle.json", doc.to_string())
+    }
+
+    #[test]
+    fn reads_outputs_and_reports_failed_and_unknown_calls() {
+        let inv = build_inventory(&[bundle(json!([
+            {"service": "iam", "operation": "get-account-authorization-details", "region": null, "args": {},
+             "exit_code": 0, "output": {"UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice",
+                "UserPolicyList": [], "AttachedManagedPolicies": [], "GroupList": []}], "RoleDetailList": [], "GroupDetailList": [], "Policies": []},
+             "error": null},
+            {"service": "iam", "operation": "get-account-authorization-details", "region": null, "args": {},
+             "exit_code": 254, "output": null, "error": {"code": "AccessDenied", "message": "An error occurred (AccessDenied)"}},
+            {"service": "frobnicate", "operation": "describe-widgets", "region": "us-east-1", "args": {},
+             "exit_code": 0, "output": {"Widgets": []}, "error": null}
+        ]))]);
+        assert_eq!(
+            inv.inputs[0].status,
+            InputStatus::Recognized,
+            "{:?}",
+            inv.inputs
+        );
+        assert_eq!(
+            inv.inputs[0].format.as_deref(),
+            Some("aws-collector-bundle")
+        );
+        let msg = &inv.inputs[0].message;
+        assert!(msg.contains("1 call(s) failed with AccessDenied"), "{msg}");
+        assert!(
+            msg.contains("`aws frobnicate describe-widgets` ×1"),
+            "{msg}"
+        );
+        assert!(msg.contains("collected at 2026-11-28T09:03:00Z"), "{msg}");
+        let alice = &inv.resources[0];
+        assert_eq!(alice.source.pointer, "/outputs/0/output/UserDetailList/0");
+    }
+
+    #[test]
+    fn wrong_version_and_shape_are_located_errors() {
+        let doc = json!({"format": "stratoscope-aws-bundle", "format_version": 7, "outputs": []});
+        let inv = build_inventory(&[Input::new("b.json", doc.to_string())]);
+        assert_eq!(inv.inputs[0].status, InputStatus::Error);
+        assert!(
+            inv.inputs[0].message.contains("format_version"),
+            "{}",
+            inv.inputs[0].message
+        );
+        let inv = build_inventory(&[bundle(json!([{"service": "s3api"}]))]);
+        assert_eq!(inv.inputs[0].status, InputStatus::Error);
+        assert!(
+            inv.inputs[0].message.contains("/outputs/0"),
+            "{}",
+            inv.inputs[0].message
+        );
+    }
+}

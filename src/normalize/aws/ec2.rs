@@ -1,0 +1,13 @@
+//! EC2 and VPC: instances, security groups, network ACLs, volumes, snapshots, VPCs, flow logs, route tables, EBS default encryption.
+
+use super::config::ConfigType;
+use super::Command;
+use crate::Resource;
+
+pub const COMMANDS: &[Command] = &[];
+
+/// AWS Config resource types read into the same kinds as the CLI outputs.
+pub const CONFIG: &[ConfigType] = &[];
+
+/// Facts that need several outputs together, run once all files are merged.
+pub fn derive(_resources: &mut Vec<Resource>) {}
