@@ -54,7 +54,27 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
     // the same user from authorization details and the credential report) merge into one.
     let mut index: HashMap<(String, String), usize> = HashMap::new();
     let mut used_names: BTreeSet<String> = BTreeSet::new();
+    let mut expanded: Vec<std::borrow::Cow<Input>> = Vec::with_capacity(inputs.len());
     for input in inputs {
+        if !crate::archive::is_zip(&input.bytes) {
+            expanded.push(std::borrow::Cow::Borrowed(input));
+            continue;
+        }
+        match crate::archive::expand(&input.name, &input.bytes) {
+            Ok(members) => expanded.extend(members.into_iter().map(std::borrow::Cow::Owned)),
+            Err(e) => {
+                let name = unique_name(&input.name, &mut used_names);
+                inv.inputs.push(InputVerdict {
+                    message: format!("{name}: {e}"),
+                    name,
+                    format: None,
+                    status: InputStatus::Error,
+                    resources: 0,
+                });
+            }
+        }
+    }
+    for input in &expanded {
         let name = unique_name(&input.name, &mut used_names);
         let verdict = |status, format: Option<Format>, resources, message: String| InputVerdict {
             name: name.clone(),

@@ -1,5 +1,5 @@
 //! Bytes to JSON values: plain JSON and NDJSON (one document per line, as `jq -c` and many log
-//! pipelines print), each optionally gzip-compressed (exports are large and compress ~20×, so
+//! pipelines print), and the IAM credential report's CSV, each optionally gzip-compressed (exports are large and compress ~20×, so
 //! admins send `.json.gz`). Errors carry the line and column so an auditor can open the file
 //! there.
 
@@ -71,6 +71,9 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// The first columns of an IAM credential report in CSV.
+pub const CREDENTIAL_REPORT_HEADER: &str = "user,arn,user_creation_time,";
+
 /// Decodes one file's bytes.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
@@ -80,6 +83,14 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let text = std::str::from_utf8(bytes).map_err(|_| DecodeError::NotText)?;
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
+    }
+    if text.starts_with(CREDENTIAL_REPORT_HEADER) {
+        // The credential report as the console downloads it: CSV, not JSON. It is read as the
+        // `Content` of `aws iam get-credential-report`, whose normaliser knows the columns.
+        return Ok(Decoded::Json(serde_json::json!({
+            "Content": text,
+            "ReportFormat": "text/csv",
+        })));
     }
     match serde_json::from_str::<Value>(text) {
         Ok(value) => Ok(Decoded::Json(value)),
@@ -163,6 +174,17 @@ mod tests {
         assert_eq!(
             decode(br#"{"a": 1}"#),
             Ok(Decoded::Json(serde_json::json!({"a": 1})))
+        );
+    }
+
+    #[test]
+    fn credential_report_csv_becomes_its_cli_shape() {
+        let csv = "user,arn,user_creation_time,password_enabled\n<root_account>,arn:aws:iam::123456789012:root,2026-01-01T00:00:00+00:00,not_supported\n";
+        assert_eq!(
+            decode(csv.as_bytes()),
+            Ok(Decoded::Json(
+                serde_json::json!({"Content": csv, "ReportFormat": "text/csv"})
+            ))
         );
     }
 

@@ -8,6 +8,7 @@
 //! orchestrated by [`analyze`].
 
 pub mod analyze;
+pub mod archive;
 pub mod decode;
 pub mod derive;
 pub mod detect;
