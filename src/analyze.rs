@@ -263,15 +263,31 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             } else {
                 None
             },
+            missing_facts: Vec::new(),
         });
         if targets.is_empty() {
             continue;
         }
         summary.rules_evaluated += 1;
         let counts = summary.by_rule.entry(rule.id.clone()).or_default();
+        // Facts the export lacked, while every outcome so far is unknown.
+        let mut lacking: BTreeSet<String> = BTreeSet::new();
+        let mut only_unknown = true;
         for resource in targets {
             let eval = evaluate(rule, resource, &params);
             counts.add(eval.outcome);
+            if eval.outcome == Outcome::Unknown {
+                if only_unknown {
+                    lacking.extend(
+                        eval.evidence
+                            .iter()
+                            .filter(|e| e.value.is_none() && !e.path.is_empty())
+                            .map(|e| e.path.clone()),
+                    );
+                }
+            } else {
+                only_unknown = false;
+            }
             summary.outcomes.add(eval.outcome);
             if !matches!(eval.outcome, Outcome::Fail | Outcome::Unknown) {
                 continue;
@@ -299,6 +315,11 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
                 evidence,
                 frameworks: rule.frameworks.clone(),
             });
+        }
+        if only_unknown {
+            if let Some(c) = coverage.last_mut() {
+                c.missing_facts = lacking.into_iter().collect();
+            }
         }
     }
     for s in Severity::ALL {

@@ -104,6 +104,66 @@ pub struct RuleCoverage {
     pub resources: usize,
     /// When not evaluated: the export that carries the resources the rule needs.
     pub missing_export: Option<String>,
+    /// When evaluated but every outcome was unknown: the facts (attribute paths) the loaded
+    /// exports lack, so the auditor knows what to ask the admin for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_facts: Vec<String>,
+}
+
+impl Report {
+    /// One sentence per kind of gap, for the CLI and the web app: which rules could not be
+    /// evaluated and what to load so they can.
+    pub fn coverage_hints(&self) -> Vec<String> {
+        let mut hints = Vec::new();
+        let missing: Vec<&RuleCoverage> = self.coverage.iter().filter(|c| !c.evaluated).collect();
+        if !missing.is_empty() {
+            let mut exports: Vec<&str> = missing
+                .iter()
+                .filter_map(|c| c.missing_export.as_deref())
+                .collect();
+            exports.sort();
+            exports.dedup();
+            let list = exports
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            hints.push(format!(
+                "{} rule{} not evaluable: run collectors/aws.sh{}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                if list.is_empty() {
+                    String::new()
+                } else {
+                    format!(", or add the output of {list}")
+                }
+            ));
+        }
+        let blind: Vec<&RuleCoverage> = self
+            .coverage
+            .iter()
+            .filter(|c| c.evaluated && !c.missing_facts.is_empty())
+            .collect();
+        if !blind.is_empty() {
+            let mut facts: Vec<&str> = blind
+                .iter()
+                .flat_map(|c| c.missing_facts.iter().map(String::as_str))
+                .collect();
+            facts.sort();
+            facts.dedup();
+            hints.push(format!(
+                "{} rule{} could only answer unknown: the loaded exports lack {}; collectors/aws.sh gathers them",
+                blind.len(),
+                if blind.len() == 1 { "" } else { "s" },
+                facts
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        hints
+    }
 }
 
 impl Report {

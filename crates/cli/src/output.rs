@@ -38,7 +38,7 @@ fn indent_block(text: &str, indent: &str) -> String {
         .collect()
 }
 
-pub fn text_report(report: &Report, pack: &RulePack) -> String {
+pub fn text_report(report: &Report, _pack: &RulePack) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Inputs");
     for i in &report.inputs {
@@ -106,29 +106,8 @@ pub fn text_report(report: &Report, pack: &RulePack) -> String {
         })
         .collect();
     let _ = writeln!(s, "Failing by severity: {}", sev.join(", "));
-    let missing: Vec<_> = report.coverage.iter().filter(|c| !c.evaluated).collect();
-    if !missing.is_empty() {
-        let mut exports: Vec<&str> = missing
-            .iter()
-            .filter_map(|c| c.missing_export.as_deref())
-            .collect();
-        exports.sort();
-        exports.dedup();
-        let _ = writeln!(
-            s,
-            "Coverage: {} of {} rules not evaluable; add the output of: {}",
-            missing.len(),
-            pack.rules.len(),
-            if exports.is_empty() {
-                "(no known export)".to_string()
-            } else {
-                exports
-                    .iter()
-                    .map(|e| format!("`{e}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        );
+    for hint in report.coverage_hints() {
+        let _ = writeln!(s, "Coverage: {hint}");
     }
     s
 }
