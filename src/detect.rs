@@ -94,6 +94,16 @@ pub fn detect(doc: &Value) -> Detection {
             if let Some(command) = aws::detect_output(inner) {
                 return Detection::Recognized(Format::AwsCli(command.id));
             }
+            if let Some(code) = inner
+                .get("Error")
+                .and_then(|e| e.get("Code"))
+                .and_then(Value::as_str)
+                .filter(|_| inner != doc)
+            {
+                return Detection::Ignored(format!(
+                    "a recorded API error ({code}); alone it does not say which call failed —                      the collector's bundle records errors with their call"
+                ));
+            }
             if inner.get("ResponseMetadata").is_some() && inner != doc {
                 return Detection::Ignored(
                     "a recorded API response that carries no configuration Stratoscope reads"
