@@ -85,8 +85,69 @@ pub const COMMANDS: &[Command] = &[
 /// authorization details.
 pub const CONFIG: &[ConfigType] = &[];
 
-/// Facts that need several outputs together, run once all files are merged.
-pub fn derive(_resources: &mut Vec<Resource>) {}
+/// Facts that need several outputs together, run once all files are merged:
+/// - `root_has_access_keys` and `root_mfa`: the credential report's root row when loaded,
+///   else the account summary's flags (both say the same; either suffices);
+/// - `support_access_principals`: who holds the AWSSupportAccess managed policy, when the
+///   account's authorization details are loaded (absent otherwise: unknown, not "nobody").
+// Every service's derive shares one signature (some add resources), hence the Vec.
+#[allow(clippy::ptr_arg)]
+pub fn derive(resources: &mut Vec<Resource>) {
+    let mut support: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+    let mut authz_accounts: std::collections::BTreeSet<String> = Default::default();
+    for r in resources.iter() {
+        if !matches!(
+            r.kind.as_str(),
+            "aws.iam.user" | "aws.iam.group" | "aws.iam.role"
+        ) {
+            continue;
+        }
+        let Some(attached) = r
+            .attributes
+            .get("attached_policies")
+            .and_then(Value::as_array)
+        else {
+            continue;
+        };
+        let Some(account) = r.account.clone() else {
+            continue;
+        };
+        authz_accounts.insert(account.clone());
+        if attached.iter().any(|p| {
+            p.get("arn")
+                .and_then(Value::as_str)
+                .is_some_and(|a| a.ends_with(":policy/AWSSupportAccess"))
+        }) {
+            support.entry(account).or_default().push(json!(format!(
+                "{} ({})",
+                r.name,
+                r.kind.trim_start_matches("aws.iam.")
+            )));
+        }
+    }
+    for r in resources.iter_mut().filter(|r| r.kind == "aws.account") {
+        let a = &mut r.attributes;
+        let first_known = |a: &Map<String, Value>, keys: [&str; 2]| {
+            keys.iter()
+                .find_map(|k| a.get(*k).filter(|v| !v.is_null()).cloned())
+        };
+        if let Some(v) = first_known(a, ["root_access_keys_active", "access_keys_present"]) {
+            a.insert("root_has_access_keys".into(), v);
+        }
+        if let Some(v) = first_known(a, ["root_mfa_active", "mfa_enabled"]) {
+            a.insert("root_mfa".into(), v);
+        }
+        if let Some(account) = r
+            .account
+            .as_deref()
+            .filter(|acc| authz_accounts.contains(*acc))
+        {
+            let holders = support.get(account).cloned().unwrap_or_default();
+            r.attributes
+                .insert("support_access_principals".into(), Value::Array(holders));
+        }
+    }
+}
 
 fn nothing(_: &Cx, _: Reply) -> Result<Vec<Resource>, NormalizeError> {
     Ok(Vec::new())
@@ -374,7 +435,32 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 
 fn password_policy(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
     let policy = match reply {
-        Reply::Output(doc) => snake_keys(doc.get("PasswordPolicy").unwrap_or(&Value::Null)),
+        Reply::Output(doc) => {
+            let mut p = snake_keys(doc.get("PasswordPolicy").unwrap_or(&Value::Null));
+            // The API omits the settings that are off; inside an existing policy an omitted
+            // setting is known to be off, not unknown.
+            if let Some(m) = p.as_object_mut() {
+                for key in [
+                    "password_reuse_prevention",
+                    "max_password_age",
+                    "hard_expiry",
+                    "minimum_password_length",
+                ] {
+                    m.entry(key).or_insert(Value::Null);
+                }
+                for key in [
+                    "require_symbols",
+                    "require_numbers",
+                    "require_uppercase_characters",
+                    "require_lowercase_characters",
+                    "allow_users_to_change_password",
+                    "expire_passwords",
+                ] {
+                    m.entry(key).or_insert(json!(false));
+                }
+            }
+            p
+        }
         Reply::Absent(_) => Value::Null,
     };
     let mut attrs = Map::new();
