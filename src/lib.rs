@@ -12,6 +12,7 @@ pub mod decode;
 pub mod derive;
 pub mod detect;
 pub mod evaluate;
+pub mod frameworks;
 pub mod iam;
 pub mod model;
 pub mod normalize;
@@ -19,6 +20,7 @@ pub mod pack;
 pub mod pointer;
 pub mod report;
 pub mod rules;
+pub mod settings;
 
 pub use analyze::{analyze, Input, Options};
 pub use model::{Evidence, Facts, Outcome, Resource, Severity, Source};
