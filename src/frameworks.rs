@@ -312,8 +312,8 @@ pub struct FrameworkSummary {
     pub counts: ControlCounts,
     /// passed / (passed + failed + unknown) over the standard's controls; manual, not-evaluable
     /// and no-rule controls are left out because nothing was measured for them, and unknown
-    /// counts against the score because an unproven control is not a met one. Null when no
-    /// control could be measured at all.
+    /// counts against the score because an unproven control is not a met one. A fraction
+    /// between 0 and 1, rounded to four decimals; null when no control could be measured.
     pub score: Option<f64>,
     pub controls: Vec<ControlResult>,
 }
@@ -376,7 +376,10 @@ pub fn summarize(framework: &Framework, report: &Report, pack: &RulePack) -> Fra
         framework: framework.id.clone(),
         name: framework.name.clone(),
         version: framework.version.clone(),
-        score: (measured > 0).then(|| counts.pass as f64 / measured as f64),
+        // Four decimals: short enough that every JSON parser reads back the same f64, so the
+        // report round-trips byte for byte (the web worker hands it to the page as JSON).
+        score: (measured > 0)
+            .then(|| (counts.pass as f64 / measured as f64 * 10_000.0).round() / 10_000.0),
         counts,
         controls,
     }
@@ -557,7 +560,10 @@ terraform = "c"
                 no_rule: 1
             }
         );
-        assert_eq!(s.score, Some(1.0 / 3.0));
+        assert_eq!(s.score, Some(0.3333));
+        let json = serde_json::to_string(&s).expect("serialises");
+        let back: FrameworkSummary = serde_json::from_str(&json).expect("deserialises");
+        assert_eq!(back, s, "the summary round-trips through JSON exactly");
     }
 
     #[test]
