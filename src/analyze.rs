@@ -342,7 +342,7 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             .or_default() += 1;
     }
     sort_findings(&mut findings);
-    Report {
+    let mut report = Report {
         tool: Tool {
             name: "stratoscope".into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -352,7 +352,10 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
         findings,
         summary,
         coverage,
-    }
+        compliance: Vec::new(),
+    };
+    report.compliance = crate::frameworks::compliance(&report, pack);
+    report
 }
 
 /// Evidence that points at a specific fragment (not the resource as a whole) quotes the export

@@ -13,6 +13,7 @@ pub mod decode;
 pub mod derive;
 pub mod detect;
 pub mod evaluate;
+pub mod frameworks;
 pub mod iam;
 pub mod model;
 pub mod normalize;
@@ -20,6 +21,7 @@ pub mod pack;
 pub mod pointer;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod time;
 
 pub use analyze::{analyze, Input, Options};

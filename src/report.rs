@@ -12,6 +12,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
     pub coverage: Vec<RuleCoverage>,
+    /// Per-framework control status and score (see `frameworks::summarize`).
+    #[serde(default)]
+    pub compliance: Vec<crate::frameworks::FrameworkSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! the browser app; only reading files and printing are added here.
 
 mod access;
+mod compliance;
 mod output;
 
 /// The engine allocates many small strings and JSON nodes; mimalloc handles that pattern far
@@ -43,11 +44,22 @@ enum Command {
         /// Extra rule files (TOML) to evaluate beside the built-in pack.
         #[arg(long = "rules", value_name = "FILE")]
         rule_files: Vec<PathBuf>,
+        /// Report only findings mapped to this framework (cis-aws-5.0, fsbp) and print its
+        /// control table; the exit status then counts only those findings.
+        #[arg(long, value_name = "ID")]
+        framework: Option<String>,
+        /// Settings file (TOML) overriding rule parameters:
+        /// `[parameters."STRAT-AWS-IAM-007"] sensitive_services = ["iam", "kms"]`.
+        #[arg(long, value_name = "FILE")]
+        settings: Option<PathBuf>,
     },
-    /// List the rule pack with its metadata.
+    /// List the rule pack with its metadata, or with --framework which rules automate which
+    /// control.
     Rules {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[arg(long, value_name = "ID")]
+        framework: Option<String>,
     },
     /// Review access: what a principal can do (`--principal NAME|ARN`), or who can act on a
     /// resource (`--resource ARN`), from the same export files `scan` reads.
@@ -185,16 +197,31 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
             min_severity,
             rule_files,
+            framework,
+            settings,
         } => {
             let pack = load_pack(&rule_files)?;
+            let framework = framework.map(|id| compliance::framework(&id)).transpose()?;
+            let options = match &settings {
+                Some(path) => compliance::load_settings(path, &pack)?,
+                None => Options::default(),
+            };
             let (inputs, read_errors) = read_inputs(&files);
             for e in &read_errors {
                 eprintln!("stratoscope: cannot read {e}");
             }
-            let report = stratoscope::analyze(&inputs, &pack, &Options::default());
+            let mut report = stratoscope::analyze(&inputs, &pack, &options);
+            if let Some(fw) = &framework {
+                compliance::restrict(&mut report, &fw.id);
+            }
             match format {
                 Format::Json => print!("{}", report.to_json()),
-                Format::Text => print!("{}", output::text_report(&report, &pack)),
+                Format::Text => {
+                    print!("{}", output::text_report(&report, &pack));
+                    for summary in framework.iter().flat_map(|_| &report.compliance) {
+                        print!("{}", compliance::table_text(summary));
+                    }
+                }
             }
             let recognized = report
                 .inputs
@@ -212,11 +239,23 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Rules { format } => {
+        Command::Rules { format, framework } => {
             let pack = load_pack(&[])?;
-            match format {
-                Format::Json => println!("{}", output::rules_json(&pack)),
-                Format::Text => print!("{}", output::rules_text(&pack)),
+            match (framework, format) {
+                (Some(id), Format::Json) => {
+                    println!(
+                        "{}",
+                        compliance::mapping_json(&compliance::framework(&id)?, &pack)
+                    )
+                }
+                (Some(id), Format::Text) => {
+                    print!(
+                        "{}",
+                        compliance::mapping_text(&compliance::framework(&id)?, &pack)
+                    )
+                }
+                (None, Format::Json) => println!("{}", output::rules_json(&pack)),
+                (None, Format::Text) => print!("{}", output::rules_text(&pack)),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -374,3 +374,194 @@ fn gzip_exports_scan_like_plain_ones() {
         plain["findings"].as_array().map(Vec::len)
     );
 }
+
+/// A temporary file that is removed when dropped, so a failing assertion leaves nothing behind.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, contents: &str) -> TempFile {
+        let path = std::env::temp_dir().join(format!("stratoscope-{}-{name}", std::process::id()));
+        std::fs::write(&path, contents).expect("write temp file");
+        TempFile(path)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().expect("utf-8 temp path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn framework_scan_keeps_mapped_findings_and_prints_the_control_table() {
+    let out = run(&[
+        "scan",
+        &fixture("aws/authz-small.json"),
+        "--framework",
+        "cis-aws-5.0",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let table = text
+        .split_once("Compliance: CIS Amazon Web Services Foundations Benchmark 5.0.0 (cis-aws-5.0)")
+        .map(|(_, t)| t)
+        .unwrap_or_else(|| panic!("no compliance table after the findings:\n{text}"));
+    let row = |id: &str| {
+        table
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("no row for {id}:\n{table}"))
+            .to_string()
+    };
+    let admin = row("1.15");
+    assert!(
+        admin.contains("fail") && admin.contains("STRAT-AWS-IAM-001"),
+        "{admin}"
+    );
+    assert!(row("1.1").contains("manual"), "manual controls are listed");
+    assert!(
+        table.contains("check: "),
+        "manual controls carry their check"
+    );
+    assert!(row("5.7").contains("no_rule"), "gaps are shown, not hidden");
+
+    let json = json_of(&run(&[
+        "scan",
+        &fixture("aws/authz-small.json"),
+        "--framework",
+        "cis-aws-5.0",
+        "--format",
+        "json",
+    ]));
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert!(
+            f["frameworks"]["cis-aws-5.0"].is_array(),
+            "only findings mapped to CIS remain: {f}"
+        );
+    }
+    let all = json_of(&run(&[
+        "scan",
+        &fixture("aws/authz-small.json"),
+        "--format",
+        "json",
+    ]));
+    assert!(
+        all["findings"].as_array().map_or(0, Vec::len) > findings.len(),
+        "the fixture also has findings mapped only to FSBP or to nothing"
+    );
+    let compliance = json["compliance"].as_array().expect("compliance");
+    assert_eq!(compliance.len(), 1);
+    assert_eq!(compliance[0]["framework"], "cis-aws-5.0");
+    let control = compliance[0]["controls"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "1.15"))
+        .expect("1.15 in the summary");
+    assert_eq!(control["status"], "fail");
+    assert_eq!(control["rules"][0], "STRAT-AWS-IAM-001");
+    assert!(control["failing"].as_u64().unwrap_or(0) >= 1);
+    assert!(compliance[0]["score"].is_number());
+}
+
+#[test]
+fn unknown_framework_is_a_usage_error_listing_the_known_ones() {
+    let out = run(&[
+        "scan",
+        &fixture("aws/authz-small.json"),
+        "--framework",
+        "cis-9",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no framework \"cis-9\"") && err.contains("cis-aws-5.0, fsbp"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rules_framework_lists_which_rules_automate_which_control() {
+    let out = run(&["rules", "--framework", "fsbp"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("no {id}:\n{text}"))
+            .to_string()
+    };
+    assert!(line("IAM.2").contains("STRAT-AWS-IAM-002"));
+    assert!(line("S3.1").contains("no rule yet"));
+    let json = json_of(&run(&[
+        "rules",
+        "--framework",
+        "cis-aws-5.0",
+        "--format",
+        "json",
+    ]));
+    let controls = json["controls"].as_array().expect("controls");
+    let manual = controls.iter().find(|c| c["id"] == "1.1").expect("1.1");
+    assert_eq!(manual["status"], "manual");
+    assert!(manual["check"].is_string());
+}
+
+#[test]
+fn settings_override_rule_parameters_and_reject_unknown_keys() {
+    let export = TempFile::new(
+        "tables-policy.json",
+        r#"{"Policies": [{"PolicyName": "tables", "Arn": "arn:aws:iam::123456789012:policy/tables", "AttachmentCount": 1, "DefaultVersionId": "v1",
+            "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17",
+              "Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}}]}]}"#,
+    );
+    let wildcard_findings = |extra: &[&str]| {
+        let mut args = vec!["scan", export.path(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json_of(&out)["findings"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .filter(|f| f["rule_id"] == "STRAT-AWS-IAM-007")
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        wildcard_findings(&[]),
+        0,
+        "dynamodb is not sensitive by default"
+    );
+    let settings = TempFile::new(
+        "settings.toml",
+        "[parameters.\"STRAT-AWS-IAM-007\"]\nsensitive_services = [\"dynamodb\"]\n",
+    );
+    assert_eq!(wildcard_findings(&["--settings", settings.path()]), 1);
+
+    for (name, text, expected) in [
+        (
+            "bad-rule.toml",
+            "[parameters.\"STRAT-AWS-IAM-999\"]\nx = 1\n",
+            "[parameters.\"STRAT-AWS-IAM-999\"]: no rule",
+        ),
+        (
+            "bad-param.toml",
+            "[parameters.\"STRAT-AWS-IAM-007\"]\nservices = [\"iam\"]\n",
+            "has no parameter \"services\"; it has: sensitive_services",
+        ),
+    ] {
+        let bad = TempFile::new(name, text);
+        let out = run(&["scan", export.path(), "--settings", bad.path()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(bad.path()) && err.contains(expected), "{err}");
+    }
+}
