@@ -403,11 +403,7 @@ pub type Entry<'v> = (String, &'v Map<String, Value>);
 
 /// The array at `key` of a response, with a located error when it is not an array; a missing
 /// key is an empty list (the CLI omits empty lists for some commands).
-pub fn list<'v>(
-    doc: &'v Value,
-    key: &str,
-    cx: &Cx,
-) -> Result<Vec<Entry<'v>>, NormalizeError> {
+pub fn list<'v>(doc: &'v Value, key: &str, cx: &Cx) -> Result<Vec<Entry<'v>>, NormalizeError> {
     let ptr = cx.at(key);
     let Some(v) = doc.get(key) else {
         return Ok(Vec::new());
