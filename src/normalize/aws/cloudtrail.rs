@@ -45,7 +45,8 @@ pub const COMMANDS: &[Command] = &[
         service: "cloudtrail",
         operation: "describe-trails",
         signature: &["trailList"],
-        kinds: &[TRAIL],
+        // The account-level CloudTrail and alarm verdicts start from this listing.
+        kinds: &[TRAIL, "aws.account"],
         absent_codes: &[],
         normalize: describe_trails,
     },
