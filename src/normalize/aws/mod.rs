@@ -477,6 +477,29 @@ pub fn field<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
     })
 }
 
+/// Copies the `(AWS key, attribute)` pairs an entry states (explicit `null` included) into
+/// `out`, reading keys through [`field`].
+pub fn copy_fields(m: &Map<String, Value>, pairs: &[(&str, &str)], out: &mut Map<String, Value>) {
+    for (key, attr) in pairs {
+        if let Some(v) = field(m, key) {
+            out.insert((*attr).to_string(), v.clone());
+        }
+    }
+}
+
+/// The value at `key`, or `default` when the entry leaves it out: for settings the API omits
+/// when they are unset (no `KmsKeyId` when unencrypted), whose absence is itself a known fact.
+pub fn field_or(m: &Map<String, Value>, key: &str, default: Value) -> Value {
+    field(m, key).cloned().unwrap_or(default)
+}
+
+/// Normalises one lone output of the command with this id, for the service modules' tests.
+#[cfg(test)]
+pub(crate) fn lone(command: &str, doc: Value) -> (Vec<Resource>, Vec<String>) {
+    let c = command_by_id(command).expect("command");
+    normalize_output(c, &doc, "f.json", "").expect("normalises")
+}
+
 /// The region field (fourth) of an ARN, when it names one.
 pub fn region_of_arn(arn: &str) -> Option<&str> {
     arn.strip_prefix("arn:")?
