@@ -125,8 +125,18 @@ fn configuration(m: &Map<String, Value>) -> Map<String, Value> {
         &mut a,
     );
     // The API omits what is not set: no Runtime for a container image, no KMSKeyArn when
-    // Lambda's own key encrypts the environment, no DeadLetterConfig without a queue.
-    a.insert("runtime".into(), field_or(m, "Runtime", Value::Null));
+    // Lambda's own key encrypts the environment, no DeadLetterConfig without a queue. A zip
+    // function always has a runtime, so a missing one there stays unknown.
+    let image = field(m, "PackageType").and_then(Value::as_str) == Some("Image");
+    match field(m, "Runtime") {
+        Some(v) => {
+            a.insert("runtime".into(), v.clone());
+        }
+        None if image => {
+            a.insert("runtime".into(), Value::Null);
+        }
+        None => {}
+    }
     a.insert("kms_key_arn".into(), field_or(m, "KMSKeyArn", Value::Null));
     let dlq = field(m, "DeadLetterConfig")
         .and_then(Value::as_object)
