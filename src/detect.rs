@@ -135,6 +135,7 @@ pub fn detect(doc: &Value) -> Detection {
                 ))
             }
         }
+        Value::Array(_) if config::is_config(doc) => Detection::Recognized(Format::AwsConfig),
         Value::Array(items) => Detection::Ignored(format!(
             "a top-level JSON array of {} items is not an export format Stratoscope knows yet",
             items.len()

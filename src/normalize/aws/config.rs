@@ -52,6 +52,10 @@ fn handler(resource_type: &str) -> Option<&'static ConfigType> {
 
 /// True for any of the envelopes above.
 pub fn is_config(doc: &Value) -> bool {
+    // A bare list of items, as some tools and samples save them.
+    if let Some(items) = doc.as_array() {
+        return !items.is_empty() && items.iter().all(|i| i.as_object().is_some_and(is_item));
+    }
     let Some(m) = doc.as_object() else {
         return false;
     };
@@ -86,6 +90,12 @@ fn collect(
     out: &mut Vec<Resource>,
     notes: &mut Vec<String>,
 ) -> Result<(), NormalizeError> {
+    if let Some(items) = doc.as_array() {
+        for (i, item) in items.iter().enumerate() {
+            collect(item, file, &join(base, i), out, notes)?;
+        }
+        return Ok(());
+    }
     let Some(m) = doc.as_object() else {
         return Err(NormalizeError {
             pointer: base.to_string(),
@@ -308,10 +318,11 @@ mod tests {
             "configurationItemCaptureTime": "2026-11-01T00:00:00.000Z", "configurationItemStatus": "OK",
             "configuration": "{\"TopicArn\": \"arn:aws:sns:us-east-1:123456789012:alerts\"}", "supplementaryConfiguration": {}});
         let snapshot = json!({"configurationItems": [api.clone()]});
+        let bare_list = json!([api.clone()]);
         let event = json!({"invokingEvent": serde_json::to_string(&json!({"configurationItem": api.clone(), "messageType": "ConfigurationItemChangeNotification"})).unwrap_or_default()});
         let select =
             json!({"QueryInfo": {}, "Results": [serde_json::to_string(&api).unwrap_or_default()]});
-        for doc in [api, snapshot, event, select] {
+        for doc in [api, snapshot, bare_list, event, select] {
             assert!(is_config(&doc), "{doc}");
             let (rs, _) = normalize(&doc, "c.json", "").expect("normalises");
             assert_eq!(rs.len(), 1, "{doc}");

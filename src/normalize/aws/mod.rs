@@ -465,6 +465,99 @@ pub fn snake(key: &str) -> String {
     out
 }
 
+/// The value at `key`, matched regardless of case: one reader for the CLI's PascalCase and
+/// Config's camelCase when AWS capitalises acronyms inconsistently (`DBSubnetGroup`,
+/// `dBSubnetGroup`, `dbsubnetGroup`; `IAMDatabaseAuthenticationEnabled`,
+/// `iAMDatabaseAuthenticationEnabled`), which [`snake`] cannot bring together.
+pub fn field<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    m.get(key).or_else(|| {
+        m.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
+/// Copies the `(AWS key, attribute)` pairs an entry states (explicit `null` included) into
+/// `out`, reading keys through [`field`].
+pub fn copy_fields(m: &Map<String, Value>, pairs: &[(&str, &str)], out: &mut Map<String, Value>) {
+    for (key, attr) in pairs {
+        if let Some(v) = field(m, key) {
+            out.insert((*attr).to_string(), v.clone());
+        }
+    }
+}
+
+/// The value at `key`, or `default` when the entry leaves it out: for settings the API omits
+/// when they are unset (no `KmsKeyId` when unencrypted), whose absence is itself a known fact.
+pub fn field_or(m: &Map<String, Value>, key: &str, default: Value) -> Value {
+    field(m, key).cloned().unwrap_or(default)
+}
+
+/// Normalises one lone output of the command with this id, for the service modules' tests.
+#[cfg(test)]
+pub(crate) fn lone(command: &str, doc: Value) -> (Vec<Resource>, Vec<String>) {
+    let c = command_by_id(command).expect("command");
+    normalize_output(c, &doc, "f.json", "").expect("normalises")
+}
+
+/// The region field (fourth) of an ARN, when it names one.
+pub fn region_of_arn(arn: &str) -> Option<&str> {
+    arn.strip_prefix("arn:")?
+        .split(':')
+        .nth(2)
+        .filter(|r| !r.is_empty())
+}
+
+/// A resource policy (key policy, function policy, bucket or topic policy) as the statement
+/// list rules read, parsed by the IAM engine. `other_account` on each principal is judged
+/// against `owner`, and left out when the owner is unknown, so that a lone output says
+/// "unknown" rather than "same account". A document that does not parse leaves the policy
+/// unknown with a note, rather than failing the whole file.
+pub fn resource_policy(
+    cx: &Cx,
+    raw: &Value,
+    ptr: &str,
+    name: &str,
+    owner: Option<&str>,
+) -> Option<Value> {
+    let policy = crate::iam::policy::PolicyRef {
+        name: name.to_string(),
+        arn: None,
+        kind: "resource".into(),
+        via_group: None,
+    };
+    let statements = match crate::iam::policy::parse_document(raw, &cx.source(ptr), &policy) {
+        Ok((_, statements)) => statements,
+        Err(e) => {
+            cx.note(format!("{name} could not be read: {e}"));
+            return None;
+        }
+    };
+    let mut value = serde_json::to_value(statements).ok()?;
+    for stmt in value.as_array_mut().into_iter().flatten() {
+        for key in ["principals", "not_principals"] {
+            let Some(Value::Array(principals)) = stmt.get_mut(key) else {
+                continue;
+            };
+            for p in principals.iter_mut().filter_map(Value::as_object_mut) {
+                match owner {
+                    Some(own) => {
+                        let other = p
+                            .get("account")
+                            .and_then(Value::as_str)
+                            .is_some_and(|a| a != own);
+                        p.insert("other_account".into(), Value::Bool(other));
+                    }
+                    None => {
+                        p.remove("other_account");
+                    }
+                }
+            }
+        }
+    }
+    Some(value)
+}
+
 /// Deep copy with every object key in `snake_case`: the generic shape for attributes whose AWS
 /// structure is already what a rule needs (a security group's permissions, a trail's selectors).
 pub fn snake_keys(v: &Value) -> Value {
@@ -510,6 +603,46 @@ mod tests {
         let rec = json!({"status_code": 200, "data": {"Buckets": []}});
         assert_eq!(unwrap_recording(&rec), Some(&json!({"Buckets": []})));
         assert_eq!(unwrap_recording(&json!({"data": {}})), None);
+    }
+
+    #[test]
+    fn fields_match_either_spelling() {
+        let cli =
+            json!({"DBSubnetGroup": {"VpcId": "vpc-1"}, "IAMDatabaseAuthenticationEnabled": true});
+        let config =
+            json!({"dBSubnetGroup": {"vpcId": "vpc-1"}, "iAMDatabaseAuthenticationEnabled": true});
+        for doc in [cli, config] {
+            let m = doc.as_object().expect("object");
+            let group = field(m, "DBSubnetGroup")
+                .and_then(Value::as_object)
+                .expect("group");
+            assert_eq!(field(group, "VpcId"), Some(&json!("vpc-1")));
+            assert_eq!(
+                field(m, "IAMDatabaseAuthenticationEnabled"),
+                Some(&json!(true))
+            );
+        }
+        assert_eq!(
+            region_of_arn("arn:aws:rds:eu-west-1:123456789012:db:x"),
+            Some("eu-west-1")
+        );
+        assert_eq!(region_of_arn("arn:aws:iam::123456789012:root"), None);
+    }
+
+    #[test]
+    fn resource_policies_judge_accounts_only_when_the_owner_is_known() {
+        let doc = json!({"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+            "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::123456789012:root"]}}]});
+        let cx = Cx::new("k.json", "");
+        let known = resource_policy(&cx, &doc, "/Policy", "key policy", Some("123456789012"))
+            .expect("parses");
+        assert_eq!(known[0]["principals"][0]["other_account"], json!(true));
+        assert_eq!(known[0]["principals"][1]["other_account"], json!(false));
+        assert_eq!(known[0]["source"]["pointer"], json!("/Policy/Statement/0"));
+        let unknown = resource_policy(&cx, &doc, "/Policy", "key policy", None).expect("parses");
+        assert!(unknown[0]["principals"][0].get("other_account").is_none());
+        assert!(resource_policy(&cx, &json!("{not json"), "/Policy", "key policy", None).is_none());
+        assert!(cx.take_notes()[0].contains("key policy could not be read"));
     }
 
     #[test]
