@@ -12,6 +12,7 @@ pub mod decode;
 pub mod derive;
 pub mod detect;
 pub mod evaluate;
+pub mod export;
 pub mod iam;
 pub mod model;
 pub mod normalize;

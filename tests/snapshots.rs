@@ -65,3 +65,60 @@ fn report_is_deterministic() {
     .to_json();
     assert_eq!(a, b);
 }
+
+/// The exports over a small pack (three rules that fire on the fixture), with the event time
+/// and report date fixed, so a snapshot changes only when an export's shape does or when one
+/// of these rules' texts is edited.
+fn export_fixture() -> (stratoscope::Report, stratoscope::RulePack) {
+    let mut pack = pack::builtin().expect("built-in pack");
+    pack.rules.retain(|r| {
+        [
+            "STRAT-AWS-IAM-001",
+            "STRAT-AWS-IAM-002",
+            "STRAT-AWS-IAM-005",
+        ]
+        .contains(&r.id.as_str())
+    });
+    let report = stratoscope::analyze(
+        &[fixture("aws/authz-small.json")],
+        &pack,
+        &Options::default(),
+    );
+    (report, pack)
+}
+
+/// 2025-01-31T00:00:00Z.
+const EXPORT_TIME_MS: i64 = 1_738_281_600_000;
+
+#[test]
+fn export_csv() {
+    let (report, _) = export_fixture();
+    insta::assert_snapshot!(
+        "export_csv",
+        stratoscope::export::findings_csv(&report.findings)
+    );
+}
+
+#[test]
+fn export_sarif() {
+    let (report, pack) = export_fixture();
+    insta::assert_snapshot!("export_sarif", stratoscope::export::sarif(&report, &pack));
+}
+
+#[test]
+fn export_ocsf() {
+    let (report, pack) = export_fixture();
+    insta::assert_snapshot!(
+        "export_ocsf",
+        stratoscope::export::ocsf_findings(&report, &pack, EXPORT_TIME_MS)
+    );
+}
+
+#[test]
+fn export_html() {
+    let (report, pack) = export_fixture();
+    insta::assert_snapshot!(
+        "export_html",
+        stratoscope::export::html_report(&report, &pack, "2025-01-31")
+    );
+}

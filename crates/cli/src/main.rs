@@ -2,6 +2,7 @@
 //! the browser app; only reading files and printing are added here.
 
 mod access;
+mod clock;
 mod output;
 
 /// The engine allocates many small strings and JSON nodes; mimalloc handles that pattern far
@@ -35,8 +36,11 @@ enum Command {
     Scan {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// text and json for people and pipelines; csv (findings, one per row), sarif (code
+        /// scanning dashboards), ocsf (SIEMs: OCSF 1.1 Detection Findings), html (a printable,
+        /// self-contained report).
+        #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
+        format: ScanFormat,
         /// Lowest severity that makes the exit status 1.
         #[arg(long, value_name = "S", default_value = "info", value_parser = parse_severity)]
         min_severity: Severity,
@@ -78,6 +82,16 @@ enum AccessFormat {
     Text,
     Json,
     Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScanFormat {
+    Text,
+    Json,
+    Csv,
+    Sarif,
+    Ocsf,
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -178,6 +192,18 @@ fn is_export_name(p: &Path) -> bool {
     })
 }
 
+fn render_scan(report: &stratoscope::Report, pack: &RulePack, format: ScanFormat) -> String {
+    use stratoscope::export;
+    match format {
+        ScanFormat::Text => output::text_report(report, pack),
+        ScanFormat::Json => report.to_json(),
+        ScanFormat::Csv => export::findings_csv(&report.findings),
+        ScanFormat::Sarif => export::sarif(report, pack),
+        ScanFormat::Ocsf => export::ocsf_findings(report, pack, clock::now_ms()),
+        ScanFormat::Html => export::html_report(report, pack, &clock::today()),
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Scan {
@@ -192,10 +218,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 eprintln!("stratoscope: cannot read {e}");
             }
             let report = stratoscope::analyze(&inputs, &pack, &Options::default());
-            match format {
-                Format::Json => print!("{}", report.to_json()),
-                Format::Text => print!("{}", output::text_report(&report, &pack)),
-            }
+            print!("{}", render_scan(&report, &pack, format));
             let recognized = report
                 .inputs
                 .iter()

@@ -374,3 +374,46 @@ fn gzip_exports_scan_like_plain_ones() {
         plain["findings"].as_array().map(Vec::len)
     );
 }
+
+#[test]
+fn scan_exports_csv_sarif_ocsf_and_html() {
+    let file = fixture("aws/authz-small.json");
+    let report = json_of(&run(&["scan", &file, "--format", "json"]));
+    let findings = report["findings"].as_array().expect("findings").len();
+
+    let csv = run(&["scan", &file, "--format", "csv"]);
+    assert_eq!(
+        csv.status.code(),
+        Some(1),
+        "exit codes do not depend on format"
+    );
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    assert!(csv.starts_with("rule_id,rule_name,severity,outcome,accepted,service,"));
+    assert_eq!(csv.matches("\r\n").count(), findings + 1, "{csv}");
+
+    let sarif = json_of(&run(&["scan", &file, "--format", "sarif"]));
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "stratoscope");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(findings)
+    );
+
+    let ocsf = json_of(&run(&["scan", &file, "--format", "ocsf"]));
+    let events = ocsf.as_array().expect("an array of events");
+    assert_eq!(events.len(), findings);
+    assert_eq!(events[0]["class_uid"], 2004);
+    assert!(
+        events[0]["time"]
+            .as_i64()
+            .is_some_and(|t| t > 1_700_000_000_000),
+        "the CLI stamps events with the current time"
+    );
+
+    let html = run(&["scan", &file, "--format", "html"]);
+    assert_eq!(html.status.code(), Some(1));
+    let html = String::from_utf8_lossy(&html.stdout);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("ops-everything"));
+    assert!(!html.contains("<script"));
+}
