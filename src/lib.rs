@@ -7,6 +7,7 @@
 //! Pipeline: [`decode`] → [`detect`] → [`normalize`] → [`derive`] → [`evaluate`] → [`report`],
 //! orchestrated by [`analyze`].
 
+pub mod accept;
 pub mod analyze;
 pub mod decode;
 pub mod derive;

@@ -66,9 +66,9 @@ fn report_is_deterministic() {
     assert_eq!(a, b);
 }
 
-/// The exports over a small pack (three rules that fire on the fixture), with the event time
-/// and report date fixed, so a snapshot changes only when an export's shape does or when one
-/// of these rules' texts is edited.
+/// The exports over a small pack (three rules that fire on the fixture) with the fixture's
+/// acceptances applied, and with the event time and report date fixed, so a snapshot changes
+/// only when an export's shape does or when one of these rules' texts is edited.
 fn export_fixture() -> (stratoscope::Report, stratoscope::RulePack) {
     let mut pack = pack::builtin().expect("built-in pack");
     pack.rules.retain(|r| {
@@ -79,11 +79,16 @@ fn export_fixture() -> (stratoscope::Report, stratoscope::RulePack) {
         ]
         .contains(&r.id.as_str())
     });
-    let report = stratoscope::analyze(
+    let mut report = stratoscope::analyze(
         &[fixture("aws/authz-small.json")],
         &pack,
         &Options::default(),
     );
+    let acceptances = fixture("accept/authz-small-acceptances.json");
+    let acceptances = stratoscope::accept::parse_file(&String::from_utf8_lossy(&acceptances.bytes))
+        .expect("valid acceptances");
+    let applied = stratoscope::accept::apply(&mut report, &acceptances, "2025-01-31");
+    assert_eq!(applied.applied.len(), 2, "{applied:?}");
     (report, pack)
 }
 

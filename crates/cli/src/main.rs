@@ -47,6 +47,11 @@ enum Command {
         /// Extra rule files (TOML) to evaluate beside the built-in pack.
         #[arg(long = "rules", value_name = "FILE")]
         rule_files: Vec<PathBuf>,
+        /// Accepted risks (a `stratoscope_acceptances` JSON file). Covered findings stay in the
+        /// output, flagged, and no longer count towards the exit status; expired acceptances
+        /// are ignored (judged by today's date) and listed on standard error.
+        #[arg(long, value_name = "FILE")]
+        accepted: Option<PathBuf>,
     },
     /// List the rule pack with its metadata.
     Rules {
@@ -137,6 +142,19 @@ fn load_pack(extra: &[PathBuf]) -> Result<RulePack, String> {
     }
 }
 
+fn load_acceptances(path: &Path) -> Result<Vec<stratoscope::accept::Acceptance>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read acceptances {}: {e}", path.display()))?;
+    stratoscope::accept::parse_file(&text).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        format!(
+            "invalid acceptances file {}:\n{}",
+            path.display(),
+            lines.join("\n")
+        )
+    })
+}
+
 fn join_errors(errors: &[stratoscope::rules::RuleError]) -> String {
     errors
         .iter()
@@ -211,13 +229,27 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
             min_severity,
             rule_files,
+            accepted,
         } => {
             let pack = load_pack(&rule_files)?;
+            let acceptances = accepted.as_deref().map(load_acceptances).transpose()?;
             let (inputs, read_errors) = read_inputs(&files);
             for e in &read_errors {
                 eprintln!("stratoscope: cannot read {e}");
             }
-            let report = stratoscope::analyze(&inputs, &pack, &Options::default());
+            let mut report = stratoscope::analyze(&inputs, &pack, &Options::default());
+            if let Some(list) = &acceptances {
+                let today = clock::today();
+                let outcome = stratoscope::accept::apply(&mut report, list, &today);
+                for id in &outcome.expired {
+                    eprintln!(
+                        "stratoscope: acceptance {id} expired before {today} and was not applied"
+                    );
+                }
+                for id in &outcome.unmatched {
+                    eprintln!("stratoscope: acceptance {id} matches no finding");
+                }
+            }
             print!("{}", render_scan(&report, &pack, format));
             let recognized = report
                 .inputs

@@ -52,18 +52,23 @@ pub fn text_report(report: &Report, pack: &RulePack) -> String {
     let fails = report
         .findings
         .iter()
-        .filter(|f| f.outcome == Outcome::Fail)
+        .filter(|f| f.is_open_failure())
         .count();
-    let unknown = report.findings.len() - fails;
-    let _ = writeln!(
+    let accepted = report.summary.accepted;
+    let unknown = report.findings.len() - fails - accepted;
+    let _ = write!(
         s,
-        "\nFindings: {fails} failing, {unknown} not decidable from these exports\n"
+        "\nFindings: {fails} failing, {unknown} not decidable from these exports"
     );
+    if accepted > 0 {
+        let _ = write!(s, ", {accepted} accepted");
+    }
+    s.push_str("\n\n");
     for f in &report.findings {
-        let label = if f.outcome == Outcome::Fail {
-            f.severity.as_str().to_uppercase()
-        } else {
-            "UNKNOWN".into()
+        let label = match (&f.accepted, f.outcome) {
+            (Some(_), _) => format!("ACCEPTED {}", f.severity.as_str()),
+            (None, Outcome::Fail) => f.severity.as_str().to_uppercase(),
+            (None, _) => "UNKNOWN".into(),
         };
         let _ = writeln!(s, "  [{label}] {} {}", f.rule_id, f.title);
         let _ = writeln!(
@@ -74,6 +79,16 @@ pub fn text_report(report: &Report, pack: &RulePack) -> String {
             f.resource.account.as_deref().unwrap_or("-")
         );
         s.push_str(&wrap(&f.message, "      "));
+        if let Some(a) = &f.accepted {
+            let mut line = format!("accepted as {}: {}", a.acceptance_id, a.reason);
+            if let Some(owner) = &a.owner {
+                line.push_str(&format!(" (owner {owner})"));
+            }
+            if let Some(expires) = &a.expires {
+                line.push_str(&format!(" until {expires}"));
+            }
+            s.push_str(&wrap(&line, "      "));
+        }
         for e in f.evidence.iter().take(3) {
             let _ = writeln!(s, "      evidence: {}#{}  {}", e.file, e.pointer, e.note);
         }

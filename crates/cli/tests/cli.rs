@@ -417,3 +417,89 @@ fn scan_exports_csv_sarif_ocsf_and_html() {
     assert!(html.contains("ops-everything"));
     assert!(!html.contains("<script"));
 }
+
+#[test]
+fn accepted_risks_are_flagged_reported_and_leave_the_exit_status() {
+    let file = fixture("aws/authz-small.json");
+    let accepted = fixture("accept/authz-small-acceptances.json");
+    let out = run(&["scan", &file, "--accepted", &accepted, "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("RISK-2023-002 expired"),
+        "expired acceptances are named: {stderr}"
+    );
+    assert!(
+        stderr.contains("RISK-2024-030 matches no finding"),
+        "{stderr}"
+    );
+    let report = json_of(&out);
+    let findings = report["findings"].as_array().expect("findings");
+    let accepted_ids: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f["accepted"]["acceptance_id"].as_str())
+        .collect();
+    assert_eq!(accepted_ids, ["RISK-2024-017", "RISK-2024-018"]);
+    assert_eq!(report["summary"]["accepted"], 2);
+    assert_eq!(
+        report["summary"]["failing_by_severity"]["critical"], 1,
+        "the accepted critical is no longer counted as failing"
+    );
+    assert!(
+        findings.iter().all(|f| f.get("accepted").is_none()
+            || f["accepted"]["reason"]
+                .as_str()
+                .is_some_and(|r| !r.is_empty())),
+        "an acceptance carries its reason"
+    );
+    // With the critical accepted, only the unaccepted critical trust policy fails at that level.
+    assert_eq!(
+        run(&[
+            "scan",
+            &file,
+            "--accepted",
+            &accepted,
+            "--min-severity",
+            "critical"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    let accept_all = std::env::temp_dir().join(format!(
+        "stratoscope-accept-all-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(
+        &accept_all,
+        r#"{"stratoscope_acceptances": 1, "acceptances": [
+            {"id": "all", "reason": "test account", "scope": {"type": "account", "account": "123456789012"}}]}"#,
+    )
+    .expect("write temp file");
+    let all = run(&[
+        "scan",
+        &file,
+        "--accepted",
+        accept_all.to_str().expect("utf-8"),
+    ]);
+    let _ = std::fs::remove_file(&accept_all);
+    assert_eq!(
+        all.status.code(),
+        Some(0),
+        "every finding accepted: nothing open"
+    );
+    assert!(String::from_utf8_lossy(&all.stdout).contains("[ACCEPTED critical]"));
+
+    let bad = run(&[
+        "scan",
+        &file,
+        "--accepted",
+        &fixture("accept/invalid-acceptances.json"),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("acceptances[0].reason: must not be empty"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("acceptances[1].expires"), "{stderr}");
+}
