@@ -318,13 +318,10 @@ pub fn is_date(s: &str) -> bool {
 
 /// Serialises acceptances as a file [`parse_file`] reads back (the web app's "export").
 pub fn to_file(acceptances: &[Acceptance]) -> String {
-    let mut s = serde_json::to_string_pretty(&serde_json::json!({
+    crate::report::pretty_json(&serde_json::json!({
         FILE_KEY: FILE_VERSION,
         "acceptances": acceptances,
     }))
-    .unwrap_or_default();
-    s.push('\n');
-    s
 }
 
 /// What applying acceptances did, for the auditor to review.

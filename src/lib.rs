@@ -12,6 +12,7 @@ pub mod analyze;
 pub mod decode;
 pub mod derive;
 pub mod detect;
+pub mod drift;
 pub mod evaluate;
 pub mod export;
 pub mod iam;

@@ -49,6 +49,19 @@ pub struct ResourceRef {
     pub region: Option<String>,
 }
 
+impl ResourceRef {
+    /// The reference a finding or a drift entry carries for a resource.
+    pub fn of(r: &crate::model::Resource) -> ResourceRef {
+        ResourceRef {
+            id: r.id.clone(),
+            kind: r.kind.clone(),
+            name: r.name.clone(),
+            account: r.account.clone(),
+            region: r.region.clone(),
+        }
+    }
+}
+
 /// A failing or undecidable rule outcome on one resource. Passes are counted in the summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -173,11 +186,16 @@ impl Report {
 
     /// Pretty JSON with a trailing newline; byte-identical for identical inputs.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+        pretty_json(self)
     }
+}
+
+/// Pretty JSON with a trailing newline, the form every JSON output of the engine takes.
+pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut s =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
 }
 
 /// Orders findings: severity, then rule, then resource, then outcome.

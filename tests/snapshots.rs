@@ -127,3 +127,17 @@ fn export_html() {
         stratoscope::export::html_report(&report, &pack, "2025-01-31")
     );
 }
+
+#[test]
+fn drift_between_fixture_runs() {
+    let pack = pack::builtin().expect("built-in pack");
+    let side = |rel: &str| {
+        let inv = build_inventory(&[fixture(rel)]);
+        let report = stratoscope::analyze::evaluate_inventory(&inv, &pack, &Options::default());
+        (inv, report)
+    };
+    let before = side("aws/authz-small.json");
+    let after = side("drift/authz-small-later.json");
+    let drift = stratoscope::drift::drift((&before.0, &before.1), (&after.0, &after.1));
+    insta::assert_snapshot!("drift_authz_small", drift.to_json());
+}

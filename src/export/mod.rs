@@ -39,14 +39,6 @@ fn frameworks_line(f: &Finding) -> String {
         .join("; ")
 }
 
-/// Pretty JSON for export output with a trailing newline. Serialising a `serde_json::Value`
-/// cannot fail; the fallback only keeps the function total.
-fn pretty(value: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
 /// A report over a small inline export whose names are hostile: HTML and a spreadsheet
 /// formula. Shared by the exports' unit tests.
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! OCSF 1.1 Detection Finding events (class 2004), the shape SIEMs and security lakes ingest
 //! (Amazon Security Lake, Splunk, Sentinel). One event per finding, as a JSON array.
 
-use super::pretty;
+use crate::report::pretty_json;
 use crate::report::{Finding, Report};
 use crate::rules::RulePack;
 use crate::{Outcome, Severity};
@@ -23,7 +23,7 @@ pub fn ocsf_findings(report: &Report, pack: &RulePack, time_ms: i64) -> String {
         .iter()
         .map(|f| event(f, report, pack, time_ms))
         .collect();
-    pretty(&Value::Array(events))
+    pretty_json(&Value::Array(events))
 }
 
 /// OCSF severity_id: 1 Informational … 5 Critical.

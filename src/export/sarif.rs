@@ -2,8 +2,8 @@
 //! VS Code's SARIF viewer). The inputs play the part of source files; the JSON pointer of each
 //! piece of evidence stands in for a line number, which an export file does not have.
 
-use super::pretty;
 use crate::model::Evidence;
+use crate::report::pretty_json;
 use crate::report::{Finding, InputStatus, Report};
 use crate::rules::{Rule, RulePack};
 use crate::{Outcome, Severity};
@@ -49,7 +49,7 @@ pub fn sarif(report: &Report, pack: &RulePack) -> String {
         .iter()
         .map(|f| result(f, &rule_index, &artifacts))
         .collect();
-    pretty(&json!({
+    pretty_json(&json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{

@@ -10,10 +10,11 @@ mod output;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use stratoscope::analyze::Inventory;
 use stratoscope::{pack, Input, Options, RulePack, Severity};
 
 #[derive(Parser)]
@@ -41,17 +42,25 @@ enum Command {
         /// self-contained report).
         #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
         format: ScanFormat,
-        /// Lowest severity that makes the exit status 1.
-        #[arg(long, value_name = "S", default_value = "info", value_parser = parse_severity)]
-        min_severity: Severity,
-        /// Extra rule files (TOML) to evaluate beside the built-in pack.
-        #[arg(long = "rules", value_name = "FILE")]
-        rule_files: Vec<PathBuf>,
-        /// Accepted risks (a `stratoscope_acceptances` JSON file). Covered findings stay in the
-        /// output, flagged, and no longer count towards the exit status; expired acceptances
-        /// are ignored (judged by today's date) and listed on standard error.
-        #[arg(long, value_name = "FILE")]
-        accepted: Option<PathBuf>,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Compare a baseline with a current set of exports: new, resolved and unchanged findings,
+    /// added and removed resources, and changed attributes.
+    ///
+    /// Exit status: 0 when no new open failing finding is at or above --min-severity, 1 when
+    /// there is one, 2 on a usage error or when either side has no recognised input.
+    Drift {
+        /// Export files (or directories) of the earlier run.
+        #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+        baseline: Vec<PathBuf>,
+        /// Export files (or directories) of the later run.
+        #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+        current: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        eval: EvalArgs,
     },
     /// List the rule pack with its metadata.
     Rules {
@@ -80,6 +89,31 @@ enum Command {
         /// Rule id (STRAT-AWS-IAM-001) or name (iam-policy-full-admin-attached).
         rule: String,
     },
+}
+
+/// Options shared by the commands that evaluate exports (`scan`, and `drift` for both runs).
+#[derive(Args)]
+struct EvalArgs {
+    /// Lowest severity of an open failing finding (for `drift`: of a new one) that makes the
+    /// exit status 1.
+    #[arg(long, value_name = "S", default_value = "info", value_parser = parse_severity)]
+    min_severity: Severity,
+    /// Extra rule files (TOML) to evaluate beside the built-in pack.
+    #[arg(long = "rules", value_name = "FILE")]
+    rule_files: Vec<PathBuf>,
+    /// Accepted risks (a `stratoscope_acceptances` JSON file). Covered findings stay in the
+    /// output, flagged, and no longer count towards the exit status; expired acceptances are
+    /// ignored (judged by today's date) and listed on standard error.
+    #[arg(long, value_name = "FILE")]
+    accepted: Option<PathBuf>,
+}
+
+impl EvalArgs {
+    fn load(&self) -> Result<(RulePack, Option<Vec<stratoscope::accept::Acceptance>>), String> {
+        let pack = load_pack(&self.rule_files)?;
+        let acceptances = self.accepted.as_deref().map(load_acceptances).transpose()?;
+        Ok((pack, acceptances))
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -210,6 +244,48 @@ fn is_export_name(p: &Path) -> bool {
     })
 }
 
+/// Reads, analyses and (when given) applies acceptances to one set of export files, printing
+/// unreadable files and acceptance warnings on standard error with `label` in front.
+fn evaluate_files(
+    files: &[PathBuf],
+    pack: &RulePack,
+    acceptances: Option<&[stratoscope::accept::Acceptance]>,
+    label: &str,
+) -> (Inventory, stratoscope::Report) {
+    let (inputs, read_errors) = read_inputs(files);
+    for e in &read_errors {
+        eprintln!("stratoscope: {label}cannot read {e}");
+    }
+    let inventory = stratoscope::analyze::build_inventory(&inputs);
+    let mut report =
+        stratoscope::analyze::evaluate_inventory(&inventory, pack, &Options::default());
+    if let Some(list) = acceptances {
+        let today = clock::today();
+        let outcome = stratoscope::accept::apply(&mut report, list, &today);
+        for id in &outcome.expired {
+            eprintln!(
+                "stratoscope: {label}acceptance {id} expired before {today} and was not applied"
+            );
+        }
+        for id in &outcome.unmatched {
+            eprintln!("stratoscope: {label}acceptance {id} matches no finding");
+        }
+    }
+    (inventory, report)
+}
+
+/// Whether anything was evaluated; says so on standard error when not (exit status 2).
+fn any_recognized(report: &stratoscope::Report) -> bool {
+    let recognized = report
+        .inputs
+        .iter()
+        .any(|i| i.status == stratoscope::report::InputStatus::Recognized);
+    if !recognized {
+        eprintln!("stratoscope: no input could be read and recognised; nothing was evaluated");
+    }
+    recognized
+}
+
 fn render_scan(report: &stratoscope::Report, pack: &RulePack, format: ScanFormat) -> String {
     use stratoscope::export;
     match format {
@@ -227,41 +303,43 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Scan {
             files,
             format,
-            min_severity,
-            rule_files,
-            accepted,
+            eval,
         } => {
-            let pack = load_pack(&rule_files)?;
-            let acceptances = accepted.as_deref().map(load_acceptances).transpose()?;
-            let (inputs, read_errors) = read_inputs(&files);
-            for e in &read_errors {
-                eprintln!("stratoscope: cannot read {e}");
-            }
-            let mut report = stratoscope::analyze(&inputs, &pack, &Options::default());
-            if let Some(list) = &acceptances {
-                let today = clock::today();
-                let outcome = stratoscope::accept::apply(&mut report, list, &today);
-                for id in &outcome.expired {
-                    eprintln!(
-                        "stratoscope: acceptance {id} expired before {today} and was not applied"
-                    );
-                }
-                for id in &outcome.unmatched {
-                    eprintln!("stratoscope: acceptance {id} matches no finding");
-                }
-            }
+            let (pack, acceptances) = eval.load()?;
+            let (_, report) = evaluate_files(&files, &pack, acceptances.as_deref(), "");
             print!("{}", render_scan(&report, &pack, format));
-            let recognized = report
-                .inputs
-                .iter()
-                .any(|i| i.status == stratoscope::report::InputStatus::Recognized);
-            if !recognized {
-                eprintln!(
-                    "stratoscope: no input could be read and recognised; nothing was evaluated"
-                );
+            if !any_recognized(&report) {
                 return Ok(ExitCode::from(2));
             }
-            Ok(if report.failing_at_least(min_severity) > 0 {
+            Ok(if report.failing_at_least(eval.min_severity) > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Drift {
+            baseline,
+            current,
+            format,
+            eval,
+        } => {
+            let (pack, acceptances) = eval.load()?;
+            let before = evaluate_files(&baseline, &pack, acceptances.as_deref(), "baseline: ");
+            let after = evaluate_files(&current, &pack, acceptances.as_deref(), "current: ");
+            let drift = stratoscope::drift::drift((&before.0, &before.1), (&after.0, &after.1));
+            match format {
+                Format::Json => print!("{}", drift.to_json()),
+                Format::Text => print!("{}", output::drift_text(&drift)),
+            }
+            if !any_recognized(&before.1) || !any_recognized(&after.1) {
+                return Ok(ExitCode::from(2));
+            }
+            let new_failing = drift
+                .findings
+                .new
+                .iter()
+                .any(|f| f.is_open_failure() && f.severity.at_least(eval.min_severity));
+            Ok(if new_failing {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

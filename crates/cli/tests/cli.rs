@@ -503,3 +503,130 @@ fn accepted_risks_are_flagged_reported_and_leave_the_exit_status() {
     );
     assert!(stderr.contains("acceptances[1].expires"), "{stderr}");
 }
+
+#[test]
+fn drift_compares_a_baseline_with_a_current_run() {
+    let before = fixture("aws/authz-small.json");
+    let after = fixture("drift/authz-small-later.json");
+    let out = run(&[
+        "drift",
+        "--baseline",
+        &before,
+        "--current",
+        &after,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a new failing finding exits 1; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = json_of(&out);
+    assert_eq!(d["summary"]["new"], 1);
+    assert_eq!(d["findings"]["new"][0]["rule_id"], "STRAT-AWS-IAM-005");
+    assert_eq!(
+        d["findings"]["new"][0]["resource"]["id"],
+        "arn:aws:iam::123456789012:role/ci-deployer"
+    );
+    let resolved: Vec<&str> = d["findings"]["resolved"]
+        .as_array()
+        .expect("resolved")
+        .iter()
+        .filter_map(|f| f["rule_id"].as_str())
+        .collect();
+    assert_eq!(resolved, ["STRAT-AWS-IAM-006", "STRAT-AWS-IAM-009"]);
+    assert_eq!(
+        d["resources"]["removed"][0]["id"],
+        "arn:aws:iam::123456789012:user/alice"
+    );
+    let changed = d["resources"]["changed"].as_array().expect("changed");
+    let partner = changed
+        .iter()
+        .find(|c| c["resource"]["name"] == "partner-audit")
+        .expect("the tagged role changed");
+    assert_eq!(partner["changes"][0]["path"], "/tags");
+    assert_eq!(partner["changes"][0]["before"], serde_json::json!([]));
+    assert_eq!(
+        partner["changes"][0]["after"][0]["Value"],
+        "audit@example.com"
+    );
+
+    // The same run against itself: nothing drifts and nothing new fails.
+    let same = run(&["drift", "--baseline", &before, "--current", &before]);
+    assert_eq!(same.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&same.stdout);
+    assert!(
+        text.contains("Findings: 0 new, 0 resolved, 8 unchanged"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Resources: 0 added, 0 removed, 0 changed"),
+        "{text}"
+    );
+
+    // An acceptance that covers the new finding clears the exit status; one that does not
+    // (the fixture's covers partner-* roles only) leaves it.
+    let exit_with = |acceptances: &str| {
+        run(&[
+            "drift",
+            "--baseline",
+            &before,
+            "--current",
+            &after,
+            "--accepted",
+            acceptances,
+        ])
+        .status
+        .code()
+    };
+    assert_eq!(
+        exit_with(&fixture("accept/authz-small-acceptances.json")),
+        Some(1)
+    );
+    let ci =
+        std::env::temp_dir().join(format!("stratoscope-accept-ci-{}.json", std::process::id()));
+    std::fs::write(
+        &ci,
+        r#"{"stratoscope_acceptances": 1, "acceptances": [{"id": "ci", "reason": "vendor CI, external ID pending",
+            "scope": {"type": "pattern", "rule": "STRAT-AWS-IAM-005", "resource": "*:role/ci-*"}}]}"#,
+    )
+    .expect("write temp file");
+    let code = exit_with(ci.to_str().expect("utf-8"));
+    let _ = std::fs::remove_file(&ci);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        run(&[
+            "drift",
+            "--baseline",
+            &before,
+            "--current",
+            &after,
+            "--min-severity",
+            "high"
+        ])
+        .status
+        .code(),
+        Some(0),
+        "the new finding is medium"
+    );
+    assert_eq!(
+        run(&["drift", "--baseline", &before]).status.code(),
+        Some(2),
+        "--current is required"
+    );
+    assert_eq!(
+        run(&[
+            "drift",
+            "--baseline",
+            &fixture("bad/not-json.txt"),
+            "--current",
+            &after
+        ])
+        .status
+        .code(),
+        Some(2),
+        "a side with nothing recognised"
+    );
+}
