@@ -4,7 +4,7 @@
 use crate::decode::{decode, Decoded};
 use crate::detect::{detect, Detection, Format};
 use crate::evaluate::evaluate;
-use crate::model::{Outcome, Resource, Severity};
+use crate::model::{Outcome, Resource};
 use crate::normalize::normalize;
 use crate::report::{
     sort_findings, Finding, InputStatus, InputVerdict, Report, ResourceRef, RuleCoverage, Summary,
@@ -304,16 +304,11 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
                 severity: rule.severity,
                 outcome: eval.outcome,
                 service: rule.service.clone(),
-                resource: ResourceRef {
-                    id: resource.id.clone(),
-                    kind: resource.kind.clone(),
-                    name: resource.name.clone(),
-                    account: resource.account.clone(),
-                    region: resource.region.clone(),
-                },
+                resource: ResourceRef::of(resource),
                 message: eval.message,
                 evidence,
                 frameworks: rule.frameworks.clone(),
+                accepted: None,
             });
         }
         if only_unknown {
@@ -322,25 +317,7 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             }
         }
     }
-    for s in Severity::ALL {
-        summary
-            .failing_by_severity
-            .insert(s.as_str().to_string(), 0);
-    }
-    for f in findings.iter().filter(|f| f.outcome == Outcome::Fail) {
-        *summary
-            .failing_by_severity
-            .entry(f.severity.as_str().to_string())
-            .or_default() += 1;
-        *summary
-            .failing_by_service
-            .entry(f.service.clone())
-            .or_default() += 1;
-        *summary
-            .failing_by_account
-            .entry(f.resource.account.clone().unwrap_or_else(|| "-".into()))
-            .or_default() += 1;
-    }
+    summary.tally_findings(&findings);
     sort_findings(&mut findings);
     let mut report = Report {
         tool: Tool {

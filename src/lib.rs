@@ -7,12 +7,15 @@
 //! Pipeline: [`decode`] → [`detect`] → [`normalize`] → [`derive`] → [`evaluate`] → [`report`],
 //! orchestrated by [`analyze`].
 
+pub mod accept;
 pub mod analyze;
 pub mod archive;
 pub mod decode;
 pub mod derive;
 pub mod detect;
+pub mod drift;
 pub mod evaluate;
+pub mod export;
 pub mod frameworks;
 pub mod iam;
 pub mod model;

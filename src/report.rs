@@ -52,6 +52,19 @@ pub struct ResourceRef {
     pub region: Option<String>,
 }
 
+impl ResourceRef {
+    /// The reference a finding or a drift entry carries for a resource.
+    pub fn of(r: &crate::model::Resource) -> ResourceRef {
+        ResourceRef {
+            id: r.id.clone(),
+            kind: r.kind.clone(),
+            name: r.name.clone(),
+            account: r.account.clone(),
+            region: r.region.clone(),
+        }
+    }
+}
+
 /// A failing or undecidable rule outcome on one resource. Passes are counted in the summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -65,6 +78,28 @@ pub struct Finding {
     pub message: String,
     pub evidence: Vec<Evidence>,
     pub frameworks: BTreeMap<String, Vec<String>>,
+    /// Set when an auditor accepted the risk (see `accept`); the finding stays in the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<AcceptedBy>,
+}
+
+/// The acceptance that covers a finding, copied onto it so every export can show why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptedBy {
+    pub acceptance_id: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Last day (YYYY-MM-DD) the acceptance holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+impl Finding {
+    /// A failure nobody has accepted: what exit codes, `failing_*` counts and "open" views mean.
+    pub fn is_open_failure(&self) -> bool {
+        self.outcome == Outcome::Fail && self.accepted.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -92,11 +127,45 @@ pub struct Summary {
     pub rules_evaluated: usize,
     /// Outcome totals over every (rule, resource) pair evaluated.
     pub outcomes: RuleCounts,
-    /// Failing findings by severity (every severity is present, zero or not).
+    /// Failing findings by severity (every severity is present, zero or not). Here and in the
+    /// other `failing_by_*` maps, accepted findings are left out: they are counted in `accepted`
+    /// instead, so the headline numbers show what is still open.
     pub failing_by_severity: BTreeMap<String, usize>,
     pub failing_by_service: BTreeMap<String, usize>,
     pub failing_by_account: BTreeMap<String, usize>,
     pub by_rule: BTreeMap<String, RuleCounts>,
+    /// Findings (failing or unknown) covered by an accepted risk. `outcomes` and `by_rule` still
+    /// count them as the rule decided: acceptance changes what is open, not what is true.
+    #[serde(default)]
+    pub accepted: usize,
+}
+
+impl Summary {
+    /// Recomputes the finding-derived counts (`failing_by_*`, `accepted`), for example after
+    /// acceptances were applied.
+    pub fn tally_findings(&mut self, findings: &[Finding]) {
+        self.failing_by_severity = Severity::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), 0))
+            .collect();
+        self.failing_by_service.clear();
+        self.failing_by_account.clear();
+        self.accepted = findings.iter().filter(|f| f.accepted.is_some()).count();
+        for f in findings.iter().filter(|f| f.is_open_failure()) {
+            *self
+                .failing_by_severity
+                .entry(f.severity.as_str().to_string())
+                .or_default() += 1;
+            *self
+                .failing_by_service
+                .entry(f.service.clone())
+                .or_default() += 1;
+            *self
+                .failing_by_account
+                .entry(f.resource.account.clone().unwrap_or_else(|| "-".into()))
+                .or_default() += 1;
+        }
+    }
 }
 
 /// Whether a rule could be evaluated at all, and what export would let it.
@@ -170,21 +239,26 @@ impl Report {
 }
 
 impl Report {
-    /// Failing findings at or above `threshold`.
+    /// Open (failing, not accepted) findings at or above `threshold`.
     pub fn failing_at_least(&self, threshold: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.outcome == Outcome::Fail && f.severity.at_least(threshold))
+            .filter(|f| f.is_open_failure() && f.severity.at_least(threshold))
             .count()
     }
 
     /// Pretty JSON with a trailing newline; byte-identical for identical inputs.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+        pretty_json(self)
     }
+}
+
+/// Pretty JSON with a trailing newline, the form every JSON output of the engine takes.
+pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut s =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
 }
 
 /// Orders findings: severity, then rule, then resource, then outcome.

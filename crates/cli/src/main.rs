@@ -2,6 +2,7 @@
 //! the browser app; only reading files and printing are added here.
 
 mod access;
+mod clock;
 mod compliance;
 mod output;
 
@@ -10,10 +11,11 @@ mod output;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use stratoscope::analyze::Inventory;
 use stratoscope::{pack, Input, Options, RulePack, Severity};
 
 #[derive(Parser)]
@@ -36,22 +38,34 @@ enum Command {
     Scan {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Lowest severity that makes the exit status 1.
-        #[arg(long, value_name = "S", default_value = "info", value_parser = parse_severity)]
-        min_severity: Severity,
-        /// Extra rule files (TOML) to evaluate beside the built-in pack.
-        #[arg(long = "rules", value_name = "FILE")]
-        rule_files: Vec<PathBuf>,
+        /// text and json for people and pipelines; csv (findings, one per row), sarif (code
+        /// scanning dashboards), ocsf (SIEMs: OCSF 1.1 Detection Findings), html (a printable,
+        /// self-contained report).
+        #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
+        format: ScanFormat,
         /// Report only findings mapped to this framework (cis-aws-5.0, fsbp) and print its
         /// control table; the exit status then counts only those findings.
         #[arg(long, value_name = "ID")]
         framework: Option<String>,
-        /// Settings file (TOML) overriding rule parameters:
-        /// `[parameters."STRAT-AWS-IAM-007"] sensitive_services = ["iam", "kms"]`.
-        #[arg(long, value_name = "FILE")]
-        settings: Option<PathBuf>,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Compare a baseline with a current set of exports: new, resolved and unchanged findings,
+    /// added and removed resources, and changed attributes.
+    ///
+    /// Exit status: 0 when no new open failing finding is at or above --min-severity, 1 when
+    /// there is one, 2 on a usage error or when either side has no recognised input.
+    Drift {
+        /// Export files (or directories) of the earlier run.
+        #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+        baseline: Vec<PathBuf>,
+        /// Export files (or directories) of the later run.
+        #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+        current: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        eval: EvalArgs,
     },
     /// List the rule pack with its metadata, or with --framework which rules automate which
     /// control.
@@ -85,11 +99,65 @@ enum Command {
     },
 }
 
+/// Options shared by the commands that evaluate exports (`scan`, and `drift` for both runs).
+#[derive(Args)]
+struct EvalArgs {
+    /// Lowest severity of an open failing finding (for `drift`: of a new one) that makes the
+    /// exit status 1.
+    #[arg(long, value_name = "S", default_value = "info", value_parser = parse_severity)]
+    min_severity: Severity,
+    /// Extra rule files (TOML) to evaluate beside the built-in pack.
+    #[arg(long = "rules", value_name = "FILE")]
+    rule_files: Vec<PathBuf>,
+    /// Accepted risks (a `stratoscope_acceptances` JSON file). Covered findings stay in the
+    /// output, flagged, and no longer count towards the exit status; expired acceptances are
+    /// ignored (judged by today's date) and listed on standard error.
+    #[arg(long, value_name = "FILE")]
+    accepted: Option<PathBuf>,
+    /// Settings file (TOML) overriding rule parameters:
+    /// `[parameters."STRAT-AWS-IAM-007"] sensitive_services = ["iam", "kms"]`.
+    #[arg(long, value_name = "FILE")]
+    settings: Option<PathBuf>,
+}
+
+/// What `EvalArgs` loads: the rule pack, the parameter settings and the acceptances.
+struct Loaded {
+    pack: RulePack,
+    options: Options,
+    acceptances: Option<Vec<stratoscope::accept::Acceptance>>,
+}
+
+impl EvalArgs {
+    fn load(&self) -> Result<Loaded, String> {
+        let pack = load_pack(&self.rule_files)?;
+        let options = match &self.settings {
+            Some(path) => compliance::load_settings(path, &pack)?,
+            None => Options::default(),
+        };
+        let acceptances = self.accepted.as_deref().map(load_acceptances).transpose()?;
+        Ok(Loaded {
+            pack,
+            options,
+            acceptances,
+        })
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum AccessFormat {
     Text,
     Json,
     Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScanFormat {
+    Text,
+    Json,
+    Csv,
+    Sarif,
+    Ocsf,
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -133,6 +201,19 @@ fn load_pack(extra: &[PathBuf]) -> Result<RulePack, String> {
     } else {
         Err(format!("invalid rule file(s):\n{}", join_errors(&errors)))
     }
+}
+
+fn load_acceptances(path: &Path) -> Result<Vec<stratoscope::accept::Acceptance>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read acceptances {}: {e}", path.display()))?;
+    stratoscope::accept::parse_file(&text).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        format!(
+            "invalid acceptances file {}:\n{}",
+            path.display(),
+            lines.join("\n")
+        )
+    })
 }
 
 fn join_errors(errors: &[stratoscope::rules::RuleError]) -> String {
@@ -185,9 +266,63 @@ fn is_export_name(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         matches!(
             e.to_ascii_lowercase().as_str(),
-            "json" | "ndjson" | "jsonl" | "gz"
+            "json" | "ndjson" | "jsonl" | "gz" | "zip" | "csv"
         )
     })
+}
+
+/// Reads, analyses and (when given) applies acceptances to one set of export files, printing
+/// unreadable files and acceptance warnings on standard error with `label` in front.
+fn evaluate_files(
+    files: &[PathBuf],
+    loaded: &Loaded,
+    label: &str,
+) -> (Inventory, stratoscope::Report) {
+    let pack = &loaded.pack;
+    let acceptances = loaded.acceptances.as_deref();
+    let (inputs, read_errors) = read_inputs(files);
+    for e in &read_errors {
+        eprintln!("stratoscope: {label}cannot read {e}");
+    }
+    let inventory = stratoscope::analyze::build_inventory(&inputs);
+    let mut report = stratoscope::analyze::evaluate_inventory(&inventory, pack, &loaded.options);
+    if let Some(list) = acceptances {
+        let today = clock::today();
+        let outcome = stratoscope::accept::apply(&mut report, list, &today);
+        for id in &outcome.expired {
+            eprintln!(
+                "stratoscope: {label}acceptance {id} expired before {today} and was not applied"
+            );
+        }
+        for id in &outcome.unmatched {
+            eprintln!("stratoscope: {label}acceptance {id} matches no finding");
+        }
+    }
+    (inventory, report)
+}
+
+/// Whether anything was evaluated; says so on standard error when not (exit status 2).
+fn any_recognized(report: &stratoscope::Report) -> bool {
+    let recognized = report
+        .inputs
+        .iter()
+        .any(|i| i.status == stratoscope::report::InputStatus::Recognized);
+    if !recognized {
+        eprintln!("stratoscope: no input could be read and recognised; nothing was evaluated");
+    }
+    recognized
+}
+
+fn render_scan(report: &stratoscope::Report, pack: &RulePack, format: ScanFormat) -> String {
+    use stratoscope::export;
+    match format {
+        ScanFormat::Text => output::text_report(report, pack),
+        ScanFormat::Json => report.to_json(),
+        ScanFormat::Csv => export::findings_csv(&report.findings),
+        ScanFormat::Sarif => export::sarif(report, pack),
+        ScanFormat::Ocsf => export::ocsf_findings(report, pack, clock::now_ms()),
+        ScanFormat::Html => export::html_report(report, pack, &clock::today()),
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
@@ -195,45 +330,53 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Scan {
             files,
             format,
-            min_severity,
-            rule_files,
             framework,
-            settings,
+            eval,
         } => {
-            let pack = load_pack(&rule_files)?;
+            let loaded = eval.load()?;
             let framework = framework.map(|id| compliance::framework(&id)).transpose()?;
-            let options = match &settings {
-                Some(path) => compliance::load_settings(path, &pack)?,
-                None => Options::default(),
-            };
-            let (inputs, read_errors) = read_inputs(&files);
-            for e in &read_errors {
-                eprintln!("stratoscope: cannot read {e}");
-            }
-            let mut report = stratoscope::analyze(&inputs, &pack, &options);
+            let (_, mut report) = evaluate_files(&files, &loaded, "");
             if let Some(fw) = &framework {
                 compliance::restrict(&mut report, &fw.id);
             }
-            match format {
-                Format::Json => print!("{}", report.to_json()),
-                Format::Text => {
-                    print!("{}", output::text_report(&report, &pack));
-                    for summary in framework.iter().flat_map(|_| &report.compliance) {
-                        print!("{}", compliance::table_text(summary));
-                    }
+            print!("{}", render_scan(&report, &loaded.pack, format));
+            if format == ScanFormat::Text {
+                for summary in framework.iter().flat_map(|_| &report.compliance) {
+                    print!("{}", compliance::table_text(summary));
                 }
             }
-            let recognized = report
-                .inputs
-                .iter()
-                .any(|i| i.status == stratoscope::report::InputStatus::Recognized);
-            if !recognized {
-                eprintln!(
-                    "stratoscope: no input could be read and recognised; nothing was evaluated"
-                );
+            if !any_recognized(&report) {
                 return Ok(ExitCode::from(2));
             }
-            Ok(if report.failing_at_least(min_severity) > 0 {
+            Ok(if report.failing_at_least(eval.min_severity) > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Drift {
+            baseline,
+            current,
+            format,
+            eval,
+        } => {
+            let loaded = eval.load()?;
+            let before = evaluate_files(&baseline, &loaded, "baseline: ");
+            let after = evaluate_files(&current, &loaded, "current: ");
+            let drift = stratoscope::drift::drift((&before.0, &before.1), (&after.0, &after.1));
+            match format {
+                Format::Json => print!("{}", drift.to_json()),
+                Format::Text => print!("{}", output::drift_text(&drift)),
+            }
+            if !any_recognized(&before.1) || !any_recognized(&after.1) {
+                return Ok(ExitCode::from(2));
+            }
+            let new_failing = drift
+                .findings
+                .new
+                .iter()
+                .any(|f| f.is_open_failure() && f.severity.at_least(eval.min_severity));
+            Ok(if new_failing {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -242,18 +385,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Rules { format, framework } => {
             let pack = load_pack(&[])?;
             match (framework, format) {
-                (Some(id), Format::Json) => {
-                    println!(
-                        "{}",
-                        compliance::mapping_json(&compliance::framework(&id)?, &pack)
-                    )
-                }
-                (Some(id), Format::Text) => {
-                    print!(
-                        "{}",
-                        compliance::mapping_text(&compliance::framework(&id)?, &pack)
-                    )
-                }
+                (Some(id), Format::Json) => println!(
+                    "{}",
+                    compliance::mapping_json(&compliance::framework(&id)?, &pack)
+                ),
+                (Some(id), Format::Text) => print!(
+                    "{}",
+                    compliance::mapping_text(&compliance::framework(&id)?, &pack)
+                ),
                 (None, Format::Json) => println!("{}", output::rules_json(&pack)),
                 (None, Format::Text) => print!("{}", output::rules_text(&pack)),
             }

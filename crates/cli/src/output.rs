@@ -2,7 +2,8 @@
 
 use serde_json::json;
 use std::fmt::Write as _;
-use stratoscope::report::InputStatus;
+use stratoscope::drift::DriftReport;
+use stratoscope::report::{Finding, InputStatus, InputVerdict};
 use stratoscope::{Outcome, Report, Rule, RulePack};
 
 /// Long text columns wrap at this width so reports read well in an 100-column terminal.
@@ -41,39 +42,35 @@ fn indent_block(text: &str, indent: &str) -> String {
 pub fn text_report(report: &Report, _pack: &RulePack) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Inputs");
-    for i in &report.inputs {
-        let mark = match i.status {
-            InputStatus::Recognized => "ok     ",
-            InputStatus::Ignored => "ignored",
-            InputStatus::Error => "ERROR  ",
-        };
-        let _ = writeln!(s, "  {mark} {}", i.message);
-    }
+    input_lines(&mut s, &report.inputs);
     let fails = report
         .findings
         .iter()
-        .filter(|f| f.outcome == Outcome::Fail)
+        .filter(|f| f.is_open_failure())
         .count();
-    let unknown = report.findings.len() - fails;
-    let _ = writeln!(
+    let accepted = report.summary.accepted;
+    let unknown = report.findings.len() - fails - accepted;
+    let _ = write!(
         s,
-        "\nFindings: {fails} failing, {unknown} not decidable from these exports\n"
+        "\nFindings: {fails} failing, {unknown} not decidable from these exports"
     );
+    if accepted > 0 {
+        let _ = write!(s, ", {accepted} accepted");
+    }
+    s.push_str("\n\n");
     for f in &report.findings {
-        let label = if f.outcome == Outcome::Fail {
-            f.severity.as_str().to_uppercase()
-        } else {
-            "UNKNOWN".into()
-        };
-        let _ = writeln!(s, "  [{label}] {} {}", f.rule_id, f.title);
-        let _ = writeln!(
-            s,
-            "      {} {} (account {})",
-            f.resource.kind,
-            f.resource.name,
-            f.resource.account.as_deref().unwrap_or("-")
-        );
+        finding_head(&mut s, f);
         s.push_str(&wrap(&f.message, "      "));
+        if let Some(a) = &f.accepted {
+            let mut line = format!("accepted as {}: {}", a.acceptance_id, a.reason);
+            if let Some(owner) = &a.owner {
+                line.push_str(&format!(" (owner {owner})"));
+            }
+            if let Some(expires) = &a.expires {
+                line.push_str(&format!(" until {expires}"));
+            }
+            s.push_str(&wrap(&line, "      "));
+        }
         for e in f.evidence.iter().take(3) {
             let _ = writeln!(s, "      evidence: {}#{}  {}", e.file, e.pointer, e.note);
         }
@@ -108,6 +105,96 @@ pub fn text_report(report: &Report, _pack: &RulePack) -> String {
     let _ = writeln!(s, "Failing by severity: {}", sev.join(", "));
     for hint in report.coverage_hints() {
         let _ = writeln!(s, "Coverage: {hint}");
+    }
+    s
+}
+
+/// The two lines that introduce a finding: state and rule, then the resource.
+fn finding_head(s: &mut String, f: &Finding) {
+    let label = match (&f.accepted, f.outcome) {
+        (Some(_), _) => format!("ACCEPTED {}", f.severity.as_str()),
+        (None, Outcome::Fail) => f.severity.as_str().to_uppercase(),
+        (None, _) => "UNKNOWN".into(),
+    };
+    let _ = writeln!(s, "  [{label}] {} {}", f.rule_id, f.title);
+    let _ = writeln!(
+        s,
+        "      {} {} (account {})",
+        f.resource.kind,
+        f.resource.name,
+        f.resource.account.as_deref().unwrap_or("-")
+    );
+}
+
+fn input_lines(s: &mut String, inputs: &[InputVerdict]) {
+    for i in inputs {
+        let mark = match i.status {
+            InputStatus::Recognized => "ok     ",
+            InputStatus::Ignored => "ignored",
+            InputStatus::Error => "ERROR  ",
+        };
+        let _ = writeln!(s, "  {mark} {}", i.message);
+    }
+}
+
+/// Attribute values in a drift listing: compact JSON, cut to one readable line.
+fn short_value(v: Option<&serde_json::Value>) -> String {
+    const MAX: usize = 100;
+    match v {
+        None => "(absent)".into(),
+        Some(v) => {
+            let text = v.to_string();
+            match text.char_indices().nth(MAX) {
+                Some((cut, _)) => format!("{}…", &text[..cut]),
+                None => text,
+            }
+        }
+    }
+}
+
+pub fn drift_text(d: &DriftReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Baseline");
+    input_lines(&mut s, &d.baseline_inputs);
+    let _ = writeln!(s, "Current");
+    input_lines(&mut s, &d.current_inputs);
+    let sum = &d.summary;
+    let _ = writeln!(
+        s,
+        "\nFindings: {} new, {} resolved, {} unchanged ({} of the current ones accepted)",
+        sum.new, sum.resolved, sum.unchanged, sum.accepted
+    );
+    for (title, list) in [("New", &d.findings.new), ("Resolved", &d.findings.resolved)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n{title}");
+        for f in list {
+            finding_head(&mut s, f);
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nResources: {} added, {} removed, {} changed",
+        sum.resources_added, sum.resources_removed, sum.resources_changed
+    );
+    for (mark, list) in [("+", &d.resources.added), ("-", &d.resources.removed)] {
+        for r in list {
+            let _ = writeln!(s, "  {mark} {} {}  {}", r.kind, r.name, r.id);
+        }
+    }
+    for c in &d.resources.changed {
+        let r = &c.resource;
+        let _ = writeln!(s, "  ~ {} {}  {}", r.kind, r.name, r.id);
+        for change in &c.changes {
+            let _ = writeln!(
+                s,
+                "      {}: {} → {}",
+                change.path,
+                short_value(change.before.as_ref()),
+                short_value(change.after.as_ref())
+            );
+        }
     }
     s
 }

@@ -389,6 +389,7 @@ mod tests {
             message: message.into(),
             evidence: Vec::new(),
             frameworks: BTreeMap::new(),
+            accepted: None,
         }
     }
 

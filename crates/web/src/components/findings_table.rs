@@ -163,6 +163,7 @@ mod tests {
             message: "m".into(),
             evidence: Vec::new(),
             frameworks: Default::default(),
+            accepted: None,
         }];
         let html = render::<FindingsTable>(props(Shared::new(report), vec![0]));
         assert!(!html.contains("<img"), "{html}");
