@@ -4,7 +4,7 @@
 use stratoscope::{pack, Outcome};
 
 const FRAMEWORKS: &[&str] = &["cis-aws-5.0", "fsbp"];
-const KNOWN_KIND_PREFIXES: &[&str] = &["aws.iam."];
+const KNOWN_KIND_PREFIXES: &[&str] = &["aws.iam.", "aws.ec2.", "aws.region"];
 
 #[test]
 fn every_rule_meets_the_metadata_rules() {

@@ -63,7 +63,7 @@ pub fn permission(cx: &Cx, p: &Map<String, Value>, at: &Loc) -> Value {
             cidrs.push(c);
         }
     }
-    json!({
+    let mut rule = json!({
         "ip_protocol": protocol(field(p, "IpProtocol")),
         "from_port": field(p, "FromPort").cloned().unwrap_or(Value::Null),
         "to_port": field(p, "ToPort").cloned().unwrap_or(Value::Null),
@@ -72,7 +72,12 @@ pub fn permission(cx: &Cx, p: &Map<String, Value>, at: &Loc) -> Value {
         "prefix_list_ids": strings(p, "PrefixListIds", "PrefixListId"),
         "referenced_groups": strings(p, "UserIdGroupPairs", "GroupId"),
         "source": at.source(cx),
-    })
+    });
+    // A permission without a protocol cannot be judged: absent, not "no protocol".
+    if let Some(obj) = rule.as_object_mut().filter(|o| o["ip_protocol"].is_null()) {
+        obj.remove("ip_protocol");
+    }
+    rule
 }
 
 /// One spelling per protocol: names for the ones with ports (`6` → `tcp`, `17` → `udp`), `-1`
