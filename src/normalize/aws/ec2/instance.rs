@@ -50,9 +50,13 @@ pub fn instance(
         )
         .set("tags", tags(m, item_tags));
     let public = public_ipv4(m, at);
-    a.set("public_ip_address", or_null(field(m, "PublicIpAddress")))
-        .set("has_public_ipv4", !public.is_empty())
-        .set("public_ipv4_addresses", public);
+    a.set("public_ip_address", or_null(field(m, "PublicIpAddress")));
+    // Secondary interfaces can carry Elastic IPs: without the interface list, only a found
+    // address decides.
+    if !public.is_empty() || field(m, "NetworkInterfaces").is_some_and(Value::is_array) {
+        a.set("has_public_ipv4", !public.is_empty())
+            .set("public_ipv4_addresses", public);
+    }
     // Exports from before 2019 (and old Config items) lack metadata options: unknown, not v1.
     if let Some(md) = object(m, "MetadataOptions") {
         a.copy("http_tokens", field(md, "HttpTokens"))
@@ -170,6 +174,6 @@ mod tests {
         .expect("ok");
         assert!(!r.attributes.contains_key("http_tokens"));
         assert_eq!(r.attributes["iam_instance_profile_arn"], Value::Null);
-        assert_eq!(r.attributes["has_public_ipv4"], json!(false));
+        assert!(!r.attributes.contains_key("has_public_ipv4"));
     }
 }
