@@ -529,6 +529,7 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             expected.as_bool().map(|want| public == want)
         }
         Op::PortRangeIncludes => port_range_includes(actual, &list(&expected)),
+        Op::PortRangeWithin => port_range_within(actual, &list(&expected)),
     };
     match truth {
         Some(true) => {
@@ -568,9 +569,9 @@ pub fn cidr_is_public(cidr: &str) -> bool {
     len.trim() == "0" && (addr.parse::<std::net::IpAddr>().is_ok())
 }
 
-/// Whether an AWS-shaped network rule (`ip_protocol`, `from_port`, `to_port`) admits one of
-/// `ports`; `None` when the rule has no recognisable range.
-fn port_range_includes(rule: &Value, ports: &[Value]) -> Option<bool> {
+/// The ports an AWS-shaped network rule (`ip_protocol`, `from_port`, `to_port`) admits, as an
+/// inclusive range; `None` when the rule has no recognisable range.
+fn admitted_ports(rule: &Value) -> Option<(i64, i64)> {
     let protocol = rule
         .get("ip_protocol")
         .or_else(|| rule.get("protocol"))
@@ -579,27 +580,41 @@ fn port_range_includes(rule: &Value, ports: &[Value]) -> Option<bool> {
             other => other.to_string(),
         });
     if matches!(protocol.as_deref(), Some("-1" | "all")) {
-        return Some(!ports.is_empty());
+        return Some((0, 65_535));
     }
     let from = rule.get("from_port").and_then(Value::as_i64);
     let to = rule.get("to_port").and_then(Value::as_i64).or(from);
-    let (from, to) = match (from, to) {
-        (Some(f), Some(t)) => (f, t),
+    match (from, to) {
+        (Some(-1), Some(-1)) => Some((0, 65_535)),
+        (Some(f), Some(t)) => Some((f, t)),
         // ICMP and friends carry no ports; TCP/UDP without a range mean all ports.
         (None, None) if matches!(protocol.as_deref(), Some("tcp" | "udp" | "6" | "17")) => {
-            (0, 65_535)
+            Some((0, 65_535))
         }
-        _ => return None,
-    };
-    if from == -1 && to == -1 {
-        return Some(!ports.is_empty());
+        _ => None,
     }
+}
+
+/// Whether an AWS-shaped network rule admits one of `ports`.
+fn port_range_includes(rule: &Value, ports: &[Value]) -> Option<bool> {
+    let (from, to) = admitted_ports(rule)?;
     Some(
         ports
             .iter()
             .filter_map(Value::as_i64)
             .any(|p| from <= p && p <= to),
     )
+}
+
+/// Whether every port an AWS-shaped network rule admits is one of `ports`.
+fn port_range_within(rule: &Value, ports: &[Value]) -> Option<bool> {
+    let (from, to) = admitted_ports(rule)?;
+    let listed: std::collections::BTreeSet<i64> = ports
+        .iter()
+        .filter_map(Value::as_i64)
+        .filter(|p| from <= *p && *p <= to)
+        .collect();
+    Some(to >= from && listed.len() as i64 == to - from + 1)
 }
 
 #[cfg(test)]
@@ -754,6 +769,19 @@ mod tests {
                 &p
             ),
             Some(false)
+        );
+        let web = [json!(80), json!(443)];
+        let https = json!({"ip_protocol": "tcp", "from_port": 443, "to_port": 443});
+        let two = json!({"ip_protocol": "tcp", "from_port": 80, "to_port": 81});
+        assert_eq!(port_range_within(&https, &web), Some(true));
+        assert_eq!(port_range_within(&two, &web), Some(false));
+        assert_eq!(port_range_within(&two, &[json!(81), json!(80)]), Some(true));
+        assert_eq!(port_range_within(&all, &web), Some(false));
+        assert_eq!(port_range_within(&wide, &web), Some(false));
+        assert_eq!(
+            port_range_within(&json!({"ip_protocol": "50"}), &web),
+            None,
+            "ESP has no ports to judge"
         );
         assert_eq!(
             run(

@@ -40,10 +40,13 @@ pub enum Op {
     /// A network rule `{ip_protocol, from_port, to_port}` (AWS's shape, snake_case) admits any
     /// of the listed ports; protocol `-1` / `all` and a missing range admit every port.
     PortRangeIncludes,
+    /// A network rule of the same shape admits only listed ports (an "authorised ports" check);
+    /// all-protocol rules and missing ranges admit every port, so they are never within a list.
+    PortRangeWithin,
 }
 
 impl Op {
-    const NAMES: [(&'static str, Op); 17] = [
+    const NAMES: [(&'static str, Op); 18] = [
         ("eq", Op::Eq),
         ("ne", Op::Ne),
         ("in", Op::In),
@@ -61,6 +64,7 @@ impl Op {
         ("iam_service_wildcard", Op::IamServiceWildcard),
         ("cidr_is_public", Op::CidrIsPublic),
         ("port_range_includes", Op::PortRangeIncludes),
+        ("port_range_within", Op::PortRangeWithin),
     ];
 
     pub fn parse(name: &str) -> Option<Op> {

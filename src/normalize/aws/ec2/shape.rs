@@ -1,0 +1,262 @@
+//! Reading one EC2 object whichever way it is spelled: the CLI prints `GroupId`, AWS Config
+//! prints `groupId`. Every EC2 normaliser reads through these helpers, so the CLI path and the
+//! Config path cannot drift apart.
+
+use crate::normalize::aws::{region_of_zone, Cx};
+use crate::normalize::NormalizeError;
+use crate::pointer::join;
+use crate::Resource;
+use serde_json::{json, Map, Value};
+
+/// Where an object sits in its file. Config items from the API carry `configuration` as a JSON
+/// string; pointers cannot reach inside it, so every pointer below such an item stops at it.
+#[derive(Debug, Clone)]
+pub struct Loc {
+    pub ptr: String,
+    deep: bool,
+}
+
+impl Loc {
+    pub fn new(ptr: impl Into<String>, deep: bool) -> Loc {
+        Loc {
+            ptr: ptr.into(),
+            deep,
+        }
+    }
+
+    pub fn at(&self, token: impl std::fmt::Display) -> Loc {
+        if self.deep {
+            Loc::new(join(&self.ptr, token), true)
+        } else {
+            self.clone()
+        }
+    }
+
+    /// `{"file", "pointer"}`, the provenance a list element carries so that evidence about one
+    /// rule of a security group points at that rule in the export.
+    pub fn source(&self, cx: &Cx) -> Value {
+        json!({"file": cx.file, "pointer": self.ptr})
+    }
+}
+
+/// The value at `key` (`GroupId`), or at its Config spelling (`groupId`).
+pub fn field<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    m.get(key).or_else(|| {
+        let mut chars = key.chars();
+        let first = chars.next()?;
+        m.get(&format!("{}{}", first.to_ascii_lowercase(), chars.as_str()))
+    })
+}
+
+pub fn text<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
+    field(m, key).and_then(Value::as_str)
+}
+
+/// A string the object must have, with a located error when it does not.
+pub fn need<'v>(m: &'v Map<String, Value>, key: &str, at: &Loc) -> Result<&'v str, NormalizeError> {
+    text(m, key).ok_or_else(|| NormalizeError {
+        pointer: at.ptr.clone(),
+        message: format!("entry has no {key} string"),
+    })
+}
+
+pub fn object<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Map<String, Value>> {
+    field(m, key).and_then(Value::as_object)
+}
+
+/// The objects of the array at `key`, each with its location; a missing key is an empty list.
+pub fn items<'v>(
+    m: &'v Map<String, Value>,
+    key: &str,
+    at: &Loc,
+) -> Vec<(Loc, &'v Map<String, Value>)> {
+    let spelled = if m.contains_key(key) {
+        key.to_string()
+    } else {
+        let mut chars = key.chars();
+        chars
+            .next()
+            .map(|f| format!("{}{}", f.to_ascii_lowercase(), chars.as_str()))
+            .unwrap_or_default()
+    };
+    m.get(&spelled)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .enumerate()
+                .filter_map(|(i, v)| Some((at.at(&spelled).at(i), v.as_object()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The value as it is, or an explicit `null` when the export omits it: describe outputs leave
+/// out what is not set (no public IP, no KMS key), so absence there is known absence.
+pub fn or_null(v: Option<&Value>) -> Value {
+    v.cloned().unwrap_or(Value::Null)
+}
+
+/// Tags as a `{key: value}` object, from the CLI's `[{"Key", "Value"}]`, Config's
+/// `[{"key", "value"}]`, or Config's item-level `{key: value}`.
+pub fn tags(m: &Map<String, Value>, item_tags: Option<&Value>) -> Value {
+    let mut out = Map::new();
+    if let Some(list) = field(m, "Tags").and_then(Value::as_array) {
+        for t in list.iter().filter_map(Value::as_object) {
+            if let (Some(k), Some(v)) = (text(t, "Key"), field(t, "Value")) {
+                out.insert(k.to_string(), v.clone());
+            }
+        }
+    }
+    if let Some(obj) = item_tags.and_then(Value::as_object) {
+        for (k, v) in obj {
+            out.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+/// The `Name` tag, the name people know an EC2 resource by.
+pub fn name_tag(tags: &Value) -> Option<&str> {
+    tags.get("Name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+}
+
+/// A timestamp in one spelling (`2026-11-28T09:03:00Z`), whatever the export used (ISO text,
+/// botocore's datetime object, epoch milliseconds in Config flow logs are left as they are).
+pub fn timestamp(v: Option<&Value>) -> Option<Value> {
+    let v = v?;
+    Some(match v {
+        Value::Object(_) => crate::time::parse(v)
+            .map(|t| Value::String(crate::time::format(t)))
+            .unwrap_or_else(|| v.clone()),
+        other => other.clone(),
+    })
+}
+
+/// The region of an availability zone field, when the object has one.
+pub fn zone_region(m: &Map<String, Value>) -> Option<&str> {
+    text(m, "AvailabilityZone")
+        .or_else(|| object(m, "Placement").and_then(|p| text(p, "AvailabilityZone")))
+        .filter(|z| !z.is_empty())
+        .map(region_of_zone)
+}
+
+/// `arn:aws:ec2:REGION:ACCOUNT:RESOURCE`, with the owner the object names when the call's
+/// context does not know the account (a lone describe output carries `OwnerId`).
+pub fn arn(cx: &Cx, region: Option<&str>, account: Option<&str>, resource: &str) -> String {
+    format!(
+        "arn:{}:ec2:{}:{}:{resource}",
+        cx.partition,
+        region.unwrap_or(""),
+        account.unwrap_or("")
+    )
+}
+
+/// Where an EC2 resource lives: its region, and the account the object names as owner (used
+/// when the call's context does not know the account, as for a lone describe output).
+pub struct Place<'a> {
+    pub region: Option<&'a str>,
+    pub owner: Option<&'a str>,
+}
+
+/// An EC2 resource with its ARN (`arn:aws:ec2:REGION:ACCOUNT:PATH`), named by `name`, else its
+/// Name tag, else its id.
+pub fn build(
+    cx: &Cx,
+    kind: &str,
+    path: &str,
+    place: Place,
+    at: &Loc,
+    name: Option<&str>,
+    a: Attrs,
+) -> Resource {
+    let owner = cx.account.or(place.owner);
+    let name = name
+        .or_else(|| a.0.get("tags").and_then(name_tag))
+        .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path))
+        .to_string();
+    let mut r = cx.resource(
+        kind,
+        arn(cx, place.region, owner, path),
+        name,
+        place.region,
+        &at.ptr,
+        a.0,
+    );
+    if r.account.is_none() {
+        r.account = owner.map(str::to_string);
+    }
+    r
+}
+
+/// An attribute map under construction.
+#[derive(Default)]
+pub struct Attrs(pub Map<String, Value>);
+
+impl Attrs {
+    pub fn set(&mut self, key: &str, v: impl Into<Value>) -> &mut Self {
+        self.0.insert(key.to_string(), v.into());
+        self
+    }
+
+    /// Sets `key` only when the export states it (absence stays "not collected").
+    pub fn copy(&mut self, key: &str, v: Option<&Value>) -> &mut Self {
+        if let Some(v) = v {
+            self.0.insert(key.to_string(), v.clone());
+        }
+        self
+    }
+}
+
+/// Strings of the array at `key` (each element itself, or its `inner` field).
+pub fn strings(m: &Map<String, Value>, key: &str, inner: &str) -> Vec<Value> {
+    field(m, key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| match v {
+                    Value::String(s) => Some(Value::String(s.clone())),
+                    Value::Object(o) => text(o, inner).map(|s| Value::String(s.to_string())),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_spellings_and_tags() {
+        let cli = json!({"GroupId": "sg-1", "Tags": [{"Key": "Name", "Value": "web"}]});
+        let config = json!({"groupId": "sg-1", "tags": [{"key": "Name", "value": "web"}]});
+        for doc in [cli, config] {
+            let m = doc.as_object().expect("object");
+            assert_eq!(text(m, "GroupId"), Some("sg-1"));
+            assert_eq!(name_tag(&tags(m, None)), Some("web"));
+        }
+        let item_tags = json!({"Name": "db"});
+        assert_eq!(name_tag(&tags(&Map::new(), Some(&item_tags))), Some("db"));
+    }
+
+    #[test]
+    fn shallow_locations_stop_at_the_string() {
+        let deep = Loc::new("/a", true);
+        assert_eq!(deep.at("IpPermissions").at(0).ptr, "/a/IpPermissions/0");
+        let flat = Loc::new("/configurationItems/0", false);
+        assert_eq!(flat.at("ipPermissions").at(3).ptr, "/configurationItems/0");
+    }
+
+    #[test]
+    fn botocore_datetimes_become_text() {
+        let t = json!({"__class__": "datetime", "year": 2016, "month": 10, "day": 21, "hour": 15, "minute": 38, "second": 24, "microsecond": 0});
+        assert_eq!(timestamp(Some(&t)), Some(json!("2016-10-21T15:38:24Z")));
+        assert_eq!(
+            timestamp(Some(&json!("2026-01-01T00:00:00Z"))),
+            Some(json!("2026-01-01T00:00:00Z"))
+        );
+    }
+}
