@@ -313,6 +313,8 @@ test('finding detail: sections in order, marked evidence, remediation tabs and c
   const lines = await evidence.locator('[data-testid="evidence-json"] .ln').allTextContents();
   assert.ok(marks.some((m) => m.includes('"Action"')), `the tested keys are marked: ${marks}`);
   assert.ok(lines.some((l) => l.includes('"Sid"')), 'untested keys are not');
+  await evidence.scrollIntoViewIfNeeded();
+  await shot(page, 'detail-evidence');
 
   // Remediation: Console first; the CLI tab by click, Terraform by arrow key.
   const panel = detail.locator('[data-testid="remedy-panel"]');
@@ -364,6 +366,17 @@ test('resources: the inventory from the worker, filters, search, attributes and 
   await page.locator('[data-testid="detail"]').waitFor();
   assert.equal(await page.locator('[data-testid="view"]').getAttribute('data-view'), 'findings');
   assert.match(await page.locator('[data-testid="detail"]').textContent(), /partner-integration-legacy/);
+});
+
+test('resources without a worker: the page that analysed answers itself', async () => {
+  const page = await h.newPage();
+  await page.addInitScript(() => { delete window.Worker; });
+  await openDemo(page, 'demo&view=resources');
+  await page.locator('[data-testid="resource-row"]').first().waitFor();
+  assert.equal(await page.locator('[data-testid="resource-row"]').count(), 20);
+  assert.equal(page.workers().length, 0);
+  await page.locator('[data-testid="resource-row"]').first().click();
+  await page.locator('[data-testid="attribute-tree"]').waitFor();
 });
 
 test('theme and large text: toggled in the header, remembered across reloads', async () => {
@@ -439,6 +452,7 @@ test('keyboard only: from the load screen to a finding\'s detail and back', asyn
 test('each demo scenario loads with one click and shows its narrative', async () => {
   const page = await h.newPage();
   await page.goto(h.url + '/');
+  await page.locator('[data-testid="scenario"]').first().waitFor();
   const cards = await page.locator('[data-testid="scenario"]').evaluateAll((els) => els.map((e) => ({
     id: e.dataset.scenario,
     narrative: e.querySelector('.scenario-narrative').textContent,
