@@ -30,6 +30,15 @@ fn loose(s: &str) -> String {
     k
 }
 
+/// Normalised facts derived from an export key under another name (the IAM normaliser's
+/// trust-statement facts): the key to mark for each.
+const DERIVED_FROM: [(&str, &str); 4] = [
+    ("everyone", "principal"),
+    ("other_account", "principal"),
+    ("restricting_condition", "condition"),
+    ("condition_keys", "condition"),
+];
+
 /// What the rule looked at: attribute names from the note's code spans and the path's last
 /// segment, and IAM action names (`service:Action`) mentioned anywhere in the note.
 fn terms(evidence: &Evidence) -> (Vec<String>, Vec<String>) {
@@ -38,6 +47,9 @@ fn terms(evidence: &Evidence) -> (Vec<String>, Vec<String>) {
     for (i, piece) in evidence.note.split('`').enumerate() {
         if i % 2 == 1 && piece.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             keys.push(loose(piece));
+            if let Some((_, key)) = DERIVED_FROM.iter().find(|(fact, _)| *fact == piece) {
+                keys.push(loose(key));
+            }
         }
     }
     let last = evidence.path.rsplit('.').next().unwrap_or("");
@@ -198,6 +210,24 @@ mod tests {
         assert_eq!(
             marked(&evidence_lines(&na, &e)),
             vec!["\"NotAction\": \"iam:*\""]
+        );
+    }
+
+    #[test]
+    fn derived_trust_facts_mark_the_key_they_come_from() {
+        let v = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"});
+        let e = ev(
+            "trust_statements[0]",
+            "`effect` eq \"Allow\"; `other_account` eq true",
+        );
+        assert_eq!(
+            marked(&evidence_lines(&v, &e)),
+            vec![
+                "\"Effect\": \"Allow\",",
+                "\"Principal\": {",
+                "\"AWS\": \"arn:aws:iam::444455556666:root\"",
+                "},"
+            ]
         );
     }
 
