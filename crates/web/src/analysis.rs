@@ -5,13 +5,14 @@
 //! thread when no worker can be started, and natively in the tests.
 
 use crate::state::LoadedFile;
-use stratoscope::analyze::{build_inventory, evaluate_inventory};
+use stratoscope::analyze::{build_inventory, evaluate_inventory, Inventory};
 use stratoscope::{pack, Input, Options, Report, Rule, RulePack};
 
 /// The demo export, embedded so "Load demo" works offline and from a single-file build without
 /// a network request.
 pub const DEMO_NAME: &str = "demo-authorization-details.json";
-pub const DEMO_BYTES: &[u8] = include_bytes!("../../../www/demo/demo-authorization-details.json");
+pub const DEMO_BYTES: &[u8] =
+    include_bytes!("../demos/overprivileged-account/demo-authorization-details.json");
 
 /// The rule pack the page evaluates, plus any built-in rule files that failed to parse.
 #[derive(Debug, Default)]
@@ -181,22 +182,34 @@ pub fn analyze_files_timed(
     pack: &RulePack,
     on_stage: &mut dyn FnMut(Stage),
 ) -> (Report, Timing) {
+    let (report, timing, _) = analyze_files_kept(files, pack, on_stage);
+    (report, timing)
+}
+
+/// As [`analyze_files_timed`], keeping the inventory (see [`analyze_inputs_kept`]).
+pub fn analyze_files_kept(
+    files: &[LoadedFile],
+    pack: &RulePack,
+    on_stage: &mut dyn FnMut(Stage),
+) -> (Report, Timing, Inventory) {
     on_stage(Stage::Reading { files: files.len() });
     let inputs: Vec<Input> = files
         .iter()
         .map(|f| Input::new(f.name.clone(), f.bytes.to_vec()))
         .collect();
-    analyze_inputs_timed(inputs, pack, on_stage)
+    analyze_inputs_kept(inputs, pack, on_stage)
 }
 
 /// The pipeline over inputs that are already in memory (the worker builds them straight from
 /// the bytes it was sent, without another copy). Reports [`Stage::Normalising`] and
-/// [`Stage::Evaluating`]; the caller reports [`Stage::Reading`].
-pub fn analyze_inputs_timed(
+/// [`Stage::Evaluating`]; the caller reports [`Stage::Reading`]. Hands back the inventory too,
+/// for the Resources view's questions. The decoded documents are dropped from it: evidence has
+/// quoted them already, and they are the larger half of its memory.
+pub fn analyze_inputs_kept(
     inputs: Vec<Input>,
     pack: &RulePack,
     on_stage: &mut dyn FnMut(Stage),
-) -> (Report, Timing) {
+) -> (Report, Timing, Inventory) {
     on_stage(Stage::Normalising {
         files: inputs.len(),
     });
@@ -209,12 +222,14 @@ pub fn analyze_inputs_timed(
     });
     let report = evaluate_inventory(&inventory, pack, &Options::default());
     let done = now_ms();
+    let mut inventory = inventory;
+    inventory.documents.clear();
     let timing = Timing {
         normalise_ms: normalised - start,
         evaluate_ms: done - normalised,
         memory_bytes: memory_bytes(),
     };
-    (report, timing)
+    (report, timing, inventory)
 }
 
 #[cfg(test)]

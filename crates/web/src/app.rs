@@ -1,16 +1,23 @@
 //! The root component: owns the reducer and the rule pack, provides both by context, runs the
-//! asynchronous work (reading files; analysing, in a Web Worker through [`crate::offload`]) and
-//! lays out the page.
+//! asynchronous work (reading files; analysing, in a Web Worker through [`crate::offload`];
+//! asking that worker about the inventory), keeps the address in step with the state, and lays
+//! out the page.
 
-use crate::analysis::{load_builtin, PackLoad, DEMO_BYTES, DEMO_NAME};
+use crate::analysis::{load_builtin, PackLoad};
+use crate::components::virtual_scroll::listen;
 use crate::components::{
-    Busy, DropZone, FindingDetail, FindingsTable, FindingsToolbar, Header, Intro, SummaryStrip,
-    VerdictList,
+    Busy, CoverageNote, DropZone, FindingDetail, FindingsTable, FindingsToolbar, Header, Intro,
+    Overview, Resources, ScenarioBanner, ScenarioPicker, ScopeLine, SummaryStrip, VerdictList,
+    ViewNav,
 };
-use crate::offload::{Job, Offload};
+use crate::findings::{rows, visible, Row};
+use crate::offload::{Job, Offload, Question};
+use crate::prefs::{self, Prefs};
+use crate::route::{Route, View};
+use crate::scenarios;
 use crate::state::{Action, AppState, LoadedFile, ReadFailure, Shared};
-use crate::view::{busy_status, filling_status, find, totals, visible_findings};
-use std::time::Duration;
+use crate::view::{busy_status, find, totals};
+use std::rc::Rc;
 use stratoscope::Report;
 use web_sys::DragEvent;
 use yew::platform::spawn_local;
@@ -50,26 +57,65 @@ fn read_files(files: Vec<web_sys::File>, epoch: u64, dispatcher: UseReducerDispa
     });
 }
 
-/// Loads the built-in demo export as if the user had dropped it.
-fn load_demo(dispatcher: &UseReducerDispatcher<AppState>, epoch: u64) {
-    dispatcher.dispatch(Action::ReadStarted);
-    dispatcher.dispatch(Action::FilesRead {
-        epoch,
-        files: vec![LoadedFile::new(DEMO_NAME, DEMO_BYTES.to_vec())],
-        failures: Vec::new(),
-    });
+/// Loads a built-in scenario (`""` is the default one) in place of whatever was loaded. An
+/// unknown id loads nothing.
+fn load_scenario(dispatcher: &UseReducerDispatcher<AppState>, id: &str) {
+    if let Some(s) = scenarios::find(id) {
+        dispatcher.dispatch(Action::LoadScenario {
+            id: id.to_string(),
+            files: s
+                .files
+                .iter()
+                .map(|f| LoadedFile::new(f.name, f.bytes.to_vec()))
+                .collect(),
+        });
+    }
 }
 
-/// True when the page was opened at `…#demo`.
-fn demo_requested() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .is_some_and(|h| h == "#demo")
+/// The address's hash; natively (the render tests) there is none.
+fn current_hash() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    String::new()
+}
+
+/// Writes the route into the address without adding a history entry per keystroke.
+fn write_hash(route: &Route) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let hash = route.encode();
+    if current_hash().trim_start_matches('#') == hash {
+        return;
+    }
+    let location = window.location();
+    let base = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let url = if hash.is_empty() {
+        base
+    } else {
+        format!("{base}#{hash}")
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(AppState::default);
+    // The address is read before the first render, so the page opens in the state it names.
+    let state = use_reducer(|| AppState {
+        route: Route::decode(&current_hash()),
+        ..AppState::default()
+    });
     let pack = use_memo((), |_| Shared::new(load_builtin()));
     let pack: Shared<PackLoad> = (*pack).clone();
 
@@ -99,14 +145,57 @@ pub fn App() -> Html {
         });
     }
 
-    // `#demo` in the address opens the demo scenario straight away: `scripts/dev.sh` points
-    // trainers there, and a bookmark brings a class back to it.
+    // `#demo` (or `#demo=<scenario>`) in the address opens that scenario straight away:
+    // `scripts/dev.sh` points trainers there, and a bookmark brings a class back to it. An
+    // address edited while the page is open is followed too.
     {
         let dispatcher = state.dispatcher();
-        let epoch = state.epoch;
+        let scenario = state.route.scenario.clone();
         use_effect_with((), move |_| {
-            if demo_requested() {
-                load_demo(&dispatcher, epoch);
+            if let Some(id) = scenario {
+                load_scenario(&dispatcher, &id);
+            }
+            let on_hash = move || {
+                let route = Route::decode(&current_hash());
+                let scenario = route.scenario.clone();
+                dispatcher.dispatch(Action::Navigate(route));
+                if let Some(id) = scenario {
+                    load_scenario(&dispatcher, &id);
+                }
+            };
+            let listener = web_sys::window().map(|w| listen(&w, "hashchange", on_hash));
+            move || drop(listener)
+        });
+    }
+
+    // The address follows the state.
+    use_effect_with(state.route.clone(), write_hash);
+
+    // The Resources view asks whoever holds the inventory, once per analysis.
+    {
+        let offload = offload.clone();
+        let wanted = state.route.view == View::Resources
+            && state.report.is_some()
+            && state.resources.is_none();
+        use_effect_with((wanted, state.analysed), move |&(wanted, generation)| {
+            if wanted {
+                offload.ask(Question::Resources { generation });
+            }
+        });
+    }
+    {
+        let offload = offload.clone();
+        let have = state.resource_detail.as_ref().map(|(id, _)| id.clone());
+        let wanted = (state.route.view == View::Resources && state.report.is_some())
+            .then(|| state.route.resource.clone())
+            .flatten()
+            .filter(|id| have.as_ref() != Some(id));
+        use_effect_with((wanted, state.analysed), move |(wanted, generation)| {
+            if let Some(id) = wanted.clone() {
+                offload.ask(Question::Resource {
+                    generation: *generation,
+                    id,
+                });
             }
         });
     }
@@ -128,6 +217,22 @@ fn detail_key(report: &Report, index: usize) -> String {
         .unwrap_or_default()
 }
 
+/// Display preferences: loaded once, applied to `<html>` on every change, stored when the
+/// auditor changes them.
+#[hook]
+fn use_prefs() -> (Prefs, Callback<Prefs>) {
+    let prefs = use_state_eq(prefs::load);
+    use_effect_with(*prefs, |p| prefs::apply(*p));
+    let set = {
+        let prefs = prefs.clone();
+        Callback::from(move |p: Prefs| {
+            prefs::store(p);
+            prefs.set(p);
+        })
+    };
+    (*prefs, set)
+}
+
 /// The page layout, driven by the context.
 #[function_component]
 fn Shell() -> Html {
@@ -135,6 +240,12 @@ fn Shell() -> Html {
         return Html::default();
     };
     let dispatcher = state.dispatcher();
+    let (prefs, set_prefs) = use_prefs();
+    let on_theme = set_prefs.reform(move |theme| Prefs { theme, ..prefs });
+    let on_large_text = set_prefs.reform(move |large_text| Prefs {
+        large_text,
+        ..prefs
+    });
 
     let on_files = {
         let dispatcher = dispatcher.clone();
@@ -143,11 +254,11 @@ fn Shell() -> Html {
             read_files(files, epoch, dispatcher.clone())
         })
     };
-    let on_demo = {
+    let on_scenario = {
         let dispatcher = dispatcher.clone();
-        let epoch = state.epoch;
-        Callback::from(move |_| load_demo(&dispatcher, epoch))
+        Callback::from(move |id: &'static str| load_scenario(&dispatcher, id))
     };
+    let on_demo = on_scenario.reform(|_: ()| "");
     let on_clear = {
         let dispatcher = dispatcher.clone();
         Callback::from(move |_| dispatcher.dispatch(Action::Clear))
@@ -171,7 +282,7 @@ fn Shell() -> Html {
     };
 
     // Stable callbacks for the rows: new ones on every render would make every rendered row
-    // render again each time the table grows by a step.
+    // render again on each scroll step.
     let on_select = {
         let dispatcher = dispatcher.clone();
         use_callback((), move |key, _| dispatcher.dispatch(Action::Select(key)))
@@ -180,68 +291,93 @@ fn Shell() -> Html {
         let dispatcher = dispatcher.clone();
         use_callback((), move |_: (), _| dispatcher.dispatch(Action::CloseDetail))
     };
-
-    // Once a report is in, the findings table fills a step of rows at a time, each step its own
-    // task, so the page stays responsive however many findings there are.
-    let rows = state
-        .report
-        .as_ref()
-        .map(|report| visible_findings(report, state.severity, &state.query));
-    let matching = rows.as_ref().map_or(0, Vec::len);
-    let filling = !state.busy() && rows.is_some() && state.filling(matching);
-    {
+    let on_toggle_group = {
         let dispatcher = dispatcher.clone();
-        use_effect_with((filling, state.row_limit), move |&(filling, from)| {
-            if filling {
-                spawn_local(async move {
-                    // A turn for the browser (input, painting) before the next step.
-                    yew::platform::time::sleep(Duration::ZERO).await;
-                    dispatcher.dispatch(Action::GrowRows { from });
-                });
-            }
-        });
-    }
-
-    let show_busy = state.busy() || filling;
-    let busy = if state.busy() {
-        busy_status(&state)
-    } else {
-        filling_status(state.row_limit, matching.min(state.row_target))
+        use_callback((), move |key, _| {
+            dispatcher.dispatch(Action::ToggleGroup(key))
+        })
     };
+
+    // The findings list, recomputed only when the report or the list's settings change (not
+    // on scrolling, selecting or anything else).
+    let route = &state.route;
+    let list = use_memo(
+        (
+            state.report.clone(),
+            route.filters.clone(),
+            route.query.clone(),
+            route.sort,
+            route.group,
+            state.collapsed.clone(),
+        ),
+        |(report, filters, query, sort, group, collapsed)| match report {
+            Some(report) => {
+                let shown = visible(report, filters, query, *sort);
+                let matching = shown.len();
+                (Rc::new(rows(report, &shown, *group, collapsed)), matching)
+            }
+            None => (Rc::new(Vec::<Row>::new()), 0),
+        },
+    );
+    let (rows_list, matching) = (*list).clone();
+
+    let busy = busy_status(&state);
     let busy_label = AttrValue::from(busy.label);
 
-    let findings = state.report.as_ref().zip(rows).map(|(report, rows)| {
-        let selected = state.selected.as_ref().and_then(|key| find(report, key));
-        let on_severity = {
-            let dispatcher = dispatcher.clone();
-            Callback::from(move |s| dispatcher.dispatch(Action::SetSeverity(s)))
+    let totals = state.report.as_ref().map(|r| totals(r)).unwrap_or_default();
+    let workspace = state.report.as_ref().map(|report| {
+        let d = dispatcher.clone();
+        let on_view = Callback::from(move |v| d.dispatch(Action::SetView(v)));
+        let resources_count = report.summary.resources;
+        let body = match route.view {
+            View::Overview => {
+                let d = dispatcher.clone();
+                let base = route.clone();
+                let on_pick = Callback::from(move |filters| {
+                    d.dispatch(Action::Navigate(Route {
+                        view: View::Findings,
+                        filters,
+                        query: String::new(),
+                        selected: None,
+                        ..base.clone()
+                    }))
+                });
+                html! { <Overview report={report.clone()} {on_pick} /> }
+            }
+            View::Findings => findings_view(&state, report, &pack, &rows_list, matching, FindingsCallbacks {
+                on_select: on_select.clone(),
+                on_close: on_close.clone(),
+                on_toggle_group: on_toggle_group.clone(),
+            }),
+            View::Resources => {
+                let d = dispatcher.clone();
+                let on_filter = Callback::from(move |(dim, v)| d.dispatch(Action::SetResourceFilter(dim, v)));
+                let d = dispatcher.clone();
+                let on_query = Callback::from(move |q| d.dispatch(Action::SetResourceQuery(q)));
+                let d = dispatcher.clone();
+                let on_res = Callback::from(move |id| d.dispatch(Action::SelectResource(id)));
+                let detail = state.resource_detail.as_ref().filter(|(id, _)| Some(id) == route.resource.as_ref()).map(|(_, d)| d.clone());
+                html! {
+                    <Resources report={report.clone()} list={state.resources.clone()}
+                        filters={route.resource_filters.clone()} selected={route.resource.clone().map(AttrValue::from)}
+                        {detail} {on_filter} {on_query} on_select={on_res} on_open_finding={on_select.clone()} />
+                }
+            }
         };
-        let on_query = {
-            let dispatcher = dispatcher.clone();
-            Callback::from(move |q| dispatcher.dispatch(Action::SetQuery(q)))
-        };
-        let on_more = {
-            let dispatcher = dispatcher.clone();
-            Callback::from(move |_| dispatcher.dispatch(Action::ShowMoreRows))
-        };
+        let scenario = route.scenario.as_deref().and_then(scenarios::find);
         html! {
             <>
-                <SummaryStrip totals={totals(report)} timing={state.timing} />
-                <section class="findings-area" aria-label="Findings">
-                    <FindingsToolbar severity={state.severity} query={AttrValue::from(state.query.clone())}
-                        shown={rows.len()} total={report.findings.len()} {on_severity} {on_query} />
-                    <div class={classes!("workspace", selected.is_some().then_some("with-detail"))}>
-                        <div class="table-wrap">
-                            <FindingsTable report={report.clone()} {rows} {selected}
-                                on_select={on_select.clone()} on_close={on_close.clone()}
-                                limit={state.row_limit} {filling} {on_more} />
-                        </div>
-                        if let Some(index) = selected {
-                            // Keyed by finding so a newly selected one opens scrolled to its top.
-                            <FindingDetail key={detail_key(report, index)} report={report.clone()} {index} pack={pack.clone()} on_close={on_close.clone()} />
-                        }
-                    </div>
-                </section>
+                if let Some(scenario) = scenario {
+                    <ScenarioBanner {scenario} />
+                }
+                <div class="nav-row">
+                    <ViewNav current={route.view} findings={report.findings.len()} resources={resources_count} {on_view} />
+                    <SummaryStrip totals={totals.clone()} />
+                </div>
+                <CoverageNote totals={totals.clone()} />
+                <div class={classes!("view", format!("view-{}", route.view.value()))} data-testid="view" data-view={route.view.value()}>
+                    { body }
+                </div>
             </>
         }
     });
@@ -249,7 +385,7 @@ fn Shell() -> Html {
     let has_files = state.has_content();
     html! {
         <div class="app" ondragover={page_dragover} ondrop={page_drop}>
-            <Header />
+            <Header {prefs} {on_theme} {on_large_text} />
             <main class="main">
                 if !pack.errors.is_empty() {
                     <div class="notice error" role="alert">
@@ -266,7 +402,10 @@ fn Shell() -> Html {
                             <VerdictList
                                 verdicts={state.report.as_ref().map(|r| r.inputs.clone()).unwrap_or_default()}
                                 unreadable={state.unreadable.clone()} />
-                            if show_busy {
+                            if state.report.is_some() {
+                                <ScopeLine totals={totals.clone()} timing={state.timing} />
+                            }
+                            if state.busy() {
                                 <Busy label={busy_label.clone()} progress={busy.progress} />
                             }
                         </section>
@@ -280,8 +419,9 @@ fn Shell() -> Html {
                         <p>{ failure.clone() }</p>
                     </div>
                 }
-                { findings.unwrap_or_default() }
+                { workspace.unwrap_or_default() }
                 if !has_files && !state.busy() {
+                    <ScenarioPicker on_load={on_scenario} />
                     <Intro rules={pack.pack.rules.len()} />
                 }
             </main>
@@ -292,6 +432,53 @@ fn Shell() -> Html {
     }
 }
 
+struct FindingsCallbacks {
+    on_select: Callback<crate::view::FindingKey>,
+    on_close: Callback<()>,
+    on_toggle_group: Callback<String>,
+}
+
+/// The Findings view: toolbar, the virtualised table and the open finding's detail.
+fn findings_view(
+    state: &UseReducerHandle<AppState>,
+    report: &Shared<Report>,
+    pack: &Shared<PackLoad>,
+    rows: &Rc<Vec<Row>>,
+    matching: usize,
+    cb: FindingsCallbacks,
+) -> Html {
+    let route = &state.route;
+    let selected = route.selected.as_ref().and_then(|key| find(report, key));
+    let d = state.dispatcher();
+    let on_severity = Callback::from(move |s| d.dispatch(Action::SetSeverity(s)));
+    let d = state.dispatcher();
+    let on_filter = Callback::from(move |(dim, v)| d.dispatch(Action::SetFilter(dim, v)));
+    let d = state.dispatcher();
+    let on_clear = Callback::from(move |_| d.dispatch(Action::ClearFilters));
+    let d = state.dispatcher();
+    let on_query = Callback::from(move |q| d.dispatch(Action::SetQuery(q)));
+    let d = state.dispatcher();
+    let on_sort = Callback::from(move |s| d.dispatch(Action::SetSort(s)));
+    let d = state.dispatcher();
+    let on_group = Callback::from(move |g| d.dispatch(Action::SetGroup(g)));
+    html! {
+        <section class="findings-area" aria-label="Findings">
+            <FindingsToolbar report={report.clone()} filters={route.filters.clone()}
+                query={AttrValue::from(route.query.clone())} sort={route.sort} group={route.group}
+                shown={matching} total={report.findings.len()}
+                {on_severity} {on_filter} {on_clear} {on_query} {on_sort} {on_group} />
+            <div class={classes!("workspace", selected.is_some().then_some("with-detail"))}>
+                <FindingsTable report={report.clone()} rows={rows.clone()} {matching} {selected}
+                    on_select={cb.on_select} on_close={cb.on_close.clone()} on_toggle_group={cb.on_toggle_group} />
+                if let Some(index) = selected {
+                    // Keyed by finding so a newly selected one opens scrolled to its top.
+                    <FindingDetail key={detail_key(report, index)} report={report.clone()} {index} pack={pack.clone()} on_close={cb.on_close} />
+                }
+            </div>
+        </section>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,7 +486,15 @@ mod tests {
     #[test]
     fn the_empty_page_renders_the_load_controls() {
         let html = crate::tests::render::<App>(());
-        for id in ["drop-zone", "file-input", "demo-button", "clear-button"] {
+        for id in [
+            "drop-zone",
+            "file-input",
+            "demo-button",
+            "clear-button",
+            "scenario-picker",
+            "theme-toggle",
+            "text-size",
+        ] {
             assert!(
                 html.contains(&format!("data-testid=\"{id}\"")),
                 "{id} missing"

@@ -15,14 +15,23 @@ mod alloc;
 pub mod analysis;
 pub mod app;
 pub mod components;
+pub mod findings;
+pub mod highlight;
+pub mod inventory;
 pub mod offload;
+pub mod overview;
+pub mod prefs;
+pub mod route;
+pub mod scenarios;
 pub mod state;
 pub mod view;
 pub mod worker;
 
-/// Mounts the app on `<body>`.
+/// Mounts the app on `<body>`, with the stored theme applied first so a dark-theme user never
+/// sees a light page flash by.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
+    prefs::apply(prefs::load());
     yew::Renderer::<app::App>::new().render();
 }
 

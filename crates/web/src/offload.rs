@@ -10,8 +10,11 @@
 //!   running the same input on the page's thread would take the page down with it; the next
 //!   job gets a fresh worker.
 
-use crate::analysis::{analyze_files_timed, PackLoad};
+use crate::analysis::{analyze_files_kept, PackLoad};
+use crate::inventory;
 use crate::state::{Action, AppState, LoadedFile, Shared};
+use std::cell::RefCell;
+use stratoscope::analyze::Inventory;
 use yew::UseReducerDispatcher;
 
 /// One analysis to run: every loaded file, for one generation of the state.
@@ -19,6 +22,56 @@ use yew::UseReducerDispatcher;
 pub struct Job {
     pub generation: u64,
     pub files: Vec<LoadedFile>,
+}
+
+/// A question the Resources view asks about the analysed inventory (see the worker protocol).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    Resources { generation: u64 },
+    Resource { generation: u64, id: String },
+}
+
+thread_local! {
+    /// The inventory of the latest in-page analysis, for when no worker holds it.
+    static PAGE_INVENTORY: RefCell<Option<(u64, Inventory)>> = const { RefCell::new(None) };
+}
+
+/// Answers a question from the in-page inventory, as the worker would.
+pub fn answer_in_page(dispatcher: &UseReducerDispatcher<AppState>, question: Question) {
+    let gone = || "this analysis is no longer held by the page".to_string();
+    let action = PAGE_INVENTORY.with(|kept| {
+        let kept = kept.borrow();
+        let held = |generation: u64| {
+            kept.as_ref()
+                .filter(|(g, _)| *g == generation)
+                .map(|(_, inv)| inv)
+        };
+        match question {
+            Question::Resources { generation } => Action::ResourcesLoaded {
+                generation,
+                list: held(generation)
+                    .map(|inv| Shared::new(inventory::entries(inv)))
+                    .ok_or_else(gone),
+            },
+            Question::Resource { generation, id } => Action::ResourceLoaded {
+                generation,
+                detail: held(generation)
+                    .ok_or_else(gone)
+                    .and_then(|inv| {
+                        inventory::detail(inv, &id)
+                            .ok_or_else(|| format!("no resource {id} in the analysed files"))
+                    })
+                    .map(Shared::new),
+                id,
+            },
+        }
+    });
+    dispatcher.dispatch(action);
+}
+
+/// Forgets the in-page inventory (Clear).
+pub fn forget_in_page() {
+    PAGE_INVENTORY.with(|kept| kept.borrow_mut().take());
 }
 
 /// Analyses on the page's thread. The short sleep yields to the browser first so the busy
@@ -30,7 +83,9 @@ pub fn analyse_in_page(
 ) {
     yew::platform::spawn_local(async move {
         yew::platform::time::sleep(std::time::Duration::from_millis(30)).await;
-        let (report, timing) = analyze_files_timed(&job.files, &pack.pack, &mut |_| {});
+        forget_in_page();
+        let (report, timing, inventory) = analyze_files_kept(&job.files, &pack.pack, &mut |_| {});
+        PAGE_INVENTORY.with(|kept| *kept.borrow_mut() = Some((job.generation, inventory)));
         dispatcher.dispatch(Action::AnalysisDone {
             generation: job.generation,
             report: Shared::new(report),
@@ -63,7 +118,13 @@ mod imp {
             analyse_in_page(self.dispatcher.clone(), self.pack.clone(), job);
         }
 
-        pub fn cancel(&self) {}
+        pub fn cancel(&self) {
+            forget_in_page();
+        }
+
+        pub fn ask(&self, question: Question) {
+            answer_in_page(&self.dispatcher, question);
+        }
     }
 }
 
@@ -71,7 +132,7 @@ mod imp {
 mod imp {
     use super::*;
     use crate::analysis::{Stage, Timing};
-    use crate::worker::{js, protocol as p, transfer, SCRIPT};
+    use crate::worker::{answers, js, protocol as p, transfer, SCRIPT};
     use std::cell::RefCell;
     use std::rc::{Rc, Weak};
     use stratoscope::Report;
@@ -124,6 +185,8 @@ mod imp {
         in_page: Vec<Job>,
         /// `done` messages to take in: (generation, message).
         results: Vec<(u64, JsValue)>,
+        /// Questions the page answers itself (no worker holds the inventory).
+        in_page_questions: Vec<Question>,
     }
 
     impl Offload {
@@ -155,9 +218,18 @@ mod imp {
             self.finish(after);
         }
 
-        /// Forgets the job in hand (Clear): a running one is stopped by restarting the worker.
+        /// Forgets the job in hand (Clear): a running one is stopped by restarting the worker,
+        /// and the inventory an idle one keeps is dropped.
         pub fn cancel(&self) {
+            forget_in_page();
             let after = self.inner.borrow_mut().cancel();
+            self.finish(after);
+        }
+
+        /// Asks whoever holds the analysed inventory (the worker, or the page after a
+        /// fallback); the answer arrives as an action.
+        pub fn ask(&self, question: Question) {
+            let after = self.inner.borrow_mut().ask(question);
             self.finish(after);
         }
 
@@ -181,6 +253,9 @@ mod imp {
             for (generation, data) in self.results {
                 yew::platform::spawn_local(receive(dispatcher.clone(), generation, data));
             }
+            for question in self.in_page_questions {
+                answer_in_page(dispatcher, question);
+            }
         }
     }
 
@@ -199,6 +274,39 @@ mod imp {
             if self.running.take().is_some() {
                 self.worker = None;
                 return self.ensure_worker();
+            }
+            if let Some(w) = self.worker.as_ref().filter(|w| w.ready) {
+                let _ = w
+                    .worker
+                    .post_message(&js::object(&[(p::KIND, p::FORGET.into())]));
+            }
+            After::default()
+        }
+
+        fn ask(&mut self, question: Question) -> After {
+            let worker = self.worker.as_ref().filter(|w| w.ready);
+            let Some(spawned) = worker.filter(|_| !self.unavailable) else {
+                return After {
+                    in_page_questions: vec![question],
+                    ..After::default()
+                };
+            };
+            let message = match &question {
+                Question::Resources { generation } => js::object(&[
+                    (p::KIND, p::RESOURCES.into()),
+                    (p::JOB, (*generation as f64).into()),
+                ]),
+                Question::Resource { generation, id } => js::object(&[
+                    (p::KIND, p::RESOURCE.into()),
+                    (p::JOB, (*generation as f64).into()),
+                    (p::ID, JsValue::from_str(id)),
+                ]),
+            };
+            if spawned.worker.post_message(&message).is_err() {
+                return After {
+                    in_page_questions: vec![question],
+                    ..After::default()
+                };
             }
             After::default()
         }
@@ -327,6 +435,41 @@ mod imp {
                         _ => After::default(),
                     }
                 }
+                Some(kind @ (p::RESOURCES | p::RESOURCE)) => {
+                    let Some(generation) = job_of(data) else {
+                        return After::default();
+                    };
+                    let error = js::get_str(data, p::ERROR);
+                    let bytes = |field: &str| -> Result<Vec<u8>, String> {
+                        if let Some(e) = &error {
+                            return Err(e.clone());
+                        }
+                        js::get(data, field)
+                            .dyn_into::<js_sys::Uint8Array>()
+                            .map(|a| a.to_vec())
+                            .map_err(|_| "the worker sent no answer".to_string())
+                    };
+                    let action = if kind == p::RESOURCES {
+                        Action::ResourcesLoaded {
+                            generation,
+                            list: bytes(p::LIST)
+                                .and_then(|b| answers::list(&b))
+                                .map(Shared::new),
+                        }
+                    } else {
+                        Action::ResourceLoaded {
+                            generation,
+                            id: js::get_str(data, p::ID).unwrap_or_default(),
+                            detail: bytes(p::RESOURCE)
+                                .and_then(|b| answers::detail(&b))
+                                .map(Shared::new),
+                        }
+                    };
+                    After {
+                        actions: vec![action],
+                        ..After::default()
+                    }
+                }
                 Some(p::DONE) => {
                     let Some(generation) = job_of(data) else {
                         return After::default();
@@ -373,6 +516,7 @@ mod imp {
             after.actions.extend(next.actions);
             after.in_page.extend(next.in_page);
             after.results.extend(next.results);
+            after.in_page_questions.extend(next.in_page_questions);
             after
         }
     }

@@ -6,7 +6,11 @@
 //! that arrives after the user cleared or added more files is recognised as stale and dropped.
 
 use crate::analysis::{Stage, Timing};
+use crate::findings::{Dim, Grouping, SortKey};
+use crate::inventory::{ResDim, ResourceDetail, ResourceEntry};
+use crate::route::{Route, View};
 use crate::view::{FindingKey, SeverityFilter};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use stratoscope::Report;
 use yew::Reducible;
@@ -79,7 +83,10 @@ impl<T> Shared<T> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// The latest answer to a question sent to the worker about the analysed inventory.
+pub type Fetched<T> = Result<Shared<T>, String>;
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
     pub files: Vec<LoadedFile>,
     pub unreadable: Vec<ReadFailure>,
@@ -100,56 +107,19 @@ pub struct AppState {
     /// Why the latest analysis did not finish, when it did not (the worker running it stopped).
     /// No report is shown then: none would describe the files that are loaded.
     pub failure: Option<String>,
-    pub severity: SeverityFilter,
-    pub query: String,
-    /// Findings rows the table should show once filled: [`ROW_PAGE`] per page asked for.
-    /// Back to one page when the report or the filters change.
-    pub row_target: usize,
-    /// Findings rows rendered now; grows by [`ROW_STEP`] towards `row_target`.
-    pub row_limit: usize,
-    /// Identified by rule and resource rather than by row index, so the selection survives a
-    /// re-analysis that inserts findings above it.
-    pub selected: Option<FindingKey>,
+    /// View, filters, sort, grouping, search and selections: everything the address restores.
+    /// The selected finding is identified by rule and resource rather than by row index, so it
+    /// survives a re-analysis that inserts findings above it.
+    pub route: Route,
+    /// Groups the auditor folded (rule or resource ids); cleared when the grouping changes.
+    pub collapsed: BTreeSet<String>,
+    /// The analysed inventory's resource list, once the worker has sent it.
+    pub resources: Option<Fetched<Vec<ResourceEntry>>>,
+    /// The selected resource's attributes, by id, once the worker has sent them.
+    pub resource_detail: Option<(String, Fetched<ResourceDetail>)>,
 }
-
-impl Default for AppState {
-    fn default() -> AppState {
-        AppState {
-            files: Vec::new(),
-            unreadable: Vec::new(),
-            report: None,
-            timing: None,
-            epoch: 0,
-            reading: 0,
-            requested: 0,
-            analysed: 0,
-            progress: None,
-            failure: None,
-            severity: SeverityFilter::default(),
-            query: String::new(),
-            row_target: ROW_PAGE,
-            row_limit: ROW_STEP,
-            selected: None,
-        }
-    }
-}
-
-/// Findings rows rendered per step. A large export has thousands of findings; rendering them
-/// all at once froze the page for seconds. The table grows a step at a time, each its own task,
-/// so the page stays responsive while it fills.
-pub const ROW_STEP: usize = 100;
-
-/// Findings rows the table fills to by itself; "Show more" adds as many again. Past this the
-/// severity filter and search are the better tools, and a smaller page stays quick to filter.
-pub const ROW_PAGE: usize = 500;
 
 impl AppState {
-    /// Whether the table is still growing towards its target, given how many rows match the
-    /// filters. The page shows it as busy, and renders the next step after this one.
-    pub fn filling(&self, matching: usize) -> bool {
-        self.row_limit < matching.min(self.row_target)
-    }
-
     /// True while files are being read or analysed; the page shows a busy indicator.
     pub fn busy(&self) -> bool {
         self.reading > 0 || self.requested != self.analysed
@@ -179,6 +149,12 @@ pub enum Action {
         files: Vec<LoadedFile>,
         failures: Vec<ReadFailure>,
     },
+    /// A built-in scenario replaces whatever was loaded (`id` empty for the default one, as
+    /// `#demo` names it).
+    LoadScenario {
+        id: String,
+        files: Vec<LoadedFile>,
+    },
     /// The analysis run for `generation` started a stage; ignored once it is stale or done.
     Progress {
         generation: u64,
@@ -196,17 +172,33 @@ pub enum Action {
         message: String,
     },
     Clear,
+    /// Replaces the whole route: the address on start, or an overview chart's bar.
+    Navigate(Route),
+    SetView(View),
     SetSeverity(SeverityFilter),
+    SetFilter(Dim, Option<String>),
+    ClearFilters,
     SetQuery(String),
+    SetSort(SortKey),
+    SetGroup(Grouping),
+    ToggleGroup(String),
+    /// Opens a finding's detail (in the Findings view).
     Select(FindingKey),
     CloseDetail,
-    /// Fill the table to another page of findings rows.
-    ShowMoreRows,
-    /// Render the next step of rows; ignored unless `from` is still the number rendered (a
-    /// filter change in between started the table afresh).
-    GrowRows {
-        from: usize,
+    /// The worker's answer to "which resources are there", for the analysis `generation`.
+    ResourcesLoaded {
+        generation: u64,
+        list: Fetched<Vec<ResourceEntry>>,
     },
+    /// The worker's answer to "what are this resource's attributes".
+    ResourceLoaded {
+        generation: u64,
+        id: String,
+        detail: Fetched<ResourceDetail>,
+    },
+    SelectResource(Option<String>),
+    SetResourceFilter(ResDim, Option<String>),
+    SetResourceQuery(String),
 }
 
 /// The state transition function. Pure: same state and action, same result.
@@ -226,8 +218,8 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             next.unreadable.extend(failures);
             let mut added = false;
             for file in files {
-                // Dropping the same export twice (or pressing "Load demo" twice) would only
-                // duplicate verdicts; the engine already skips duplicate resources.
+                // Dropping the same export twice would only duplicate verdicts; the engine
+                // already skips duplicate resources.
                 let duplicate = next
                     .files
                     .iter()
@@ -240,7 +232,25 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             if added {
                 next.requested += 1;
                 next.progress = None;
+                // The address can no longer bring these files back by naming a scenario.
+                next.route.scenario = None;
             }
+        }
+        Action::LoadScenario { id, files } => {
+            if state.route.scenario.as_deref() == Some(id.as_str()) && state.files == files {
+                return next;
+            }
+            next = AppState {
+                epoch: state.epoch + 1,
+                requested: state.requested + 1,
+                analysed: state.analysed,
+                files,
+                route: Route {
+                    scenario: Some(id),
+                    ..state.route.clone()
+                },
+                ..AppState::default()
+            };
         }
         Action::Progress { generation, stage } => {
             if generation == state.requested && state.needs_analysis() {
@@ -256,17 +266,17 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 return next;
             }
             next.analysed = generation;
-            if let Some(key) = &next.selected {
+            if let Some(key) = &next.route.selected {
                 if !report.findings.iter().any(|f| key.matches(f)) {
-                    next.selected = None;
+                    next.route.selected = None;
                 }
             }
             next.report = Some(report);
             next.timing = Some(timing);
-            next.row_target = ROW_PAGE;
-            next.row_limit = ROW_STEP;
             next.progress = None;
             next.failure = None;
+            next.resources = None;
+            next.resource_detail = None;
         }
         Action::AnalysisFailed {
             generation,
@@ -278,9 +288,11 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             next.analysed = generation;
             next.report = None;
             next.timing = None;
-            next.selected = None;
+            next.route.selected = None;
             next.progress = None;
             next.failure = Some(message);
+            next.resources = None;
+            next.resource_detail = None;
         }
         Action::Clear => {
             next = AppState {
@@ -289,32 +301,66 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 // files reports an older generation and is ignored.
                 requested: state.requested + 1,
                 analysed: state.requested + 1,
-                severity: state.severity,
-                query: state.query.clone(),
+                route: Route {
+                    scenario: None,
+                    selected: None,
+                    resource: None,
+                    ..state.route.clone()
+                },
                 ..AppState::default()
             };
         }
-        Action::SetSeverity(filter) => {
-            next.severity = filter;
-            next.row_target = ROW_PAGE;
-            next.row_limit = ROW_STEP;
+        Action::Navigate(route) => {
+            if route.group != state.route.group {
+                next.collapsed.clear();
+            }
+            next.route = route;
         }
-        Action::SetQuery(query) => {
-            next.query = query;
-            next.row_target = ROW_PAGE;
-            next.row_limit = ROW_STEP;
+        Action::SetView(view) => next.route.view = view,
+        Action::SetSeverity(filter) => next.route.filters.severity = filter,
+        Action::SetFilter(dim, value) => next.route.filters.set(dim, value),
+        Action::ClearFilters => {
+            next.route.filters = Default::default();
+            next.route.query.clear();
         }
-        Action::ShowMoreRows => next.row_target = state.row_target.saturating_add(ROW_PAGE),
-        Action::GrowRows { from } => {
-            if from == state.row_limit {
-                next.row_limit = state
-                    .row_limit
-                    .saturating_add(ROW_STEP)
-                    .min(state.row_target);
+        Action::SetQuery(query) => next.route.query = query,
+        Action::SetSort(sort) => next.route.sort = sort,
+        Action::SetGroup(group) => {
+            next.route.group = group;
+            next.collapsed.clear();
+        }
+        Action::ToggleGroup(key) => {
+            if !next.collapsed.remove(&key) {
+                next.collapsed.insert(key);
             }
         }
-        Action::Select(key) => next.selected = Some(key),
-        Action::CloseDetail => next.selected = None,
+        Action::Select(key) => {
+            next.route.selected = Some(key);
+            next.route.view = View::Findings;
+        }
+        Action::CloseDetail => next.route.selected = None,
+        Action::ResourcesLoaded { generation, list } => {
+            if generation == state.analysed && state.report.is_some() {
+                next.resources = Some(list);
+            }
+        }
+        Action::ResourceLoaded {
+            generation,
+            id,
+            detail,
+        } => {
+            if generation == state.analysed && state.route.resource.as_ref() == Some(&id) {
+                next.resource_detail = Some((id, detail));
+            }
+        }
+        Action::SelectResource(id) => {
+            if next.resource_detail.as_ref().map(|(d, _)| d) != id.as_ref() {
+                next.resource_detail = None;
+            }
+            next.route.resource = id;
+        }
+        Action::SetResourceFilter(dim, value) => dim.set(&mut next.route.resource_filters, value),
+        Action::SetResourceQuery(query) => next.route.resource_filters.query = query,
     }
     next
 }
@@ -440,7 +486,10 @@ mod tests {
         assert!(cleared.files.is_empty());
         assert!(!cleared.busy());
         assert!(!cleared.has_content());
-        assert_eq!(cleared.severity, SeverityFilter::AtLeast(Severity::High));
+        assert_eq!(
+            cleared.route.filters.severity,
+            SeverityFilter::AtLeast(Severity::High)
+        );
         // The run for the old files finishes late: ignored.
         let late = reduce(
             &cleared,
@@ -552,60 +601,178 @@ mod tests {
         assert!(reduce(&failed, Action::Clear).failure.is_none());
     }
 
-    #[test]
-    fn the_table_fills_a_step_at_a_time_to_a_page_then_on_request() {
-        let grow = |s: &AppState| reduce(s, Action::GrowRows { from: s.row_limit });
-        let mut s = AppState::default();
-        assert_eq!((s.row_limit, s.row_target), (ROW_STEP, ROW_PAGE));
-        // Few matching rows: nothing to fill.
-        assert!(!s.filling(ROW_STEP));
-        // Many: steps up to a page, then stops.
-        let mut steps = 0;
-        while s.filling(10_000) {
-            s = grow(&s);
-            steps += 1;
-        }
-        assert_eq!(s.row_limit, ROW_PAGE);
-        assert_eq!(steps, ROW_PAGE / ROW_STEP - 1);
-        assert_eq!(grow(&s).row_limit, ROW_PAGE, "never past the target");
-        // Show more: another page, again a step at a time.
-        let more = reduce(&s, Action::ShowMoreRows);
-        assert!(more.filling(10_000));
-        assert_eq!(grow(&more).row_limit, ROW_PAGE + ROW_STEP);
-        // A step asked for before a filter change is stale.
-        let searched = reduce(&more, Action::SetQuery("admin".into()));
-        assert_eq!(
-            (searched.row_limit, searched.row_target),
-            (ROW_STEP, ROW_PAGE)
-        );
-        let stale = reduce(
-            &searched,
-            Action::GrowRows {
-                from: more.row_limit,
-            },
-        );
-        assert_eq!(stale.row_limit, ROW_STEP);
-        let filtered = reduce(&more, Action::SetSeverity(SeverityFilter::All));
-        assert_eq!(
-            (filtered.row_limit, filtered.row_target),
-            (ROW_STEP, ROW_PAGE)
-        );
-        let cleared = reduce(&more, Action::Clear);
-        assert_eq!(
-            (cleared.row_limit, cleared.row_target),
-            (ROW_STEP, ROW_PAGE)
-        );
-        // A new report starts the table afresh.
-        let s2 = read(&more, vec![file("a.json", "{}")]);
-        let done = reduce(
-            &s2,
+    fn done(state: &AppState, report: Shared<Report>) -> AppState {
+        reduce(
+            state,
             Action::AnalysisDone {
-                generation: s2.requested,
-                report: empty_report(),
+                generation: state.requested,
+                report,
                 timing: Timing::default(),
             },
+        )
+    }
+
+    #[test]
+    fn a_scenario_replaces_the_files_and_is_named_in_the_route() {
+        let s1 = done(
+            &read(&AppState::default(), vec![file("a.json", "{}")]),
+            empty_report(),
         );
-        assert_eq!((done.row_limit, done.row_target), (ROW_STEP, ROW_PAGE));
+        let s1 = reduce(&s1, Action::SetQuery("admin".into()));
+        let s2 = reduce(
+            &s1,
+            Action::LoadScenario {
+                id: "open-trust".into(),
+                files: vec![file("b.json", "[]")],
+            },
+        );
+        assert_eq!(s2.files, vec![file("b.json", "[]")]);
+        assert!(s2.report.is_none());
+        assert!(s2.needs_analysis());
+        assert_eq!(s2.epoch, s1.epoch + 1, "reads in flight are dropped");
+        assert_eq!(s2.route.scenario.as_deref(), Some("open-trust"));
+        assert_eq!(s2.route.query, "admin", "the rest of the route is kept");
+        // The same scenario again: nothing to do.
+        let again = reduce(
+            &s2,
+            Action::LoadScenario {
+                id: "open-trust".into(),
+                files: vec![file("b.json", "[]")],
+            },
+        );
+        assert_eq!(again, s2);
+        // The auditor's own file on top: the address no longer names a scenario.
+        let mixed = read(&s2, vec![file("c.json", "{}")]);
+        assert_eq!(mixed.route.scenario, None);
+        assert_eq!(reduce(&s2, Action::Clear).route.scenario, None);
+    }
+
+    #[test]
+    fn filters_sort_group_and_view_change_the_route() {
+        let mut s = AppState::default();
+        for action in [
+            Action::SetView(View::Overview),
+            Action::SetFilter(Dim::Service, Some("iam".into())),
+            Action::SetSeverity(SeverityFilter::Only(Severity::High)),
+            Action::SetQuery("deploy".into()),
+            Action::SetSort(SortKey::Account),
+            Action::SetGroup(Grouping::Rule),
+            Action::ToggleGroup("R1".into()),
+        ] {
+            s = reduce(&s, action);
+        }
+        assert_eq!(s.route.view, View::Overview);
+        assert_eq!(s.route.filters.get(Dim::Service).as_deref(), Some("iam"));
+        assert_eq!(
+            s.route.encode(),
+            "view=overview&sev=high-only&svc=iam&q=deploy&sort=account&group=rule"
+        );
+        assert!(s.collapsed.contains("R1"));
+        let unfolded = reduce(&s, Action::ToggleGroup("R1".into()));
+        assert!(unfolded.collapsed.is_empty());
+        let regrouped = reduce(&s, Action::SetGroup(Grouping::Resource));
+        assert!(regrouped.collapsed.is_empty());
+        let cleared = reduce(&s, Action::ClearFilters);
+        assert!(cleared.route.filters.is_empty());
+        assert!(cleared.route.query.is_empty());
+        assert_eq!(
+            cleared.route.sort,
+            SortKey::Account,
+            "sorting is not a filter"
+        );
+        // Selecting a finding opens the Findings view.
+        let key = FindingKey {
+            rule_id: "R1".into(),
+            resource_id: "x".into(),
+        };
+        let selected = reduce(&s, Action::Select(key.clone()));
+        assert_eq!(selected.route.view, View::Findings);
+        assert_eq!(selected.route.selected, Some(key));
+        // Navigate replaces the route wholesale.
+        let back = reduce(&selected, Action::Navigate(Route::default()));
+        assert_eq!(back.route, Route::default());
+        assert!(back.collapsed.is_empty());
+    }
+
+    #[test]
+    fn resource_answers_are_kept_only_for_the_current_analysis_and_selection() {
+        use crate::inventory::{ResourceDetail, ResourceEntry};
+        let entry = ResourceEntry {
+            id: "arn:r".into(),
+            kind: "aws.iam.role".into(),
+            name: "r".into(),
+            account: None,
+            region: None,
+            file: "f".into(),
+            pointer: "/x".into(),
+        };
+        let s = done(
+            &read(&AppState::default(), vec![file("a.json", "{}")]),
+            empty_report(),
+        );
+        let stale = reduce(
+            &s,
+            Action::ResourcesLoaded {
+                generation: s.analysed - 1,
+                list: Ok(Shared::new(vec![entry.clone()])),
+            },
+        );
+        assert!(stale.resources.is_none());
+        let s = reduce(
+            &s,
+            Action::ResourcesLoaded {
+                generation: s.analysed,
+                list: Ok(Shared::new(vec![entry.clone()])),
+            },
+        );
+        assert!(matches!(&s.resources, Some(Ok(l)) if l.len() == 1));
+        let detail = || {
+            Ok(Shared::new(ResourceDetail {
+                entry: entry.clone(),
+                attributes: Default::default(),
+            }))
+        };
+        // An answer for a resource no longer selected is dropped.
+        let unasked = reduce(
+            &s,
+            Action::ResourceLoaded {
+                generation: s.analysed,
+                id: "arn:r".into(),
+                detail: detail(),
+            },
+        );
+        assert!(unasked.resource_detail.is_none());
+        let s = reduce(&s, Action::SelectResource(Some("arn:r".into())));
+        let s = reduce(
+            &s,
+            Action::ResourceLoaded {
+                generation: s.analysed,
+                id: "arn:r".into(),
+                detail: detail(),
+            },
+        );
+        assert!(s.resource_detail.is_some());
+        assert!(reduce(&s, Action::SelectResource(None))
+            .resource_detail
+            .is_none());
+        let s = reduce(
+            &s,
+            Action::SetResourceFilter(ResDim::Kind, Some("aws.iam.role".into())),
+        );
+        let s = reduce(&s, Action::SetResourceQuery("ops".into()));
+        assert_eq!(
+            s.route.resource_filters.kind.as_deref(),
+            Some("aws.iam.role")
+        );
+        assert_eq!(s.route.resource_filters.query, "ops");
+        // A new analysis forgets both answers (they describe the old inventory).
+        let again = done(&read(&s, vec![file("b.json", "{}")]), empty_report());
+        assert!(again.resources.is_none() && again.resource_detail.is_none());
+        assert_eq!(
+            again.route.resource.as_deref(),
+            Some("arn:r"),
+            "the selection stays"
+        );
     }
 
     #[test]
@@ -635,7 +802,7 @@ mod tests {
         };
         let s1 = read(&AppState::default(), vec![file("a.json", "{}")]);
         let s1 = reduce(&s1, Action::Select(key.clone()));
-        assert_eq!(s1.selected.as_ref(), Some(&key));
+        assert_eq!(s1.route.selected.as_ref(), Some(&key));
         let s2 = reduce(
             &s1,
             Action::AnalysisDone {
@@ -644,8 +811,8 @@ mod tests {
                 timing: Timing::default(),
             },
         );
-        assert!(s2.selected.is_none());
+        assert!(s2.route.selected.is_none());
         let s3 = reduce(&s1, Action::CloseDetail);
-        assert!(s3.selected.is_none());
+        assert!(s3.route.selected.is_none());
     }
 }

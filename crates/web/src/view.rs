@@ -8,34 +8,47 @@ use crate::state::AppState;
 use stratoscope::report::{Finding, InputStatus, InputVerdict};
 use stratoscope::{Outcome, Report, Severity};
 
-/// The severity filter. "At least" semantics: choosing High shows critical and high findings,
-/// which is how auditors triage (nobody wants "high but not critical").
+/// The severity filter. "At least" semantics by default: choosing High shows critical and high
+/// findings, which is how auditors triage (nobody wants "high but not critical"). A chart
+/// segment on the overview opens exactly its own severity instead, so the list matches the
+/// number that was clicked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SeverityFilter {
     #[default]
     All,
     AtLeast(Severity),
+    Only(Severity),
 }
 
 impl SeverityFilter {
-    /// Every choice, in the order the select lists them.
+    /// Every choice, in the order the select lists them ("only critical" is "at least
+    /// critical", so it is listed once).
     pub fn choices() -> Vec<SeverityFilter> {
         std::iter::once(SeverityFilter::All)
             .chain(Severity::ALL.into_iter().map(SeverityFilter::AtLeast))
+            .chain(Severity::ALL[1..].iter().copied().map(SeverityFilter::Only))
             .collect()
     }
 
-    /// The `<option value>`: `all` or the severity's lowercase name. Part of the browser-test
-    /// contract.
-    pub fn value(self) -> &'static str {
+    /// The `<option value>` and the address's `sev=`: `all`, the severity's lowercase name, or
+    /// `<name>-only`. Part of the browser-test contract.
+    pub fn value(self) -> String {
         match self {
-            SeverityFilter::All => "all",
-            SeverityFilter::AtLeast(s) => s.as_str(),
+            SeverityFilter::All => "all".to_string(),
+            SeverityFilter::AtLeast(s) => s.as_str().to_string(),
+            SeverityFilter::Only(Severity::Critical) => Severity::Critical.as_str().to_string(),
+            SeverityFilter::Only(s) => format!("{}-only", s.as_str()),
         }
     }
 
     /// Parses an option value; anything unknown means "all" rather than hiding findings.
     pub fn from_value(value: &str) -> SeverityFilter {
+        if let Some(only) = value.strip_suffix("-only").and_then(Severity::parse) {
+            return match only {
+                Severity::Critical => SeverityFilter::AtLeast(only),
+                _ => SeverityFilter::Only(only),
+            };
+        }
         Severity::parse(value)
             .map(SeverityFilter::AtLeast)
             .unwrap_or(SeverityFilter::All)
@@ -49,6 +62,11 @@ impl SeverityFilter {
             SeverityFilter::AtLeast(Severity::Medium) => "Medium and above",
             SeverityFilter::AtLeast(Severity::Low) => "Low and above",
             SeverityFilter::AtLeast(Severity::Info) => "Info and above",
+            SeverityFilter::Only(Severity::Critical) => "Critical only",
+            SeverityFilter::Only(Severity::High) => "Exactly high",
+            SeverityFilter::Only(Severity::Medium) => "Exactly medium",
+            SeverityFilter::Only(Severity::Low) => "Exactly low",
+            SeverityFilter::Only(Severity::Info) => "Exactly info",
         }
     }
 
@@ -56,6 +74,7 @@ impl SeverityFilter {
         match self {
             SeverityFilter::All => true,
             SeverityFilter::AtLeast(threshold) => severity.at_least(threshold),
+            SeverityFilter::Only(s) => severity == s,
         }
     }
 }
@@ -120,20 +139,6 @@ impl Query {
         .to_lowercase();
         self.terms.iter().all(|t| haystack.contains(t.as_str()))
     }
-}
-
-/// Indices into `report.findings` of the findings to show, in the engine's order (severity,
-/// rule, resource), with the filters applied. Indices rather than clones, so rows can take the
-/// shared report as a prop and compare cheaply.
-pub fn visible_findings(report: &Report, severity: SeverityFilter, query: &str) -> Vec<usize> {
-    let query = Query::parse(query);
-    report
-        .findings
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| severity.admits(f.severity) && query.matches(f))
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// Index of the finding a key names, if the report still has it.
@@ -278,12 +283,59 @@ pub fn busy_status(state: &AppState) -> BusyStatus {
     }
 }
 
-/// The busy indicator while the findings table fills, a step of rows at a time.
-pub fn filling_status(shown: usize, goal: usize) -> BusyStatus {
-    let bar = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    BusyStatus {
-        label: format!("Showing findings: {shown} of {goal}…"),
-        progress: Some((bar(shown), bar(goal))),
+/// The slice of a long list worth rendering: the rows inside the scrolled viewport plus
+/// `overscan` on each side, for rows of one fixed height. Everything else is two spacers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: usize,
+    pub end: usize,
+    /// Height of the rows above `start` and below `end`, in pixels.
+    pub above: u32,
+    pub below: u32,
+}
+
+pub fn window(
+    total: usize,
+    row_height: u32,
+    scroll_top: u32,
+    viewport: u32,
+    overscan: usize,
+) -> Window {
+    let h = row_height.max(1) as usize;
+    let first = (scroll_top as usize / h).min(total);
+    let shown = (viewport as usize).div_ceil(h) + 1;
+    let start = first.saturating_sub(overscan);
+    let end = first
+        .saturating_add(shown)
+        .saturating_add(overscan)
+        .min(total);
+    let px = |rows: usize| u32::try_from(rows.saturating_mul(h)).unwrap_or(u32::MAX);
+    Window {
+        start,
+        end,
+        above: px(start),
+        below: px(total - end),
+    }
+}
+
+/// The scroll offset that brings row `pos` into a viewport scrolled to `scroll_top`, or `None`
+/// when it is visible already.
+pub fn scroll_into_view(
+    pos: usize,
+    row_height: u32,
+    scroll_top: u32,
+    viewport: u32,
+) -> Option<u32> {
+    let top = u32::try_from(pos)
+        .unwrap_or(u32::MAX)
+        .saturating_mul(row_height);
+    let bottom = top.saturating_add(row_height);
+    if top < scroll_top {
+        Some(top)
+    } else if bottom > scroll_top.saturating_add(viewport) {
+        Some(bottom.saturating_sub(viewport))
+    } else {
+        None
     }
 }
 
@@ -411,10 +463,21 @@ mod tests {
             .collect();
         assert_eq!(
             values,
-            vec!["all", "critical", "high", "medium", "low", "info"]
+            vec![
+                "all",
+                "critical",
+                "high",
+                "medium",
+                "low",
+                "info",
+                "high-only",
+                "medium-only",
+                "low-only",
+                "info-only"
+            ]
         );
         for choice in SeverityFilter::choices() {
-            assert_eq!(SeverityFilter::from_value(choice.value()), choice);
+            assert_eq!(SeverityFilter::from_value(&choice.value()), choice);
         }
         assert_eq!(SeverityFilter::from_value("nonsense"), SeverityFilter::All);
         let high = SeverityFilter::AtLeast(Severity::High);
@@ -422,6 +485,13 @@ mod tests {
         assert!(high.admits(Severity::High));
         assert!(!high.admits(Severity::Medium));
         assert!(SeverityFilter::All.admits(Severity::Info));
+        let only = SeverityFilter::Only(Severity::High);
+        assert!(!only.admits(Severity::Critical));
+        assert!(only.admits(Severity::High));
+        assert_eq!(
+            SeverityFilter::from_value("critical-only"),
+            SeverityFilter::AtLeast(Severity::Critical)
+        );
     }
 
     #[test]
@@ -443,42 +513,11 @@ mod tests {
     }
 
     #[test]
-    fn visible_findings_apply_both_filters_and_keep_engine_order() {
+    fn a_key_finds_its_finding_across_reports() {
         let r = report(vec![
             finding("R1", Severity::Critical, "admin", "a"),
             finding("R2", Severity::High, "deploy", "b"),
-            finding("R3", Severity::Low, "deploy", "c"),
         ]);
-        let ids = |v: Vec<usize>| {
-            v.into_iter()
-                .map(|i| r.findings[i].rule_id.clone())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            ids(visible_findings(&r, SeverityFilter::All, "")),
-            vec!["R1", "R2", "R3"]
-        );
-        assert_eq!(
-            ids(visible_findings(
-                &r,
-                SeverityFilter::AtLeast(Severity::High),
-                ""
-            )),
-            vec!["R1", "R2"]
-        );
-        assert_eq!(
-            ids(visible_findings(&r, SeverityFilter::All, "deploy")),
-            vec!["R2", "R3"]
-        );
-        assert_eq!(
-            ids(visible_findings(
-                &r,
-                SeverityFilter::AtLeast(Severity::High),
-                "deploy"
-            )),
-            vec!["R2"]
-        );
-        assert!(visible_findings(&r, SeverityFilter::All, "nothing-like-this").is_empty());
         let key = FindingKey::of(&r.findings[1]);
         assert_eq!(find(&r, &key), Some(1));
         assert_eq!(
@@ -491,6 +530,32 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn the_window_covers_the_viewport_plus_overscan() {
+        // 10 000 rows of 40 px, a 400 px viewport at the top: 11 rows plus 5 below.
+        let w = window(10_000, 40, 0, 400, 5);
+        assert_eq!((w.start, w.end, w.above), (0, 16, 0));
+        assert_eq!(w.below, (10_000 - 16) * 40);
+        // Scrolled to row 500: 5 rows of overscan above.
+        let w = window(10_000, 40, 500 * 40 + 10, 400, 5);
+        assert_eq!((w.start, w.end), (495, 516));
+        assert_eq!(w.above, 495 * 40);
+        // Past the end (a list that just shrank): an empty window at the end, no underflow.
+        let w = window(3, 40, 10_000, 400, 5);
+        assert_eq!((w.start, w.end, w.below), (0, 3, 0));
+        let w = window(0, 40, 0, 400, 5);
+        assert_eq!((w.start, w.end, w.above, w.below), (0, 0, 0, 0));
+        // A zero row height (not measured yet) does not divide by zero.
+        assert!(window(10, 0, 0, 400, 5).end <= 10);
+    }
+
+    #[test]
+    fn scrolling_brings_a_row_into_view_only_when_needed() {
+        assert_eq!(scroll_into_view(3, 40, 0, 400), None);
+        assert_eq!(scroll_into_view(20, 40, 0, 400), Some(21 * 40 - 400));
+        assert_eq!(scroll_into_view(2, 40, 200, 400), Some(80));
     }
 
     #[test]
@@ -599,13 +664,6 @@ mod tests {
             BusyStatus {
                 label: "Analysing 2 files…".into(),
                 progress: Some((0, Stage::STEPS))
-            }
-        );
-        assert_eq!(
-            filling_status(200, 500),
-            BusyStatus {
-                label: "Showing findings: 200 of 500…".into(),
-                progress: Some((200, 500))
             }
         );
         state.progress = Some(Stage::Evaluating { rules: 40 });

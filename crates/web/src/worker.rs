@@ -14,6 +14,15 @@
 //! | page | `analyse` | `job` (the generation), `names`, `files` (Uint8Arrays, transferred) |
 //! | worker | `progress` | `job`, `stage`, `count` (see [`crate::analysis::Stage`]) |
 //! | worker | `done` | `job`, then `report`, `findings`, `finding_count`, `normalise_ms`, `evaluate_ms`, `memory_bytes`; or `error` |
+//! | page | `resources` | `job`: which resources did that analysis find |
+//! | worker | `resources` | `job`, `list` (JSON bytes of [`crate::inventory::ResourceEntry`]s, transferred); or `error` |
+//! | page | `resource` | `job`, `id`: one resource's normalised attributes |
+//! | worker | `resource` | `job`, `id`, `resource` (JSON bytes of a [`crate::inventory::ResourceDetail`]); or `error` |
+//! | page | `forget` | drop the kept inventory (the page cleared its files) |
+//!
+//! The worker keeps the inventory of its latest `analyse` job (without the decoded documents)
+//! so the Resources view can browse it without a second analysis or every attribute crossing
+//! over up front; a question about another job gets an `error`.
 //!
 //! The report travels as JSON bytes in transferred buffers, split by [`transfer`]: `report` is
 //! everything but the findings, `findings` an array of slices of them. Parsing a 5 MB report in
@@ -33,6 +42,9 @@ pub mod protocol {
     pub const ANALYSE: &str = "analyse";
     pub const PROGRESS: &str = "progress";
     pub const DONE: &str = "done";
+    pub const RESOURCES: &str = "resources";
+    pub const RESOURCE: &str = "resource";
+    pub const FORGET: &str = "forget";
 
     pub const JOB: &str = "job";
     pub const NAMES: &str = "names";
@@ -47,6 +59,34 @@ pub mod protocol {
     pub const NORMALISE_MS: &str = "normalise_ms";
     pub const EVALUATE_MS: &str = "evaluate_ms";
     pub const MEMORY_BYTES: &str = "memory_bytes";
+    pub const LIST: &str = "list";
+    pub const ID: &str = "id";
+}
+
+/// The answers to the page's questions about a kept inventory, as the JSON bytes that cross
+/// over. Shared by the worker and the tests; the page parses them with [`answers::list`] and
+/// [`answers::detail`].
+pub mod answers {
+    use crate::inventory::{self, ResourceDetail, ResourceEntry};
+    use stratoscope::analyze::Inventory;
+
+    pub fn list_bytes(inv: &Inventory) -> Result<Vec<u8>, String> {
+        serde_json::to_vec(&inventory::entries(inv)).map_err(|e| e.to_string())
+    }
+
+    pub fn detail_bytes(inv: &Inventory, id: &str) -> Result<Vec<u8>, String> {
+        let detail = inventory::detail(inv, id)
+            .ok_or_else(|| format!("no resource {id} in the analysed files"))?;
+        serde_json::to_vec(&detail).map_err(|e| e.to_string())
+    }
+
+    pub fn list(bytes: &[u8]) -> Result<Vec<ResourceEntry>, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("unreadable resource list: {e}"))
+    }
+
+    pub fn detail(bytes: &[u8]) -> Result<ResourceDetail, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("unreadable resource: {e}"))
+    }
 }
 
 /// How a report is cut up for the trip to the page and put back together there.
@@ -126,9 +166,23 @@ pub fn serve() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let pack = crate::analysis::load_builtin();
     let replies = scope.clone();
+    // The latest job's inventory, for the page's questions: (job, inventory).
+    let mut kept: Option<(f64, stratoscope::analyze::Inventory)> = None;
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            handle(&replies, &pack.pack, &event.data())
+            let data = event.data();
+            match js::get_str(&data, protocol::KIND).as_deref() {
+                Some(protocol::ANALYSE) => {
+                    // The old inventory goes first, so two are never held at once.
+                    drop(kept.take());
+                    kept = handle(&replies, &pack.pack, &data);
+                }
+                Some(protocol::FORGET) => kept = None,
+                Some(kind @ (protocol::RESOURCES | protocol::RESOURCE)) => {
+                    answer(&replies, kind, &data, kept.as_ref())
+                }
+                _ => {}
+            }
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
@@ -154,20 +208,60 @@ fn post(
     };
 }
 
-/// Runs one `analyse` job and posts its stages and its result.
+/// Answers a `resources` or `resource` question from the kept inventory, if it is the job's.
+#[cfg(target_arch = "wasm32")]
+fn answer(
+    scope: &web_sys::DedicatedWorkerGlobalScope,
+    kind: &str,
+    data: &wasm_bindgen::JsValue,
+    kept: Option<&(f64, stratoscope::analyze::Inventory)>,
+) {
+    use protocol as p;
+    use wasm_bindgen::JsValue;
+
+    let job = js::get(data, p::JOB);
+    let id = js::get_str(data, p::ID).unwrap_or_default();
+    let inventory = kept
+        .filter(|(j, _)| Some(*j) == job.as_f64())
+        .map(|(_, inv)| inv)
+        .ok_or_else(|| "this analysis is no longer held by the worker".to_string());
+    let (field, bytes) = if kind == p::RESOURCES {
+        (p::LIST, inventory.and_then(answers::list_bytes))
+    } else {
+        (
+            p::RESOURCE,
+            inventory.and_then(|inv| answers::detail_bytes(inv, &id)),
+        )
+    };
+    let mut fields = vec![
+        (p::KIND, JsValue::from_str(kind)),
+        (p::JOB, job),
+        (p::ID, JsValue::from_str(&id)),
+    ];
+    let transfer = js_sys::Array::new();
+    match bytes {
+        Ok(bytes) => {
+            let array = js_sys::Uint8Array::from(bytes.as_slice());
+            transfer.push(&array.buffer());
+            fields.push((field, array.into()));
+        }
+        Err(e) => fields.push((p::ERROR, JsValue::from_str(&e))),
+    }
+    post(scope, &js::object(&fields), Some(&transfer));
+}
+
+/// Runs one `analyse` job, posts its stages and its result, and hands back the inventory to
+/// keep.
 #[cfg(target_arch = "wasm32")]
 fn handle(
     scope: &web_sys::DedicatedWorkerGlobalScope,
     pack: &stratoscope::RulePack,
     data: &wasm_bindgen::JsValue,
-) {
-    use crate::analysis::{analyze_inputs_timed, memory_bytes, Stage};
+) -> Option<(f64, stratoscope::analyze::Inventory)> {
+    use crate::analysis::{analyze_inputs_kept, memory_bytes, Stage};
     use protocol as p;
     use wasm_bindgen::{JsCast, JsValue};
 
-    if js::get_str(data, p::KIND).as_deref() != Some(p::ANALYSE) {
-        return;
-    }
     let job = js::get(data, p::JOB);
     let names: js_sys::Array = js::get(data, p::NAMES).dyn_into().unwrap_or_default();
     let files: js_sys::Array = js::get(data, p::FILES).dyn_into().unwrap_or_default();
@@ -204,7 +298,8 @@ fn handle(
         .collect();
     drop(files);
 
-    let (report, timing) = analyze_inputs_timed(inputs, pack, &mut on_stage);
+    let (report, timing, inventory) = analyze_inputs_kept(inputs, pack, &mut on_stage);
+    let kept = job.as_f64().map(|j| (j, inventory));
     let finding_count = report.findings.len();
     match transfer::split(report, transfer::FINDINGS_PER_SLICE) {
         Ok((head, slices)) => {
@@ -241,6 +336,7 @@ fn handle(
             post(scope, &message, None);
         }
     }
+    kept
 }
 
 #[cfg(test)]
@@ -273,6 +369,22 @@ mod tests {
             assert_eq!(back, report);
             assert_eq!(back.to_json(), report.to_json());
         }
+    }
+
+    #[test]
+    fn inventory_answers_cross_over_as_json_and_back() {
+        use super::answers;
+        use stratoscope::analyze::build_inventory;
+        let inv = build_inventory(&[stratoscope::Input::new(DEMO_NAME, DEMO_BYTES.to_vec())]);
+        let list = answers::list(&answers::list_bytes(&inv).expect("lists")).expect("parses");
+        assert_eq!(list, crate::inventory::entries(&inv));
+        let id = &list[0].id;
+        let detail =
+            answers::detail(&answers::detail_bytes(&inv, id).expect("finds")).expect("parses");
+        assert_eq!(&detail.entry.id, id);
+        let missing = answers::detail_bytes(&inv, "arn:nope").expect_err("absent");
+        assert!(missing.contains("arn:nope"), "{missing}");
+        assert!(answers::list(b"{").is_err());
     }
 
     #[test]

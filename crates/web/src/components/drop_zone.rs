@@ -97,11 +97,13 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
             {ondragenter} {ondragover} {ondragleave} {ondrop}>
             <div class="drop-text">
                 <p class="drop-title">
-                    { if props.compact { "Drop more files here" } else { "Drop export files here" } }
+                    { if props.compact { "Add files: drop them here, or" } else { "Drop export files here" } }
                 </p>
-                <p class="drop-hint">
-                    { "Several files at once. Files accumulate; every addition re-analyses all of them together." }
-                </p>
+                if !props.compact {
+                    <p class="drop-hint">
+                        { "Several files at once. Files accumulate; every addition re-analyses all of them together." }
+                    </p>
+                }
             </div>
             <div class="drop-actions">
                 <label class="button primary file-button">

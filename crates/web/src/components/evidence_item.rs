@@ -1,8 +1,9 @@
 //! One piece of evidence: where it sits in the export (file and JSON pointer, so the auditor can
-//! find it in the file they were handed), what the rule looked at, and the fragment itself.
+//! find it in the file they were handed), the attribute the rule looked at, and the fragment
+//! itself pretty-printed with the lines the rule tested marked ([`crate::highlight`]).
 
 use crate::components::Prose;
-use crate::view::pretty_json;
+use crate::highlight::evidence_lines;
 use stratoscope::Evidence;
 use yew::prelude::*;
 
@@ -26,16 +27,30 @@ pub fn EvidenceItem(props: &EvidenceItemProps) -> Html {
             }
             <dl class="evidence-meta">
                 <dt>{ "File" }</dt>
-                <dd class="mono">{ e.file.clone() }</dd>
+                <dd class="mono" data-testid="evidence-file">{ e.file.clone() }</dd>
                 <dt>{ "JSON pointer" }</dt>
-                <dd><code class="pointer">{ pointer }</code></dd>
+                <dd><code class="pointer" data-testid="evidence-pointer">{ pointer }</code></dd>
                 if !e.path.is_empty() {
-                    <dt>{ "Attribute" }</dt>
-                    <dd><code>{ e.path.clone() }</code></dd>
+                    <dt>{ "Attribute checked" }</dt>
+                    <dd><code data-testid="evidence-path">{ e.path.clone() }</code></dd>
                 }
             </dl>
             { match &e.value {
-                Some(value) => html! { <pre class="json"><code>{ pretty_json(value) }</code></pre> },
+                Some(value) => html! {
+                    <figure class="fragment">
+                        <figcaption class="fragment-caption">
+                            { "Offending fragment " }
+                            <span class="muted">{ "(marked lines: what the rule tested)" }</span>
+                        </figcaption>
+                        <pre class="json" data-testid="evidence-json"><code>
+                            { for evidence_lines(value, e).into_iter().map(|line| if line.marked {
+                                html! { <mark class="hl" data-testid="evidence-mark">{ line.text }{ "\n" }</mark> }
+                            } else {
+                                html! { <span class="ln">{ line.text }{ "\n" }</span> }
+                            }) }
+                        </code></pre>
+                    </figure>
+                },
                 None => html! { <p class="absent">{ "Not present in the export: the rule needs this fact and the file does not contain it." }</p> },
             } }
         </article>

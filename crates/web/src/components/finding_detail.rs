@@ -1,9 +1,12 @@
-//! The detail pane for the selected finding: what the auditor reads and quotes. Order follows
-//! DESIGN §5: the finding itself, the explanation sections in the rule pack's order, the
-//! evidence, remediation, framework controls, references.
+//! The detail pane for the selected finding: what the auditor reads and quotes. Top to bottom:
+//! the finding and its resource, the evidence (the offending JSON, marked), then the rule's
+//! explanation sections in DESIGN §5's order (what, why, shared responsibility, least
+//! privilege, how to fix with the remediation tabs, when it may be acceptable, references),
+//! then the framework controls. Evidence comes before the prose because it is what this
+//! finding is about; the prose is the same for every finding of the rule.
 
 use crate::analysis::PackLoad;
-use crate::components::{EvidenceItem, Prose, SeverityBadge};
+use crate::components::{CopyButton, EvidenceItem, Prose, SeverityBadge};
 use crate::state::Shared;
 use crate::view::{framework_lines, outcome_hint, outcome_label, safe_link};
 use stratoscope::{Report, Rule};
@@ -17,39 +20,103 @@ pub struct FindingDetailProps {
     pub on_close: Callback<()>,
 }
 
+/// The remediation tabs, in the order an auditor hands them on: console steps for whoever
+/// clicks, then the CLI, then Terraform for whoever owns the code.
+const TABS: [(&str, &str); 3] = [
+    ("console", "Console"),
+    ("cli", "CLI"),
+    ("terraform", "Terraform"),
+];
+
+#[derive(Properties, PartialEq)]
+struct RemediationProps {
+    console: AttrValue,
+    cli: AttrValue,
+    terraform: AttrValue,
+}
+
+#[function_component]
+fn Remediation(props: &RemediationProps) -> Html {
+    let active = use_state(|| 0usize);
+    let texts = [&props.console, &props.cli, &props.terraform];
+    let choose = |i: usize| {
+        let active = active.clone();
+        Callback::from(move |_: MouseEvent| active.set(i))
+    };
+    // Left and right arrows move between the tabs, as in any tab list.
+    let onkeydown = {
+        let active = active.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let n = TABS.len();
+            let next = match e.key().as_str() {
+                "ArrowRight" => (*active + 1) % n,
+                "ArrowLeft" => (*active + n - 1) % n,
+                _ => return,
+            };
+            e.prevent_default();
+            active.set(next);
+            if let Some(tab) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&format!("remedy-tab-{}", TABS[next].0)))
+            {
+                use wasm_bindgen::JsCast;
+                if let Ok(tab) = tab.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = tab.focus();
+                }
+            }
+        })
+    };
+    let (key, label) = TABS[*active];
+    let text = texts[*active].clone();
+    html! {
+        <div class="remediation" data-testid="remediation">
+            <div class="tabs-head">
+                <div class="tabs" role="tablist" aria-label="Remediation" {onkeydown}>
+                    { for TABS.iter().enumerate().map(|(i, (k, l))| html! {
+                        <button type="button" role="tab" id={format!("remedy-tab-{k}")}
+                            class={classes!("tab", (i == *active).then_some("active"))}
+                            aria-selected={(i == *active).to_string()} aria-controls="remedy-panel"
+                            tabindex={if i == *active { "0" } else { "-1" }}
+                            data-testid="remedy-tab" data-tab={*k} onclick={choose(i)}>{ *l }</button>
+                    }) }
+                </div>
+                <CopyButton key={key} text={text.clone()} label={format!("Copy {label}")} />
+            </div>
+            <div id="remedy-panel" role="tabpanel" aria-labelledby={format!("remedy-tab-{key}")}
+                class="tab-panel" data-testid="remedy-panel" data-tab={key}>
+                if key == "console" {
+                    <Prose text={text} />
+                } else {
+                    <pre class="code"><code>{ text }</code></pre>
+                }
+            </div>
+        </div>
+    }
+}
+
 fn explanation(rule: &Rule) -> Html {
     html! {
         <>{ for rule.explanation.sections().into_iter().map(|(key, heading, text)| html! {
-            <section class="explanation" data-testid="explanation-section" data-key={key}>
+            <section class="explanation" data-testid="explanation-section" data-key={key} data-section={key}>
                 <h3>{ heading }</h3>
                 <Prose text={AttrValue::from(text.to_string())} />
+                if key == "fix" {
+                    <Remediation console={AttrValue::from(rule.remediation.console.trim().to_string())}
+                        cli={AttrValue::from(rule.remediation.cli.trim().to_string())}
+                        terraform={AttrValue::from(rule.remediation.terraform.trim().to_string())} />
+                }
             </section>
         }) }</>
     }
 }
 
-fn remediation(rule: &Rule) -> Html {
-    let r = &rule.remediation;
-    html! {
-        <section class="remediation">
-            <h3>{ "Remediation" }</h3>
-            <h4>{ "Console" }</h4>
-            <Prose text={AttrValue::from(r.console.clone())} />
-            <h4>{ "CLI" }</h4>
-            <pre class="code"><code>{ r.cli.trim().to_string() }</code></pre>
-            <h4>{ "Terraform" }</h4>
-            <pre class="code"><code>{ r.terraform.trim().to_string() }</code></pre>
-        </section>
-    }
-}
-
 fn references(rule: &Rule) -> Html {
-    if rule.references.is_empty() {
-        return Html::default();
-    }
     html! {
-        <section class="references">
+        <section class="references" data-section="references">
             <h3>{ "References" }</h3>
+            if rule.references.is_empty() {
+                <p class="muted">{ "This rule lists no references." }</p>
+            }
             <ul>
                 { for rule.references.iter().map(|url| match safe_link(url) {
                     Some(href) => html! { <li><a href={href.to_string()} rel="noreferrer" target="_blank">{ href.to_string() }</a></li> },
@@ -85,7 +152,7 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
                     { outcome_label(f.outcome) }
                 </span>
                 <span class="detail-rule-id">{ f.rule_id.clone() }</span>
-                <button type="button" class="close" aria-label="Close the finding detail" {onclick}>{ "×" }</button>
+                <button type="button" class="close" data-testid="close-detail" aria-label="Close the finding detail (Escape)" {onclick}>{ "×" }</button>
             </div>
             <h2 id="detail-title" class="detail-title">{ f.title.clone() }</h2>
             <p class="finding-message">{ f.message.clone() }</p>
@@ -103,29 +170,27 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
                     <dd class="mono">{ region.clone() }</dd>
                 }
             </dl>
-            { match rule {
-                Some(rule) => explanation(rule),
-                None => html! {
-                    <p class="notice">{ format!("Rule {} is not in the loaded rule pack, so its explanation is unavailable.", f.rule_id) }</p>
-                },
-            } }
-            <section class="evidence-list">
+            <section class="evidence-list" data-section="evidence">
                 <h3>{ format!("Evidence ({})", f.evidence.len()) }</h3>
                 if f.evidence.is_empty() {
                     <p class="muted">{ "The engine recorded no evidence for this finding." }</p>
                 }
                 { for f.evidence.iter().map(|e| html! { <EvidenceItem evidence={e.clone()} /> }) }
             </section>
-            { rule.map(remediation).unwrap_or_default() }
+            { match rule {
+                Some(rule) => html! { <>{ explanation(rule) }{ references(rule) }</> },
+                None => html! {
+                    <p class="notice">{ format!("Rule {} is not in the loaded rule pack, so its explanation is unavailable.", f.rule_id) }</p>
+                },
+            } }
             if !frameworks.is_empty() {
-                <section class="frameworks">
+                <section class="frameworks" data-section="frameworks">
                     <h3>{ "Framework controls" }</h3>
                     <ul class="chips">
                         { for frameworks.into_iter().map(|line| html! { <li class="chip">{ line }</li> }) }
                     </ul>
                 </section>
             }
-            { rule.map(references).unwrap_or_default() }
         </aside>
     }
 }
@@ -134,6 +199,18 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
 mod tests {
     use super::*;
     use crate::tests::{demo_report, render};
+
+    /// Every `attr="key"` occurs, in the order given.
+    fn assert_in_order(html: &str, attr: &str, keys: &[&str]) {
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| html.find(&format!("{attr}=\"{k}\"")).unwrap_or(usize::MAX))
+            .collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "{attr} out of order or missing: {at:?}"
+        );
+    }
 
     #[test]
     fn detail_shows_sections_in_order_evidence_and_safe_references() {
@@ -148,24 +225,16 @@ mod tests {
             on_close: Callback::noop(),
         });
         assert!(html.contains("data-testid=\"detail\""));
-        let keys: Vec<usize> = [
+        let sections = [
             "what",
             "why",
             "shared_responsibility",
             "least_privilege",
             "fix",
             "exceptions",
-        ]
-        .iter()
-        .map(|k| {
-            html.find(&format!("data-key=\"{k}\""))
-                .unwrap_or(usize::MAX)
-        })
-        .collect();
-        assert!(
-            keys.windows(2).all(|w| w[0] < w[1]),
-            "sections out of order or missing: {keys:?}"
-        );
+            "references",
+        ];
+        assert_in_order(&html, "data-key", &sections[..6]);
         assert_eq!(
             html.matches("data-testid=\"explanation-section\"").count(),
             6
@@ -173,6 +242,16 @@ mod tests {
         assert_eq!(
             html.matches("data-testid=\"evidence\"").count(),
             finding.evidence.len()
+        );
+        // Every explanation section and the references, in DESIGN §5's order.
+        assert_in_order(&html, "data-section", &sections);
+        // Remediation tabs, the first one showing, with a copy button.
+        assert_eq!(html.matches("data-testid=\"remedy-tab\"").count(), 3);
+        assert!(html.contains("aria-selected=\"true\""));
+        assert!(html.contains("data-testid=\"copy-button\""));
+        assert!(
+            html.contains("<mark"),
+            "the evidence marks what the rule looked at"
         );
         for heading in [
             "What is wrong",

@@ -1,12 +1,11 @@
-//! One finding as a table row. Rows are focusable: Enter or Space opens the detail, the arrow
-//! keys move to the neighbouring row and open it, Escape closes the detail.
+//! One finding as a table row of fixed height (the list is virtualised). Rows are focusable:
+//! Enter or Space opens the detail, the arrow keys ask the table for the neighbouring finding,
+//! Escape closes the detail.
 
 use crate::components::SeverityBadge;
 use crate::state::Shared;
 use crate::view::{outcome_hint, outcome_label, FindingKey};
 use stratoscope::Report;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -14,23 +13,14 @@ pub struct FindingRowProps {
     pub report: Shared<Report>,
     pub index: usize,
     pub selected: bool,
+    /// In the tab order (one row of the table is).
+    #[prop_or_default]
+    pub tabbable: bool,
     pub on_select: Callback<FindingKey>,
     pub on_close: Callback<()>,
-}
-
-/// Focuses and activates the row before or after `row`, if it is a finding row.
-fn move_to(row: &HtmlElement, forward: bool) {
-    let next = if forward {
-        row.next_element_sibling()
-    } else {
-        row.previous_element_sibling()
-    };
-    if let Some(next) = next.and_then(|el| el.dyn_into::<HtmlElement>().ok()) {
-        if next.get_attribute("data-testid").as_deref() == Some("finding-row") {
-            let _ = next.focus();
-            next.click();
-        }
-    }
+    /// (this finding, forward): move to the next or previous finding.
+    #[prop_or_default]
+    pub on_step: Callback<(FindingKey, bool)>,
 }
 
 #[function_component]
@@ -46,6 +36,7 @@ pub fn FindingRow(props: &FindingRowProps) -> Html {
     let onkeydown = {
         let on_select = props.on_select.clone();
         let on_close = props.on_close.clone();
+        let on_step = props.on_step.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
             "Enter" | " " => {
                 e.prevent_default();
@@ -53,15 +44,7 @@ pub fn FindingRow(props: &FindingRowProps) -> Html {
             }
             "ArrowDown" | "ArrowUp" => {
                 e.prevent_default();
-                // Yew delegates events to the root, so find the row from the event's target.
-                let row = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|el| el.closest("tr").ok().flatten())
-                    .and_then(|el| el.dyn_into::<HtmlElement>().ok());
-                if let Some(row) = row {
-                    move_to(&row, e.key() == "ArrowDown");
-                }
+                on_step.emit((key.clone(), e.key() == "ArrowDown"));
             }
             "Escape" => on_close.emit(()),
             _ => {}
@@ -74,18 +57,19 @@ pub fn FindingRow(props: &FindingRowProps) -> Html {
     };
     html! {
         <tr class={classes!("finding-row", props.selected.then_some("selected"))}
-            tabindex="0" data-testid="finding-row"
+            tabindex={if props.tabbable { "0" } else { "-1" }} data-testid="finding-row" data-vrow=""
+            data-index={props.index.to_string()}
             data-rule-id={f.rule_id.clone()} data-severity={f.severity.as_str()}
             data-outcome={outcome} data-resource-id={f.resource.id.clone()}
             aria-current={props.selected.then_some("true")}
             {onclick} {onkeydown}>
             <td class="col-sev"><SeverityBadge severity={f.severity} /></td>
             <td class="col-rule">
-                <span class="rule-title">{ f.title.clone() }</span>
+                <span class="rule-title" title={f.title.clone()}>{ f.title.clone() }</span>
                 <span class="rule-id">{ f.rule_id.clone() }</span>
             </td>
             <td class="col-res">
-                <span class="res-name">{ f.resource.name.clone() }</span>
+                <span class="res-name" title={f.resource.id.clone()}>{ f.resource.name.clone() }</span>
                 <span class="res-kind">{ place }</span>
             </td>
             <td class="col-acct mono">{ f.resource.account.clone().unwrap_or_else(|| "—".to_string()) }</td>

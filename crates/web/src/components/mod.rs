@@ -2,6 +2,7 @@
 //! callbacks that the app turns into reducer actions.
 
 pub mod busy;
+pub mod copy_button;
 pub mod drop_zone;
 pub mod evidence_item;
 pub mod finding_detail;
@@ -10,12 +11,18 @@ pub mod findings_table;
 pub mod findings_toolbar;
 pub mod header;
 pub mod intro;
+pub mod overview;
 pub mod prose;
+pub mod resources;
+pub mod scenario_picker;
 pub mod severity_badge;
 pub mod summary;
 pub mod verdict_list;
+pub mod view_nav;
+pub mod virtual_scroll;
 
 pub use busy::Busy;
+pub use copy_button::CopyButton;
 pub use drop_zone::DropZone;
 pub use evidence_item::EvidenceItem;
 pub use finding_detail::FindingDetail;
@@ -24,7 +31,11 @@ pub use findings_table::FindingsTable;
 pub use findings_toolbar::FindingsToolbar;
 pub use header::Header;
 pub use intro::Intro;
+pub use overview::Overview;
 pub use prose::Prose;
+pub use resources::Resources;
+pub use scenario_picker::{ScenarioBanner, ScenarioPicker};
 pub use severity_badge::SeverityBadge;
-pub use summary::SummaryStrip;
+pub use summary::{CoverageNote, ScopeLine, SummaryStrip};
 pub use verdict_list::VerdictList;
+pub use view_nav::ViewNav;

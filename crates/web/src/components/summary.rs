@@ -10,48 +10,20 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct SummaryProps {
     pub totals: Totals,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ScopeProps {
+    pub totals: Totals,
     #[prop_or_default]
     pub timing: Option<Timing>,
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn duration(ms: f64) -> String {
-    if ms >= 1000.0 {
-        format!("{:.1} s", ms / 1000.0)
-    } else {
-        format!("{ms:.0} ms")
-    }
-}
-
+/// What was analysed, and how long it took in this browser.
 #[function_component]
-pub fn SummaryStrip(props: &SummaryProps) -> Html {
+pub fn ScopeLine(props: &ScopeProps) -> Html {
     let t = &props.totals;
-    // Group the rules that could not run by the export that would let them.
-    let mut gaps: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (rule, export) in &t.not_evaluable {
-        let export = export
-            .clone()
-            .unwrap_or_else(|| "an export this version does not read yet".to_string());
-        gaps.entry(export).or_default().push(rule.clone());
-    }
     html! {
-        <section class="summary" aria-label="Summary">
-            <ul class="severity-counts">
-                { for t.failing.iter().map(|(sev, n)| html! {
-                    <li class={classes!("sev-count", (*n == 0).then_some("zero"))}>
-                        <SeverityBadge severity={*sev} />
-                        <span class="sev-number">{ *n }</span>
-                    </li>
-                }) }
-                <li class={classes!("sev-count", (t.unknown == 0).then_some("zero"))}
-                    title="The export lacks a fact the rule needs: neither a pass nor a fail.">
-                    <span class="badge outcome-unknown-badge">{ "UNKNOWN" }</span>
-                    <span class="sev-number">{ t.unknown }</span>
-                </li>
-            </ul>
             <p class="scope">
                 { format!("{} ({} recognised) · {} · {} evaluated",
                     plural(t.files, "file", "files"),
@@ -68,19 +40,70 @@ pub fn SummaryStrip(props: &SummaryProps) -> Html {
                     </span>
                 }
             </p>
-            if !gaps.is_empty() {
-                <div class="coverage">
-                    <p class="coverage-title">{ format!("{} could not be evaluated: no loaded file holds the resources they check.", plural(t.not_evaluable.len(), "rule", "rules")) }</p>
-                    <ul>
-                        { for gaps.into_iter().map(|(export, rules)| html! {
-                            <li>
-                                { "Add " }<code>{ export }</code>
-                                { format!(" to evaluate {}", rules.join(", ")) }
-                            </li>
-                        }) }
-                    </ul>
-                </div>
-            }
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn duration(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+/// Failing findings per severity and the unknowns, every count with its severity in words.
+#[function_component]
+pub fn SummaryStrip(props: &SummaryProps) -> Html {
+    let t = &props.totals;
+    html! {
+        <section class="summary" aria-label="Failing findings by severity" data-testid="summary">
+            <ul class="severity-counts">
+                { for t.failing.iter().map(|(sev, n)| html! {
+                    <li class={classes!("sev-count", (*n == 0).then_some("zero"))}>
+                        <SeverityBadge severity={*sev} />
+                        <span class="sev-number">{ *n }</span>
+                    </li>
+                }) }
+                <li class={classes!("sev-count", (t.unknown == 0).then_some("zero"))}
+                    title="The export lacks a fact the rule needs: neither a pass nor a fail.">
+                    <span class="badge outcome-unknown-badge">{ "UNKNOWN" }</span>
+                    <span class="sev-number">{ t.unknown }</span>
+                </li>
+            </ul>
         </section>
+    }
+}
+
+/// The rules that could not be evaluated at all, grouped by the export that would let them:
+/// a missing export must never read as compliant.
+#[function_component]
+pub fn CoverageNote(props: &SummaryProps) -> Html {
+    let t = &props.totals;
+    let mut gaps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (rule, export) in &t.not_evaluable {
+        let export = export
+            .clone()
+            .unwrap_or_else(|| "an export this version does not read yet".to_string());
+        gaps.entry(export).or_default().push(rule.clone());
+    }
+    if gaps.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="coverage" data-testid="coverage">
+            <p class="coverage-title">{ format!("{} could not be evaluated: no loaded file holds the resources they check.", plural(t.not_evaluable.len(), "rule", "rules")) }</p>
+            <ul>
+                { for gaps.into_iter().map(|(export, rules)| html! {
+                    <li>
+                        { "Add " }<code>{ export }</code>
+                        { format!(" to evaluate {}", rules.join(", ")) }
+                    </li>
+                }) }
+            </ul>
+        </div>
     }
 }
