@@ -454,6 +454,7 @@ pub(crate) mod tests {
             message: format!("{name} fails {rule}"),
             evidence: Vec::new(),
             frameworks,
+            accepted: None,
         }
     }
 
