@@ -212,7 +212,8 @@ pub const COMMANDS: &[Command] = &[
     cmd(
         "describe-vpc-block-public-access-options",
         &["VpcBlockPublicAccessOptions"],
-        &["aws.region"],
+        // `aws.region` is listed by the AWS-services table, whose commands coverage hints name.
+        &[],
         describe_vpc_block_public_access_options,
     ),
     // Read here because it decides the EBS backup control; `Results` is too common a key to
