@@ -152,3 +152,53 @@ fn malformed_entries_are_located() {
     assert!(v.message.contains("/SecurityGroups/1"), "{}", v.message);
     assert!(v.message.contains("GroupId"), "{}", v.message);
 }
+
+/// Elastic IPs, VPC endpoints, transit gateways, launch templates, VPN connections, Client VPN
+/// endpoints, VPC Block Public Access and AWS Backup's protected volumes.
+#[test]
+fn network_services_bundle_inventory() {
+    let inv = build_inventory(&[fixture("bundle-network.json")]);
+    recognised(&inv);
+    let json = serde_json::to_string_pretty(&inv.resources).expect("serialises");
+    insta::assert_snapshot!("ec2_network_bundle_resources", json);
+    let find = |suffix: &str| {
+        inv.resources
+            .iter()
+            .find(|r| r.id.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no {suffix}"))
+    };
+    assert_eq!(
+        find("vpc/vpc-0a1b2c3d4e5f63002").attributes["endpoint_services"],
+        serde_json::json!(["s3"])
+    );
+    assert_eq!(
+        find("volume/vol-0a1b2c3d4e5f63002").attributes["backup_protected"],
+        Value::Bool(false)
+    );
+    assert_eq!(
+        find("123456789012/us-east-1").attributes["vpc_bpa_internet_gateway_block_mode"],
+        serde_json::json!("off")
+    );
+}
+
+#[test]
+fn network_services_config_items_match_the_cli_outputs() {
+    let cli = build_inventory(&[fixture("bundle-network.json")]);
+    let config = build_inventory(&[fixture("config-network.json")]);
+    recognised(&config);
+    assert_eq!(config.resources.len(), 7, "one resource per item");
+    for c in &config.resources {
+        let b = cli
+            .resources
+            .iter()
+            .find(|b| b.kind == c.kind && b.id == c.id)
+            .unwrap_or_else(|| panic!("{} {} from Config has no CLI counterpart", c.kind, c.id));
+        // Config's item may carry less than the CLI outputs together (no tunnel telemetry in
+        // some items), never something different.
+        let (want, got) = (comparable(b), comparable(c));
+        for (k, v) in &got {
+            assert_eq!(want.get(k), Some(v), "{} {} attribute {k}", c.kind, c.id);
+        }
+        assert_eq!((&b.name, &b.region), (&c.name, &c.region), "{}", c.id);
+    }
+}

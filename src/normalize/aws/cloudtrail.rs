@@ -20,10 +20,12 @@
 //!   when `get-event-selectors` was not collected;
 //! - derived: `s3_bucket_logging`, the trail bucket's server access logging as its
 //!   `aws.s3.bucket` resource states it: `{target_bucket, target_prefix}`, null when off,
-//!   absent when the bucket is not in the export.
+//!   absent when the bucket is not in the export; `s3_bucket_publicly_accessible`, the S3
+//!   normaliser's `publicly_accessible` verdict on that bucket (absent when it cannot decide).
 //!
 //! On `aws.account`, for every account whose trails were listed: `cloudtrail_all_regions`
-//! (CIS 3.1), `cloudtrail_s3_object_writes` (3.8), `cloudtrail_s3_object_reads` (3.9). Each is
+//! (CIS 3.1), `cloudtrail_s3_object_writes` (3.8), `cloudtrail_s3_object_reads` (3.9),
+//! `cloudtrail_any_logging` (some trail, of any scope, is logging; FSBP CloudTrail.3). Each is
 //! `{"ok": bool, "trail": ARN, "reason": text}`; `ok` is absent when the export cannot decide
 //! and `reason` then says what is missing. `cloudtrail_trails_listed` marks an account whose
 //! `describe-trails` was collected, so that "no trail" is known rather than unknown.
@@ -382,6 +384,9 @@ const S3_WRITES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// What FSBP CloudTrail.3 asks of at least one trail: that it is logging.
+const LOGGING: &[(&str, &str, &str)] = &[ALL_REGIONS_MANAGEMENT[1]];
+
 const S3_READS: &[(&str, &str, &str)] = &[
     ALL_REGIONS_MANAGEMENT[0],
     ALL_REGIONS_MANAGEMENT[1],
@@ -493,6 +498,7 @@ fn account_facts(resources: &mut Vec<Resource>) {
                 S3_READS,
                 "multi-region, logging, S3 object-level reads of all buckets",
             ),
+            ("cloudtrail_any_logging", LOGGING, "logging"),
         ] {
             let mut found = None;
             let (mut undecided, mut failed) = (Vec::new(), Vec::new());
@@ -604,10 +610,40 @@ fn bucket_logging(resources: &mut [Resource]) {
     }
 }
 
+/// Whether the trail's bucket is publicly accessible (FSBP CloudTrail.6), as the S3
+/// normaliser's derivation judged it from policy, ACL and public access blocks.
+fn bucket_public(resources: &mut [Resource]) {
+    let key = "s3_bucket_publicly_accessible";
+    let buckets: BTreeMap<String, (Value, Source)> = resources
+        .iter()
+        .filter(|r| r.kind == "aws.s3.bucket")
+        .filter_map(|r| {
+            let v = r.attributes.get("publicly_accessible")?.clone();
+            Some((
+                r.name.clone(),
+                (v, r.source_of("publicly_accessible").clone()),
+            ))
+        })
+        .collect();
+    for r in resources.iter_mut().filter(|r| r.kind == TRAIL) {
+        let Some((v, src)) = r
+            .attributes
+            .get("s3_bucket_name")
+            .and_then(Value::as_str)
+            .and_then(|b| buckets.get(b))
+        else {
+            continue;
+        };
+        r.attributes.insert(key.into(), v.clone());
+        r.sources.insert(key.into(), src.clone());
+    }
+}
+
 /// Facts that need several outputs together, run once all files are merged.
 pub fn derive(resources: &mut Vec<Resource>) {
     default_selectors(resources);
     bucket_logging(resources);
+    bucket_public(resources);
     account_facts(resources);
 }
 

@@ -31,14 +31,31 @@
 //! - `aws.ec2.flow_log`: `flow_log_id`, `resource_id`, `flow_log_status`, `active`,
 //!   `deliver_logs_status`, `traffic_type`, `log_destination_type`, `log_destination`,
 //!   `log_group_name`, `tags`.
-//! - `aws.region`: `ebs_encryption_by_default`, `vpc_flow_logs_listed`.
+//! - `aws.region`: `ebs_encryption_by_default`, `vpc_flow_logs_listed`,
+//!   `vpc_endpoints_listed`, `backup_protected_resources_listed`, and VPC Block Public Access
+//!   (see [`block_public_access`]).
+//! - Instances also carry `virtualization_type`, `state_transition_reason`,
+//!   `network_interface_count` / `network_interface_ids` (only when the interface list is in the
+//!   export), and for stopped instances `stopped_since`, `stopped_days`, `ages_as_of`.
+//! - `aws.ec2.elastic_ip` ([`address`]), `aws.ec2.vpc_endpoint` and the VPCs'
+//!   `endpoint_services` ([`endpoint`]), `aws.ec2.transit_gateway` ([`transit_gateway`]),
+//!   `aws.ec2.launch_template` ([`launch_template`]), `aws.ec2.vpn_connection` and
+//!   `aws.ec2.client_vpn_endpoint` ([`vpn`]), and the volumes' `backup_protected` from AWS
+//!   Backup ([`backup`]).
 
+mod address;
+mod backup;
+mod block_public_access;
 mod ebs;
+mod endpoint;
 mod instance;
+mod launch_template;
 mod network_acl;
 mod security_group;
 mod shape;
+mod transit_gateway;
 mod vpc;
+mod vpn;
 
 use super::config::{ConfigType, Item};
 use super::{list, Command, Cx, Reply};
@@ -80,6 +97,16 @@ const fn operation_id(operation: &'static str) -> &'static str {
         b"describe-subnets" => "aws-ec2-describe-subnets",
         b"describe-flow-logs" => "aws-ec2-describe-flow-logs",
         b"get-ebs-encryption-by-default" => "aws-ec2-get-ebs-encryption-by-default",
+        b"describe-addresses" => "aws-ec2-describe-addresses",
+        b"describe-vpc-endpoints" => "aws-ec2-describe-vpc-endpoints",
+        b"describe-transit-gateways" => "aws-ec2-describe-transit-gateways",
+        b"describe-launch-templates" => "aws-ec2-describe-launch-templates",
+        b"describe-launch-template-versions" => "aws-ec2-describe-launch-template-versions",
+        b"describe-vpn-connections" => "aws-ec2-describe-vpn-connections",
+        b"describe-client-vpn-endpoints" => "aws-ec2-describe-client-vpn-endpoints",
+        b"describe-vpc-block-public-access-options" => {
+            "aws-ec2-describe-vpc-block-public-access-options"
+        }
         _ => "aws-ec2",
     }
 }
@@ -140,6 +167,66 @@ pub const COMMANDS: &[Command] = &[
         &[],
         get_ebs_encryption_by_default,
     ),
+    cmd(
+        "describe-addresses",
+        &["Addresses"],
+        &[address::KIND],
+        describe_addresses,
+    ),
+    cmd(
+        "describe-vpc-endpoints",
+        &["VpcEndpoints"],
+        &[endpoint::KIND],
+        describe_vpc_endpoints,
+    ),
+    cmd(
+        "describe-transit-gateways",
+        &["TransitGateways"],
+        &[transit_gateway::KIND],
+        describe_transit_gateways,
+    ),
+    cmd(
+        "describe-launch-templates",
+        &["LaunchTemplates"],
+        &[launch_template::KIND],
+        describe_launch_templates,
+    ),
+    cmd(
+        "describe-launch-template-versions",
+        &["LaunchTemplateVersions"],
+        &[launch_template::KIND],
+        describe_launch_template_versions,
+    ),
+    cmd(
+        "describe-vpn-connections",
+        &["VpnConnections"],
+        &[vpn::VPN],
+        describe_vpn_connections,
+    ),
+    cmd(
+        "describe-client-vpn-endpoints",
+        &["ClientVpnEndpoints"],
+        &[vpn::CLIENT_VPN],
+        describe_client_vpn_endpoints,
+    ),
+    cmd(
+        "describe-vpc-block-public-access-options",
+        &["VpcBlockPublicAccessOptions"],
+        // `aws.region` is listed by the AWS-services table, whose commands coverage hints name.
+        &[],
+        describe_vpc_block_public_access_options,
+    ),
+    // Read here because it decides the EBS backup control; `Results` is too common a key to
+    // recognise a lone output by, and only a bundle's listing can show a volume unprotected.
+    Command {
+        id: "aws-backup-list-protected-resources",
+        service: "backup",
+        operation: "list-protected-resources",
+        signature: &[],
+        kinds: &[backup::KIND],
+        absent_codes: &[],
+        normalize: backup::protected_resources,
+    },
 ];
 
 /// AWS Config resource types read into the same kinds as the CLI outputs.
@@ -172,6 +259,30 @@ pub const CONFIG: &[ConfigType] = &[
         resource_type: "AWS::EC2::FlowLog",
         normalize: config_flow_log,
     },
+    ConfigType {
+        resource_type: "AWS::EC2::EIP",
+        normalize: config_address,
+    },
+    ConfigType {
+        resource_type: "AWS::EC2::VPCEndpoint",
+        normalize: config_vpc_endpoint,
+    },
+    ConfigType {
+        resource_type: "AWS::EC2::TransitGateway",
+        normalize: config_transit_gateway,
+    },
+    ConfigType {
+        resource_type: "AWS::EC2::LaunchTemplate",
+        normalize: config_launch_template,
+    },
+    ConfigType {
+        resource_type: "AWS::EC2::VPNConnection",
+        normalize: config_vpn_connection,
+    },
+    ConfigType {
+        resource_type: "AWS::EC2::ClientVpnEndpoint",
+        normalize: config_client_vpn_endpoint,
+    },
 ];
 
 /// Facts that need several outputs together, run once all files are merged.
@@ -179,6 +290,8 @@ pub const CONFIG: &[ConfigType] = &[
 pub fn derive(resources: &mut Vec<Resource>) {
     vpc::derive_flow_logs(resources);
     ebs::derive_external_sharing(resources);
+    endpoint::derive_endpoint_services(resources);
+    backup::derive_volume_protection(resources);
 }
 
 /// The entries of a describe output's list, each normalised by `each`.
@@ -201,12 +314,15 @@ fn describe_instances(cx: &Cx, reply: Reply) -> Out {
     let Reply::Output(doc) = reply else {
         return Ok(Vec::new());
     };
+    let as_of = cx
+        .as_of
+        .map(|t| (t, format!("{} (bundle manifest)", crate::time::format(t))));
     let mut out = Vec::new();
     for (ptr, reservation) in list(doc, "Reservations", cx)? {
         let at = Loc::new(ptr, true);
         let owner = cx.account.or(shape::text(reservation, "OwnerId"));
         for (loc, m) in shape::items(reservation, "Instances", &at) {
-            out.push(instance::instance(cx, m, &loc, owner, None)?);
+            out.push(instance::instance(cx, m, &loc, owner, None, &as_of)?);
         }
     }
     Ok(out)
@@ -264,6 +380,64 @@ fn get_ebs_encryption_by_default(cx: &Cx, reply: Reply) -> Out {
     }
 }
 
+fn describe_addresses(cx: &Cx, reply: Reply) -> Out {
+    each_entry(cx, reply, "Addresses", |m, at| {
+        address::address(cx, m, at, None)
+    })
+}
+
+fn describe_vpc_endpoints(cx: &Cx, reply: Reply) -> Out {
+    let mut out = each_entry(cx, reply, "VpcEndpoints", |m, at| {
+        endpoint::endpoint(cx, m, at, None)
+    })?;
+    if matches!(reply, Reply::Output(_)) {
+        out.extend(endpoint::listing(cx));
+    }
+    Ok(out)
+}
+
+fn describe_transit_gateways(cx: &Cx, reply: Reply) -> Out {
+    each_entry(cx, reply, "TransitGateways", |m, at| {
+        transit_gateway::gateway(cx, m, at, None)
+    })
+}
+
+fn describe_launch_templates(cx: &Cx, reply: Reply) -> Out {
+    each_entry(cx, reply, "LaunchTemplates", |m, at| {
+        launch_template::template(cx, m, at, None)
+    })
+}
+
+fn describe_launch_template_versions(cx: &Cx, reply: Reply) -> Out {
+    let Reply::Output(doc) = reply else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (ptr, m) in list(doc, "LaunchTemplateVersions", cx)? {
+        out.extend(launch_template::version(cx, m, &Loc::new(ptr, true))?);
+    }
+    Ok(out)
+}
+
+fn describe_vpn_connections(cx: &Cx, reply: Reply) -> Out {
+    each_entry(cx, reply, "VpnConnections", |m, at| {
+        vpn::connection(cx, m, at, None)
+    })
+}
+
+fn describe_client_vpn_endpoints(cx: &Cx, reply: Reply) -> Out {
+    each_entry(cx, reply, "ClientVpnEndpoints", |m, at| {
+        vpn::client_endpoint(cx, m, at, None)
+    })
+}
+
+fn describe_vpc_block_public_access_options(cx: &Cx, reply: Reply) -> Out {
+    match reply {
+        Reply::Output(doc) => block_public_access::options(cx, doc),
+        Reply::Absent(_) => Ok(Vec::new()),
+    }
+}
+
 // ---- AWS Config ----
 
 /// The item's configuration object and where it sits; `None`, with a note, for items that carry
@@ -294,9 +468,16 @@ fn config_with(
     }
 }
 
+/// The item's capture time, against which Config-only ages are judged.
+fn capture_time(it: &Item) -> instance::AsOf {
+    let text = it.capture_time?;
+    let t = crate::time::parse_str(text)?;
+    Some((t, format!("{text} (Config item capture time)")))
+}
+
 fn config_instance(cx: &Cx, it: &Item) -> Out {
     config_with(cx, it, |m, at| {
-        instance::instance(cx, m, at, it.account, it.tags)
+        instance::instance(cx, m, at, it.account, it.tags, &capture_time(it))
     })
 }
 
@@ -326,4 +507,30 @@ fn config_subnet(cx: &Cx, it: &Item) -> Out {
 
 fn config_flow_log(cx: &Cx, it: &Item) -> Out {
     config_with(cx, it, |m, at| vpc::flow_log(cx, m, at, it.tags))
+}
+
+fn config_address(cx: &Cx, it: &Item) -> Out {
+    config_with(cx, it, |m, at| address::address(cx, m, at, it.tags))
+}
+
+fn config_vpc_endpoint(cx: &Cx, it: &Item) -> Out {
+    config_with(cx, it, |m, at| endpoint::endpoint(cx, m, at, it.tags))
+}
+
+fn config_transit_gateway(cx: &Cx, it: &Item) -> Out {
+    config_with(cx, it, |m, at| transit_gateway::gateway(cx, m, at, it.tags))
+}
+
+fn config_launch_template(cx: &Cx, it: &Item) -> Out {
+    config_with(cx, it, |m, at| {
+        launch_template::template(cx, m, at, it.tags)
+    })
+}
+
+fn config_vpn_connection(cx: &Cx, it: &Item) -> Out {
+    config_with(cx, it, |m, at| vpn::connection(cx, m, at, it.tags))
+}
+
+fn config_client_vpn_endpoint(cx: &Cx, it: &Item) -> Out {
+    config_with(cx, it, |m, at| vpn::client_endpoint(cx, m, at, it.tags))
 }

@@ -5,7 +5,14 @@
 //! `file_system_id`, `encrypted`, `kms_key_id` (null when unencrypted), `performance_mode`,
 //! `throughput_mode`, `life_cycle_state`; from `describe-backup-policy --file-system-id` (and
 //! Config's `BackupPolicy`): `backup_policy_status` (ENABLED, ENABLING, DISABLED, DISABLING;
-//! null when `PolicyNotFound` says the file system has none).
+//! null when `PolicyNotFound` says the file system has none); from `describe-mount-targets
+//! --file-system-id`: `mount_target_subnet_ids`, and derived with the EC2 subnets
+//! `mount_targets_in_public_subnets` (see [`mount_target`]).
+//!
+//! Access points: see [`access_point`].
+
+mod access_point;
+mod mount_target;
 
 use super::config::{ConfigType, Item};
 use super::{copy_fields, field, field_or, list, region_of_arn, Command, Cx, Reply};
@@ -32,18 +39,45 @@ pub const COMMANDS: &[Command] = &[
         absent_codes: &["PolicyNotFound"],
         normalize: describe_backup_policy,
     },
+    Command {
+        id: "aws-efs-describe-access-points",
+        service: "efs",
+        operation: "describe-access-points",
+        signature: &["AccessPoints"],
+        kinds: &[access_point::KIND],
+        absent_codes: &[],
+        normalize: describe_access_points,
+    },
+    Command {
+        id: "aws-efs-describe-mount-targets",
+        service: "efs",
+        operation: "describe-mount-targets",
+        signature: &["MountTargets"],
+        kinds: &[KIND],
+        absent_codes: &[],
+        normalize: describe_mount_targets,
+    },
 ];
 
 /// AWS Config resource types read into the same kinds as the CLI outputs.
-pub const CONFIG: &[ConfigType] = &[ConfigType {
-    resource_type: "AWS::EFS::FileSystem",
-    normalize: config_file_system,
-}];
+pub const CONFIG: &[ConfigType] = &[
+    ConfigType {
+        resource_type: "AWS::EFS::FileSystem",
+        normalize: config_file_system,
+    },
+    ConfigType {
+        resource_type: "AWS::EFS::AccessPoint",
+        normalize: config_access_point,
+    },
+];
 
 const KIND: &str = "aws.efs.file_system";
 
 /// Facts that need several outputs together, run once all files are merged.
-pub fn derive(_resources: &mut Vec<Resource>) {}
+#[allow(clippy::ptr_arg)] // the signature every service's derive shares in aws::derive
+pub fn derive(resources: &mut Vec<Resource>) {
+    mount_target::derive_public_subnets(resources, KIND);
+}
 
 fn backup_status(policy: Option<&Value>) -> Option<Value> {
     policy
@@ -156,6 +190,57 @@ fn describe_backup_policy(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, Normal
     a.insert("backup_policy_status".into(), status);
     let region = region_of_arn(&arn).map(str::to_string);
     Ok(vec![cx.resource(KIND, arn, id, region.as_deref(), &ptr, a)])
+}
+
+fn describe_access_points(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
+    let Reply::Output(doc) = reply else {
+        return Ok(Vec::new());
+    };
+    list(doc, "AccessPoints", cx)?
+        .into_iter()
+        .map(|(ptr, m)| access_point::access_point(cx, m, &ptr, None))
+        .collect()
+}
+
+fn describe_mount_targets(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
+    let ptr = match reply {
+        Reply::Output(_) => cx.at("MountTargets"),
+        Reply::Absent(_) => cx.pointer.clone(),
+    };
+    Ok(mount_target::subnets_by_file_system(cx, reply)?
+        .into_iter()
+        .map(|(id, subnets)| {
+            let arn = if id.starts_with("arn:") {
+                id.clone()
+            } else {
+                arn_for(cx, &id)
+            };
+            let region = region_of_arn(&arn).map(str::to_string);
+            cx.resource(
+                KIND,
+                arn,
+                id,
+                region.as_deref(),
+                &ptr,
+                mount_target::fragment(subnets),
+            )
+        })
+        .collect())
+}
+
+fn config_access_point(cx: &Cx, it: &Item) -> Result<Vec<Resource>, NormalizeError> {
+    let Some(m) = it.configuration.as_object() else {
+        return Err(NormalizeError {
+            pointer: it.pointer.clone(),
+            message: "AWS::EFS::AccessPoint item has no configuration object".into(),
+        });
+    };
+    Ok(vec![access_point::access_point(
+        cx,
+        m,
+        &it.pointer,
+        it.arn,
+    )?])
 }
 
 fn config_file_system(cx: &Cx, it: &Item) -> Result<Vec<Resource>, NormalizeError> {

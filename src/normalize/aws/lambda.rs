@@ -6,7 +6,9 @@
 //! `role`, `handler`, `architectures`, `in_vpc`, `vpc_id`, `subnet_ids`, `security_group_ids`,
 //! `environment_variable_names`, `secret_like_environment_variables`, `dead_letter_target` (null
 //! without a dead-letter queue), `tracing_mode`, `kms_key_arn` (null: Lambda's AWS managed key),
-//! `layers` (layer version ARNs), `last_modified`.
+//! `layers` (layer version ARNs), `last_modified`; derived with the EC2 normaliser's subnets:
+//! `availability_zones` and `availability_zone_count` of a VPC function's subnets, set only when
+//! every subnet's zone is in the export.
 //! From `get-policy` (and Config's supplementary `Policy`, when present): `policy_statements`,
 //! parsed by the IAM engine; `ResourceNotFoundException` (no policy) records null.
 //!
@@ -71,7 +73,53 @@ pub const CONFIG: &[ConfigType] = &[ConfigType {
 const KIND: &str = "aws.lambda.function";
 
 /// Facts that need several outputs together, run once all files are merged.
-pub fn derive(_resources: &mut Vec<Resource>) {}
+#[allow(clippy::ptr_arg)] // the signature every service's derive shares in aws::derive
+pub fn derive(resources: &mut Vec<Resource>) {
+    subnet_zones(resources);
+}
+
+/// The Availability Zones a VPC function can run in: those of its subnets, which only
+/// `describe-subnets` (or Config's subnet items) state.
+fn subnet_zones(resources: &mut [Resource]) {
+    let zones: std::collections::BTreeMap<String, (Value, crate::Source)> = resources
+        .iter()
+        .filter(|r| r.kind == "aws.ec2.subnet")
+        .filter_map(|r| {
+            let id = r.attributes.get("subnet_id")?.as_str()?.to_string();
+            let zone = r.attributes.get("availability_zone")?.clone();
+            Some((id, (zone, r.source_of("availability_zone").clone())))
+        })
+        .collect();
+    for f in resources.iter_mut().filter(|r| r.kind == KIND) {
+        let Some(subnets) = f.attributes.get("subnet_ids").and_then(Value::as_array) else {
+            continue;
+        };
+        if subnets.is_empty() {
+            continue;
+        }
+        let found: Option<Vec<&(Value, crate::Source)>> = subnets
+            .iter()
+            .map(|s| s.as_str().and_then(|s| zones.get(s)))
+            .collect();
+        let Some(found) = found else { continue };
+        let mut distinct: Vec<Value> = Vec::new();
+        for (zone, _) in &found {
+            if !distinct.contains(zone) {
+                distinct.push(zone.clone());
+            }
+        }
+        let src = found[0].1.clone();
+        for (k, v) in [
+            ("availability_zone_count", json!(distinct.len())),
+            ("availability_zones", Value::Array(distinct)),
+        ] {
+            f.attributes.insert(k.into(), v);
+            if src != f.source {
+                f.sources.insert(k.into(), src.clone());
+            }
+        }
+    }
+}
 
 /// `arn:aws:lambda:r:a:function:name:qualifier` without the version or alias qualifier, so that
 /// every output about a function lands on one resource.

@@ -1,5 +1,9 @@
 //! Instances: `describe-instances` (`Reservations[].Instances[]`, the owner on the reservation)
 //! and `AWS::EC2::Instance`.
+//!
+//! How long a stopped instance has been stopped is read from `StateTransitionReason`
+//! (`User initiated (2026-10-01 12:00:00 GMT)`), the only place either shape records it, and
+//! judged against the export's time: the bundle manifest's, or the Config item's capture time.
 
 use super::shape::{
     build, field, items, need, object, or_null, tags, text, timestamp, zone_region, Attrs, Loc,
@@ -7,8 +11,13 @@ use super::shape::{
 };
 use crate::normalize::aws::Cx;
 use crate::normalize::NormalizeError;
+use crate::time::{self, Epoch};
 use crate::Resource;
 use serde_json::{Map, Value};
+
+/// The time an export was taken and how to name it in evidence
+/// (`2026-11-28T09:03:00Z (bundle manifest)`).
+pub type AsOf = Option<(Epoch, String)>;
 
 pub const KIND: &str = "aws.ec2.instance";
 
@@ -18,6 +27,7 @@ pub fn instance(
     at: &Loc,
     account: Option<&str>,
     item_tags: Option<&Value>,
+    as_of: &AsOf,
 ) -> Result<Resource, NormalizeError> {
     let id = need(m, "InstanceId", at)?;
     let region = zone_region(m).or(cx.region);
@@ -48,7 +58,20 @@ pub fn instance(
                 .map(Value::from)
                 .collect::<Vec<_>>(),
         )
+        .copy("virtualization_type", field(m, "VirtualizationType"))
+        .copy("state_transition_reason", field(m, "StateTransitionReason"))
         .set("tags", tags(m, item_tags));
+    stopped_age(m, as_of, &mut a);
+    // Without the interface list the count is unknown, not zero.
+    if field(m, "NetworkInterfaces").is_some_and(Value::is_array) {
+        let enis = items(m, "NetworkInterfaces", at);
+        let ids: Vec<Value> = enis
+            .iter()
+            .filter_map(|(_, ni)| field(ni, "NetworkInterfaceId").cloned())
+            .collect();
+        a.set("network_interface_count", enis.len())
+            .set("network_interface_ids", ids);
+    }
     let public = public_ipv4(m, at);
     a.set("public_ip_address", or_null(field(m, "PublicIpAddress")));
     // Secondary interfaces can carry Elastic IPs: without the interface list, only a found
@@ -81,6 +104,32 @@ pub fn instance(
         None,
         a,
     ))
+}
+
+/// `stopped_since` and `stopped_days` for a stopped instance whose transition reason carries
+/// the time (`User initiated (2026-10-01 12:00:00 GMT)`); a stopped instance without one, or an
+/// export without a time, leaves both unknown.
+fn stopped_age(m: &Map<String, Value>, as_of: &AsOf, a: &mut Attrs) {
+    let stopped = object(m, "State")
+        .and_then(|s| text(s, "Name"))
+        .is_some_and(|s| s == "stopped");
+    let Some(since) = text(m, "StateTransitionReason")
+        .filter(|_| stopped)
+        .and_then(transition_time)
+    else {
+        return;
+    };
+    a.set("stopped_since", time::format(since));
+    if let Some((now, label)) = as_of {
+        a.set("stopped_days", time::days_between(since, *now))
+            .set("ages_as_of", label.as_str());
+    }
+}
+
+/// The time in parentheses of a state transition reason, which EC2 prints in GMT.
+fn transition_time(reason: &str) -> Option<Epoch> {
+    let inner = reason.rsplit_once('(')?.1.split_once(')')?.0;
+    time::parse_str(inner.trim().trim_end_matches("GMT").trim_end())
 }
 
 /// Every public IPv4 address on the instance: the primary one and any on secondary interfaces
@@ -136,6 +185,7 @@ mod tests {
             &Loc::new("/R/0/Instances/0", true),
             Some("123456789012"),
             None,
+            &None,
         )
         .expect("cli");
         let b = instance(
@@ -144,6 +194,7 @@ mod tests {
             &Loc::new("/c", false),
             Some("123456789012"),
             None,
+            &None,
         )
         .expect("config");
         assert_eq!(a.attributes, b.attributes);
@@ -170,10 +221,56 @@ mod tests {
             &Loc::new("", true),
             None,
             None,
+            &None,
         )
         .expect("ok");
         assert!(!r.attributes.contains_key("http_tokens"));
         assert_eq!(r.attributes["iam_instance_profile_arn"], Value::Null);
         assert!(!r.attributes.contains_key("has_public_ipv4"));
+    }
+
+    #[test]
+    fn stopped_age_from_the_transition_reason() {
+        let cx = Cx::new("i.json", "");
+        let doc = json!({"InstanceId": "i-3", "State": {"Code": 80, "Name": "stopped"},
+            "StateTransitionReason": "User initiated (2026-10-01 12:00:00 GMT)",
+            "VirtualizationType": "paravirtual",
+            "NetworkInterfaces": [{"NetworkInterfaceId": "eni-1"}, {"NetworkInterfaceId": "eni-2"}]});
+        let as_of = Some((
+            time::parse_str("2026-11-28T09:03:00Z").expect("time"),
+            "2026-11-28T09:03:00Z (bundle manifest)".to_string(),
+        ));
+        let r = instance(
+            &cx,
+            doc.as_object().expect("o"),
+            &Loc::new("", true),
+            None,
+            None,
+            &as_of,
+        )
+        .expect("ok");
+        assert_eq!(r.attributes["stopped_since"], json!("2026-10-01T12:00:00Z"));
+        assert_eq!(r.attributes["stopped_days"], json!(57));
+        assert_eq!(r.attributes["virtualization_type"], json!("paravirtual"));
+        assert_eq!(r.attributes["network_interface_count"], json!(2));
+        assert_eq!(
+            r.attributes["network_interface_ids"],
+            json!(["eni-1", "eni-2"])
+        );
+        let lone = instance(
+            &cx,
+            doc.as_object().expect("o"),
+            &Loc::new("", true),
+            None,
+            None,
+            &None,
+        )
+        .expect("ok");
+        assert!(!lone.attributes.contains_key("stopped_days"));
+        assert_eq!(
+            transition_time("Server.InternalError (2026-01-02 03:04:05 GMT)"),
+            time::parse_str("2026-01-02T03:04:05Z")
+        );
+        assert_eq!(transition_time(""), None);
     }
 }
