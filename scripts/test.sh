@@ -28,3 +28,6 @@ trunk build --release
 
 step "browser tests (headless Chromium)"
 node --test --test-reporter=spec e2e/
+
+step "collector end-to-end against a moto server"
+"$root/tests/collector/run.sh"
