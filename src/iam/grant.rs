@@ -211,6 +211,18 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
 
     /// See [`grant`].
     pub fn grant(&self, action: &str, resource_filter: Option<&str>) -> Grant {
+        self.grant_where(action, resource_filter, &|_| true)
+    }
+
+    /// As [`Grants::grant`], counting only the Allow statements `keep` accepts: a PassRole
+    /// Allow whose `iam:PassedToService` names another service grants nothing to a method that
+    /// hands the role to EC2. Deny statements always count.
+    pub fn grant_where(
+        &self,
+        action: &str,
+        resource_filter: Option<&str>,
+        keep: &dyn Fn(&Statement) -> bool,
+    ) -> Grant {
         let service = action.split_once(':').map(|(s, _)| s).unwrap_or_default();
         let candidates = if service.bytes().any(|b| b.is_ascii_uppercase()) {
             self.index.candidates(&service.to_ascii_lowercase())
@@ -231,7 +243,7 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                 }
                 continue;
             }
-            if !stmt.is_allow() {
+            if !stmt.is_allow() || !keep(stmt) {
                 continue;
             }
             let access = if stmt.restricts() {
@@ -240,6 +252,11 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                 }
                 Access::Conditional
             } else if covers_all_resources(stmt) {
+                // `arn:aws:s3:::*` covers every bucket but no role: with a filter, the broad
+                // pattern must still be of the kind asked about.
+                if resource_filter.is_some() && !customer_reachable(stmt, resource_filter) {
+                    continue;
+                }
                 Access::Unconditional
             } else if customer_reachable(stmt, resource_filter) {
                 Access::Scoped
@@ -295,9 +312,20 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
     }
 
     pub fn grant(&self, action: &str, resource_filter: Option<&str>) -> Grant {
-        let mut g = self.identity.grant(action, resource_filter);
+        self.grant_where(action, resource_filter, &|_| true)
+    }
+
+    /// See [`Grants::grant_where`]; `keep` applies to the boundary's Allows as well, since a
+    /// boundary that lets the role pass only to Lambda does not let it pass to EC2.
+    pub fn grant_where(
+        &self,
+        action: &str,
+        resource_filter: Option<&str>,
+        keep: &dyn Fn(&Statement) -> bool,
+    ) -> Grant {
+        let mut g = self.identity.grant_where(action, resource_filter, keep);
         if let Some(boundary) = &self.boundary {
-            let b = boundary.grant(action, resource_filter);
+            let b = boundary.grant_where(action, resource_filter, keep);
             if b.access < g.access {
                 g.access = b.access;
                 g.limited_by_boundary = true;
