@@ -97,6 +97,66 @@ pub fn pattern_covers_all(pattern: &str) -> bool {
     }
 }
 
+/// No request this engine judges was made, or signed with a token issued, before this instant:
+/// the engine did not exist then. Seconds since the epoch for 2025-01-01T00:00:00Z.
+const EARLIEST_REQUEST_EPOCH: i64 = 1_735_689_600;
+const EARLIEST_REQUEST_DATE: &str = "2025-01-01";
+
+/// An Allow that can never apply: a `DateLessThan` (or `…Equals`) on `aws:CurrentTime` or
+/// `aws:TokenIssueTime` with only dates before [`EARLIEST_REQUEST_DATE`]. Time only moves on, and
+/// long-term keys carry no token issue time, which fails the test rather than passing it
+/// (without `IfExists`). iam-vulnerable's fp5 principals are built this way, as a grant that
+/// looks dangerous but cannot be used.
+fn never_applies(stmt: &Statement) -> bool {
+    let Some(operators) = stmt.condition.as_ref().and_then(|c| c.as_object()) else {
+        return false;
+    };
+    operators.iter().any(|(operator, block)| {
+        let op = operator.to_ascii_lowercase();
+        if op != "datelessthan" && op != "datelessthanequals" {
+            return false;
+        }
+        block.as_object().is_some_and(|keys| {
+            keys.iter().any(|(key, value)| {
+                let key = key.to_ascii_lowercase();
+                if key != "aws:currenttime" && key != "aws:tokenissuetime" {
+                    return false;
+                }
+                let values: Vec<&serde_json::Value> = match value {
+                    serde_json::Value::Array(items) => items.iter().collect(),
+                    one => vec![one],
+                };
+                !values.is_empty() && values.iter().all(|v| date_before_earliest(v))
+            })
+        })
+    })
+}
+
+/// A condition date (ISO 8601 or epoch seconds) before [`EARLIEST_REQUEST_DATE`]; anything we
+/// cannot read is not.
+fn date_before_earliest(value: &serde_json::Value) -> bool {
+    let text = match value {
+        serde_json::Value::String(s) => s.as_str(),
+        serde_json::Value::Number(n) => {
+            return n.as_i64().is_some_and(|e| e < EARLIEST_REQUEST_EPOCH)
+        }
+        _ => return false,
+    };
+    if let Ok(epoch) = text.parse::<i64>() {
+        return epoch < EARLIEST_REQUEST_EPOCH;
+    }
+    let day = text.get(..10).unwrap_or_default();
+    let well_formed = day.len() == 10
+        && day.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    well_formed && day < EARLIEST_REQUEST_DATE
+}
+
 /// Resource patterns that a customer could act on. ARNs in the `aws` pseudo-account (AWS managed
 /// policies) cannot be modified by anyone but AWS, so a grant scoped to them grants nothing.
 fn customer_reachable(stmt: &Statement, resource_filter: Option<&str>) -> bool {
@@ -243,7 +303,7 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                 }
                 continue;
             }
-            if !stmt.is_allow() || !keep(stmt) {
+            if !stmt.is_allow() || !keep(stmt) || never_applies(stmt) {
                 continue;
             }
             let access = if stmt.restricts() {
@@ -406,6 +466,39 @@ mod tests {
         ] {
             assert!(!pattern_covers_all(p), "{p}");
         }
+    }
+
+    #[test]
+    fn expired_date_conditions_grant_nothing() {
+        let with = |condition: serde_json::Value| {
+            let s = stmts(
+                json!({"Statement": {"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": "*", "Condition": condition}}),
+            );
+            grant(&s, "iam:CreatePolicyVersion", None).access
+        };
+        assert_eq!(
+            with(json!({"DateLessThan": {"aws:TokenIssueTime": "2020-01-01T00:00:01Z"}})),
+            Access::None
+        );
+        assert_eq!(
+            with(json!({"DateLessThanEquals": {"aws:CurrentTime": ["2019-06-30", "1577836800"]}})),
+            Access::None
+        );
+        assert_eq!(
+            with(json!({"DateGreaterThan": {"aws:TokenIssueTime": "2020-01-01T00:00:01Z"}})),
+            Access::Conditional,
+            "after a past date: holds today"
+        );
+        assert_eq!(
+            with(json!({"DateLessThan": {"aws:CurrentTime": ["2019-01-01", "2099-01-01"]}})),
+            Access::Conditional,
+            "one future date keeps it possible"
+        );
+        assert_eq!(
+            with(json!({"DateLessThan": {"aws:CurrentTime": "soon"}})),
+            Access::Conditional,
+            "unreadable dates are not judged"
+        );
     }
 
     #[test]
