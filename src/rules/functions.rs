@@ -214,7 +214,12 @@ fn cite_methods(
                 .collect();
             Some((
                 Statement::clone(s),
-                format!("{} grants {}", s.display_label(), what.join("; ")),
+                // A NotAction or `*` statement serves dozens of methods; the message lists them.
+                format!(
+                    "{} grants {}",
+                    s.display_label(),
+                    summarize_with(&what, 12, "; ")
+                ),
             ))
         })
         .collect()
@@ -273,7 +278,7 @@ fn narrowing(
         parts.push(format!(
             "scope iam:PassRole (now on {}) to the roles the workload must hand over, e.g. arn:aws:iam::{account}:role/app-*, with iam:PassedToService = {}",
             summarize(&now, 3),
-            services.join(" or ")
+            summarize_with(&services.iter().map(|s| s.to_string()).collect::<Vec<_>>(), 4, " or ")
         ));
     }
     parts.join("; ")
@@ -399,10 +404,19 @@ fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<F
 
 /// The first `n` items, then "and K more", so messages stay readable for broad principals.
 fn summarize(items: &[String], n: usize) -> String {
+    summarize_with(items, n, ", ")
+}
+
+/// As [`summarize`], joined by `separator`.
+fn summarize_with(items: &[String], n: usize, separator: &str) -> String {
     if items.len() <= n {
-        items.join(", ")
+        items.join(separator)
     } else {
-        format!("{} and {} more", items[..n].join(", "), items.len() - n)
+        format!(
+            "{} and {} more",
+            items[..n].join(separator),
+            items.len() - n
+        )
     }
 }
 
@@ -542,6 +556,22 @@ mod tests {
             got.details.ends_with(
                 "Least privilege: remove iam:CreatePolicyVersion, lambda:UpdateFunctionCode; scope iam:PassRole (now on *) to the roles the workload must hand over, e.g. arn:aws:iam::123456789012:role/app-*, with iam:PassedToService = ec2.amazonaws.com or lambda.amazonaws.com."
             ),
+            "{}",
+            got.details
+        );
+        let broad = principal(
+            json!({"Statement": [{"Effect": "Allow", "NotAction": "iam:Create*", "Resource": "*"}]}),
+            true,
+        );
+        let got = call_t("iam_privilege_escalation", &broad, &Value::Null);
+        assert_eq!(got.statements.len(), 1);
+        assert!(
+            got.statements[0].1.contains("more") && got.statements[0].1.len() < 1500,
+            "a broad statement's note stays readable: {}",
+            got.statements[0].1
+        );
+        assert!(
+            got.details.contains("iam:PassedToService = ec2.amazonaws.com or lambda.amazonaws.com or glue.amazonaws.com or cloudformation.amazonaws.com and "),
             "{}",
             got.details
         );
