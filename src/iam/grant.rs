@@ -97,6 +97,66 @@ pub fn pattern_covers_all(pattern: &str) -> bool {
     }
 }
 
+/// No request this engine judges was made, or signed with a token issued, before this instant:
+/// the engine did not exist then. Seconds since the epoch for 2025-01-01T00:00:00Z.
+const EARLIEST_REQUEST_EPOCH: i64 = 1_735_689_600;
+const EARLIEST_REQUEST_DATE: &str = "2025-01-01";
+
+/// An Allow that can never apply: a `DateLessThan` (or `…Equals`) on `aws:CurrentTime` or
+/// `aws:TokenIssueTime` with only dates before [`EARLIEST_REQUEST_DATE`]. Time only moves on, and
+/// long-term keys carry no token issue time, which fails the test rather than passing it
+/// (without `IfExists`). iam-vulnerable's fp5 principals are built this way, as a grant that
+/// looks dangerous but cannot be used.
+fn never_applies(stmt: &Statement) -> bool {
+    let Some(operators) = stmt.condition.as_ref().and_then(|c| c.as_object()) else {
+        return false;
+    };
+    operators.iter().any(|(operator, block)| {
+        let op = operator.to_ascii_lowercase();
+        if op != "datelessthan" && op != "datelessthanequals" {
+            return false;
+        }
+        block.as_object().is_some_and(|keys| {
+            keys.iter().any(|(key, value)| {
+                let key = key.to_ascii_lowercase();
+                if key != "aws:currenttime" && key != "aws:tokenissuetime" {
+                    return false;
+                }
+                let values: Vec<&serde_json::Value> = match value {
+                    serde_json::Value::Array(items) => items.iter().collect(),
+                    one => vec![one],
+                };
+                !values.is_empty() && values.iter().all(|v| date_before_earliest(v))
+            })
+        })
+    })
+}
+
+/// A condition date (ISO 8601 or epoch seconds) before [`EARLIEST_REQUEST_DATE`]; anything we
+/// cannot read is not.
+fn date_before_earliest(value: &serde_json::Value) -> bool {
+    let text = match value {
+        serde_json::Value::String(s) => s.as_str(),
+        serde_json::Value::Number(n) => {
+            return n.as_i64().is_some_and(|e| e < EARLIEST_REQUEST_EPOCH)
+        }
+        _ => return false,
+    };
+    if let Ok(epoch) = text.parse::<i64>() {
+        return epoch < EARLIEST_REQUEST_EPOCH;
+    }
+    let day = text.get(..10).unwrap_or_default();
+    let well_formed = day.len() == 10
+        && day.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    well_formed && day < EARLIEST_REQUEST_DATE
+}
+
 /// Resource patterns that a customer could act on. ARNs in the `aws` pseudo-account (AWS managed
 /// policies) cannot be modified by anyone but AWS, so a grant scoped to them grants nothing.
 fn customer_reachable(stmt: &Statement, resource_filter: Option<&str>) -> bool {
@@ -211,6 +271,18 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
 
     /// See [`grant`].
     pub fn grant(&self, action: &str, resource_filter: Option<&str>) -> Grant {
+        self.grant_where(action, resource_filter, &|_| true)
+    }
+
+    /// As [`Grants::grant`], counting only the Allow statements `keep` accepts: a PassRole
+    /// Allow whose `iam:PassedToService` names another service grants nothing to a method that
+    /// hands the role to EC2. Deny statements always count.
+    pub fn grant_where(
+        &self,
+        action: &str,
+        resource_filter: Option<&str>,
+        keep: &dyn Fn(&Statement) -> bool,
+    ) -> Grant {
         let service = action.split_once(':').map(|(s, _)| s).unwrap_or_default();
         let candidates = if service.bytes().any(|b| b.is_ascii_uppercase()) {
             self.index.candidates(&service.to_ascii_lowercase())
@@ -231,7 +303,7 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                 }
                 continue;
             }
-            if !stmt.is_allow() {
+            if !stmt.is_allow() || !keep(stmt) || never_applies(stmt) {
                 continue;
             }
             let access = if stmt.restricts() {
@@ -240,6 +312,11 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                 }
                 Access::Conditional
             } else if covers_all_resources(stmt) {
+                // `arn:aws:s3:::*` covers every bucket but no role: with a filter, the broad
+                // pattern must still be of the kind asked about.
+                if resource_filter.is_some() && !customer_reachable(stmt, resource_filter) {
+                    continue;
+                }
                 Access::Unconditional
             } else if customer_reachable(stmt, resource_filter) {
                 Access::Scoped
@@ -295,9 +372,20 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
     }
 
     pub fn grant(&self, action: &str, resource_filter: Option<&str>) -> Grant {
-        let mut g = self.identity.grant(action, resource_filter);
+        self.grant_where(action, resource_filter, &|_| true)
+    }
+
+    /// See [`Grants::grant_where`]; `keep` applies to the boundary's Allows as well, since a
+    /// boundary that lets the role pass only to Lambda does not let it pass to EC2.
+    pub fn grant_where(
+        &self,
+        action: &str,
+        resource_filter: Option<&str>,
+        keep: &dyn Fn(&Statement) -> bool,
+    ) -> Grant {
+        let mut g = self.identity.grant_where(action, resource_filter, keep);
         if let Some(boundary) = &self.boundary {
-            let b = boundary.grant(action, resource_filter);
+            let b = boundary.grant_where(action, resource_filter, keep);
             if b.access < g.access {
                 g.access = b.access;
                 g.limited_by_boundary = true;
@@ -378,6 +466,39 @@ mod tests {
         ] {
             assert!(!pattern_covers_all(p), "{p}");
         }
+    }
+
+    #[test]
+    fn expired_date_conditions_grant_nothing() {
+        let with = |condition: serde_json::Value| {
+            let s = stmts(
+                json!({"Statement": {"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": "*", "Condition": condition}}),
+            );
+            grant(&s, "iam:CreatePolicyVersion", None).access
+        };
+        assert_eq!(
+            with(json!({"DateLessThan": {"aws:TokenIssueTime": "2020-01-01T00:00:01Z"}})),
+            Access::None
+        );
+        assert_eq!(
+            with(json!({"DateLessThanEquals": {"aws:CurrentTime": ["2019-06-30", "1577836800"]}})),
+            Access::None
+        );
+        assert_eq!(
+            with(json!({"DateGreaterThan": {"aws:TokenIssueTime": "2020-01-01T00:00:01Z"}})),
+            Access::Conditional,
+            "after a past date: holds today"
+        );
+        assert_eq!(
+            with(json!({"DateLessThan": {"aws:CurrentTime": ["2019-01-01", "2099-01-01"]}})),
+            Access::Conditional,
+            "one future date keeps it possible"
+        );
+        assert_eq!(
+            with(json!({"DateLessThan": {"aws:CurrentTime": "soon"}})),
+            Access::Conditional,
+            "unreadable dates are not judged"
+        );
     }
 
     #[test]

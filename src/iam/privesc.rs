@@ -1,187 +1,494 @@
 //! Privilege-escalation methods: combinations of permissions that let a principal raise its own
 //! privileges. The catalogue follows Rhino Security Labs' research and the method names
-//! Cloudsplaining uses; each entry lists the actions that must all be granted.
+//! Cloudsplaining uses (its original Rhino set and the paths it later took from pathfinding.cloud);
+//! each entry lists the steps that must all be granted, each on a resource that makes it work.
+//!
+//! Where Cloudsplaining lists several variants of one escalation (a Spot request instead of
+//! `RunInstances`, a trigger instead of an invocation, "attach a policy, then mint a key"), the
+//! entry merges them: a step may be satisfied by any of its actions, and a variant that only adds
+//! actions to a method we already have is covered by it. `cloudsplaining` names what each entry
+//! covers; [`NOT_ADOPTED`] lists the definitions we deliberately do not take over as they stand.
 
 use super::grant::{Access, Grant, Permissions};
+use super::pattern::wildcard_match;
 use super::policy::Statement;
+use serde_json::Value;
 use std::borrow::Borrow;
+
+/// One step of a method: any one of `any_of` does its job.
+#[derive(Debug, Clone, Copy)]
+pub struct Step {
+    pub any_of: &'static [&'static str],
+    /// The kind of resource the action must reach for the step to work, as an ARN pattern
+    /// (PassRole on an S3 bucket passes no role). `None` where the action authorises against
+    /// many resource types at once (`ec2:RunInstances`) and no one type decides it.
+    pub on: Option<&'static str>,
+}
 
 /// One known escalation method.
 #[derive(Debug, Clone, Copy)]
 pub struct Method {
     pub name: &'static str,
-    pub actions: &'static [&'static str],
+    /// Every step must be granted. The first is the one to remove or scope to close the method.
+    pub steps: &'static [Step],
+    /// For methods that hand a role to a service: the service principals it is handed to. An
+    /// `iam:PassedToService` condition naming only other services closes the method.
+    pub passed_to: &'static [&'static str],
     /// How the method raises privilege, for the finding's message.
     pub how: &'static str,
+    /// Cloudsplaining's names for this method and for the variants it covers.
+    pub cloudsplaining: &'static [&'static str],
 }
+
+impl Method {
+    /// The steps as a requirement, e.g. `iam:PassRole + ec2:RunInstances (or ec2:RequestSpotInstances)`.
+    pub fn requirement(&self) -> String {
+        self.steps
+            .iter()
+            .map(|s| match s.any_of {
+                [one] => one.to_string(),
+                [first, rest @ ..] => format!("{first} (or {})", rest.join(" or ")),
+                [] => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
+const POLICY: Option<&str> = Some("arn:aws:iam::*:policy/*");
+const USER: Option<&str> = Some("arn:aws:iam::*:user/*");
+const GROUP: Option<&str> = Some("arn:aws:iam::*:group/*");
+const ROLE: Option<&str> = Some("arn:aws:iam::*:role/*");
+const FUNCTION: Option<&str> = Some("arn:aws:lambda:*:*:function:*");
+const ANY: Option<&str> = None;
+
+macro_rules! step {
+    ($on:expr, $($action:literal)|+) => {
+        Step { any_of: &[$($action),+], on: $on }
+    };
+}
+
+const PASS_ROLE: Step = step!(ROLE, "iam:PassRole");
+
+/// Cloudsplaining definitions we do not take over as they stand, with the reason: a principal
+/// holding exactly Cloudsplaining's actions is not flagged. Each name still maps to an entry,
+/// which needs what the escalation really takes.
+pub const NOT_ADOPTED: &[(&str, &str)] = &[
+    (
+        "PassExistingRoleToNewSageMakerNotebookInstance",
+        "PassRole + CreateNotebookInstance alone run none of the caller's code: it must also open the notebook (CreatePresignedNotebookInstanceUrl) or give it a lifecycle script (CreateNotebookInstanceLifecycleConfig); we require one of them (PassExistingRoleToNewSageMakerNotebook)",
+    ),
+    (
+        "PassExistingRoleToNewDataPipeline",
+        "a pipeline created with CreatePipeline is empty and idle: the commands that run as the role come from PutPipelineDefinition and run only after ActivatePipeline, so we require both as Rhino Security Labs' method does",
+    ),
+];
 
 /// The catalogue. Order is the order findings list methods in.
 pub const METHODS: &[Method] = &[
+    // IAM permissions on policies.
     Method {
         name: "CreateNewPolicyVersion",
-        actions: &["iam:CreatePolicyVersion"],
+        steps: &[step!(POLICY, "iam:CreatePolicyVersion")],
+        passed_to: &[],
         how: "write a new default version of a policy attached to itself",
+        cloudsplaining: &[
+            "CreateNewPolicyVersion",
+            "CreatePolicyVersionThenAssumeRole",
+            "CreatePolicyVersionThenUpdateAssumeRolePolicy",
+        ],
     },
     Method {
         name: "SetExistingDefaultPolicyVersion",
-        actions: &["iam:SetDefaultPolicyVersion"],
+        steps: &[step!(POLICY, "iam:SetDefaultPolicyVersion")],
+        passed_to: &[],
         how: "switch a policy to an older, broader version",
+        cloudsplaining: &["SetExistingDefaultPolicyVersion"],
     },
+    // IAM permissions on other users.
     Method {
         name: "CreateAccessKey",
-        actions: &["iam:CreateAccessKey"],
+        steps: &[step!(USER, "iam:CreateAccessKey")],
+        passed_to: &[],
         how: "mint access keys for another, more privileged user",
+        cloudsplaining: &["CreateAccessKey", "CreateAndRotateAccessKey"],
     },
     Method {
         name: "CreateLoginProfile",
-        actions: &["iam:CreateLoginProfile"],
+        steps: &[step!(USER, "iam:CreateLoginProfile")],
+        passed_to: &[],
         how: "set a console password on a user that has none",
+        cloudsplaining: &["CreateLoginProfile"],
     },
     Method {
         name: "UpdateLoginProfile",
-        actions: &["iam:UpdateLoginProfile"],
+        steps: &[step!(USER, "iam:UpdateLoginProfile")],
+        passed_to: &[],
         how: "reset another user's console password",
+        cloudsplaining: &["UpdateLoginProfile"],
     },
     Method {
         name: "AttachUserPolicy",
-        actions: &["iam:AttachUserPolicy"],
+        steps: &[step!(USER, "iam:AttachUserPolicy")],
+        passed_to: &[],
         how: "attach AdministratorAccess to a user",
+        cloudsplaining: &["AttachUserPolicy", "AttachUserPolicyThenCreateAccessKey"],
     },
     Method {
         name: "AttachGroupPolicy",
-        actions: &["iam:AttachGroupPolicy"],
+        steps: &[step!(GROUP, "iam:AttachGroupPolicy")],
+        passed_to: &[],
         how: "attach AdministratorAccess to its own group",
+        cloudsplaining: &["AttachGroupPolicy"],
     },
     Method {
         name: "AttachRolePolicy",
-        actions: &["iam:AttachRolePolicy"],
+        steps: &[step!(ROLE, "iam:AttachRolePolicy")],
+        passed_to: &[],
         how: "attach AdministratorAccess to a role it can use",
+        cloudsplaining: &[
+            "AttachRolePolicy",
+            "AttachRolePolicyThenUpdateAssumeRolePolicy",
+        ],
     },
     Method {
         name: "PutUserPolicy",
-        actions: &["iam:PutUserPolicy"],
+        steps: &[step!(USER, "iam:PutUserPolicy")],
+        passed_to: &[],
         how: "write an admin inline policy onto a user",
+        cloudsplaining: &["PutUserPolicy", "PutUserPolicyThenCreateAccessKey"],
     },
     Method {
         name: "PutGroupPolicy",
-        actions: &["iam:PutGroupPolicy"],
+        steps: &[step!(GROUP, "iam:PutGroupPolicy")],
+        passed_to: &[],
         how: "write an admin inline policy onto its group",
+        cloudsplaining: &["PutGroupPolicy"],
     },
     Method {
         name: "PutRolePolicy",
-        actions: &["iam:PutRolePolicy"],
+        steps: &[step!(ROLE, "iam:PutRolePolicy")],
+        passed_to: &[],
         how: "write an admin inline policy onto a role",
+        cloudsplaining: &["PutRolePolicy", "PutRolePolicyThenUpdateAssumeRolePolicy"],
     },
     Method {
         name: "AddUserToGroup",
-        actions: &["iam:AddUserToGroup"],
+        steps: &[step!(GROUP, "iam:AddUserToGroup")],
+        passed_to: &[],
         how: "join a more privileged group",
+        cloudsplaining: &["AddUserToGroup"],
     },
+    // A trust policy that names the caller's own ARN lets it assume the role in the same
+    // account without any sts:AssumeRole grant of its own, so rewriting the trust is enough.
     Method {
         name: "UpdateRolePolicyToAssumeIt",
-        actions: &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
-        how: "rewrite a privileged role's trust policy and assume it",
+        steps: &[step!(ROLE, "iam:UpdateAssumeRolePolicy")],
+        passed_to: &[],
+        how: "rewrite a privileged role's trust policy to name itself and assume the role",
+        cloudsplaining: &["UpdateRolePolicyToAssumeIt"],
     },
+    // Passing an existing role to new compute.
     Method {
         name: "CreateEC2WithExistingInstanceProfile",
-        actions: &["iam:PassRole", "ec2:RunInstances"],
+        steps: &[
+            PASS_ROLE,
+            step!(ANY, "ec2:RunInstances" | "ec2:RequestSpotInstances"),
+        ],
+        passed_to: &["ec2.amazonaws.com"],
         how: "launch an instance with a privileged instance profile and use its credentials",
+        cloudsplaining: &["CreateEC2WithExistingIP", "PassExistingRoleToNewEC2SpotInstance"],
     },
     Method {
         name: "PassExistingRoleToNewLambdaThenInvoke",
-        actions: &[
-            "iam:PassRole",
-            "lambda:CreateFunction",
-            "lambda:InvokeFunction",
+        steps: &[
+            PASS_ROLE,
+            step!(FUNCTION, "lambda:CreateFunction"),
+            step!(FUNCTION, "lambda:InvokeFunction" | "lambda:AddPermission"),
         ],
-        how: "run its own code as a privileged role in a new Lambda function",
-    },
-    Method {
-        name: "PassExistingRoleToNewLambdaThenTriggerWithNewDynamo",
-        actions: &[
-            "iam:PassRole",
-            "lambda:CreateFunction",
-            "lambda:CreateEventSourceMapping",
+        passed_to: &["lambda.amazonaws.com"],
+        how: "run its own code as a privileged role in a new Lambda function, invoked directly or by a principal it authorises",
+        cloudsplaining: &[
+            "PassExistingRoleToNewLambdaThenInvoke",
+            "PassExistingRoleToNewLambdaThenAddPermission",
         ],
-        how: "run its own code as a privileged role, triggered by an event source",
     },
+    // An existing stream or queue is enough for the event source mapping; creating a DynamoDB
+    // table for it (Cloudsplaining's "WithNewDynamo") only adds actions.
     Method {
-        name: "EditExistingLambdaFunctionWithRole",
-        actions: &["lambda:UpdateFunctionCode"],
-        how: "replace the code of a function that runs as a privileged role",
+        name: "PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo",
+        steps: &[
+            PASS_ROLE,
+            step!(FUNCTION, "lambda:CreateFunction"),
+            step!(ANY, "lambda:CreateEventSourceMapping"),
+        ],
+        passed_to: &["lambda.amazonaws.com"],
+        how: "run its own code as a privileged role in a new Lambda function triggered by an event source",
+        cloudsplaining: &[
+            "PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo",
+            "PassExistingRoleToNewLambdaThenTriggerWithNewDynamo",
+        ],
     },
     Method {
         name: "PassExistingRoleToNewGlueDevEndpoint",
-        actions: &["iam:PassRole", "glue:CreateDevEndpoint"],
+        steps: &[PASS_ROLE, step!(ANY, "glue:CreateDevEndpoint")],
+        passed_to: &["glue.amazonaws.com"],
         how: "open a Glue development endpoint running as a privileged role",
+        cloudsplaining: &["PassExistingRoleToNewGlueDevEndpoint"],
     },
     Method {
-        name: "UpdateExistingGlueDevEndpoint",
-        actions: &["glue:UpdateDevEndpoint"],
-        how: "add its SSH key to a Glue endpoint that runs as a privileged role",
+        name: "PassExistingRoleToGlueJob",
+        steps: &[
+            PASS_ROLE,
+            step!(ANY, "glue:CreateJob" | "glue:UpdateJob"),
+            step!(ANY, "glue:StartJobRun" | "glue:CreateTrigger"),
+        ],
+        passed_to: &["glue.amazonaws.com"],
+        how: "create or rewrite a Glue job to run its script as a privileged role, then start it",
+        cloudsplaining: &[
+            "PassExistingRoleToNewGlueJobThenRun",
+            "PassExistingRoleToNewGlueJobViaTrigger",
+            "PassExistingRoleToUpdatedGlueJobThenRun",
+            "PassExistingRoleToUpdatedGlueJobViaTrigger",
+        ],
     },
     Method {
         name: "PassExistingRoleToCloudFormation",
-        actions: &["iam:PassRole", "cloudformation:CreateStack"],
+        steps: &[PASS_ROLE, step!(ANY, "cloudformation:CreateStack")],
+        passed_to: &["cloudformation.amazonaws.com"],
         how: "have CloudFormation create resources as a privileged role",
+        cloudsplaining: &["PassExistingRoleToCloudFormation"],
     },
     Method {
-        name: "UpdateExistingCloudFormationStack",
-        actions: &["cloudformation:UpdateStack"],
-        how: "change a stack that deploys with a privileged service role",
+        name: "PassExistingRoleToNewCloudFormationStackSet",
+        steps: &[
+            PASS_ROLE,
+            step!(ANY, "cloudformation:CreateStackSet"),
+            step!(ANY, "cloudformation:CreateStackInstances"),
+        ],
+        passed_to: &["cloudformation.amazonaws.com"],
+        how: "deploy a stack set whose administration role is privileged",
+        cloudsplaining: &["PassExistingRoleToNewCloudFormationStackSet"],
+    },
+    Method {
+        name: "PassRoleToUpdateCloudFormationStackSet",
+        steps: &[PASS_ROLE, step!(ANY, "cloudformation:UpdateStackSet")],
+        passed_to: &["cloudformation.amazonaws.com"],
+        how: "redeploy an existing stack set with a privileged administration role and its own template",
+        cloudsplaining: &["PassRoleToUpdateCloudFormationStackSet"],
     },
     Method {
         name: "PassExistingRoleToNewDataPipeline",
-        actions: &["iam:PassRole", "datapipeline:CreatePipeline"],
+        steps: &[
+            PASS_ROLE,
+            step!(ANY, "datapipeline:CreatePipeline"),
+            step!(ANY, "datapipeline:PutPipelineDefinition"),
+            step!(ANY, "datapipeline:ActivatePipeline"),
+        ],
+        passed_to: &["datapipeline.amazonaws.com", "elasticmapreduce.amazonaws.com"],
         how: "run commands through a pipeline with a privileged role",
+        cloudsplaining: &["PassExistingRoleToNewDataPipeline"],
     },
     Method {
         name: "PassExistingRoleToNewCodeBuildProject",
-        actions: &[
-            "iam:PassRole",
-            "codebuild:CreateProject",
-            "codebuild:StartBuild",
+        steps: &[
+            PASS_ROLE,
+            step!(ANY, "codebuild:CreateProject"),
+            step!(ANY, "codebuild:StartBuild" | "codebuild:StartBuildBatch"),
         ],
+        passed_to: &["codebuild.amazonaws.com"],
         how: "run a build as a privileged service role",
+        cloudsplaining: &[
+            "PassExistingRoleToNewCodeBuildProjectThenBuild",
+            "PassExistingRoleToNewCodeBuildProjectThenBuildBatch",
+        ],
     },
     Method {
         name: "PassExistingRoleToNewSageMakerNotebook",
-        actions: &[
-            "iam:PassRole",
-            "sagemaker:CreateNotebookInstance",
-            "sagemaker:CreatePresignedNotebookInstanceUrl",
+        steps: &[
+            PASS_ROLE,
+            step!(ANY, "sagemaker:CreateNotebookInstance"),
+            step!(
+                ANY,
+                "sagemaker:CreatePresignedNotebookInstanceUrl"
+                    | "sagemaker:CreateNotebookInstanceLifecycleConfig"
+            ),
         ],
-        how: "open a notebook that runs as a privileged role",
-    },
-    Method {
-        name: "AccessExistingSageMakerNotebook",
-        actions: &["sagemaker:CreatePresignedNotebookInstanceUrl"],
-        how: "open an existing notebook and use its role",
+        passed_to: &["sagemaker.amazonaws.com"],
+        how: "open, or script, a new notebook that runs as a privileged role",
+        cloudsplaining: &["PassExistingRoleToNewSageMakerNotebookInstance"],
     },
     Method {
         name: "PassExistingRoleToNewSageMakerProcessingJob",
-        actions: &["iam:PassRole", "sagemaker:CreateProcessingJob"],
+        steps: &[PASS_ROLE, step!(ANY, "sagemaker:CreateProcessingJob")],
+        passed_to: &["sagemaker.amazonaws.com"],
         how: "run a processing job as a privileged role",
+        cloudsplaining: &["PassExistingRoleToNewSageMakerProcessingJob"],
     },
     Method {
         name: "PassExistingRoleToNewSageMakerTrainingJob",
-        actions: &["iam:PassRole", "sagemaker:CreateTrainingJob"],
+        steps: &[PASS_ROLE, step!(ANY, "sagemaker:CreateTrainingJob")],
+        passed_to: &["sagemaker.amazonaws.com"],
         how: "run a training job as a privileged role",
+        cloudsplaining: &["PassExistingRoleToNewSageMakerTrainingJob"],
+    },
+    // Creating a cluster (Cloudsplaining's "NewECSCluster" variants) only adds an action: any
+    // existing cluster runs the task.
+    Method {
+        name: "PassExistingRoleToNewECSTask",
+        steps: &[
+            PASS_ROLE,
+            step!(ANY, "ecs:RegisterTaskDefinition"),
+            step!(ANY, "ecs:RunTask" | "ecs:StartTask" | "ecs:CreateService"),
+        ],
+        passed_to: &["ecs-tasks.amazonaws.com", "ecs.amazonaws.com"],
+        how: "register a task definition with a privileged task role and run it as a task or service",
+        cloudsplaining: &[
+            "PassExistingRoleToNewECSTaskViaRunTask",
+            "PassExistingRoleToNewECSTaskViaStartTask",
+            "PassExistingRoleToNewECSService",
+            "PassExistingRoleToNewECSClusterRunTask",
+            "PassExistingRoleToNewECSClusterServiceTask",
+        ],
+    },
+    Method {
+        name: "PassExistingRoleToNewAppRunnerService",
+        steps: &[PASS_ROLE, step!(ANY, "apprunner:CreateService")],
+        passed_to: &[
+            "apprunner.amazonaws.com",
+            "tasks.apprunner.amazonaws.com",
+            "build.apprunner.amazonaws.com",
+        ],
+        how: "deploy an App Runner service whose instance role is privileged",
+        cloudsplaining: &["PassExistingRoleToNewAppRunnerService"],
+    },
+    Method {
+        name: "PassExistingRoleToNewBedrockCodeInterpreter",
+        steps: &[
+            PASS_ROLE,
+            step!(ANY, "bedrock-agentcore:CreateCodeInterpreter"),
+            step!(ANY, "bedrock-agentcore:StartCodeInterpreterSession"),
+            step!(ANY, "bedrock-agentcore:InvokeCodeInterpreter"),
+        ],
+        passed_to: &["bedrock-agentcore.amazonaws.com"],
+        how: "create a Bedrock AgentCore code interpreter with a privileged execution role and run code in it",
+        cloudsplaining: &["PassExistingRoleToNewBedrockCodeInterpreter"],
+    },
+    // Taking over compute that already runs as a role.
+    Method {
+        name: "EditExistingLambdaFunctionWithRole",
+        steps: &[step!(FUNCTION, "lambda:UpdateFunctionCode")],
+        passed_to: &[],
+        how: "replace the code of a function that runs as a privileged role (its existing triggers run it)",
+        cloudsplaining: &[
+            "EditExistingLambdaFunctionWithRole",
+            "UpdateAndInvokeLambdaFunction",
+            "UpdateLambdaFunctionAndAddPermission",
+        ],
+    },
+    Method {
+        name: "UpdateExistingGlueDevEndpoint",
+        steps: &[step!(ANY, "glue:UpdateDevEndpoint")],
+        passed_to: &[],
+        how: "add its SSH key to a Glue endpoint that runs as a privileged role",
+        cloudsplaining: &["UpdateExistingGlueDevEndpoint"],
+    },
+    Method {
+        name: "UpdateExistingCloudFormationStack",
+        steps: &[step!(ANY, "cloudformation:UpdateStack")],
+        passed_to: &[],
+        how: "change a stack that deploys with a privileged service role",
+        cloudsplaining: &[],
+    },
+    Method {
+        name: "ExecuteCloudFormationChangeSet",
+        steps: &[
+            step!(ANY, "cloudformation:CreateChangeSet"),
+            step!(ANY, "cloudformation:ExecuteChangeSet"),
+        ],
+        passed_to: &[],
+        how: "change a stack that deploys with a privileged service role through a change set",
+        cloudsplaining: &["ExecuteCloudFormationChangeSet"],
+    },
+    Method {
+        name: "AccessExistingSageMakerNotebook",
+        steps: &[step!(ANY, "sagemaker:CreatePresignedNotebookInstanceUrl")],
+        passed_to: &[],
+        how: "open an existing notebook and use its role",
+        cloudsplaining: &["CreatePresignedSageMakerNotebookUrl"],
+    },
+    Method {
+        name: "UpdateSageMakerNotebookLifecycleConfig",
+        steps: &[
+            step!(ANY, "sagemaker:CreateNotebookInstanceLifecycleConfig"),
+            step!(ANY, "sagemaker:StopNotebookInstance"),
+            step!(ANY, "sagemaker:UpdateNotebookInstance"),
+            step!(ANY, "sagemaker:StartNotebookInstance"),
+        ],
+        passed_to: &[],
+        how: "give an existing notebook a lifecycle script and restart it, running the script as the notebook's role",
+        cloudsplaining: &["UpdateSageMakerNotebookLifecycleConfig"],
+    },
+    Method {
+        name: "AccessExistingBedrockCodeInterpreterSession",
+        steps: &[
+            step!(ANY, "bedrock-agentcore:StartCodeInterpreterSession"),
+            step!(ANY, "bedrock-agentcore:InvokeCodeInterpreter"),
+        ],
+        passed_to: &[],
+        how: "run code in an existing Bedrock AgentCore code interpreter and use its execution role",
+        cloudsplaining: &["AccessExistingBedrockCodeInterpreterSession"],
+    },
+    Method {
+        name: "ModifyEC2InstanceUserDataThenRestart",
+        steps: &[
+            step!(ANY, "ec2:ModifyInstanceAttribute"),
+            step!(ANY, "ec2:StopInstances"),
+            step!(ANY, "ec2:StartInstances"),
+        ],
+        passed_to: &[],
+        how: "rewrite a stopped instance's user data, which runs as root at start, and take its instance-profile credentials",
+        cloudsplaining: &["ModifyEC2InstanceUserDataThenRestart"],
+    },
+    Method {
+        name: "ModifyExistingEC2LaunchTemplate",
+        steps: &[
+            step!(ANY, "ec2:CreateLaunchTemplateVersion"),
+            step!(ANY, "ec2:ModifyLaunchTemplate"),
+        ],
+        passed_to: &[],
+        how: "make its own user data the default of a launch template whose instances carry a privileged instance profile",
+        cloudsplaining: &["ModifyExistingEC2LaunchTemplate"],
+    },
+    // `ecs:DescribeTasks` in Cloudsplaining's definition only finds the task; it is not needed.
+    Method {
+        name: "ECSExecuteCommandOnRunningTask",
+        steps: &[step!(ANY, "ecs:ExecuteCommand")],
+        passed_to: &[],
+        how: "open a shell in a running container and take its task-role credentials",
+        cloudsplaining: &["ECSExecuteCommandOnRunningTask"],
     },
     Method {
         name: "SsmSendCommand",
-        actions: &["ssm:SendCommand"],
+        steps: &[step!(ANY, "ssm:SendCommand")],
+        passed_to: &[],
         how: "run shell commands on instances and take their instance-profile credentials",
+        cloudsplaining: &[],
     },
     Method {
         name: "SsmStartSession",
-        actions: &["ssm:StartSession"],
+        steps: &[step!(ANY, "ssm:StartSession")],
+        passed_to: &[],
         how: "open a shell on instances and take their instance-profile credentials",
+        cloudsplaining: &[],
     },
+    // `ec2:DescribeInstances` in Cloudsplaining's definition only finds the instance.
     Method {
         name: "Ec2InstanceConnect",
-        actions: &["ec2-instance-connect:SendSSHPublicKey"],
+        steps: &[step!(ANY, "ec2-instance-connect:SendSSHPublicKey")],
+        passed_to: &[],
         how: "push an SSH key to instances and take their instance-profile credentials",
+        cloudsplaining: &["EC2InstanceConnectSendSSHPublicKey"],
     },
 ];
 
@@ -191,6 +498,7 @@ pub struct MethodHit {
     pub method: &'static Method,
     /// The weakest of the required grants: a method is only as open as its narrowest step.
     pub access: Access,
+    /// One grant per step, for the action that grants it most broadly.
     pub grants: Vec<Grant>,
 }
 
@@ -201,27 +509,93 @@ pub fn escalation_methods<S: Borrow<Statement>>(statements: &[S]) -> Vec<MethodH
 
 /// Every catalogued method a principal's permissions (boundary included) allow.
 pub fn escalation_methods_for<S: Borrow<Statement>>(index: &Permissions<S>) -> Vec<MethodHit> {
-    let mut hits = Vec::new();
-    for method in METHODS {
-        let grants: Vec<Grant> = method
-            .actions
+    METHODS
+        .iter()
+        .filter_map(|method| method_hit(index, method))
+        .collect()
+}
+
+fn method_hit<S: Borrow<Statement>>(
+    index: &Permissions<S>,
+    method: &'static Method,
+) -> Option<MethodHit> {
+    let mut grants = Vec::with_capacity(method.steps.len());
+    for step in method.steps {
+        let best = step
+            .any_of
             .iter()
-            .map(|a| index.grant(a, None))
-            .collect();
-        let access = grants
-            .iter()
-            .map(|g| g.access)
-            .min()
-            .unwrap_or(Access::None);
-        if access > Access::None {
-            hits.push(MethodHit {
-                method,
-                access,
-                grants,
-            });
+            .map(|action| {
+                let hands_over = action.eq_ignore_ascii_case("iam:PassRole");
+                let keep = |s: &Statement| !hands_over || passes_to_any(s, method.passed_to);
+                index.grant_where(action, step.on, &keep)
+            })
+            .reduce(|best, g| if g.access > best.access { g } else { best })?;
+        if best.access == Access::None {
+            return None;
+        }
+        grants.push(best);
+    }
+    let access = grants.iter().map(|g| g.access).min()?;
+    Some(MethodHit {
+        method,
+        access,
+        grants,
+    })
+}
+
+/// Whether the statement's `iam:PassedToService` condition, if any, lets the role go to one of
+/// `services`. Other condition keys are left to [`Access::Conditional`]; an operator we do not
+/// read keeps the statement, so a condition can only close a method we understand.
+pub fn passes_to_any(stmt: &Statement, services: &[&str]) -> bool {
+    let Some(operators) = stmt.condition.as_ref().and_then(Value::as_object) else {
+        return true;
+    };
+    if services.is_empty() {
+        return true;
+    }
+    for (operator, block) in operators {
+        let Some(value) = block.as_object().and_then(|b| {
+            b.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("iam:PassedToService"))
+                .map(|(_, v)| v)
+        }) else {
+            continue;
+        };
+        let values: Vec<&str> = match value {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => continue,
+        };
+        let op = operator.to_ascii_lowercase();
+        let op = op
+            .strip_prefix("foranyvalue:")
+            .or_else(|| op.strip_prefix("forallvalues:"))
+            .unwrap_or(&op);
+        let op = op.strip_suffix("ifexists").unwrap_or(op);
+        let like = op.contains("like");
+        let named = |service: &str| {
+            values.iter().any(|v| {
+                if like {
+                    wildcard_match(v, service, true)
+                } else {
+                    v.eq_ignore_ascii_case(service)
+                }
+            })
+        };
+        let open = match op {
+            "stringequals" | "stringequalsignorecase" | "stringlike" => {
+                services.iter().any(|s| named(s))
+            }
+            "stringnotequals" | "stringnotequalsignorecase" | "stringnotlike" => {
+                services.iter().any(|s| !named(s))
+            }
+            _ => true,
+        };
+        if !open {
+            return false;
         }
     }
-    hits
+    true
 }
 
 /// Actions across services that an administrator can perform. A principal granted all of them
@@ -266,6 +640,466 @@ mod tests {
 
     fn stmts(doc: serde_json::Value) -> Vec<Statement> {
         crate::iam::policy::test_statements(doc)
+    }
+
+    fn hit_names<S: Borrow<Statement>>(statements: &[S]) -> Vec<&'static str> {
+        escalation_methods(statements)
+            .iter()
+            .map(|h| h.method.name)
+            .collect()
+    }
+
+    fn allow(actions: &[&str]) -> serde_json::Value {
+        json!({"Effect": "Allow", "Action": actions, "Resource": "*"})
+    }
+
+    /// Every method, data-driven: flagged with exactly its actions (each alternative in turn),
+    /// not flagged with any one step missing, and not flagged when a Deny covers one step.
+    #[test]
+    fn every_method_needs_every_step() {
+        for m in METHODS {
+            let base: Vec<&str> = m.steps.iter().map(|s| s.any_of[0]).collect();
+            assert!(
+                hit_names(&stmts(json!({"Statement": [allow(&base)]}))).contains(&m.name),
+                "{} not flagged with {base:?}",
+                m.name
+            );
+            for (i, step) in m.steps.iter().enumerate() {
+                for alt in step.any_of {
+                    let mut with_alt = base.clone();
+                    with_alt[i] = alt;
+                    assert!(
+                        hit_names(&stmts(json!({"Statement": [allow(&with_alt)]})))
+                            .contains(&m.name),
+                        "{} not flagged with alternative {alt}",
+                        m.name
+                    );
+                }
+                let mut missing = base.clone();
+                missing.remove(i);
+                if !missing.is_empty() {
+                    assert!(
+                        !hit_names(&stmts(json!({"Statement": [allow(&missing)]})))
+                            .contains(&m.name),
+                        "{} flagged without {:?}",
+                        m.name,
+                        step.any_of
+                    );
+                }
+                let denied = stmts(json!({"Statement": [
+                    allow(&base),
+                    {"Effect": "Deny", "Action": step.any_of, "Resource": "*"}]}));
+                assert!(
+                    !hit_names(&denied).contains(&m.name),
+                    "{} flagged despite a Deny on {:?}",
+                    m.name,
+                    step.any_of
+                );
+            }
+        }
+        let names: Vec<&str> = METHODS.iter().map(|m| m.name).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "method names are unique");
+    }
+
+    /// Cloudsplaining's `PRIVILEGE_ESCALATION_METHODS` (cloudsplaining/shared/constants.py,
+    /// salesforce/cloudsplaining): its name for each method and the actions it requires.
+    const CLOUDSPLAINING: &[(&str, &[&str])] = &[
+        ("CreateAccessKey", &["iam:CreateAccessKey"]),
+        ("CreateLoginProfile", &["iam:CreateLoginProfile"]),
+        ("UpdateLoginProfile", &["iam:UpdateLoginProfile"]),
+        ("AddUserToGroup", &["iam:AddUserToGroup"]),
+        ("CreateNewPolicyVersion", &["iam:CreatePolicyVersion"]),
+        (
+            "SetExistingDefaultPolicyVersion",
+            &["iam:SetDefaultPolicyVersion"],
+        ),
+        ("AttachUserPolicy", &["iam:AttachUserPolicy"]),
+        ("AttachGroupPolicy", &["iam:AttachGroupPolicy"]),
+        ("AttachRolePolicy", &["iam:AttachRolePolicy"]),
+        ("PutUserPolicy", &["iam:PutUserPolicy"]),
+        ("PutGroupPolicy", &["iam:PutGroupPolicy"]),
+        ("PutRolePolicy", &["iam:PutRolePolicy"]),
+        (
+            "UpdateRolePolicyToAssumeIt",
+            &["iam:UpdateAssumeRolePolicy"],
+        ),
+        (
+            "CreateEC2WithExistingIP",
+            &["iam:PassRole", "ec2:RunInstances"],
+        ),
+        (
+            "PassExistingRoleToNewLambdaThenInvoke",
+            &[
+                "iam:PassRole",
+                "lambda:CreateFunction",
+                "lambda:InvokeFunction",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewLambdaThenTriggerWithNewDynamo",
+            &[
+                "iam:PassRole",
+                "lambda:CreateFunction",
+                "lambda:CreateEventSourceMapping",
+                "dynamodb:CreateTable",
+                "dynamodb:PutItem",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo",
+            &[
+                "iam:PassRole",
+                "lambda:CreateFunction",
+                "lambda:CreateEventSourceMapping",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewGlueDevEndpoint",
+            &["iam:PassRole", "glue:CreateDevEndpoint"],
+        ),
+        (
+            "PassExistingRoleToCloudFormation",
+            &["iam:PassRole", "cloudformation:CreateStack"],
+        ),
+        (
+            "PassExistingRoleToNewDataPipeline",
+            &["iam:PassRole", "datapipeline:CreatePipeline"],
+        ),
+        ("UpdateExistingGlueDevEndpoint", &["glue:UpdateDevEndpoint"]),
+        (
+            "EditExistingLambdaFunctionWithRole",
+            &["lambda:UpdateFunctionCode"],
+        ),
+        (
+            "AccessExistingBedrockCodeInterpreterSession",
+            &[
+                "bedrock-agentcore:StartCodeInterpreterSession",
+                "bedrock-agentcore:InvokeCodeInterpreter",
+            ],
+        ),
+        (
+            "ExecuteCloudFormationChangeSet",
+            &[
+                "cloudformation:CreateChangeSet",
+                "cloudformation:ExecuteChangeSet",
+            ],
+        ),
+        (
+            "ModifyEC2InstanceUserDataThenRestart",
+            &[
+                "ec2:ModifyInstanceAttribute",
+                "ec2:StopInstances",
+                "ec2:StartInstances",
+            ],
+        ),
+        (
+            "ModifyExistingEC2LaunchTemplate",
+            &[
+                "ec2:CreateLaunchTemplateVersion",
+                "ec2:ModifyLaunchTemplate",
+            ],
+        ),
+        (
+            "EC2InstanceConnectSendSSHPublicKey",
+            &[
+                "ec2-instance-connect:SendSSHPublicKey",
+                "ec2:DescribeInstances",
+            ],
+        ),
+        (
+            "ECSExecuteCommandOnRunningTask",
+            &["ecs:ExecuteCommand", "ecs:DescribeTasks"],
+        ),
+        (
+            "UpdateAndInvokeLambdaFunction",
+            &["lambda:UpdateFunctionCode", "lambda:InvokeFunction"],
+        ),
+        (
+            "UpdateLambdaFunctionAndAddPermission",
+            &["lambda:UpdateFunctionCode", "lambda:AddPermission"],
+        ),
+        (
+            "CreatePresignedSageMakerNotebookUrl",
+            &["sagemaker:CreatePresignedNotebookInstanceUrl"],
+        ),
+        (
+            "UpdateSageMakerNotebookLifecycleConfig",
+            &[
+                "sagemaker:CreateNotebookInstanceLifecycleConfig",
+                "sagemaker:StopNotebookInstance",
+                "sagemaker:UpdateNotebookInstance",
+                "sagemaker:StartNotebookInstance",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewAppRunnerService",
+            &["iam:PassRole", "apprunner:CreateService"],
+        ),
+        (
+            "PassExistingRoleToNewBedrockCodeInterpreter",
+            &[
+                "iam:PassRole",
+                "bedrock-agentcore:CreateCodeInterpreter",
+                "bedrock-agentcore:StartCodeInterpreterSession",
+                "bedrock-agentcore:InvokeCodeInterpreter",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewCloudFormationStackSet",
+            &[
+                "iam:PassRole",
+                "cloudformation:CreateStackSet",
+                "cloudformation:CreateStackInstances",
+            ],
+        ),
+        (
+            "PassRoleToUpdateCloudFormationStackSet",
+            &["iam:PassRole", "cloudformation:UpdateStackSet"],
+        ),
+        (
+            "PassExistingRoleToNewCodeBuildProjectThenBuild",
+            &[
+                "iam:PassRole",
+                "codebuild:CreateProject",
+                "codebuild:StartBuild",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewCodeBuildProjectThenBuildBatch",
+            &[
+                "iam:PassRole",
+                "codebuild:CreateProject",
+                "codebuild:StartBuildBatch",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewEC2SpotInstance",
+            &["iam:PassRole", "ec2:RequestSpotInstances"],
+        ),
+        (
+            "PassExistingRoleToNewECSClusterServiceTask",
+            &[
+                "iam:PassRole",
+                "ecs:CreateCluster",
+                "ecs:RegisterTaskDefinition",
+                "ecs:CreateService",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewECSClusterRunTask",
+            &[
+                "iam:PassRole",
+                "ecs:CreateCluster",
+                "ecs:RegisterTaskDefinition",
+                "ecs:RunTask",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewECSService",
+            &[
+                "iam:PassRole",
+                "ecs:RegisterTaskDefinition",
+                "ecs:CreateService",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewECSTaskViaRunTask",
+            &["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"],
+        ),
+        (
+            "PassExistingRoleToNewECSTaskViaStartTask",
+            &[
+                "iam:PassRole",
+                "ecs:RegisterTaskDefinition",
+                "ecs:StartTask",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewGlueJobThenRun",
+            &["iam:PassRole", "glue:CreateJob", "glue:StartJobRun"],
+        ),
+        (
+            "PassExistingRoleToNewGlueJobViaTrigger",
+            &["iam:PassRole", "glue:CreateJob", "glue:CreateTrigger"],
+        ),
+        (
+            "PassExistingRoleToUpdatedGlueJobThenRun",
+            &["iam:PassRole", "glue:UpdateJob", "glue:StartJobRun"],
+        ),
+        (
+            "PassExistingRoleToUpdatedGlueJobViaTrigger",
+            &["iam:PassRole", "glue:UpdateJob", "glue:CreateTrigger"],
+        ),
+        (
+            "PassExistingRoleToNewLambdaThenAddPermission",
+            &[
+                "iam:PassRole",
+                "lambda:CreateFunction",
+                "lambda:AddPermission",
+            ],
+        ),
+        (
+            "PassExistingRoleToNewSageMakerNotebookInstance",
+            &["iam:PassRole", "sagemaker:CreateNotebookInstance"],
+        ),
+        (
+            "PassExistingRoleToNewSageMakerTrainingJob",
+            &["iam:PassRole", "sagemaker:CreateTrainingJob"],
+        ),
+        (
+            "PassExistingRoleToNewSageMakerProcessingJob",
+            &["iam:PassRole", "sagemaker:CreateProcessingJob"],
+        ),
+        (
+            "CreateAndRotateAccessKey",
+            &["iam:CreateAccessKey", "iam:DeleteAccessKey"],
+        ),
+        (
+            "AttachUserPolicyThenCreateAccessKey",
+            &["iam:AttachUserPolicy", "iam:CreateAccessKey"],
+        ),
+        (
+            "CreatePolicyVersionThenAssumeRole",
+            &["iam:CreatePolicyVersion", "sts:AssumeRole"],
+        ),
+        (
+            "PutUserPolicyThenCreateAccessKey",
+            &["iam:PutUserPolicy", "iam:CreateAccessKey"],
+        ),
+        (
+            "AttachRolePolicyThenUpdateAssumeRolePolicy",
+            &["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"],
+        ),
+        (
+            "CreatePolicyVersionThenUpdateAssumeRolePolicy",
+            &["iam:CreatePolicyVersion", "iam:UpdateAssumeRolePolicy"],
+        ),
+        (
+            "PutRolePolicyThenUpdateAssumeRolePolicy",
+            &["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"],
+        ),
+    ];
+
+    /// Each Cloudsplaining method maps to exactly one entry, and a principal holding exactly its
+    /// actions is flagged by that entry, except for the definitions listed in [`NOT_ADOPTED`],
+    /// which are listed here too so that the departure stays deliberate.
+    #[test]
+    fn cloudsplaining_catalogue_is_covered() {
+        let not_adopted: Vec<&str> = NOT_ADOPTED.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            not_adopted,
+            vec![
+                "PassExistingRoleToNewSageMakerNotebookInstance",
+                "PassExistingRoleToNewDataPipeline"
+            ]
+        );
+        for (name, actions) in CLOUDSPLAINING {
+            let claims: Vec<&str> = METHODS
+                .iter()
+                .filter(|m| m.cloudsplaining.contains(name))
+                .map(|m| m.name)
+                .collect();
+            assert_eq!(claims.len(), 1, "{name} is claimed by {claims:?}");
+            let flagged = hit_names(&stmts(json!({"Statement": [allow(actions)]})));
+            if not_adopted.contains(name) {
+                assert!(
+                    !flagged.contains(&claims[0]),
+                    "{name} is listed as not adopted, yet its actions alone are flagged"
+                );
+            } else {
+                assert!(
+                    flagged.contains(&claims[0]),
+                    "{name} ({actions:?}) should be flagged as {}; got {flagged:?}",
+                    claims[0]
+                );
+            }
+        }
+        for m in METHODS {
+            for name in m.cloudsplaining {
+                assert!(
+                    CLOUDSPLAINING.iter().any(|(n, _)| n == name),
+                    "{} claims {name}, which Cloudsplaining does not list",
+                    m.name
+                );
+            }
+        }
+        for name in &not_adopted {
+            assert!(CLOUDSPLAINING.iter().any(|(n, _)| n == name), "{name}");
+        }
+    }
+
+    #[test]
+    fn passed_to_service_closes_methods_for_other_services() {
+        let compute = [
+            "ec2:RunInstances",
+            "lambda:CreateFunction",
+            "lambda:InvokeFunction",
+        ];
+        let with = |condition: serde_json::Value| {
+            hit_names(&stmts(json!({"Statement": [
+                allow(&compute),
+                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/app-*",
+                 "Condition": condition}]})))
+        };
+        let lambda_only =
+            with(json!({"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}));
+        assert!(lambda_only.contains(&"PassExistingRoleToNewLambdaThenInvoke"));
+        assert!(!lambda_only.contains(&"CreateEC2WithExistingInstanceProfile"));
+        let like = with(json!({"StringLike": {"iam:PassedToService": ["ec2.*"]}}));
+        assert!(like.contains(&"CreateEC2WithExistingInstanceProfile"));
+        assert!(!like.contains(&"PassExistingRoleToNewLambdaThenInvoke"));
+        let not_ec2 =
+            with(json!({"StringNotEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}));
+        assert!(!not_ec2.contains(&"CreateEC2WithExistingInstanceProfile"));
+        assert!(not_ec2.contains(&"PassExistingRoleToNewLambdaThenInvoke"));
+        let hits = escalation_methods(&stmts(json!({"Statement": [
+            allow(&compute),
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+             "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}]})));
+        assert_eq!(
+            hits[0].access,
+            Access::Conditional,
+            "a matching condition stays conditional"
+        );
+    }
+
+    #[test]
+    fn a_step_must_reach_a_resource_of_the_right_kind() {
+        let names = |resource: &str| {
+            hit_names(&stmts(json!({"Statement": [
+                allow(&["ec2:RunInstances"]),
+                {"Effect": "Allow", "Action": ["iam:PassRole", "iam:CreatePolicyVersion"], "Resource": resource}]})))
+        };
+        assert!(
+            names("arn:aws:s3:::*").is_empty(),
+            "a bucket is no role or policy"
+        );
+        assert_eq!(
+            names("arn:aws:iam::123456789012:role/app-*"),
+            vec!["CreateEC2WithExistingInstanceProfile"]
+        );
+        assert_eq!(
+            names("arn:aws:iam::123456789012:policy/team-*"),
+            vec!["CreateNewPolicyVersion"]
+        );
+        let scoped = escalation_methods(&stmts(json!({"Statement": [
+            allow(&["ec2:RunInstances"]),
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/app-*"}]})));
+        assert_eq!(scoped[0].access, Access::Scoped);
+    }
+
+    #[test]
+    fn a_boundary_without_a_step_closes_the_method() {
+        let identity = stmts(
+            json!({"Statement": [allow(&["iam:PassRole", "ec2:RunInstances", "iam:CreateAccessKey"])]}),
+        );
+        let boundary = stmts(json!({"Statement": [allow(&["ec2:*", "iam:CreateAccessKey"])]}));
+        let hits = escalation_methods_for(&Permissions::new(&identity, Some(&boundary)));
+        let names: Vec<&str> = hits.iter().map(|h| h.method.name).collect();
+        assert_eq!(names, vec!["CreateAccessKey"]);
     }
 
     #[test]

@@ -4,8 +4,9 @@
 
 use crate::iam::catalogue::{AccessLevel, Catalogue};
 use crate::iam::grant::{covers_all_resources, Access, Grant, Permissions};
+use crate::iam::policy::account_of_arn;
 use crate::iam::policy::Statement;
-use crate::iam::privesc::{admin_equivalent_for, escalation_methods_for};
+use crate::iam::privesc::{admin_equivalent_for, escalation_methods_for, MethodHit};
 use crate::Resource;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -69,7 +70,7 @@ pub fn call(
         .unwrap_or_default();
     let found = match name {
         "iam_admin_equivalent" => admin(&permissions),
-        "iam_privilege_escalation" => privesc(&permissions).or_else(|| chain(resource)),
+        "iam_privilege_escalation" => privesc(resource, &permissions).or_else(|| chain(resource)),
         "iam_unrestricted_passrole" => passrole(&permissions),
         "iam_unrestricted_actions" => unrestricted_actions(&permissions, params),
         "iam_permissions_management" => permissions_management(&permissions),
@@ -140,12 +141,9 @@ fn admin(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
     })
 }
 
-fn privesc(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
+fn privesc(resource: &Resource, permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
     let hits = escalation_methods_for(permissions);
-    if hits.is_empty() {
-        return None;
-    }
-    let grants: Vec<Grant> = hits.iter().flat_map(|h| h.grants.iter().cloned()).collect();
+    let first = hits.first()?;
     let names: Vec<String> = hits
         .iter()
         .map(|h| match h.access {
@@ -154,18 +152,136 @@ fn privesc(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
             _ => h.method.name.to_string(),
         })
         .collect();
-    let first = hits[0].method;
+    let example: Vec<&str> = first.grants.iter().map(|g| g.action.as_str()).collect();
     Some(FnResult {
         tri: Tri::True,
-        statements: cite(permissions, &grants),
+        statements: cite_methods(permissions, &hits),
         details: format!(
-            "{} method(s): {}. For example, it can {} ({}).",
+            "{} method(s): {}. For example, it can {} ({}). Least privilege: {}.",
             hits.len(),
             summarize(&names, 6),
-            first.how,
-            first.actions.join(" + ")
+            first.method.how,
+            example.join(" + "),
+            narrowing(resource, permissions, &hits)
         ),
     })
+}
+
+/// A required action one statement grants, with the methods it serves.
+type ActionUse<'a> = (&'a str, Vec<String>);
+
+/// Evidence for escalation: each statement once, naming every required action it grants and
+/// the methods that action serves, so the auditor sees which policy to edit for which method.
+fn cite_methods(
+    permissions: &Permissions<Arc<Statement>>,
+    hits: &[MethodHit],
+) -> Vec<(Statement, String)> {
+    let statements = permissions.statements();
+    let mut cited: Vec<(usize, Vec<ActionUse>)> = Vec::new();
+    for hit in hits {
+        for g in &hit.grants {
+            for &i in &g.allowed_by {
+                let Some(s) = statements.get(i) else { continue };
+                let at = match cited
+                    .iter()
+                    .position(|(j, _)| statements.get(*j).is_some_and(|o| o.source == s.source))
+                {
+                    Some(at) => at,
+                    None => {
+                        cited.push((i, Vec::new()));
+                        cited.len() - 1
+                    }
+                };
+                let actions = &mut cited[at].1;
+                match actions.iter_mut().find(|(a, _)| *a == g.action) {
+                    Some((_, methods)) => {
+                        if !methods.iter().any(|m| m == hit.method.name) {
+                            methods.push(hit.method.name.to_string());
+                        }
+                    }
+                    None => actions.push((g.action.as_str(), vec![hit.method.name.to_string()])),
+                }
+            }
+        }
+    }
+    cited
+        .into_iter()
+        .filter_map(|(i, actions)| {
+            let s = statements.get(i)?;
+            let what: Vec<String> = actions
+                .iter()
+                .map(|(a, methods)| format!("{a} for {}", summarize(methods, 4)))
+                .collect();
+            Some((
+                Statement::clone(s),
+                // A NotAction or `*` statement serves dozens of methods; the message lists them.
+                format!(
+                    "{} grants {}",
+                    s.display_label(),
+                    summarize_with(&what, 12, "; ")
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// What to remove or scope so that no method remains: for each method its first step (the one
+/// the catalogue names as the cut), with PassRole scoped to named roles and to the services the
+/// methods hand the role to, rather than removed.
+fn narrowing(
+    resource: &Resource,
+    permissions: &Permissions<Arc<Statement>>,
+    hits: &[MethodHit],
+) -> String {
+    let mut remove: Vec<String> = Vec::new();
+    let mut services: Vec<&str> = Vec::new();
+    let mut passrole: Option<&Grant> = None;
+    for hit in hits {
+        let Some(cut) = hit.grants.first() else {
+            continue;
+        };
+        if cut.action.eq_ignore_ascii_case("iam:PassRole") {
+            passrole.get_or_insert(cut);
+            if let Some(service) = hit.method.passed_to.first() {
+                if !services.contains(service) {
+                    services.push(service);
+                }
+            }
+        } else if !remove.contains(&cut.action) {
+            remove.push(cut.action.clone());
+        }
+    }
+    let mut parts = Vec::new();
+    if !remove.is_empty() {
+        parts.push(format!("remove {}", summarize(&remove, 8)));
+    }
+    if let Some(g) = passrole {
+        let statements = permissions.statements();
+        let mut now: Vec<String> = Vec::new();
+        for s in g.allowed_by.iter().filter_map(|&i| statements.get(i)) {
+            let patterns = match (&s.resources, &s.not_resources) {
+                (Some(r), _) => r.clone(),
+                (None, Some(n)) => vec![format!("everything but {}", n.join(", "))],
+                (None, None) => Vec::new(),
+            };
+            for p in patterns {
+                if !now.contains(&p) {
+                    now.push(p);
+                }
+            }
+        }
+        let account = resource
+            .account
+            .clone()
+            .or_else(|| account_of_arn(&resource.id))
+            .unwrap_or_else(|| "<account-id>".into());
+        parts.push(format!(
+            "scope iam:PassRole (now on {}) to the roles the workload must hand over, e.g. arn:aws:iam::{account}:role/app-*, with iam:PassedToService = {}",
+            summarize(&now, 3),
+            summarize_with(&services.iter().map(|s| s.to_string()).collect::<Vec<_>>(), 4, " or ")
+        ));
+    }
+    parts.join("; ")
 }
 
 /// Escalation by assuming roles: the principal holds no dangerous permission itself, but can
@@ -179,6 +295,7 @@ fn chain(resource: &Resource) -> Option<FnResult> {
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
     let last = path.last()?;
+    let first = path.first()?;
     let hops = path
         .iter()
         .map(|a| a.rsplit('/').next().unwrap_or(a))
@@ -188,7 +305,7 @@ fn chain(resource: &Resource) -> Option<FnResult> {
         tri: Tri::True,
         statements: Vec::new(),
         details: format!(
-            "1 method(s): AssumeRoleChain. It can assume {hops}, and {last} is administrator-equivalent (trust policies and sts:AssumeRole grants form the chain)."
+            "1 method(s): AssumeRoleChain. It can assume {hops}, and {last} is administrator-equivalent (trust policies and sts:AssumeRole grants form the chain). Least privilege: remove its sts:AssumeRole grant on {first}, or narrow {first}'s trust policy so that it no longer admits this principal."
         ),
     })
 }
@@ -287,10 +404,19 @@ fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<F
 
 /// The first `n` items, then "and K more", so messages stay readable for broad principals.
 fn summarize(items: &[String], n: usize) -> String {
+    summarize_with(items, n, ", ")
+}
+
+/// As [`summarize`], joined by `separator`.
+fn summarize_with(items: &[String], n: usize, separator: &str) -> String {
     if items.len() <= n {
-        items.join(", ")
+        items.join(separator)
     } else {
-        format!("{} and {} more", items[..n].join(", "), items.len() - n)
+        format!(
+            "{} and {} more",
+            items[..n].join(separator),
+            items.len() - n
+        )
     }
 }
 
@@ -401,6 +527,54 @@ mod tests {
             got.details
         );
         assert_eq!(got.statements.len(), 1);
+        assert_eq!(
+            got.statements[0].1,
+            "inline policy p grants iam:PassRole for PassExistingRoleToNewLambdaThenInvoke; lambda:CreateFunction for PassExistingRoleToNewLambdaThenInvoke; lambda:InvokeFunction for PassExistingRoleToNewLambdaThenInvoke"
+        );
+    }
+
+    #[test]
+    fn privesc_evidence_and_least_privilege_name_what_to_cut() {
+        let mut r = principal(
+            json!({"Statement": [
+                {"Sid": "Deploy", "Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"},
+                {"Sid": "Policies", "Effect": "Allow", "Action": ["iam:CreatePolicyVersion", "lambda:UpdateFunctionCode"], "Resource": "*"}]}),
+            true,
+        );
+        r.id = "arn:aws:iam::123456789012:user/dev".into();
+        let got = call_t("iam_privilege_escalation", &r, &Value::Null);
+        assert_eq!(got.tri, Tri::True);
+        let notes: Vec<&str> = got.statements.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(
+            notes,
+            vec![
+                "inline policy p statement \"Policies\" grants iam:CreatePolicyVersion for CreateNewPolicyVersion; lambda:UpdateFunctionCode for EditExistingLambdaFunctionWithRole",
+                "inline policy p statement \"Deploy\" grants iam:PassRole for CreateEC2WithExistingInstanceProfile, PassExistingRoleToNewLambdaThenInvoke; ec2:RunInstances for CreateEC2WithExistingInstanceProfile; lambda:CreateFunction for PassExistingRoleToNewLambdaThenInvoke; lambda:InvokeFunction for PassExistingRoleToNewLambdaThenInvoke",
+            ]
+        );
+        assert!(
+            got.details.ends_with(
+                "Least privilege: remove iam:CreatePolicyVersion, lambda:UpdateFunctionCode; scope iam:PassRole (now on *) to the roles the workload must hand over, e.g. arn:aws:iam::123456789012:role/app-*, with iam:PassedToService = ec2.amazonaws.com or lambda.amazonaws.com."
+            ),
+            "{}",
+            got.details
+        );
+        let broad = principal(
+            json!({"Statement": [{"Effect": "Allow", "NotAction": "iam:Create*", "Resource": "*"}]}),
+            true,
+        );
+        let got = call_t("iam_privilege_escalation", &broad, &Value::Null);
+        assert_eq!(got.statements.len(), 1);
+        assert!(
+            got.statements[0].1.contains("more") && got.statements[0].1.len() < 1500,
+            "a broad statement's note stays readable: {}",
+            got.statements[0].1
+        );
+        assert!(
+            got.details.contains("iam:PassedToService = ec2.amazonaws.com or lambda.amazonaws.com or glue.amazonaws.com or cloudformation.amazonaws.com and "),
+            "{}",
+            got.details
+        );
     }
 
     #[test]
