@@ -9,6 +9,7 @@ use crate::iam::policy::Statement;
 use crate::iam::privesc::{admin_equivalent_for, escalation_methods_for, MethodHit};
 use crate::Resource;
 use serde_json::Value;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ pub const NAMES: &[&str] = &[
     "iam_unrestricted_passrole",
     "iam_unrestricted_actions",
     "iam_permissions_management",
+    "iam_own_unrestricted_actions",
 ];
 
 /// Three-valued truth, Kleene style.
@@ -46,6 +48,9 @@ pub fn call(
     _args: &Value,
     params: &BTreeMap<String, Value>,
 ) -> FnResult {
+    if name == "iam_own_unrestricted_actions" {
+        return own_unrestricted_actions(resource, params);
+    }
     let Some(permissions) = resource.facts.permissions() else {
         return FnResult {
             tri: Tri::Unknown,
@@ -108,12 +113,15 @@ pub fn call(
     }
 }
 
-fn cite(permissions: &Permissions<Arc<Statement>>, grants: &[Grant]) -> Vec<(Statement, String)> {
+fn cite<S: Borrow<Statement>>(
+    permissions: &Permissions<S>,
+    grants: &[Grant],
+) -> Vec<(Statement, String)> {
     let statements = permissions.statements();
     let mut out: Vec<(Statement, String)> = Vec::new();
     for g in grants {
         for &i in &g.allowed_by {
-            if let Some(s) = statements.get(i) {
+            if let Some(s) = statements.get(i).map(Borrow::borrow) {
                 match out.iter_mut().find(|(o, _)| o.source == s.source) {
                     Some((_, note)) => {
                         if !note.contains(&g.action) {
@@ -312,8 +320,8 @@ fn chain(resource: &Resource) -> Option<FnResult> {
 
 /// Actions from the rule's `actions` parameter that the principal may perform on every resource
 /// without condition (data-exfiltration and credential-exposure lists).
-fn unrestricted_actions(
-    permissions: &Permissions<Arc<Statement>>,
+fn unrestricted_actions<S: Borrow<Statement>>(
+    permissions: &Permissions<S>,
     params: &BTreeMap<String, Value>,
 ) -> Option<FnResult> {
     let wanted: Vec<&str> = params
@@ -337,6 +345,32 @@ fn unrestricted_actions(
             "{} on every resource, without condition",
             summarize(&names, 6)
         ),
+    })
+}
+
+/// The rule's `actions` that a policy's own statements allow on every resource without
+/// condition, judged on that policy alone: a customer managed policy's default version, or a
+/// principal's inline policies (FSBP KMS.1 and KMS.2 judge the policy as written, whatever else
+/// the principal holds). Statements missing from the export leave the answer unknown.
+fn own_unrestricted_actions(resource: &Resource, params: &BTreeMap<String, Value>) -> FnResult {
+    let Some(statements) = resource.facts.statements.as_deref() else {
+        return FnResult {
+            tri: Tri::Unknown,
+            statements: Vec::new(),
+            details: if resource.kind == "aws.iam.policy" {
+                "the export does not include this policy's default version".into()
+            } else {
+                "the export does not include this principal's inline policies \
+                 (aws iam get-account-authorization-details)"
+                    .into()
+            },
+        };
+    };
+    let permissions = Permissions::new(statements.as_slice(), None);
+    unrestricted_actions(&permissions, params).unwrap_or(FnResult {
+        tri: Tri::False,
+        statements: Vec::new(),
+        details: String::new(),
     })
 }
 
@@ -655,6 +689,51 @@ mod tests {
             !got.details.contains("ssm:GetParameter"),
             "a scoped grant is not unrestricted"
         );
+    }
+
+    #[test]
+    fn own_unrestricted_actions_reads_only_the_resources_own_statements() {
+        let params = BTreeMap::from([(
+            "actions".to_string(),
+            json!(["kms:Decrypt", "kms:ReEncryptFrom"]),
+        )]);
+        let own = |doc: Value| {
+            let mut r = principal(json!({"Statement": []}), true);
+            r.facts.statements = Some(Arc::new(
+                parse_document(
+                    &doc,
+                    &r.source,
+                    &PolicyRef {
+                        name: "inline".into(),
+                        arn: None,
+                        kind: "inline".into(),
+                        via_group: None,
+                    },
+                )
+                .expect("valid")
+                .1,
+            ));
+            call("iam_own_unrestricted_actions", &r, &Value::Null, &params)
+        };
+        let got = own(
+            json!({"Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "arn:aws:kms:*:123456789012:key/*"}]}),
+        );
+        assert_eq!(got.tri, Tri::True);
+        assert!(got.details.contains("kms:ReEncryptFrom"), "{}", got.details);
+        let scoped = own(
+            json!({"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}]}),
+        );
+        assert_eq!(scoped.tri, Tri::False);
+        let mut missing = principal(json!({"Statement": []}), true);
+        missing.kind = "aws.iam.policy".into();
+        let got = call(
+            "iam_own_unrestricted_actions",
+            &missing,
+            &Value::Null,
+            &params,
+        );
+        assert_eq!(got.tri, Tri::Unknown);
+        assert!(got.details.contains("default version"), "{}", got.details);
     }
 
     #[test]

@@ -1,17 +1,22 @@
 //! IAM account-level exports: credential report, password policy, account summary, virtual MFA
-//! devices, server certificates.
+//! devices, server certificates, and the account's security alternate contact.
 //!
 //! Attributes produced:
 //! - `aws.iam.user` (merged with the same user from authorization details, by ARN):
-//!   `password_enabled`, `mfa_active`, `credentials` (one entry per password / access key /
-//!   signing certificate slot: `type`, `slot`, `active`, `last_used`, `last_rotated`,
-//!   `days_since_use`, `days_since_rotation`, `days_unused` — days since last use, or since
-//!   creation/rotation when never used), `active_access_keys`, `ages_as_of`.
+//!   `credential_report`, a list holding the user's row of the credential report (one row; a
+//!   list so that a rule reading several of its facts says "the export does not include
+//!   `credential_report`" once when only authorization details were loaded). A row has `line`,
+//!   `ages_as_of`, `password_enabled`, `mfa_active`, `active_access_keys`, `source` and
+//!   `credentials` (one entry per password / access key / signing certificate slot: `type`,
+//!   `slot`, `active`, `last_used`, `last_rotated`, `days_since_use`, `days_since_rotation`,
+//!   `days_unused` — days since last use, or since creation/rotation when never used).
 //! - `aws.account`: from the report's `<root_account>` row `root_access_keys_active`,
 //!   `root_mfa_active`, `root_credentials`, `root_days_since_use`; from the account summary
 //!   `mfa_enabled`, `access_keys_present`, `signing_certificates_present`; `password_policy`
 //!   (snake_case keys, `null` when the account has none); `root_virtual_mfa` (whether the root
-//!   user's MFA is a virtual device, from list-virtual-mfa-devices); `ages_as_of`.
+//!   user's MFA is a virtual device, from list-virtual-mfa-devices); `security_contact`
+//!   (`name`, `email_address`, `phone_number`, `title`; `null` when none is registered, from
+//!   `account get-alternate-contact --alternate-contact-type SECURITY`); `ages_as_of`.
 //! - `aws.iam.server_certificate`: `expiration`, `expired`, `days_to_expiry`, `upload_date`.
 //!
 //! Ages are judged against the credential report's own GeneratedTime (or the bundle's time), so
@@ -78,6 +83,15 @@ pub const COMMANDS: &[Command] = &[
         kinds: &["aws.iam.server_certificate"],
         absent_codes: &[],
         normalize: server_certificates,
+    },
+    Command {
+        id: "aws-account-alternate-contact",
+        service: "account",
+        operation: "get-alternate-contact",
+        signature: &["AlternateContact"],
+        kinds: &["aws.account"],
+        absent_codes: &["ResourceNotFoundException"],
+        normalize: alternate_contact,
     },
 ];
 
@@ -258,8 +272,8 @@ fn credential_report(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeEr
         if let Some(t) = &as_of_text {
             attrs.insert("ages_as_of".into(), json!(t));
         }
-        attrs.insert("credential_report_line".into(), json!(line_no));
         if user == "<root_account>" {
+            attrs.insert("credential_report_line".into(), json!(line_no));
             let keys_active = creds
                 .iter()
                 .any(|c| c["type"] == "access_key" && c["active"] == true);
@@ -277,6 +291,7 @@ fn credential_report(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeEr
             out.push(account_fragment(cx, &account, &content_ptr, attrs));
             continue;
         }
+        attrs.insert("line".into(), json!(line_no));
         attrs.insert("password_enabled".into(), flag(&row, "password_enabled"));
         attrs.insert("mfa_active".into(), flag(&row, "mfa_active"));
         let active_keys = creds
@@ -285,13 +300,19 @@ fn credential_report(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeEr
             .count();
         attrs.insert("active_access_keys".into(), json!(active_keys));
         attrs.insert("credentials".into(), Value::Array(creds));
+        attrs.insert(
+            "source".into(),
+            json!({"file": cx.file, "pointer": content_ptr}),
+        );
+        let mut user_attrs = Map::new();
+        user_attrs.insert("credential_report".into(), json!([attrs]));
         out.push(cx.resource(
             "aws.iam.user",
             arn,
             user,
             Some("global"),
             &content_ptr,
-            attrs,
+            user_attrs,
         ));
     }
     Ok(out)
@@ -539,6 +560,44 @@ fn virtual_mfa_devices(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, Normalize
     Ok(vec![account_fragment(cx, &account, &ptr, attrs)])
 }
 
+// ---- alternate contacts ----
+
+/// Only the SECURITY contact is a control (CIS 1.2, FSBP Account.1); BILLING and OPERATIONS
+/// contacts are read and ignored. An absent contact is only "known: none" when the bundle says
+/// which type was asked for.
+fn alternate_contact(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
+    let (kind, contact) = match reply {
+        Reply::Output(doc) => {
+            let contact = doc.get("AlternateContact").ok_or_else(|| NormalizeError {
+                pointer: cx.at("AlternateContact"),
+                message: "AlternateContact is missing".into(),
+            })?;
+            let kind = contact
+                .get("AlternateContactType")
+                .and_then(Value::as_str)
+                .or_else(|| cx.arg("alternate-contact-type"));
+            let mut c = snake_keys(contact);
+            if let Some(m) = c.as_object_mut() {
+                m.remove("alternate_contact_type");
+            }
+            (kind, c)
+        }
+        Reply::Absent(_) => (
+            cx.arg_or_note("alternate-contact-type", "account get-alternate-contact"),
+            Value::Null,
+        ),
+    };
+    if !kind.is_some_and(|k| k.eq_ignore_ascii_case("SECURITY")) {
+        return Ok(Vec::new());
+    }
+    let mut attrs = Map::new();
+    attrs.insert("security_contact".into(), contact);
+    Ok(cx
+        .account_resource("account get-alternate-contact", &cx.pointer, attrs)
+        .into_iter()
+        .collect())
+}
+
 // ---- server certificates ----
 
 fn server_certificates(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
@@ -632,13 +691,16 @@ alice,arn:aws:iam::123456789012:user/alice,2024-01-01T00:00:00+00:00,true,2026-1
             .find(|r| r.name == "alice")
             .expect("alice");
         assert_eq!(alice.kind, "aws.iam.user");
-        assert_eq!(alice.attributes["active_access_keys"], json!(2));
-        let creds = alice.attributes["credentials"].as_array().expect("creds");
+        let row = &alice.attributes["credential_report"][0];
+        assert_eq!(row["active_access_keys"], json!(2));
+        assert_eq!(row["line"], json!(3));
+        assert_eq!(row["source"]["pointer"], json!("/Content"));
+        let creds = row["credentials"].as_array().expect("creds");
         assert_eq!(creds[0]["days_since_use"], json!(7));
         assert_eq!(creds[1]["days_since_rotation"], json!(331));
         // Key 2 was never used: unused since it was issued.
         assert_eq!(creds[2]["days_unused"], json!(58));
-        assert!(alice.attributes["ages_as_of"]
+        assert!(row["ages_as_of"]
             .as_str()
             .expect("as of")
             .contains("GeneratedTime"));
@@ -660,7 +722,7 @@ alice,arn:aws:iam::123456789012:user/alice,2024-01-01T00:00:00+00:00,true,2026-1
             .iter()
             .find(|r| r.name == "alice")
             .expect("alice");
-        assert!(alice.attributes["credentials"][0]
+        assert!(alice.attributes["credential_report"][0]["credentials"][0]
             .get("days_unused")
             .is_none());
         assert!(
@@ -681,8 +743,8 @@ alice,arn:aws:iam::123456789012:user/alice,2024-01-01T00:00:00+00:00,true,2026-1
         ]);
         let alice: Vec<_> = inv.resources.iter().filter(|r| r.name == "alice").collect();
         assert_eq!(alice.len(), 1);
-        assert!(alice[0].attributes.contains_key("mfa_active"));
-        assert_eq!(alice[0].source_of("mfa_active").file, "report.json");
+        assert!(alice[0].attributes.contains_key("credential_report"));
+        assert_eq!(alice[0].source_of("credential_report").file, "report.json");
         assert_eq!(alice[0].source_of("inline_policy_count").file, "authz.json");
     }
 
@@ -709,6 +771,44 @@ alice,arn:aws:iam::123456789012:user/alice,2024-01-01T00:00:00+00:00,true,2026-1
             "{}",
             inv.inputs[0].message
         );
+    }
+
+    #[test]
+    fn security_contact_present_absent_and_other_types() {
+        let out = |op: Value, err: Value, kind: &str| {
+            json!({"service": "account", "operation": "get-alternate-contact", "region": null,
+                "args": {"alternate-contact-type": kind}, "exit_code": if err.is_null() { 0 } else { 254 },
+                "output": op, "error": err})
+        };
+        let bundle = |outputs: Vec<Value>| {
+            json!({"format": "stratoscope-aws-bundle", "format_version": 1,
+                "manifest": {"account_id": "123456789012", "finished_at": "2026-11-28T09:00:00Z"},
+                "outputs": outputs})
+        };
+        let contact = json!({"AlternateContact": {"AlternateContactType": "SECURITY",
+            "EmailAddress": "security@example.com", "Name": "Security team", "PhoneNumber": "+1 555 0100", "Title": "CISO"}});
+        let inv = scan(bundle(vec![
+            out(contact, Value::Null, "SECURITY"),
+            out(
+                Value::Null,
+                json!({"code": "ResourceNotFoundException", "message": "No contact of the inputted alternate contact type found."}),
+                "BILLING",
+            ),
+        ]));
+        let acct = &inv.resources[0];
+        assert_eq!(
+            acct.attributes["security_contact"]["email_address"],
+            json!("security@example.com")
+        );
+        assert!(acct.attributes["security_contact"]
+            .get("alternate_contact_type")
+            .is_none());
+        let inv = scan(bundle(vec![out(
+            Value::Null,
+            json!({"code": "ResourceNotFoundException", "message": "No contact of the inputted alternate contact type found."}),
+            "SECURITY",
+        )]));
+        assert_eq!(inv.resources[0].attributes["security_contact"], Value::Null);
     }
 
     #[test]
