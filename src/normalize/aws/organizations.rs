@@ -27,6 +27,7 @@
 //! EventBridge's `Targets`, `list-accounts`), so only their bundle entries are read.
 
 use super::{list, required, str_at, Command, Cx, Reply};
+use crate::iam::grant::ScpLevel;
 use crate::iam::policy::{account_of_arn, parse_document, PolicyRef, Statement};
 use crate::normalize::NormalizeError;
 use crate::Resource;
@@ -568,12 +569,13 @@ fn merge_policies(resources: &mut Vec<Resource>) {
     }
 }
 
-/// The SCP levels recorded on an `aws.organizations.account`, with each level's statements,
-/// for the IAM derivation: `(target label, statements, complete)`, root first.
+/// The SCP levels recorded on an `aws.organizations.account` (root first) with each level's
+/// statements, for the IAM derivation. `policies` maps policy ids to their statements; a level
+/// naming a policy whose content the export lacks is incomplete.
 pub fn scp_levels(
     account: &Resource,
     policies: &BTreeMap<String, Arc<Vec<Statement>>>,
-) -> Vec<(String, Vec<Statement>, bool)> {
+) -> Vec<ScpLevel> {
     let mut out = Vec::new();
     for level in account
         .attributes
@@ -600,11 +602,11 @@ pub fn scp_levels(
                 .and_then(Value::as_str)
                 .and_then(|id| policies.get(id))
             {
-                Some(s) => statements.extend(s.iter().cloned()),
+                Some(s) => statements.extend(s.iter().cloned().map(Arc::new)),
                 None => complete = false,
             }
         }
-        out.push((label, statements, complete));
+        out.push(ScpLevel::new(label, statements, complete));
     }
     out
 }
