@@ -157,9 +157,35 @@ fn customer_reachable(stmt: &Statement, resource_filter: Option<&str>) -> bool {
     }
 }
 
-/// Evaluates `action` against the statements. `resource_filter`, when given, is an ARN pattern
-/// the caller cares about (e.g. `arn:aws:iam::*:role/*` for PassRole); scoped grants that cannot
-/// overlap it do not count. For many actions over the same statements, build [`Grants`] once.
+/// True when the statement's resource part can reach some resource the ARN (or ARN pattern)
+/// `filter` names. Matching is per pattern, so `arn:aws:iam::*:role/*` never reaches an S3
+/// bucket however broad it is for IAM; a statement without a resource element (a resource
+/// policy's implied "this resource") reaches it.
+pub fn overlaps(stmt: &Statement, filter: &str) -> bool {
+    match (&stmt.resources, &stmt.not_resources) {
+        (Some(patterns), _) => patterns.iter().any(|p| {
+            p == "*" || wildcard_match(p, filter, false) || wildcard_match(filter, p, false)
+        }),
+        (None, Some(excluded)) => !excluded.iter().any(|p| wildcard_match(p, filter, false)),
+        (None, None) => true,
+    }
+}
+
+/// True when the statement's resource part covers everything `filter` names, so that a Deny
+/// there removes the action for the whole filter.
+fn covers(stmt: &Statement, filter: &str) -> bool {
+    match (&stmt.resources, &stmt.not_resources) {
+        (Some(patterns), _) => patterns.iter().any(|p| wildcard_match(p, filter, false)),
+        (None, Some(excluded)) => !excluded
+            .iter()
+            .any(|p| wildcard_match(p, filter, false) || wildcard_match(filter, p, false)),
+        (None, None) => true,
+    }
+}
+
+/// Evaluates `action` against the statements. `resource_filter`, when given, is an ARN or ARN
+/// pattern the caller cares about (e.g. `arn:aws:iam::*:role/*` for PassRole, or one bucket):
+/// grants whose resources cannot overlap it do not count, and a Deny covering it does. For many actions over the same statements, build [`Grants`] once.
 pub fn grant<S: Borrow<Statement>>(
     statements: &[S],
     action: &str,
@@ -272,12 +298,16 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                 continue;
             }
             if stmt.is_deny() {
-                if covers_all_resources(stmt) && !stmt.conditional() {
+                let whole = match resource_filter {
+                    Some(f) => (covers_all_resources(stmt) && overlaps(stmt, f)) || covers(stmt, f),
+                    None => covers_all_resources(stmt),
+                };
+                if whole && !stmt.conditional() {
                     denied_by.push(i);
                 }
                 continue;
             }
-            if !stmt.is_allow() {
+            if !stmt.is_allow() || resource_filter.is_some_and(|f| !overlaps(stmt, f)) {
                 continue;
             }
             let access = if stmt.restricts() {

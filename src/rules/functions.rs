@@ -519,9 +519,14 @@ fn cross_account_trust(resource: &Resource, params: &BTreeMap<String, Value>) ->
         if others.is_empty() {
             continue;
         }
+        let which = stmt
+            .sid
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(" {s:?}"))
+            .unwrap_or_default();
         let note = format!(
-            "{} trusts {} {}",
-            stmt.display_label(),
+            "trust policy statement{which} trusts {} {}",
             others.join(", "),
             if stmt.conditional() {
                 format!(

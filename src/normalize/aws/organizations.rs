@@ -130,8 +130,14 @@ fn output<'v>(reply: Reply<'v>) -> Option<&'v Value> {
     }
 }
 
+/// An Organizations resource. Its account is the one its ARN names (the management account),
+/// not the account the call ran in, which may be a delegated administrator.
 fn global(cx: &Cx, kind: &str, id: &str, name: &str, ptr: &str, a: Map<String, Value>) -> Resource {
-    cx.resource(kind, id, name, Some("global"), ptr, a)
+    let mut r = cx.resource(kind, id, name, Some("global"), ptr, a);
+    if let Some(owner) = account_of_arn(id) {
+        r.account = Some(owner);
+    }
+    r
 }
 
 fn describe_organization(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
@@ -648,5 +654,72 @@ mod tests {
             &json!([{"Type": "TAG_POLICY", "Status": "ENABLED"}])
         ));
         assert!(!scp_enabled(&json!([])));
+    }
+
+    /// Runs one organizations command as a bundle entry would, with `args`.
+    fn run(f: super::super::NormalizeFn, args: Value, doc: Value) -> Vec<Resource> {
+        let cx = Cx {
+            account: Some("111122223333"),
+            args: args.as_object(),
+            ..Cx::new("b.json", "/outputs/0/output")
+        };
+        f(&cx, Reply::Output(&doc)).expect("reads")
+    }
+
+    #[test]
+    fn partial_exports_leave_levels_incomplete_and_paths_open() {
+        let mut rs = run(
+            list_accounts,
+            json!({"parent-id": "ou-ab12-unknown1"}),
+            json!({"Accounts": [{"Id": "123456789012", "Arn": "arn:aws:organizations::111122223333:account/o-a1b2c3d4e5/123456789012", "Name": "prod", "Status": "ACTIVE"}]}),
+        );
+        // Targets known for one SCP, but no list-policies and no content: only its Denies could
+        // apply, and there are none to read.
+        rs.extend(run(
+            list_targets,
+            json!({"policy-id": "p-denyiam01"}),
+            json!({"Targets": [{"TargetId": "r-ab12", "Arn": "arn:aws:organizations::111122223333:root/o-a1b2c3d4e5/r-ab12", "Name": "Root", "Type": "ROOT"}]}),
+        ));
+        derive(&mut rs);
+        let prod = rs.iter().find(|r| r.kind == ACCOUNT).expect("account");
+        assert_eq!(prod.attributes["management_account"], json!(false));
+        assert_eq!(prod.attributes["scp_path_complete"], json!(false));
+        let levels = prod.attributes["service_control_policies"]
+            .as_array()
+            .expect("levels");
+        assert_eq!(
+            levels.len(),
+            3,
+            "root, the known OU, the account: {levels:?}"
+        );
+        assert_eq!(levels[0]["target"], json!("root r-ab12"));
+        assert_eq!(levels[0]["policies"][0]["policy_id"], json!("p-denyiam01"));
+        assert!(levels.iter().all(|l| l["complete"] == json!(false)));
+        let policy = rs.iter().find(|r| r.kind == POLICY).expect("policy");
+        assert_eq!(
+            policy.id,
+            "arn:aws:organizations::111122223333:policy/o-a1b2c3d4e5/service_control_policy/p-denyiam01"
+        );
+        assert!(scp_levels(prod, &BTreeMap::new())
+            .iter()
+            .all(|l| !l.complete));
+    }
+
+    #[test]
+    fn scps_disabled_at_the_root_apply_nowhere() {
+        let mut rs = run(
+            list_roots,
+            json!({}),
+            json!({"Roots": [{"Id": "r-ab12", "Arn": "arn:aws:organizations::111122223333:root/o-a1b2c3d4e5/r-ab12", "Name": "Root", "PolicyTypes": []}]}),
+        );
+        rs.extend(run(
+            list_accounts,
+            json!({}),
+            json!({"Accounts": [{"Id": "123456789012", "Arn": "arn:aws:organizations::111122223333:account/o-a1b2c3d4e5/123456789012", "Name": "prod"}]}),
+        ));
+        derive(&mut rs);
+        let prod = rs.iter().find(|r| r.kind == ACCOUNT).expect("account");
+        assert_eq!(prod.attributes["service_control_policies"], json!([]));
+        assert_eq!(prod.account.as_deref(), Some("111122223333"));
     }
 }

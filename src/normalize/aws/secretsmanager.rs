@@ -120,7 +120,7 @@ fn resource_policy(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeErro
         cx,
         doc.get("ResourcePolicy"),
         &ptr,
-        &format!("resource policy of secret {name}"),
+        ("secret resource", name),
         arn,
     ) {
         a.insert("policy_statements".into(), p);

@@ -68,14 +68,15 @@ pub const CONFIG: &[ConfigType] = &[
     },
 ];
 
-/// A resource policy's statements (see [`resource_policy`]) with the resource's ARN on each
-/// statement's `policy`, so access review can say which policy of which resource grants what.
-/// `null` when there is no policy; `None` (attribute left out) when it does not parse.
+/// A resource policy's statements (see [`resource_policy`]) with the policy named on each
+/// statement (`kind` `topic`, `name` the topic's, and the resource's ARN), so that evidence and
+/// access review read "topic policy alerts". `null` when there is no policy; `None` (attribute
+/// left out) when it does not parse.
 pub(super) fn named_policy(
     cx: &Cx,
     raw: Option<&Value>,
     ptr: &str,
-    name: &str,
+    (kind, name): (&str, &str),
     arn: &str,
 ) -> Option<Value> {
     let raw = match raw {
@@ -84,10 +85,13 @@ pub(super) fn named_policy(
         Some(raw) => raw,
     };
     let owner = account_of_arn(arn);
-    let mut statements = resource_policy(cx, raw, ptr, name, owner.as_deref())?;
+    let what = format!("{kind} policy of {name}");
+    let mut statements = resource_policy(cx, raw, ptr, &what, owner.as_deref())?;
     for stmt in statements.as_array_mut().into_iter().flatten() {
         if let Some(policy) = stmt.get_mut("policy").and_then(Value::as_object_mut) {
             policy.insert("arn".into(), Value::String(arn.to_string()));
+            policy.insert("kind".into(), Value::String(kind.to_string()));
+            policy.insert("name".into(), Value::String(name.to_string()));
         }
     }
     Some(statements)
@@ -116,7 +120,7 @@ fn topic(cx: &Cx, attrs: &Map<String, Value>, ptr: &str, arn: &str) -> Resource 
         cx,
         field(attrs, "Policy"),
         &policy_ptr,
-        &format!("topic policy of {name}"),
+        ("topic", name),
         arn,
     ) {
         a.insert("policy_statements".into(), p);
@@ -244,13 +248,7 @@ fn queue_facts(
     let policy = field(attrs, "Policy");
     if policy.is_none() && !asked_policy {
         // Not asked for, so not known to be absent.
-    } else if let Some(p) = named_policy(
-        cx,
-        policy,
-        &policy_ptr,
-        &format!("queue policy of {name}"),
-        arn,
-    ) {
+    } else if let Some(p) = named_policy(cx, policy, &policy_ptr, ("queue", name), arn) {
         a.insert("policy_statements".into(), p);
     }
     // Encryption settings come only with `All`; without them they stay unknown.
@@ -376,7 +374,8 @@ mod tests {
         assert_eq!(t.region.as_deref(), Some("eu-west-1"));
         assert_eq!(t.attributes["kms_master_key_id"], Value::Null);
         let s = &t.attributes["policy_statements"];
-        assert_eq!(s[0]["policy"]["name"], json!("topic policy of alerts"));
+        assert_eq!(s[0]["policy"]["name"], json!("alerts"));
+        assert_eq!(s[0]["policy"]["kind"], json!("topic"));
         assert_eq!(
             s[0]["policy"]["arn"],
             json!("arn:aws:sns:eu-west-1:123456789012:alerts")
@@ -431,7 +430,7 @@ mod tests {
         assert_eq!(rs[0].attributes["kms_master_key_id"], Value::Null);
         assert_eq!(
             rs[0].attributes["policy_statements"][0]["policy"]["name"],
-            json!("queue policy of orders")
+            json!("orders")
         );
     }
 
@@ -449,6 +448,20 @@ mod tests {
         assert!(
             rs[0].attributes.get("kms_master_key_id").is_none(),
             "not asked for"
+        );
+        let other_args = json!({"queue-url": "https://sqs.eu-west-1.amazonaws.com/123456789012/orders", "attribute-names": ["QueueArn", "VisibilityTimeout"]});
+        let other = Cx {
+            args: other_args.as_object(),
+            ..Cx::new("b.json", "/outputs/4/output")
+        };
+        let rs = queue_attributes(
+            &other,
+            Reply::Output(&json!({"Attributes": {"VisibilityTimeout": "30"}})),
+        )
+        .expect("reads");
+        assert!(
+            rs[0].attributes.get("policy_statements").is_none(),
+            "Policy was not asked for, so it stays unknown"
         );
         let lone_cx = Cx::new("q.json", "");
         let none =
