@@ -52,7 +52,8 @@ pub struct Reach {
     pub relation: String,
     /// What else must hold, e.g. "the other account must also allow it".
     pub note: Option<String>,
-    /// True when every granting statement is conditional.
+    /// True when the granting statements are conditional (a principal granted both ways has a
+    /// row for each).
     pub conditional: bool,
     pub actions: BTreeMap<&'static str, Vec<&'static str>>,
     pub statements: Vec<Cited>,
@@ -316,8 +317,8 @@ pub fn review(resources: &[Resource], arn: &str) -> Result<Review, String> {
     })
 }
 
-/// What the resource policy grants one principal so far: the actions, the statements, and
-/// whether every one of them is conditional.
+/// What the resource policy grants one principal, conditionally or not: the actions, the
+/// statements, and which of the two it is.
 type Granted = (Principal, Vec<&'static str>, Vec<Cited>, bool);
 
 /// The principals the resource policy itself grants, merged per principal.
@@ -352,12 +353,14 @@ fn resource_policy_reach(
             if actions.is_empty() {
                 continue;
             }
+            // Conditional and unconditional grants stay apart, so a row never shows an action
+            // as open that only a condition lets through.
+            let conditional = s.restricts();
             let entry = by_principal
-                .entry(format!("{}|{}", p.kind, who))
-                .or_insert_with(|| (p.clone(), Vec::new(), Vec::new(), true));
+                .entry(format!("{}|{}|{conditional}", p.kind, who))
+                .or_insert_with(|| (p.clone(), Vec::new(), Vec::new(), conditional));
             entry.1.extend(actions);
             entry.2.push(Cited::of(s));
-            entry.3 &= s.restricts();
         }
     }
     by_principal
