@@ -42,6 +42,8 @@ pub const ACCOUNT: &str = "aws.organizations.account";
 pub const POLICY: &str = "aws.organizations.policy";
 
 const SCP: &str = "SERVICE_CONTROL_POLICY";
+/// The account belongs to no organisation: there is nothing to read, and no SCP applies.
+const NOT_IN_USE: &str = "AWSOrganizationsNotInUseException";
 /// The AWS-managed SCP attached everywhere by default. Its content is fixed and documented, so
 /// an export that lists it without describing it still says what it allows.
 const FULL_ACCESS: &str = "p-FullAWSAccess";
@@ -55,7 +57,7 @@ pub const COMMANDS: &[Command] = &[
         operation: "describe-organization",
         signature: &["Organization"],
         kinds: &[ORGANIZATION],
-        absent_codes: &[],
+        absent_codes: &[NOT_IN_USE],
         normalize: describe_organization,
     },
     Command {
@@ -64,7 +66,7 @@ pub const COMMANDS: &[Command] = &[
         operation: "list-roots",
         signature: &["Roots"],
         kinds: &[ROOT],
-        absent_codes: &[],
+        absent_codes: &[NOT_IN_USE],
         normalize: list_roots,
     },
     Command {
