@@ -4,7 +4,7 @@
 //! another account. Rules read these facts rather than re-deriving them.
 
 use crate::iam::assume::{self, Node};
-use crate::iam::grant::{Permissions, ServiceIndex};
+use crate::iam::grant::{Permissions, ScpLevel, ServiceIndex};
 use crate::iam::policy::Statement;
 use crate::iam::privesc::admin_equivalent_for;
 use crate::Resource;
@@ -52,11 +52,21 @@ pub fn derive(resources: &mut [Resource]) {
         groups.insert((r.account.clone(), r.name.clone()), (via_group, missing));
     }
 
+    let scps = scps_by_account(resources);
     for r in resources.iter_mut() {
+        // SCPs do not apply to service-linked roles (nor, by construction, to the management
+        // account, which has no levels).
+        let capped = r.attributes.get("service_linked") != Some(&Value::Bool(true));
+        let levels = r
+            .account
+            .as_ref()
+            .and_then(|a| scps.get(a))
+            .filter(|_| capped)
+            .cloned();
         match r.kind.as_str() {
-            "aws.iam.user" | "aws.iam.group" => effective(r, &policies, &groups),
+            "aws.iam.user" | "aws.iam.group" => effective(r, &policies, &groups, levels),
             "aws.iam.role" => {
-                effective(r, &policies, &groups);
+                effective(r, &policies, &groups, levels);
                 mark_other_accounts(r);
             }
             _ => {}
@@ -132,6 +142,29 @@ fn assumption_chains(resources: &mut [Resource]) {
     }
 }
 
+/// The SCP levels of every member account an Organizations export describes, shared by the
+/// account's principals.
+fn scps_by_account(resources: &[Resource]) -> BTreeMap<String, Arc<Vec<ScpLevel>>> {
+    use crate::normalize::aws::organizations;
+    let policies: BTreeMap<String, Arc<Vec<Statement>>> = resources
+        .iter()
+        .filter(|r| r.kind == organizations::POLICY)
+        .filter_map(|r| {
+            let id = r.attributes.get("policy_id")?.as_str()?;
+            Some((id.to_string(), r.facts.statements.clone()?))
+        })
+        .collect();
+    resources
+        .iter()
+        .filter(|r| r.kind == organizations::ACCOUNT)
+        .filter_map(|r| {
+            let account = r.attributes.get("account_id")?.as_str()?;
+            let levels = organizations::scp_levels(r, &policies);
+            (!levels.is_empty()).then(|| (account.to_string(), Arc::new(levels)))
+        })
+        .collect()
+}
+
 /// Per group (account, name): its statements tagged with the group, and the attached policies
 /// the export lacks.
 type GroupFacts = BTreeMap<(Option<String>, String), (Vec<Arc<Statement>>, Vec<String>)>;
@@ -152,6 +185,7 @@ fn effective(
     r: &mut Resource,
     policies: &BTreeMap<String, Vec<Arc<Statement>>>,
     groups: &GroupFacts,
+    scps: Option<Arc<Vec<ScpLevel>>>,
 ) {
     let mut all: Vec<Arc<Statement>> = r
         .facts
@@ -218,7 +252,8 @@ fn effective(
                 .as_deref()
                 .map(Vec::as_slice)
                 .zip(boundary_index.as_ref()),
-        );
+        )
+        .with_scps(scps.as_deref().map(Vec::as_slice).unwrap_or_default());
         admin_equivalent_for(&permissions).is_some()
     };
     let boundary_missing = missing
@@ -241,6 +276,13 @@ fn effective(
     r.facts.boundary_index = boundary_index.map(Arc::new);
     r.facts.effective = Some(Arc::new(all));
     r.facts.boundary = boundary;
+    if let Some(levels) = &scps {
+        r.attributes.insert(
+            "service_control_policy_levels".into(),
+            json!(levels.iter().map(|l| &l.target).collect::<Vec<_>>()),
+        );
+    }
+    r.facts.scps = scps;
 }
 
 fn mark_other_accounts(r: &mut Resource) {

@@ -1,6 +1,6 @@
 //! The resource model every format normalises into, and the vocabulary of outcomes.
 
-use crate::iam::grant::{Permissions, ServiceIndex};
+use crate::iam::grant::{Permissions, ScpLevel, ServiceIndex};
 use crate::iam::policy::Statement;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -23,11 +23,14 @@ pub struct Facts {
     /// Service indices of `effective` and `boundary`, built once with them.
     pub effective_index: Option<Arc<ServiceIndex>>,
     pub boundary_index: Option<Arc<ServiceIndex>>,
+    /// The service control policies between the organisation root and the principal's account,
+    /// when an Organizations export covers that account; shared by its principals.
+    pub scps: Option<Arc<Vec<ScpLevel>>>,
 }
 
 impl Facts {
-    /// The principal's permissions (boundary included) over the cached indices, or `None` when
-    /// the inventory stage has not resolved its statements.
+    /// The principal's permissions (boundary and SCPs included) over the cached indices, or
+    /// `None` when the inventory stage has not resolved its statements.
     pub fn permissions(&self) -> Option<Permissions<'_, Arc<Statement>>> {
         let effective = (
             self.effective.as_deref()?.as_slice(),
@@ -37,7 +40,8 @@ impl Facts {
             (Some(b), Some(i)) => Some((b.as_slice(), &**i)),
             _ => None,
         };
-        Some(Permissions::with_indices(effective, boundary))
+        let scps = self.scps.as_deref().map(Vec::as_slice).unwrap_or_default();
+        Some(Permissions::with_indices(effective, boundary).with_scps(scps))
     }
 }
 

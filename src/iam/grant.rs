@@ -7,6 +7,7 @@ use super::pattern::{action_matches, wildcard_match};
 use super::policy::Statement;
 use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How broadly an action is granted, from nothing to everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,6 +42,51 @@ pub struct Grant {
     pub denied_by: Vec<usize>,
     /// True when a permissions boundary narrowed (or removed) what the identity policies grant.
     pub limited_by_boundary: bool,
+    /// Set when a service control policy narrowed (or removed) what identity policies and
+    /// boundary grant.
+    pub limited_by_scp: Option<ScpLimit>,
+}
+
+/// How a service control policy narrowed a grant, for evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScpLimit {
+    /// The organisation level whose SCPs did it (see [`ScpLevel::target`]).
+    pub level: String,
+    /// The SCP statements that deny the action outright; empty when the level's SCPs simply do
+    /// not allow it (or allow it only conditionally).
+    pub denied_by: Vec<Statement>,
+    /// What identity policies and boundary granted before the SCPs were applied.
+    pub before: Access,
+}
+
+/// The service control policies attached at one level of an organisation between its root and
+/// an account: the root, each organizational unit on the way, and the account itself. AWS allows
+/// an action only when every level's SCPs allow it, and any SCP Deny wins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScpLevel {
+    /// Names the level for evidence: `root r-ab12`, `organizational unit ou-ab12-cd34 (Prod)`,
+    /// `account 123456789012`.
+    pub target: String,
+    /// The statements of every SCP attached at this level.
+    pub statements: Vec<Arc<Statement>>,
+    pub index: ServiceIndex,
+    /// False when the export may lack some SCP attached here (the policy list, a policy's
+    /// targets or its content were not collected). Only this level's explicit Denies apply
+    /// then: a missing SCP could only allow more at this level, so capping by the known ones
+    /// could hide a real grant.
+    pub complete: bool,
+}
+
+impl ScpLevel {
+    pub fn new(target: String, statements: Vec<Arc<Statement>>, complete: bool) -> ScpLevel {
+        let index = ServiceIndex::build(&statements);
+        ScpLevel {
+            target,
+            statements,
+            index,
+            complete,
+        }
+    }
 }
 
 /// True when the statement's Action/NotAction covers `action`.
@@ -171,9 +217,35 @@ fn customer_reachable(stmt: &Statement, resource_filter: Option<&str>) -> bool {
     }
 }
 
-/// Evaluates `action` against the statements. `resource_filter`, when given, is an ARN pattern
-/// the caller cares about (e.g. `arn:aws:iam::*:role/*` for PassRole); scoped grants that cannot
-/// overlap it do not count. For many actions over the same statements, build [`Grants`] once.
+/// True when the statement's resource part can reach some resource the ARN (or ARN pattern)
+/// `filter` names. Matching is per pattern, so `arn:aws:iam::*:role/*` never reaches an S3
+/// bucket however broad it is for IAM; a statement without a resource element (a resource
+/// policy's implied "this resource") reaches it.
+pub fn overlaps(stmt: &Statement, filter: &str) -> bool {
+    match (&stmt.resources, &stmt.not_resources) {
+        (Some(patterns), _) => patterns.iter().any(|p| {
+            p == "*" || wildcard_match(p, filter, false) || wildcard_match(filter, p, false)
+        }),
+        (None, Some(excluded)) => !excluded.iter().any(|p| wildcard_match(p, filter, false)),
+        (None, None) => true,
+    }
+}
+
+/// True when the statement's resource part covers everything `filter` names, so that a Deny
+/// there removes the action for the whole filter.
+fn covers(stmt: &Statement, filter: &str) -> bool {
+    match (&stmt.resources, &stmt.not_resources) {
+        (Some(patterns), _) => patterns.iter().any(|p| wildcard_match(p, filter, false)),
+        (None, Some(excluded)) => !excluded
+            .iter()
+            .any(|p| wildcard_match(p, filter, false) || wildcard_match(filter, p, false)),
+        (None, None) => true,
+    }
+}
+
+/// Evaluates `action` against the statements. `resource_filter`, when given, is an ARN or ARN
+/// pattern the caller cares about (e.g. `arn:aws:iam::*:role/*` for PassRole, or one bucket):
+/// grants whose resources cannot overlap it do not count, and a Deny covering it does. For many actions over the same statements, build [`Grants`] once.
 pub fn grant<S: Borrow<Statement>>(
     statements: &[S],
     action: &str,
@@ -298,12 +370,20 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                 continue;
             }
             if stmt.is_deny() {
-                if covers_all_resources(stmt) && !stmt.conditional() {
+                let whole = match resource_filter {
+                    Some(f) => (covers_all_resources(stmt) && overlaps(stmt, f)) || covers(stmt, f),
+                    None => covers_all_resources(stmt),
+                };
+                if whole && !stmt.conditional() {
                     denied_by.push(i);
                 }
                 continue;
             }
-            if !stmt.is_allow() || !keep(stmt) || never_applies(stmt) {
+            if !stmt.is_allow()
+                || !keep(stmt)
+                || never_applies(stmt)
+                || resource_filter.is_some_and(|f| !overlaps(stmt, f))
+            {
                 continue;
             }
             let access = if stmt.restricts() {
@@ -335,16 +415,19 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
             allowed_by,
             denied_by,
             limited_by_boundary: false,
+            limited_by_scp: None,
         }
     }
 }
 
 /// A principal's permissions: what its identity policies grant, capped by its permissions
-/// boundary when it has one. IAM allows an action only when both allow it, so the effective
-/// access is the narrower of the two, and a Deny in either wins.
+/// boundary when it has one and by the service control policies of its account's organisation.
+/// IAM allows an action only when all of them allow it, so the effective access is the narrowest
+/// of them, and a Deny in any wins.
 pub struct Permissions<'a, S: Borrow<Statement>> {
     identity: Grants<'a, S>,
     boundary: Option<Grants<'a, S>>,
+    scps: &'a [ScpLevel],
 }
 
 impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
@@ -352,6 +435,7 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
         Permissions {
             identity: Grants::new(identity),
             boundary: boundary.map(Grants::new),
+            scps: &[],
         }
     }
 
@@ -363,7 +447,19 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
         Permissions {
             identity: Grants::with_index(identity.0, identity.1),
             boundary: boundary.map(|(s, i)| Grants::with_index(s, i)),
+            scps: &[],
         }
+    }
+
+    /// Capped as well by the SCP levels from the organisation root to the principal's account
+    /// (none for the management account, or outside an organisation).
+    pub fn with_scps(mut self, scps: &'a [ScpLevel]) -> Permissions<'a, S> {
+        self.scps = scps;
+        self
+    }
+
+    pub fn scps(&self) -> &'a [ScpLevel] {
+        self.scps
     }
 
     /// Statement indices in grants refer to the identity statements.
@@ -389,6 +485,27 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
             if b.access < g.access {
                 g.access = b.access;
                 g.limited_by_boundary = true;
+            }
+        }
+        for level in self.scps {
+            if g.access == Access::None {
+                break;
+            }
+            let s =
+                Grants::with_index(&level.statements, &level.index).grant(action, resource_filter);
+            let denied = !s.denied_by.is_empty();
+            if denied || (level.complete && s.access < g.access) {
+                let before = g.limited_by_scp.as_ref().map_or(g.access, |l| l.before);
+                g.access = if denied { Access::None } else { s.access };
+                g.limited_by_scp = Some(ScpLimit {
+                    level: level.target.clone(),
+                    denied_by: s
+                        .denied_by
+                        .iter()
+                        .map(|&i| Statement::clone(&level.statements[i]))
+                        .collect(),
+                    before,
+                });
             }
         }
         g
@@ -441,6 +558,94 @@ mod tests {
         assert_eq!(
             unbounded.grant("iam:PutRolePolicy", None).access,
             Access::Unconditional
+        );
+    }
+
+    fn level(target: &str, doc: serde_json::Value, complete: bool) -> ScpLevel {
+        ScpLevel::new(
+            target.into(),
+            stmts(doc).into_iter().map(Arc::new).collect(),
+            complete,
+        )
+    }
+
+    #[test]
+    fn scps_cap_every_level_and_deny_wins() {
+        let identity =
+            stmts(json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}));
+        let full = json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}});
+        let levels = vec![
+            level("root r-ab12", full.clone(), true),
+            level(
+                "organizational unit ou-ab12-cd34ef56 (Prod)",
+                json!({"Statement": [
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                    {"Sid": "DenyIam", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}),
+                true,
+            ),
+            level(
+                "account 123456789012",
+                json!({"Statement": {"Effect": "Allow", "Action": ["s3:*", "iam:*", "ec2:*"], "Resource": "*"}}),
+                true,
+            ),
+        ];
+        let p = Permissions::new(&identity, None).with_scps(&levels);
+        let g = p.grant("iam:CreateUser", None);
+        assert_eq!(g.access, Access::None);
+        let limit = g.limited_by_scp.expect("limited");
+        assert_eq!(limit.level, "organizational unit ou-ab12-cd34ef56 (Prod)");
+        assert_eq!(limit.denied_by[0].sid.as_deref(), Some("DenyIam"));
+        assert_eq!(limit.before, Access::Unconditional);
+        let g = p.grant("kms:Decrypt", None);
+        assert_eq!(g.access, Access::None, "the account level allows no KMS");
+        let limit = g.limited_by_scp.expect("limited");
+        assert!(limit.denied_by.is_empty());
+        assert_eq!(limit.level, "account 123456789012");
+        let g = p.grant("s3:GetObject", None);
+        assert_eq!(g.access, Access::Unconditional);
+        assert!(g.limited_by_scp.is_none());
+        assert_eq!(
+            Permissions::new(&identity, None)
+                .grant("iam:CreateUser", None)
+                .access,
+            Access::Unconditional,
+            "without SCPs nothing changes"
+        );
+    }
+
+    #[test]
+    fn an_incomplete_scp_level_only_denies() {
+        let identity =
+            stmts(json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}));
+        let partial = vec![level(
+            "account 123456789012",
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}),
+            false,
+        )];
+        let p = Permissions::new(&identity, None).with_scps(&partial);
+        assert_eq!(
+            p.grant("ec2:RunInstances", None).access,
+            Access::Unconditional,
+            "an SCP the export lacks may allow it"
+        );
+        assert_eq!(
+            p.grant("organizations:LeaveOrganization", None).access,
+            Access::None
+        );
+        let conditional = vec![level(
+            "root r-ab12",
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "iam:*", "Resource": "*", "Condition": {"StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/admin"}}}]}),
+            true,
+        )];
+        let p = Permissions::new(&identity, None).with_scps(&conditional);
+        assert_eq!(
+            p.grant("iam:CreateUser", None).access,
+            Access::Unconditional,
+            "a conditional SCP Deny spares some principals"
         );
     }
 

@@ -11,6 +11,7 @@ pub mod grant;
 pub mod pattern;
 pub mod policy;
 pub mod privesc;
+pub mod resource_access;
 
 pub use grant::{grant, Access, Grant};
 pub use policy::{parse_document, PolicyError, Principal, Statement};

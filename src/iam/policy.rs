@@ -27,7 +27,7 @@ pub struct Principal {
 
 /// A normalised statement. Exactly one of `actions`/`not_actions` is set for a valid statement,
 /// and likewise for resources (trust policies carry neither resource field).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
     pub sid: Option<String>,
     pub effect: String,

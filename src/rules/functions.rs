@@ -6,7 +6,9 @@ use crate::iam::catalogue::{AccessLevel, Catalogue};
 use crate::iam::grant::{covers_all_resources, Access, Grant, Permissions};
 use crate::iam::policy::account_of_arn;
 use crate::iam::policy::Statement;
-use crate::iam::privesc::{admin_equivalent_for, escalation_methods_for, MethodHit};
+use crate::iam::privesc::{
+    admin_equivalent_for, escalation_methods_for, MethodHit, ADMIN_PROBES, METHODS,
+};
 use crate::Resource;
 use serde_json::Value;
 use std::borrow::Borrow;
@@ -21,6 +23,7 @@ pub const NAMES: &[&str] = &[
     "iam_unrestricted_actions",
     "iam_permissions_management",
     "iam_own_unrestricted_actions",
+    "iam_cross_account_trust",
 ];
 
 /// Three-valued truth, Kleene style.
@@ -50,6 +53,10 @@ pub fn call(
 ) -> FnResult {
     if name == "iam_own_unrestricted_actions" {
         return own_unrestricted_actions(resource, params);
+    }
+    // Trust policies are the role's own document; no permissions need resolving.
+    if name == "iam_cross_account_trust" {
+        return cross_account_trust(resource, params);
     }
     let Some(permissions) = resource.facts.permissions() else {
         return FnResult {
@@ -86,6 +93,8 @@ pub fn call(
         .filter(|m| m.starts_with("permissions boundary"))
         .collect();
     match found {
+        // Held back by a service control policy: no policy the export lacks can undo that.
+        Some(r) if r.tri == Tri::False => r,
         // A boundary we cannot see may remove exactly what we found: unknown, not fail.
         Some(r) if !boundary_missing.is_empty() => FnResult {
             tri: Tri::Unknown,
@@ -113,6 +122,25 @@ pub fn call(
     }
 }
 
+/// Cites `s` for `action` once: a statement already cited gains the action in its note,
+/// otherwise `note` writes the first one.
+fn add_citation(
+    out: &mut Vec<(Statement, String)>,
+    s: &Statement,
+    action: &str,
+    note: impl FnOnce() -> String,
+) {
+    match out.iter_mut().find(|(o, _)| o.source == s.source) {
+        Some((_, existing)) => {
+            if !existing.contains(action) {
+                existing.push_str(", ");
+                existing.push_str(action);
+            }
+        }
+        None => out.push((s.clone(), note())),
+    }
+}
+
 fn cite<S: Borrow<Statement>>(
     permissions: &Permissions<S>,
     grants: &[Grant],
@@ -122,18 +150,9 @@ fn cite<S: Borrow<Statement>>(
     for g in grants {
         for &i in &g.allowed_by {
             if let Some(s) = statements.get(i).map(Borrow::borrow) {
-                match out.iter_mut().find(|(o, _)| o.source == s.source) {
-                    Some((_, note)) => {
-                        if !note.contains(&g.action) {
-                            note.push_str(", ");
-                            note.push_str(&g.action);
-                        }
-                    }
-                    None => out.push((
-                        Statement::clone(s),
-                        format!("{} grants {}", s.display_label(), g.action),
-                    )),
-                }
+                add_citation(&mut out, s, &g.action, || {
+                    format!("{} grants {}", s.display_label(), g.action)
+                });
             }
         }
     }
@@ -141,12 +160,144 @@ fn cite<S: Borrow<Statement>>(
 }
 
 fn admin(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
-    let grants = admin_equivalent_for(permissions)?;
+    let Some(grants) = admin_equivalent_for(permissions) else {
+        return scp_holds_back_admin(permissions);
+    };
     Some(FnResult {
         tri: Tri::True,
         statements: cite(permissions, &grants),
         details: "every action on every resource, without condition".into(),
     })
+}
+
+/// The SCP statements and levels that took `grants` away, as evidence: each Deny statement
+/// once, with the actions it removes; a level that simply does not allow them is named in the
+/// returned sentence instead (there is no statement to point at).
+fn cite_scps(grants: &[&Grant]) -> (Vec<(Statement, String)>, String) {
+    let mut out: Vec<(Statement, String)> = Vec::new();
+    let mut levels: Vec<String> = Vec::new();
+    for g in grants {
+        let Some(limit) = &g.limited_by_scp else {
+            continue;
+        };
+        if !levels.contains(&limit.level) {
+            levels.push(limit.level.clone());
+        }
+        for s in &limit.denied_by {
+            add_citation(&mut out, s, &g.action, || {
+                format!(
+                    "{} (attached to {}) denies {}",
+                    s.display_label(),
+                    limit.level,
+                    g.action
+                )
+            });
+        }
+    }
+    let names: Vec<String> =
+        out.iter()
+            .map(|(s, _)| s.policy.name.clone())
+            .fold(Vec::new(), |mut acc, n| {
+                if !acc.contains(&n) {
+                    acc.push(n);
+                }
+                acc
+            });
+    let by = if names.is_empty() {
+        format!("the service control policies of {}", levels.join(", "))
+    } else {
+        format!("service control policy {}", names.join(", "))
+    };
+    (out, by)
+}
+
+/// Identity policies (and boundary) that would make the principal an administrator, but
+/// service control policies take some of it away: not admin-equivalent, and the SCP is the
+/// evidence of why.
+fn scp_holds_back_admin(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
+    if permissions.scps().is_empty() {
+        return None;
+    }
+    let grants: Vec<Grant> = ADMIN_PROBES
+        .iter()
+        .map(|p| permissions.grant(p, None))
+        .collect();
+    let held: Vec<&Grant> = grants
+        .iter()
+        .filter(|g| g.access != Access::Unconditional)
+        .collect();
+    let all_by_scp = held.iter().all(|g| {
+        g.limited_by_scp
+            .as_ref()
+            .is_some_and(|l| l.before == Access::Unconditional)
+    });
+    if held.is_empty() || !all_by_scp {
+        return None;
+    }
+    let (statements, by) = cite_scps(&held);
+    let actions: Vec<String> = held.iter().map(|g| g.action.clone()).collect();
+    Some(FnResult {
+        tri: Tri::False,
+        statements,
+        details: format!(
+            "its own policies grant every action on every resource, but {by} takes away {}",
+            summarize(&actions, 4)
+        ),
+    })
+}
+
+/// Escalation methods that identity policies allow but SCPs block, for the finding's evidence.
+fn scp_blocked_methods(
+    permissions: &Permissions<Arc<Statement>>,
+) -> Option<(Vec<(Statement, String)>, String)> {
+    if permissions.scps().is_empty() {
+        return None;
+    }
+    let mut blocked: Vec<&str> = Vec::new();
+    let mut grants: Vec<Grant> = Vec::new();
+    for method in METHODS {
+        // A method SCPs block: every step granted before the SCPs apply, some step not after.
+        let mut granted_before = true;
+        let mut held_back: Vec<Grant> = Vec::new();
+        for step in method.steps {
+            let gs: Vec<Grant> = step
+                .any_of
+                .iter()
+                .map(|a| permissions.grant(a, None))
+                .collect();
+            let before = gs.iter().any(|g| {
+                g.access > Access::None
+                    || g.limited_by_scp
+                        .as_ref()
+                        .is_some_and(|l| l.before > Access::None)
+            });
+            if !before {
+                granted_before = false;
+                break;
+            }
+            if gs.iter().all(|g| g.access == Access::None) {
+                held_back.extend(gs.into_iter().filter(|g| g.limited_by_scp.is_some()));
+            }
+        }
+        if granted_before && !held_back.is_empty() {
+            blocked.push(method.name);
+            grants.extend(held_back);
+        }
+    }
+    if blocked.is_empty() {
+        return None;
+    }
+    let refs: Vec<&Grant> = grants.iter().collect();
+    let (statements, by) = cite_scps(&refs);
+    let names: Vec<String> = blocked.iter().map(|s| s.to_string()).collect();
+    Some((
+        statements,
+        format!(
+            "{by} blocks {} more: {}.",
+            blocked.len(),
+            summarize(&names, 4)
+        ),
+    ))
 }
 
 fn privesc(resource: &Resource, permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
@@ -161,17 +312,24 @@ fn privesc(resource: &Resource, permissions: &Permissions<Arc<Statement>>) -> Op
         })
         .collect();
     let example: Vec<&str> = first.grants.iter().map(|g| g.action.as_str()).collect();
+    let mut statements = cite_methods(permissions, &hits);
+    let mut details = format!(
+        "{} method(s): {}. For example, it can {} ({}). Least privilege: {}.",
+        hits.len(),
+        summarize(&names, 6),
+        first.method.how,
+        example.join(" + "),
+        narrowing(resource, permissions, &hits)
+    );
+    if let Some((scp_statements, sentence)) = scp_blocked_methods(permissions) {
+        statements.extend(scp_statements);
+        details.push(' ');
+        details.push_str(&sentence);
+    }
     Some(FnResult {
         tri: Tri::True,
-        statements: cite_methods(permissions, &hits),
-        details: format!(
-            "{} method(s): {}. For example, it can {} ({}). Least privilege: {}.",
-            hits.len(),
-            summarize(&names, 6),
-            first.method.how,
-            example.join(" + "),
-            narrowing(resource, permissions, &hits)
-        ),
+        statements,
+        details,
     })
 }
 
@@ -488,6 +646,92 @@ fn passrole(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
     })
 }
 
+/// Trust statements that let principals of other accounts in without any of the rule's
+/// `guarding_condition_keys` (external ID, MFA, organisation…), naming those accounts.
+fn cross_account_trust(resource: &Resource, params: &BTreeMap<String, Value>) -> FnResult {
+    let Some(raw) = resource.attributes.get("trust_statements") else {
+        return FnResult {
+            tri: Tri::Unknown,
+            statements: Vec::new(),
+            details: "the export does not include this role's trust policy".into(),
+        };
+    };
+    let trust: Vec<Statement> = serde_json::from_value(raw.clone()).unwrap_or_default();
+    let guards: Vec<String> = params
+        .get("guarding_condition_keys")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut statements = Vec::new();
+    let mut accounts: Vec<String> = Vec::new();
+    for stmt in trust.iter().filter(|s| s.is_allow()) {
+        if stmt.condition_keys.iter().any(|k| guards.contains(k)) {
+            continue;
+        }
+        let others: Vec<String> = stmt
+            .principals
+            .iter()
+            .flatten()
+            .filter(|p| p.other_account)
+            .filter_map(|p| {
+                let account = p.account.as_deref()?;
+                Some(if p.value == account || p.value.ends_with(":root") {
+                    format!("account {account}")
+                } else {
+                    format!(
+                        "{} in account {account}",
+                        p.value.rsplit(':').next().unwrap_or(&p.value)
+                    )
+                })
+            })
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        let which = stmt
+            .sid
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(" {s:?}"))
+            .unwrap_or_default();
+        let note = format!(
+            "trust policy statement{which} trusts {} {}",
+            others.join(", "),
+            if stmt.conditional() {
+                format!(
+                    "with conditions only on {}, none of which pins the caller",
+                    stmt.condition_keys.join(", ")
+                )
+            } else {
+                "without any condition".into()
+            }
+        );
+        statements.push((stmt.clone(), note));
+        for o in others {
+            if !accounts.contains(&o) {
+                accounts.push(o);
+            }
+        }
+    }
+    if accounts.is_empty() {
+        return FnResult {
+            tri: Tri::False,
+            statements: Vec::new(),
+            details: String::new(),
+        };
+    }
+    FnResult {
+        tri: Tri::True,
+        statements,
+        details: summarize(&accounts, 6),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -542,6 +786,7 @@ mod tests {
                 effective: Some(Arc::new(stmts.into_iter().map(Arc::new).collect())),
                 boundary: None,
                 boundary_index: None,
+                scps: None,
             },
         }
     }
@@ -768,6 +1013,115 @@ mod tests {
         assert_eq!(
             call_t("iam_permissions_management", &read_only, &Value::Null).tri,
             Tri::False
+        );
+    }
+
+    fn with_deny_iam_scp(mut r: Resource) -> Resource {
+        let scp = crate::iam::policy::test_statements(json!({"Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Sid": "DenyIam", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}))
+        .into_iter()
+        .map(|mut s| {
+            s.policy.name = "deny-iam".into();
+            s.policy.kind = "service control".into();
+            Arc::new(s)
+        })
+        .collect();
+        r.facts.scps = Some(Arc::new(vec![crate::iam::grant::ScpLevel::new(
+            "account 123456789012".into(),
+            scp,
+            true,
+        )]));
+        r
+    }
+
+    #[test]
+    fn an_scp_denying_iam_holds_back_an_administrator() {
+        let admin = json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+        assert_eq!(truth("iam_admin_equivalent", admin.clone()), Tri::True);
+        let r = with_deny_iam_scp(principal(admin.clone(), true));
+        let got = call_t("iam_admin_equivalent", &r, &Value::Null);
+        assert_eq!(got.tri, Tri::False, "{}", got.details);
+        assert!(got.details.contains("deny-iam"), "{}", got.details);
+        assert_eq!(got.statements.len(), 1);
+        assert_eq!(got.statements[0].0.sid.as_deref(), Some("DenyIam"));
+        assert!(
+            got.statements[0]
+                .1
+                .contains("attached to account 123456789012"),
+            "{}",
+            got.statements[0].1
+        );
+        // Missing policies cannot undo an SCP Deny: still a pass, not unknown.
+        let incomplete = with_deny_iam_scp(principal(admin, false));
+        assert_eq!(
+            call_t("iam_admin_equivalent", &incomplete, &Value::Null).tri,
+            Tri::False
+        );
+        // Escalation through other services remains, and the finding names what the SCP blocks.
+        let got = call_t("iam_privilege_escalation", &r, &Value::Null);
+        assert_eq!(got.tri, Tri::True);
+        assert!(
+            got.details
+                .contains("service control policy deny-iam blocks"),
+            "{}",
+            got.details
+        );
+        assert!(!got.details.contains("1 method(s): CreateNewPolicyVersion"));
+        assert!(got
+            .statements
+            .iter()
+            .any(|(s, _)| s.sid.as_deref() == Some("DenyIam")));
+    }
+
+    #[test]
+    fn cross_account_trust_names_the_accounts() {
+        let mut r = principal(json!({"Statement": []}), true);
+        let cases = [
+            (
+                json!({"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::444455556666:root", "arn:aws:iam::111122223333:role/ops"]}, "Action": "sts:AssumeRole"}),
+                Some("account 444455556666, role/ops in account 111122223333"),
+            ),
+            (
+                json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "EXAMPLE"}}}),
+                None,
+            ),
+            (
+                json!({"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}),
+                None,
+            ),
+            (
+                json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}),
+                None,
+            ),
+        ];
+        let params = BTreeMap::from([(
+            "guarding_condition_keys".to_string(),
+            json!(["sts:externalid", "aws:multifactorauthpresent"]),
+        )]);
+        for (stmt, accounts) in cases {
+            let mut trust = crate::iam::policy::test_statements(json!({"Statement": [stmt]}));
+            for p in trust[0].principals.iter_mut().flatten() {
+                p.other_account = p.account.as_deref() != Some("123456789012");
+            }
+            r.attributes.insert(
+                "trust_statements".into(),
+                serde_json::to_value(&trust).expect("json"),
+            );
+            let got = call("iam_cross_account_trust", &r, &Value::Null, &params);
+            match accounts {
+                Some(names) => {
+                    assert_eq!(got.tri, Tri::True);
+                    assert_eq!(got.details, names);
+                    assert!(got.statements[0].1.contains("without any condition"));
+                }
+                None => assert_eq!(got.tri, Tri::False, "{}", got.details),
+            }
+        }
+        r.attributes.remove("trust_statements");
+        assert_eq!(
+            call("iam_cross_account_trust", &r, &Value::Null, &params).tri,
+            Tri::Unknown
         );
     }
 }

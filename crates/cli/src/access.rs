@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 use stratoscope::analyze::Inventory;
-use stratoscope::iam::access::{actions_on, summary};
+use stratoscope::iam::access::summary;
+use stratoscope::iam::resource_access::{review, PolicyState};
 use stratoscope::Resource;
 
 const PRINCIPALS: [&str; 3] = ["aws.iam.user", "aws.iam.group", "aws.iam.role"];
@@ -56,10 +57,16 @@ pub fn principal(inv: &Inventory, who: &str, format: &str) -> Result<String, Str
                 .join(", ")
         })
         .unwrap_or_default();
+    let scp_levels: Vec<&str> = permissions
+        .scps()
+        .iter()
+        .map(|l| l.target.as_str())
+        .collect();
     let mut s = String::new();
     match format {
         "json" => {
-            let v = serde_json::json!({"principal": r.id, "kind": r.kind, "missing_policies": missing, "summary": sum});
+            let v = serde_json::json!({"principal": r.id, "kind": r.kind, "missing_policies": missing,
+                "service_control_policy_levels": scp_levels, "summary": sum});
             s = serde_json::to_string_pretty(&v).unwrap_or_default();
             s.push('\n');
         }
@@ -96,6 +103,13 @@ pub fn principal(inv: &Inventory, who: &str, format: &str) -> Result<String, Str
                     "Incomplete: the exports lack {missing}; the principal may be able to do more."
                 );
             }
+            if !scp_levels.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "Capped by the service control policies of: {}",
+                    scp_levels.join(", ")
+                );
+            }
             for (service, levels) in &sum.services {
                 let counts: Vec<String> = levels
                     .iter()
@@ -108,65 +122,97 @@ pub fn principal(inv: &Inventory, who: &str, format: &str) -> Result<String, Str
     Ok(s)
 }
 
-/// Who can act on a resource ARN, as text, JSON or CSV.
+/// Who can act on a resource ARN, as text, JSON or CSV: identity-policy grants and the
+/// resource policy's own grants, with the statements behind each.
 pub fn resource(inv: &Inventory, arn: &str, format: &str) -> Result<String, String> {
-    let service = arn
-        .split(':')
-        .nth(2)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| format!("{arn:?} is not an ARN"))?;
-    let mut rows: Vec<(String, &'static str, Vec<&'static str>)> = Vec::new();
-    for r in inv
-        .resources
-        .iter()
-        .filter(|r| PRINCIPALS.contains(&r.kind.as_str()))
-    {
-        let Some(permissions) = r.facts.permissions() else {
-            continue;
-        };
-        for (level, actions) in actions_on(&permissions, service, arn) {
-            rows.push((r.id.clone(), level, actions));
-        }
-    }
+    let review = review(&inv.resources, arn)?;
     let mut s = String::new();
     match format {
         "json" => {
-            let v: Vec<_> = rows.iter().map(|(p, l, a)| serde_json::json!({"principal": p, "access_level": l, "actions": a})).collect();
-            s = serde_json::to_string_pretty(&serde_json::json!({"resource": arn, "access": v}))
-                .unwrap_or_default();
+            s = serde_json::to_string_pretty(&review).unwrap_or_default();
             s.push('\n');
         }
         "csv" => {
-            s.push_str("resource,principal,access_level,actions\n");
-            for (p, l, a) in &rows {
-                let _ = writeln!(
-                    s,
-                    "{},{},{},{}",
-                    csv_field(arn),
-                    csv_field(p),
-                    csv_field(l),
-                    csv_field(&a.join(" "))
-                );
+            s.push_str("resource,principal,via,relation,conditional,access_level,actions,statements,note\n");
+            for r in &review.access {
+                let cited: Vec<String> = r
+                    .statements
+                    .iter()
+                    .map(|c| format!("{} ({}#{})", c.label, c.file, c.pointer))
+                    .collect();
+                for (level, actions) in &r.actions {
+                    let _ = writeln!(
+                        s,
+                        "{},{},{},{},{},{},{},{},{}",
+                        csv_field(arn),
+                        csv_field(&r.principal),
+                        r.via,
+                        csv_field(&r.relation),
+                        r.conditional,
+                        csv_field(level),
+                        csv_field(&actions.join(" ")),
+                        csv_field(&cited.join("; ")),
+                        csv_field(r.note.as_deref().unwrap_or("")),
+                    );
+                }
             }
         }
         _ => {
+            let _ = writeln!(s, "Who can act on {arn}:");
+            let policy = match review.resource_policy {
+                PolicyState::Known => "its resource policy is in the export",
+                PolicyState::None => "it has no resource policy",
+                PolicyState::NotExported => "its resource policy is not in the export",
+            };
             let _ = writeln!(
                 s,
-                "Who can act on {arn} (identity policies; resource policies are not exported yet):"
+                "  (identity policies of the exported users, groups and roles; {policy})"
             );
-            if rows.is_empty() {
+            if review.access.is_empty() {
                 let _ = writeln!(s, "  nobody in these exports");
             }
-            for (p, l, a) in &rows {
+            for r in &review.access {
                 let _ = writeln!(
                     s,
-                    "  {p:<60} {l:<22} {}",
-                    if a.len() > 4 {
-                        format!("{} and {} more", a[..4].join(", "), a.len() - 4)
-                    } else {
-                        a.join(", ")
-                    }
+                    "  {} [{}; {}{}]",
+                    r.principal,
+                    r.via,
+                    r.relation,
+                    if r.conditional { "; conditional" } else { "" }
                 );
+                for (level, actions) in &r.actions {
+                    let listed = if actions.len() > 6 {
+                        format!("{} and {} more", actions[..6].join(", "), actions.len() - 6)
+                    } else {
+                        actions.join(", ")
+                    };
+                    let _ = writeln!(s, "      {level:<22} {listed}");
+                }
+                for c in &r.statements {
+                    let arn = c
+                        .policy_arn
+                        .as_deref()
+                        .map(|a| format!(" [{a}]"))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        s,
+                        "      {} {}{arn} at {}#{}",
+                        if c.effect.eq_ignore_ascii_case("deny") {
+                            "denied by"
+                        } else {
+                            "granted by"
+                        },
+                        c.label,
+                        c.file,
+                        c.pointer
+                    );
+                }
+                if let Some(note) = &r.note {
+                    let _ = writeln!(s, "      note: {note}");
+                }
+            }
+            for n in &review.notes {
+                let _ = writeln!(s, "  note: {n}");
             }
         }
     }

@@ -351,6 +351,105 @@ fn access_reviews_a_principal_and_a_resource() {
 }
 
 #[test]
+fn access_to_a_resource_includes_its_resource_policy() {
+    let bundle = fixture("aws/resource-policies/bundle.json");
+    let out = run(&[
+        "access",
+        &bundle,
+        "--resource",
+        "arn:aws:s3:::reports.example.com",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "arn:aws:iam::444455556666:root [resource policy; other account 444455556666]"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("the other account must also allow it"),
+        "{text}"
+    );
+    assert!(
+        text.contains("* [resource policy; anyone; conditional]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("denied by bucket policy") && text.contains("NoWritesByAlice"),
+        "the bucket policy's Deny is applied to alice's identity grant: {text}"
+    );
+    assert!(
+        !text.contains("s3:DeleteBucket"),
+        "a grant on role ARNs does not reach the bucket: {text}"
+    );
+
+    let v = json_of(&run(&[
+        "access",
+        &bundle,
+        "--resource",
+        "arn:aws:sqs:eu-west-1:123456789012:orders",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["resource_policy"], "known");
+    let rows = v["access"].as_array().expect("access");
+    let bob = rows
+        .iter()
+        .find(|r| r["principal"] == "arn:aws:iam::123456789012:user/bob")
+        .expect("bob");
+    let writes: Vec<&str> = bob["actions"]["Write"]
+        .as_array()
+        .expect("writes")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(writes.contains(&"sqs:SendMessage"));
+    assert!(
+        !writes.contains(&"sqs:PurgeQueue"),
+        "denied to everyone by the queue policy"
+    );
+    let anyone = rows.iter().find(|r| r["principal"] == "*").expect("anyone");
+    assert_eq!(anyone["via"], "resource policy");
+    assert_eq!(anyone["conditional"], false);
+    assert!(anyone["statements"][0]["label"]
+        .as_str()
+        .is_some_and(|l| l.contains("queue policy orders")));
+
+    let csv = run(&[
+        "access",
+        &bundle,
+        "--resource",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",
+        "--format",
+        "csv",
+    ]);
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    assert!(
+        csv.contains(
+            "arn:aws:iam::444455556666:role/analytics,resource policy,other account 444455556666"
+        ),
+        "{csv}"
+    );
+
+    let principal = run(&[
+        "access",
+        &fixture("aws/organizations/bundle.json"),
+        "--principal",
+        "dana",
+    ]);
+    let text = String::from_utf8_lossy(&principal.stdout);
+    assert!(
+        text.contains("Capped by the service control policies of: root r-ab12, organizational unit ou-ab12-prod0001 (Prod), account 123456789012"),
+        "{text}"
+    );
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("iam ")),
+        "the SCP denies iam:*: {text}"
+    );
+}
+
+#[test]
 fn gzip_exports_scan_like_plain_ones() {
     let plain = json_of(&run(&[
         "scan",

@@ -313,10 +313,10 @@ mod tests {
 
     #[test]
     fn every_envelope_yields_the_same_item() {
-        let api = json!({"version": "1.3", "accountId": "123456789012", "arn": "arn:aws:sns:us-east-1:123456789012:alerts",
-            "resourceType": "AWS::SNS::Topic", "resourceId": "arn:aws:sns:us-east-1:123456789012:alerts", "awsRegion": "us-east-1",
+        let api = json!({"version": "1.3", "accountId": "123456789012", "arn": "arn:aws:dynamodb:us-east-1:123456789012:table/alerts",
+            "resourceType": "AWS::DynamoDB::Table", "resourceId": "arn:aws:dynamodb:us-east-1:123456789012:table/alerts", "awsRegion": "us-east-1",
             "configurationItemCaptureTime": "2026-11-01T00:00:00.000Z", "configurationItemStatus": "OK",
-            "configuration": "{\"TopicArn\": \"arn:aws:sns:us-east-1:123456789012:alerts\"}", "supplementaryConfiguration": {}});
+            "configuration": "{\"TableArn\": \"arn:aws:dynamodb:us-east-1:123456789012:table/alerts\"}", "supplementaryConfiguration": {}});
         let snapshot = json!({"configurationItems": [api.clone()]});
         let bare_list = json!([api.clone()]);
         let event = json!({"invokingEvent": serde_json::to_string(&json!({"configurationItem": api.clone(), "messageType": "ConfigurationItemChangeNotification"})).unwrap_or_default()});
@@ -326,11 +326,11 @@ mod tests {
             assert!(is_config(&doc), "{doc}");
             let (rs, _) = normalize(&doc, "c.json", "").expect("normalises");
             assert_eq!(rs.len(), 1, "{doc}");
-            assert_eq!(rs[0].kind, "aws.sns.topic");
+            assert_eq!(rs[0].kind, "aws.dynamodb.table");
             assert_eq!(rs[0].account.as_deref(), Some("123456789012"));
             assert_eq!(
-                rs[0].attributes["configuration"]["topic_arn"],
-                json!("arn:aws:sns:us-east-1:123456789012:alerts")
+                rs[0].attributes["configuration"]["table_arn"],
+                json!("arn:aws:dynamodb:us-east-1:123456789012:table/alerts")
             );
         }
     }

@@ -21,8 +21,11 @@ pub mod iam_account;
 pub mod kms;
 pub mod lambda;
 pub mod monitoring;
+pub mod organizations;
 pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
+pub mod sns_sqs;
 
 use super::NormalizeError;
 use crate::time::Epoch;
@@ -257,6 +260,9 @@ const TABLES: &[&[Command]] = &[
     monitoring::COMMANDS,
     account_services::COMMANDS,
     efs::COMMANDS,
+    sns_sqs::COMMANDS,
+    secretsmanager::COMMANDS,
+    organizations::COMMANDS,
 ];
 
 /// Every service module's AWS Config types.
@@ -271,6 +277,8 @@ pub(crate) const CONFIG_TABLES: &[&[config::ConfigType]] = &[
     monitoring::CONFIG,
     account_services::CONFIG,
     efs::CONFIG,
+    sns_sqs::CONFIG,
+    secretsmanager::CONFIG,
 ];
 
 /// Cross-output facts of every service, after all inputs are merged and before IAM's own
@@ -287,6 +295,9 @@ pub fn derive(resources: &mut Vec<Resource>) {
         monitoring::derive,
         account_services::derive,
         efs::derive,
+        sns_sqs::derive,
+        secretsmanager::derive,
+        organizations::derive,
     ] {
         f(resources);
     }
