@@ -171,6 +171,27 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
         .ok_or_else(|| format!("{s:?} is not one of critical, high, medium, low, info"))
 }
 
+/// Writes to standard output. A closed pipe (`stratoscope rules | head`) is how a reader says
+/// "enough", not an error: stop quietly instead of panicking like `print!` does.
+fn emit(text: impl AsRef<str>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out
+        .write_all(text.as_ref().as_bytes())
+        .and_then(|()| out.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("stratoscope: cannot write the output: {e}");
+        std::process::exit(2);
+    }
+}
+
+fn emitln(text: String) {
+    emit(text + "\n");
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -339,10 +360,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             if let Some(fw) = &framework {
                 compliance::restrict(&mut report, &fw.id);
             }
-            print!("{}", render_scan(&report, &loaded.pack, format));
+            emit(render_scan(&report, &loaded.pack, format));
             if format == ScanFormat::Text {
                 for summary in framework.iter().flat_map(|_| &report.compliance) {
-                    print!("{}", compliance::table_text(summary));
+                    emit(compliance::table_text(summary));
                 }
             }
             if !any_recognized(&report) {
@@ -365,8 +386,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let after = evaluate_files(&current, &loaded, "current: ");
             let drift = stratoscope::drift::drift((&before.0, &before.1), (&after.0, &after.1));
             match format {
-                Format::Json => print!("{}", drift.to_json()),
-                Format::Text => print!("{}", output::drift_text(&drift)),
+                Format::Json => emit(drift.to_json()),
+                Format::Text => emit(output::drift_text(&drift)),
             }
             if !any_recognized(&before.1) || !any_recognized(&after.1) {
                 return Ok(ExitCode::from(2));
@@ -385,16 +406,16 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Rules { format, framework } => {
             let pack = load_pack(&[])?;
             match (framework, format) {
-                (Some(id), Format::Json) => println!(
-                    "{}",
-                    compliance::mapping_json(&compliance::framework(&id)?, &pack)
-                ),
-                (Some(id), Format::Text) => print!(
-                    "{}",
-                    compliance::mapping_text(&compliance::framework(&id)?, &pack)
-                ),
-                (None, Format::Json) => println!("{}", output::rules_json(&pack)),
-                (None, Format::Text) => print!("{}", output::rules_text(&pack)),
+                (Some(id), Format::Json) => emitln(compliance::mapping_json(
+                    &compliance::framework(&id)?,
+                    &pack,
+                )),
+                (Some(id), Format::Text) => emit(compliance::mapping_text(
+                    &compliance::framework(&id)?,
+                    &pack,
+                )),
+                (None, Format::Json) => emitln(output::rules_json(&pack)),
+                (None, Format::Text) => emit(output::rules_text(&pack)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -426,7 +447,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 (None, Some(arn)) => access::resource(&inv, &arn, format)?,
                 (None, None) => return Err("give --principal or --resource".into()),
             };
-            print!("{out}");
+            emit(out);
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => {
@@ -434,7 +455,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let found = pack
                 .get(&rule)
                 .ok_or_else(|| format!("no rule {rule:?}; `stratoscope rules` lists them"))?;
-            print!("{}", output::explain_text(found));
+            emit(output::explain_text(found));
             Ok(ExitCode::SUCCESS)
         }
     }

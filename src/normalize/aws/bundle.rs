@@ -70,6 +70,11 @@ pub fn normalize(
     // Unreadable calls, grouped by error code, then by command, with a count.
     let mut failed: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    // Outputs a normaliser could not read: reported, and only their own facts are lost.
+    let mut unreadable: Vec<String> = Vec::new();
+    // A successful call that printed nothing (`get-bucket-versioning` on a bucket that never had
+    // versioning) says "nothing configured", which the normalisers read from an empty object.
+    let empty = Value::Object(serde_json::Map::new());
     for (i, out) in outputs.iter().enumerate() {
         let ptr = crate::pointer::join(&outputs_ptr, i);
         let entry = out.as_object().ok_or_else(|| NormalizeError {
@@ -89,10 +94,18 @@ pub fn normalize(
                 .or_default() += 1;
             continue;
         };
-        let error_code = entry
-            .get("error")
-            .and_then(|e| e.get("code"))
-            .and_then(Value::as_str);
+        let error = entry.get("error").filter(|e| !e.is_null());
+        // A failure without an AWS error code (no connection, a crashed CLI) is still a failure.
+        let error_code = error.map(|e| {
+            e.get("code")
+                .and_then(Value::as_str)
+                .unwrap_or("an error without an AWS error code")
+        });
+        let succeeded = error.is_none()
+            && entry
+                .get("exit_code")
+                .and_then(Value::as_i64)
+                .is_none_or(|c| c == 0);
         let (reply, at) = match (entry.get("output"), error_code) {
             (_, Some(code)) if command.absent_codes.contains(&code) => {
                 (Reply::Absent(code), crate::pointer::join(&ptr, "error"))
@@ -108,6 +121,7 @@ pub fn normalize(
             (Some(v), None) if !v.is_null() => {
                 (Reply::Output(v), crate::pointer::join(&ptr, "output"))
             }
+            _ if succeeded => (Reply::Output(&empty), crate::pointer::join(&ptr, "output")),
             _ => continue,
         };
         let cx = Cx {
@@ -118,11 +132,15 @@ pub fn normalize(
             as_of: man.as_of,
             ..Cx::new(file, at)
         };
-        let mut rs = (command.normalize)(&cx, reply).map_err(|e| NormalizeError {
-            pointer: e.pointer,
-            message: format!("{} output: {}", command.cli(), e.message),
-        })?;
-        resources.append(&mut rs);
+        match (command.normalize)(&cx, reply) {
+            Ok(mut rs) => resources.append(&mut rs),
+            Err(e) => unreadable.push(format!(
+                "`{}` at {}: {}",
+                command.cli(),
+                e.pointer,
+                e.message
+            )),
+        }
         for n in cx.take_notes() {
             if !notes.contains(&n) {
                 notes.push(n);
@@ -144,6 +162,13 @@ pub fn normalize(
         notes.push(format!(
             "{total} call(s) failed with {code} ({}); what they would have told is unknown",
             list.join(", ")
+        ));
+    }
+    if !unreadable.is_empty() {
+        notes.push(format!(
+            "{} output(s) could not be read, so what they say is unknown: {}",
+            unreadable.len(),
+            unreadable.join("; ")
         ));
     }
     if !unknown.is_empty() {
@@ -209,6 +234,47 @@ mod tests {
         assert!(msg.contains("collected at 2026-11-28T09:03:00Z"), "{msg}");
         let alice = &inv.resources[0];
         assert_eq!(alice.source.pointer, "/outputs/0/output/UserDetailList/0");
+    }
+
+    #[test]
+    fn empty_success_is_not_configured_and_one_bad_output_loses_only_itself() {
+        let inv = build_inventory(&[bundle(json!([
+            {"service": "s3api", "operation": "list-buckets", "region": null, "args": {}, "exit_code": 0,
+             "output": {"Buckets": [{"Name": "example-logs", "CreationDate": "2026-01-01T00:00:00+00:00"}], "Owner": {"ID": "abc"}}, "error": null},
+            {"service": "s3api", "operation": "get-bucket-versioning", "region": "us-east-1", "args": {"bucket": "example-logs"},
+             "exit_code": 0, "output": null, "error": null},
+            {"service": "ec2", "operation": "describe-security-groups", "region": "us-east-1", "args": {}, "exit_code": 0,
+             "output": {"SecurityGroups": "not a list"}, "error": null},
+            {"service": "ec2", "operation": "describe-volumes", "region": "us-east-1", "args": {}, "exit_code": 255,
+             "output": null, "error": {"code": null, "message": "Could not connect to the endpoint URL"}}
+        ]))]);
+        assert_eq!(
+            inv.inputs[0].status,
+            InputStatus::Recognized,
+            "{:?}",
+            inv.inputs
+        );
+        let msg = &inv.inputs[0].message;
+        assert!(
+            msg.contains("1 output(s) could not be read")
+                && msg.contains("/outputs/2/output/SecurityGroups"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("failed with an error without an AWS error code"),
+            "{msg}"
+        );
+        let bucket = inv
+            .resources
+            .iter()
+            .find(|r| r.kind == "aws.s3.bucket")
+            .expect("bucket");
+        assert_eq!(
+            bucket.attributes["versioning_status"],
+            json!("Off"),
+            "{:?}",
+            bucket.attributes
+        );
     }
 
     #[test]
