@@ -12,12 +12,16 @@
 //!   `enabled_cloudwatch_logs_exports` (list), `copy_tags_to_snapshot`, `monitoring_interval`
 //!   (seconds, 0 = Enhanced Monitoring off), `vpc_id` (null outside a VPC),
 //!   `db_cluster_identifier` (null for a standalone instance), `read_replica_source` (null
-//!   unless the instance is a read replica).
+//!   unless the instance is a read replica), `master_username`, `port` (the endpoint's),
+//!   `db_parameter_groups` (names); derived: `ssl_required`, `ssl_required_via`
+//!   ([`parameters`]), `backup_protected`, `backup_last_backup_time` ([`backup`]).
 //! - `aws.rds.db_cluster` (id: DBClusterArn): `engine`, `engine_mode`, `status`,
 //!   `storage_encrypted`, `kms_key_id`, `multi_az`, `backup_retention_period`,
 //!   `deletion_protection`, `iam_database_authentication_enabled`,
 //!   `enabled_cloudwatch_logs_exports`, `copy_tags_to_snapshot`, `publicly_accessible` (Multi-AZ
-//!   DB clusters only), `auto_minor_version_upgrade` (likewise).
+//!   DB clusters only), `auto_minor_version_upgrade` (likewise), `master_username`, `port`,
+//!   `backtrack_window` (seconds; 0 when the API leaves it out: backtracking off).
+//! - `aws.rds.event_subscription` ([`events`]), `aws.rds.db_parameter_group` ([`parameters`]).
 //! - `aws.rds.db_snapshot`, `aws.rds.db_cluster_snapshot` (id: the snapshot ARN):
 //!   `snapshot_type` (manual, automated, shared, public, awsbackup), `engine`, `encrypted`,
 //!   `kms_key_id`, `source_identifier` (the instance or cluster); from
@@ -29,6 +33,10 @@
 //! standalone. Those absences are recorded as known (`[]` or null). Settings that older
 //! exports predate (`DeletionProtection`, `IAMDatabaseAuthenticationEnabled`) stay absent, so
 //! rules on them say "unknown" for such exports.
+
+mod backup;
+mod events;
+mod parameters;
 
 use super::config::{ConfigType, Item};
 use super::{
@@ -93,6 +101,36 @@ pub const COMMANDS: &[Command] = &[
         absent_codes: &[],
         normalize: cluster_snapshot_attributes,
     },
+    Command {
+        id: "aws-rds-describe-event-subscriptions",
+        service: "rds",
+        operation: "describe-event-subscriptions",
+        signature: &["EventSubscriptionsList"],
+        kinds: &[events::KIND],
+        absent_codes: &[],
+        normalize: events::describe,
+    },
+    Command {
+        id: "aws-rds-describe-db-parameters",
+        service: "rds",
+        operation: "describe-db-parameters",
+        // `{"Parameters": […]}` is also SSM's and describe-db-cluster-parameters' shape, and a
+        // lone output does not name its group anyway.
+        signature: &[],
+        kinds: &[parameters::KIND],
+        absent_codes: &[],
+        normalize: parameters::describe,
+    },
+    Command {
+        id: "aws-backup-list-protected-resources",
+        service: "backup",
+        operation: "list-protected-resources",
+        // `{"Results": […]}` says too little to be recognised alone.
+        signature: &[],
+        kinds: &["aws.region"],
+        absent_codes: &[],
+        normalize: backup::protected,
+    },
 ];
 
 /// AWS Config resource types read into the same kinds as the CLI outputs.
@@ -113,10 +151,19 @@ pub const CONFIG: &[ConfigType] = &[
         resource_type: "AWS::RDS::DBClusterSnapshot",
         normalize: config_cluster_snapshot,
     },
+    ConfigType {
+        resource_type: "AWS::RDS::EventSubscription",
+        normalize: events::config,
+    },
 ];
 
 /// Facts that need several outputs together, run once all files are merged.
-pub fn derive(_resources: &mut Vec<Resource>) {}
+// The signature is every service's `derive`; these only edit resources in place.
+#[allow(clippy::ptr_arg)]
+pub fn derive(resources: &mut Vec<Resource>) {
+    parameters::derive(resources);
+    backup::derive(resources);
+}
 
 /// What differs between the four listed kinds: the kind, the ARN and identifier keys, the ARN
 /// resource prefix, and which attributes to read.
@@ -171,6 +218,7 @@ const COMMON: &[(&str, &str)] = &[
     ("CopyTagsToSnapshot", "copy_tags_to_snapshot"),
     ("PubliclyAccessible", "publicly_accessible"),
     ("AutoMinorVersionUpgrade", "auto_minor_version_upgrade"),
+    ("MasterUsername", "master_username"),
 ];
 
 /// What instances and clusters share; the API omits `KmsKeyId` when unencrypted and
@@ -210,6 +258,23 @@ fn instance_attributes(m: &Map<String, Value>) -> Map<String, Value> {
         _ => Value::Null,
     };
     a.insert("vpc_id".into(), vpc);
+    // `DbInstancePort` is 0 for instances that are not replicas of a custom port; the endpoint
+    // says where clients connect (absent while the instance is still being created).
+    if let Some(port) = field(m, "Endpoint")
+        .and_then(Value::as_object)
+        .and_then(|e| field(e, "Port"))
+        .filter(|p| p.is_number())
+    {
+        a.insert("port".into(), port.clone());
+    }
+    if let Some(Value::Array(groups)) = field(m, "DBParameterGroups") {
+        let names: Vec<Value> = groups
+            .iter()
+            .filter_map(Value::as_object)
+            .filter_map(|g| field(g, "DBParameterGroupName").cloned())
+            .collect();
+        a.insert("db_parameter_groups".into(), Value::Array(names));
+    }
     a
 }
 
@@ -217,8 +282,17 @@ fn cluster_attributes(m: &Map<String, Value>) -> Map<String, Value> {
     let mut a = common_attributes(m);
     copy_fields(
         m,
-        &[("Status", "status"), ("EngineMode", "engine_mode")],
+        &[
+            ("Status", "status"),
+            ("EngineMode", "engine_mode"),
+            ("Port", "port"),
+        ],
         &mut a,
+    );
+    // The API leaves `BacktrackWindow` out when backtracking is off.
+    a.insert(
+        "backtrack_window".into(),
+        field_or(m, "BacktrackWindow", json!(0)),
     );
     a
 }
