@@ -19,7 +19,8 @@
 //!   `storage_encrypted`, `kms_key_id`, `multi_az`, `backup_retention_period`,
 //!   `deletion_protection`, `iam_database_authentication_enabled`,
 //!   `enabled_cloudwatch_logs_exports`, `copy_tags_to_snapshot`, `publicly_accessible` (Multi-AZ
-//!   DB clusters only), `auto_minor_version_upgrade` (likewise), `master_username`, `port`,
+//!   DB clusters only), `auto_minor_version_upgrade` (likewise; for Aurora derived from the
+//!   member instances, see [`aurora_minor_upgrades`]), `master_username`, `port`,
 //!   `backtrack_window` (seconds; 0 when the API leaves it out: backtracking off).
 //! - `aws.rds.event_subscription` ([`events`]), `aws.rds.db_parameter_group` ([`parameters`]).
 //! - `aws.rds.db_snapshot`, `aws.rds.db_cluster_snapshot` (id: the snapshot ARN):
@@ -163,6 +164,49 @@ pub const CONFIG: &[ConfigType] = &[
 pub fn derive(resources: &mut Vec<Resource>) {
     parameters::derive(resources);
     backup::derive(resources);
+    aurora_minor_upgrades(resources);
+}
+
+/// Aurora applies minor versions per instance, and `describe-db-clusters` states
+/// `AutoMinorVersionUpgrade` only for Multi-AZ DB clusters: an Aurora cluster's setting is
+/// taken as its members' (true when every member in the export has it on, false when one has it
+/// off), with evidence pointing at a member that decided it.
+fn aurora_minor_upgrades(resources: &mut [Resource]) {
+    let mut members: std::collections::BTreeMap<
+        (Option<String>, Option<String>, String),
+        Vec<(bool, crate::Source)>,
+    > = Default::default();
+    for r in resources.iter().filter(|r| r.kind == INSTANCE.kind) {
+        let (Some(cluster), Some(on)) = (
+            r.attributes
+                .get("db_cluster_identifier")
+                .and_then(Value::as_str),
+            r.attributes
+                .get("auto_minor_version_upgrade")
+                .and_then(Value::as_bool),
+        ) else {
+            continue;
+        };
+        members
+            .entry((r.account.clone(), r.region.clone(), cluster.to_string()))
+            .or_default()
+            .push((on, r.source_of("auto_minor_version_upgrade").clone()));
+    }
+    for c in resources.iter_mut().filter(|r| r.kind == CLUSTER.kind) {
+        if c.attributes.contains_key("auto_minor_version_upgrade") {
+            continue;
+        }
+        let Some(list) = members.get(&(c.account.clone(), c.region.clone(), c.name.clone())) else {
+            continue;
+        };
+        let Some(decided) = list.iter().find(|(on, _)| !on).or(list.first()) else {
+            continue;
+        };
+        c.attributes
+            .insert("auto_minor_version_upgrade".into(), json!(decided.0));
+        c.sources
+            .insert("auto_minor_version_upgrade".into(), decided.1.clone());
+    }
 }
 
 /// What differs between the four listed kinds: the kind, the ARN and identifier keys, the ARN
