@@ -16,7 +16,8 @@
 //!   [`guardduty_features`]);
 //! - Security Hub (`securityhub describe-hub`): `security_hub` (`{hub_arn, subscribed_at,
 //!   auto_enable_controls, …}`), null when the call says the account is not subscribed
-//!   (`InvalidAccessException`).
+//!   (`InvalidAccessException`); `security_hub_tag_keys` (the hub's tag keys without `aws:`
+//!   ones) from `securityhub list-tags-for-resource --resource-arn <hub ARN>`.
 //!
 //! Derived facts are `{"ok": bool, "reason": text, …}` with `ok` absent when the export cannot
 //! decide, the same shape as the account-level facts of [`super::cloudtrail`].
@@ -82,6 +83,16 @@ pub const COMMANDS: &[Command] = &[
         // "Account 123456789012 is not subscribed to AWS Security Hub".
         absent_codes: &["InvalidAccessException"],
         normalize: hub,
+    },
+    Command {
+        id: "aws-securityhub-list-tags-for-resource",
+        service: "securityhub",
+        operation: "list-tags-for-resource",
+        // `{"Tags": {…}}` is many services' shape; the bundle's `resource-arn` says whose.
+        signature: &[],
+        kinds: &["aws.region"],
+        absent_codes: &[],
+        normalize: hub_tags,
     },
 ];
 
@@ -218,6 +229,35 @@ fn hub(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
         "securityhub describe-hub",
         "security_hub",
         v,
+    ))
+}
+
+/// `security_hub_tag_keys`: the hub's tag keys, less AWS's own `aws:` keys, which nobody can
+/// set or remove. Only the hub's own ARN (`…:hub/default`) is read.
+fn hub_tags(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
+    let Reply::Output(doc) = reply else {
+        return Ok(Vec::new());
+    };
+    let arn = cx.arg_or_note("resource-arn", "securityhub list-tags-for-resource");
+    if !arn.is_some_and(|a| a.contains(":securityhub:") && a.ends_with(":hub/default")) {
+        return Ok(Vec::new());
+    }
+    let Some(tags) = doc.get("Tags").and_then(Value::as_object) else {
+        return Err(NormalizeError {
+            pointer: cx.at("Tags"),
+            message: "Tags must be an object".into(),
+        });
+    };
+    let keys: Vec<Value> = tags
+        .keys()
+        .filter(|k| !k.starts_with("aws:"))
+        .map(|k| json!(k))
+        .collect();
+    Ok(region_fact(
+        cx,
+        "securityhub list-tags-for-resource",
+        "security_hub_tag_keys",
+        Value::Array(keys),
     ))
 }
 
