@@ -174,10 +174,8 @@ pub fn derive(resources: &mut Vec<Resource>) {
 /// taken as its members' (true when every member in the export has it on, false when one has it
 /// off), with evidence pointing at a member that decided it.
 fn aurora_minor_upgrades(resources: &mut [Resource]) {
-    let mut members: std::collections::BTreeMap<
-        (Option<String>, Option<String>, String),
-        Vec<(bool, crate::Source)>,
-    > = Default::default();
+    let mut members: std::collections::BTreeMap<Place, Vec<(bool, crate::Source)>> =
+        Default::default();
     for r in resources.iter().filter(|r| r.kind == INSTANCE.kind) {
         let (Some(cluster), Some(on)) = (
             r.attributes
@@ -210,6 +208,10 @@ fn aurora_minor_upgrades(resources: &mut [Resource]) {
             .insert("auto_minor_version_upgrade".into(), decided.1.clone());
     }
 }
+
+/// Account, region and name: how outputs that name a resource (a parameter group, a cluster)
+/// are joined onto the resources that refer to it.
+type Place = (Option<String>, Option<String>, String);
 
 /// What differs between the four listed kinds: the kind, the ARN and identifier keys, the ARN
 /// resource prefix, and which attributes to read.

@@ -9,6 +9,7 @@ use super::super::{list, str_at, Cx, Reply};
 use crate::normalize::NormalizeError;
 use crate::Resource;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 pub fn protected(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
     let Reply::Output(doc) = reply else {
@@ -38,16 +39,18 @@ pub fn protected(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError>
 }
 
 pub fn derive(resources: &mut [Resource]) {
-    let regions: Vec<(Option<String>, Option<String>, Vec<Value>, crate::Source)> = resources
+    // Keyed by account and region; the name part of the place is unused.
+    let regions: BTreeMap<super::Place, (Vec<Value>, crate::Source)> = resources
         .iter()
         .filter(|r| r.kind == "aws.region")
         .filter_map(|r| {
             let list = r.attributes.get("backup_protected_resources")?.as_array()?;
             Some((
-                r.account.clone(),
-                r.region.clone(),
-                list.clone(),
-                r.source_of("backup_protected_resources").clone(),
+                (r.account.clone(), r.region.clone(), String::new()),
+                (
+                    list.clone(),
+                    r.source_of("backup_protected_resources").clone(),
+                ),
             ))
         })
         .collect();
@@ -55,9 +58,7 @@ pub fn derive(resources: &mut [Resource]) {
         .iter_mut()
         .filter(|r| r.kind == "aws.rds.db_instance")
     {
-        let Some((_, _, list, src)) = regions
-            .iter()
-            .find(|(a, g, _, _)| *a == r.account && *g == r.region)
+        let Some((list, src)) = regions.get(&(r.account.clone(), r.region.clone(), String::new()))
         else {
             continue;
         };

@@ -64,18 +64,17 @@ fn on(v: &str) -> bool {
 }
 
 pub fn derive(resources: &mut [Resource]) {
-    let groups: BTreeMap<(Option<String>, Option<String>, String), (Value, crate::Source)> =
-        resources
-            .iter()
-            .filter(|r| r.kind == KIND)
-            .filter_map(|r| {
-                let params = r.attributes.get("parameters")?.clone();
-                Some((
-                    (r.account.clone(), r.region.clone(), r.name.clone()),
-                    (params, r.source_of("parameters").clone()),
-                ))
-            })
-            .collect();
+    let groups: BTreeMap<super::Place, (Value, crate::Source)> = resources
+        .iter()
+        .filter(|r| r.kind == KIND)
+        .filter_map(|r| {
+            let params = r.attributes.get("parameters")?.clone();
+            Some((
+                (r.account.clone(), r.region.clone(), r.name.clone()),
+                (params, r.source_of("parameters").clone()),
+            ))
+        })
+        .collect();
     for r in resources
         .iter_mut()
         .filter(|r| r.kind == "aws.rds.db_instance")
