@@ -471,6 +471,14 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
                     .any(|a| want.iter().any(|e| str_eq(a, e))),
             )
         }
+        Op::ContainsAll => {
+            let have = list(actual);
+            Some(
+                list(&expected)
+                    .iter()
+                    .all(|e| have.iter().any(|a| str_eq(a, e))),
+            )
+        }
         Op::Exists => Some(actual.is_null() != expected.as_bool().unwrap_or(true)),
         Op::Empty => {
             let empty = match actual {
@@ -664,6 +672,17 @@ mod tests {
             },
         );
         (out.tri, out.evidence)
+    }
+
+    #[test]
+    fn contains_all_needs_every_value() {
+        let c = r#"{ path = "cats", contains_all = ["failure", "maintenance"] }"#;
+        assert_eq!(
+            run(c, json!({"cats": ["maintenance", "failure", "backup"]})).0,
+            Tri::True
+        );
+        assert_eq!(run(c, json!({"cats": ["failure"]})).0, Tri::False);
+        assert_eq!(run(c, json!({})).0, Tri::Unknown);
     }
 
     #[test]

@@ -314,3 +314,46 @@ const DISAGREEMENTS: &[(&str, &str)] = &[(
      we report unknown, since the denied call says nothing about the setting (the bundle's \
      verdict lists the failed call)",
 )];
+
+/// Cloud Custodian's `s3-rep-and-notify` Config item is the corpus's only bucket with
+/// replication and notifications: Config's map-shaped rules and configurations must read as
+/// the CLI's lists, and a destination bucket outside the file leaves cross-region replication
+/// unknown rather than guessed.
+#[test]
+fn config_replication_and_notifications() {
+    let Some(root) = corpus() else { return };
+    let path = root.join("aws/config-items/cloud-custodian/s3-rep-and-notify.json");
+    if !path.is_file() {
+        eprintln!("SKIPPED: {} absent", path.display());
+        return;
+    }
+    let inv = load("s3-rep-and-notify.json", &path);
+    assert_eq!(inv.inputs[0].status, InputStatus::Recognized);
+    let replicated: Vec<_> = inv
+        .resources
+        .iter()
+        .filter(|r| r.kind == "aws.s3.bucket")
+        .filter(|r| {
+            r.attributes
+                .get("replication_rules")
+                .is_some_and(Value::is_array)
+        })
+        .collect();
+    assert_eq!(replicated.len(), 1, "one bucket replicates");
+    let a = &replicated[0].attributes;
+    assert_eq!(
+        a["replication_rules"][0],
+        json!({"id": "testing-99", "status": "Enabled", "destination_bucket": "testing-west"})
+    );
+    assert!(a.get("replicates_cross_region").is_none());
+    let kinds: Vec<&str> = a["event_notifications"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["type"].as_str())
+        .collect();
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    for k in ["queue", "lambda", "topic"] {
+        assert!(kinds.contains(&k), "{kinds:?}");
+    }
+}

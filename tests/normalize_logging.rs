@@ -224,3 +224,41 @@ fn lone_outputs_and_config_items() {
         "{v}"
     );
 }
+
+#[test]
+fn guardduty_plans_hub_tags_and_log_groups() {
+    let inv = build_inventory(&[fixture("bundle-services.json")]);
+    assert_eq!(
+        inv.inputs[0].status,
+        InputStatus::Recognized,
+        "{}",
+        inv.inputs[0].message
+    );
+    let region = find(&inv, "aws.region", "123456789012/us-east-1");
+    let f = attr(region, "guardduty_features");
+    assert_eq!(f["s3_data_events"], json!(true));
+    assert_eq!(f["eks_audit_logs"], json!(false));
+    assert_eq!(f["lambda_network_logs"], json!(false));
+    assert_eq!(f["rds_login_events"], json!(true));
+    assert_eq!(f["eks_runtime_agent"], json!(true));
+    assert_eq!(f["ecs_fargate_runtime_agent"], json!(false));
+    assert_eq!(f["ec2_runtime_agent"], json!(true));
+    assert_eq!(
+        region.source_of("guardduty_features").pointer,
+        "/outputs/1/output"
+    );
+    assert_eq!(attr(region, "security_hub_tag_keys"), &json!(["owner"]));
+    let trail_logs = find(
+        &inv,
+        "aws.logs.log_group",
+        "arn:aws:logs:us-east-1:123456789012:log-group:cloudtrail",
+    );
+    assert_eq!(attr(trail_logs, "retention_in_days"), &json!(400));
+    let lambda_logs = find(
+        &inv,
+        "aws.logs.log_group",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders",
+    );
+    assert_eq!(attr(lambda_logs, "retention_in_days"), &Value::Null);
+    assert_eq!(attr(lambda_logs, "kms_key_id"), &Value::Null);
+}

@@ -143,3 +143,60 @@ fn a_broken_policy_is_a_note_not_a_failed_file() {
     assert_eq!(v.status, InputStatus::Recognized);
     assert!(v.message.contains("bucket example-a"), "{}", v.message);
 }
+
+#[test]
+fn replication_notifications_object_lock_and_access_points() {
+    let inv = build_inventory(&[fixture("bundle-delivery.json")]);
+    assert_eq!(
+        inv.inputs[0].status,
+        InputStatus::Recognized,
+        "{}",
+        inv.inputs[0].message
+    );
+    let data = find(&inv.resources, "arn:aws:s3:::example-data");
+    let a = &data.attributes;
+    assert_eq!(
+        a["replication_rules"][0]["destination_bucket"],
+        json!("example-data-dr")
+    );
+    assert_eq!(a["replicates_cross_region"], json!(true));
+    assert_eq!(a["replication_destination_regions"], json!(["eu-west-1"]));
+    assert_eq!(a["event_notifications"][0]["type"], json!("topic"));
+    assert_eq!(a["event_notifications"][1]["type"], json!("eventbridge"));
+    assert_eq!(a["object_lock_enabled"], json!(true));
+    assert_eq!(
+        a["object_lock_default_retention"]["mode"],
+        json!("GOVERNANCE")
+    );
+    let tmp = find(&inv.resources, "arn:aws:s3:::example-tmp");
+    let a = &tmp.attributes;
+    assert_eq!(a["replication_rules"], Value::Null);
+    assert_eq!(a["replicates_cross_region"], json!(false));
+    assert_eq!(a["event_notifications"], json!([]));
+    assert_eq!(a["object_lock_enabled"], json!(false));
+    // Nothing collected for the destination bucket itself: its replication stays unknown.
+    let dr = find(&inv.resources, "arn:aws:s3:::example-data-dr");
+    assert!(dr.attributes.get("replicates_cross_region").is_none());
+
+    let ap = find(
+        &inv.resources,
+        "arn:aws:s3:us-east-1:123456789012:accesspoint/analytics",
+    );
+    assert_eq!(ap.kind, "aws.s3.access_point");
+    assert_eq!(ap.attributes["vpc_id"], json!("vpc-0abc1234"));
+    assert_eq!(
+        ap.attributes["public_access_block"]["restrict_public_buckets"],
+        json!(true)
+    );
+    let mrap = find(
+        &inv.resources,
+        "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap",
+    );
+    assert_eq!(mrap.kind, "aws.s3.multi_region_access_point");
+    assert_eq!(mrap.name, "global-data");
+    assert_eq!(
+        mrap.attributes["public_access_block"]["restrict_public_buckets"],
+        json!(false)
+    );
+    assert_eq!(mrap.attributes["regions"][1]["region"], json!("eu-west-1"));
+}

@@ -22,6 +22,8 @@ pub enum Op {
     In,
     Contains,
     ContainsAny,
+    /// The array holds every one of the given values (a required set of categories).
+    ContainsAll,
     Exists,
     Empty,
     Gt,
@@ -46,12 +48,13 @@ pub enum Op {
 }
 
 impl Op {
-    const NAMES: [(&'static str, Op); 18] = [
+    const NAMES: [(&'static str, Op); 19] = [
         ("eq", Op::Eq),
         ("ne", Op::Ne),
         ("in", Op::In),
         ("contains", Op::Contains),
         ("contains_any", Op::ContainsAny),
+        ("contains_all", Op::ContainsAll),
         ("exists", Op::Exists),
         ("empty", Op::Empty),
         ("gt", Op::Gt),
@@ -269,7 +272,11 @@ pub fn parse(v: &toml::Value, at: &str, known_functions: &[&str]) -> Result<Cond
     let at_op = format!("{at}.{op_name}");
     match (op, &operand) {
         (
-            Op::In | Op::ContainsAny | Op::IamActionMatches | Op::IamServiceWildcard,
+            Op::In
+            | Op::ContainsAny
+            | Op::ContainsAll
+            | Op::IamActionMatches
+            | Op::IamServiceWildcard,
             Operand::Literal(v),
         ) if !v.is_array() => {
             return Err(err(&at_op, "expects an array"));

@@ -12,10 +12,12 @@
 //! - GuardDuty (`guardduty list-detectors`, `get-detector --detector-id`):
 //!   `guardduty_detector_ids`, `guardduty_detector` (`{detector_id, status,
 //!   finding_publishing_frequency, …}`; a region has at most one detector); derived
-//!   `guardduty_enabled`;
+//!   `guardduty_enabled` and `guardduty_features` (which protection plans run, see
+//!   [`guardduty_features`]);
 //! - Security Hub (`securityhub describe-hub`): `security_hub` (`{hub_arn, subscribed_at,
 //!   auto_enable_controls, …}`), null when the call says the account is not subscribed
-//!   (`InvalidAccessException`).
+//!   (`InvalidAccessException`); `security_hub_tag_keys` (the hub's tag keys without `aws:`
+//!   ones) from `securityhub list-tags-for-resource --resource-arn <hub ARN>`.
 //!
 //! Derived facts are `{"ok": bool, "reason": text, …}` with `ok` absent when the export cannot
 //! decide, the same shape as the account-level facts of [`super::cloudtrail`].
@@ -81,6 +83,16 @@ pub const COMMANDS: &[Command] = &[
         // "Account 123456789012 is not subscribed to AWS Security Hub".
         absent_codes: &["InvalidAccessException"],
         normalize: hub,
+    },
+    Command {
+        id: "aws-securityhub-list-tags-for-resource",
+        service: "securityhub",
+        operation: "list-tags-for-resource",
+        // `{"Tags": {…}}` is many services' shape; the bundle's `resource-arn` says whose.
+        signature: &[],
+        kinds: &["aws.region"],
+        absent_codes: &[],
+        normalize: hub_tags,
     },
 ];
 
@@ -186,6 +198,7 @@ fn detector(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
         ("FindingPublishingFrequency", "finding_publishing_frequency"),
         ("ServiceRole", "service_role"),
         ("Features", "features"),
+        ("DataSources", "data_sources"),
     ] {
         if let Some(v) = m.get(from) {
             d.insert(to.into(), snake_keys(v));
@@ -216,6 +229,35 @@ fn hub(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
         "securityhub describe-hub",
         "security_hub",
         v,
+    ))
+}
+
+/// `security_hub_tag_keys`: the hub's tag keys, less AWS's own `aws:` keys, which nobody can
+/// set or remove. Only the hub's own ARN (`…:hub/default`) is read.
+fn hub_tags(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
+    let Reply::Output(doc) = reply else {
+        return Ok(Vec::new());
+    };
+    let arn = cx.arg_or_note("resource-arn", "securityhub list-tags-for-resource");
+    if !arn.is_some_and(|a| a.contains(":securityhub:") && a.ends_with(":hub/default")) {
+        return Ok(Vec::new());
+    }
+    let Some(tags) = doc.get("Tags").and_then(Value::as_object) else {
+        return Err(NormalizeError {
+            pointer: cx.at("Tags"),
+            message: "Tags must be an object".into(),
+        });
+    };
+    let keys: Vec<Value> = tags
+        .keys()
+        .filter(|k| !k.starts_with("aws:"))
+        .map(|k| json!(k))
+        .collect();
+    Ok(region_fact(
+        cx,
+        "securityhub list-tags-for-resource",
+        "security_hub_tag_keys",
+        Value::Array(keys),
     ))
 }
 
@@ -390,12 +432,84 @@ fn guardduty(r: &Resource) -> Option<Value> {
     }
 }
 
+/// `guardduty_features`: which protection plans the detector runs, from `Features` (or, for
+/// outputs that predate it, the three `DataSources` it replaced). Keys: `s3_data_events`,
+/// `eks_audit_logs`, `ebs_malware_protection`, `rds_login_events`, `lambda_network_logs`,
+/// `runtime_monitoring`, and the agent management that makes runtime monitoring reach a
+/// workload: `eks_runtime_agent` (EKS add-on managed, under Runtime Monitoring or the older
+/// EKS Runtime Monitoring), `ecs_fargate_runtime_agent`, `ec2_runtime_agent`. A feature the
+/// output does not list is left out (unknown): GuardDuty lists only the features offered in
+/// the region.
+fn guardduty_features(r: &Resource) -> Option<Value> {
+    let d = r.attributes.get("guardduty_detector")?;
+    let enabled = |v: &Value| text(v, "status") == "ENABLED";
+    let mut out = Map::new();
+    if let Some(features) = d.get("features").and_then(Value::as_array) {
+        let find = |name: &str| features.iter().find(|f| text(f, "name") == name);
+        let extra = |f: Option<&Value>, name: &str| -> Option<bool> {
+            let list = f?.get("additional_configuration")?.as_array()?;
+            Some(list.iter().any(|c| text(c, "name") == name && enabled(c)))
+        };
+        for name in [
+            "S3_DATA_EVENTS",
+            "EKS_AUDIT_LOGS",
+            "EBS_MALWARE_PROTECTION",
+            "RDS_LOGIN_EVENTS",
+            "LAMBDA_NETWORK_LOGS",
+            "RUNTIME_MONITORING",
+        ] {
+            if let Some(f) = find(name) {
+                out.insert(name.to_ascii_lowercase(), json!(enabled(f)));
+            }
+        }
+        let runtime = find("RUNTIME_MONITORING");
+        let runtime_on = runtime.map(enabled);
+        let agent = |name: &str| match runtime_on {
+            Some(true) => extra(runtime, name),
+            other => other,
+        };
+        for (key, name) in [
+            ("ecs_fargate_runtime_agent", "ECS_FARGATE_AGENT_MANAGEMENT"),
+            ("ec2_runtime_agent", "EC2_AGENT_MANAGEMENT"),
+        ] {
+            if let Some(v) = agent(name) {
+                out.insert(key.into(), json!(v));
+            }
+        }
+        // EKS runtime coverage: either feature, with the add-on managed by GuardDuty.
+        let eks = [runtime, find("EKS_RUNTIME_MONITORING")]
+            .into_iter()
+            .flatten()
+            .filter(|f| enabled(f))
+            .filter_map(|f| extra(Some(f), "EKS_ADDON_MANAGEMENT"))
+            .reduce(|a, b| a || b);
+        let eks_known = runtime.is_some() || find("EKS_RUNTIME_MONITORING").is_some();
+        if let Some(v) = eks.or(eks_known.then_some(false)) {
+            out.insert("eks_runtime_agent".into(), json!(v));
+        }
+    } else if let Some(ds) = d.get("data_sources") {
+        for (key, path) in [
+            ("s3_data_events", "/s3_logs/status"),
+            ("eks_audit_logs", "/kubernetes/audit_logs/status"),
+            (
+                "ebs_malware_protection",
+                "/malware_protection/scan_ec2_instance_with_findings/ebs_volumes/status",
+            ),
+        ] {
+            if let Some(st) = ds.pointer(path).and_then(Value::as_str) {
+                out.insert(key.into(), json!(st == "ENABLED"));
+            }
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
 /// Facts that need several outputs together, run once all files are merged.
 // The signature is every service's `derive`; this one only edits resources in place.
 #[allow(clippy::ptr_arg)]
 pub fn derive(resources: &mut Vec<Resource>) {
     type Fact = fn(&Resource) -> Option<Value>;
-    let facts: [(&str, &str, Fact); 4] = [
+    let facts: [(&str, &str, Fact); 5] = [
         ("config_recording", "config_recorders", config_recording),
         (
             "config_service_linked_role",
@@ -408,6 +522,11 @@ pub fn derive(resources: &mut Vec<Resource>) {
             access_analyzer,
         ),
         ("guardduty_enabled", "guardduty_detector_ids", guardduty),
+        (
+            "guardduty_features",
+            "guardduty_detector",
+            guardduty_features,
+        ),
     ];
     for r in resources.iter_mut().filter(|r| r.kind == "aws.region") {
         for (key, from, f) in facts {
@@ -427,5 +546,62 @@ pub fn derive(resources: &mut Vec<Resource>) {
             }
             r.attributes.insert(key.into(), v);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Facts, Source};
+
+    fn region(detector: Value) -> Resource {
+        Resource {
+            provider: "aws".into(),
+            kind: "aws.region".into(),
+            id: "123456789012/us-east-1".into(),
+            name: "us-east-1".into(),
+            account: Some("123456789012".into()),
+            region: Some("us-east-1".into()),
+            attributes: Map::from_iter([("guardduty_detector".to_string(), detector)]),
+            source: Source {
+                file: "f".into(),
+                pointer: String::new(),
+            },
+            sources: Default::default(),
+            facts: Facts::default(),
+        }
+    }
+
+    #[test]
+    fn guardduty_features_and_runtime_agents() {
+        let d = snake_keys(&json!({"Status": "ENABLED", "Features": [
+            {"Name": "S3_DATA_EVENTS", "Status": "ENABLED"},
+            {"Name": "EKS_AUDIT_LOGS", "Status": "DISABLED"},
+            {"Name": "RUNTIME_MONITORING", "Status": "ENABLED", "AdditionalConfiguration": [
+                {"Name": "EKS_ADDON_MANAGEMENT", "Status": "ENABLED"},
+                {"Name": "ECS_FARGATE_AGENT_MANAGEMENT", "Status": "DISABLED"}]}]}));
+        let f = guardduty_features(&region(d)).expect("features");
+        assert_eq!(f["s3_data_events"], json!(true));
+        assert_eq!(f["eks_audit_logs"], json!(false));
+        assert_eq!(f["runtime_monitoring"], json!(true));
+        assert_eq!(f["eks_runtime_agent"], json!(true));
+        assert_eq!(f["ecs_fargate_runtime_agent"], json!(false));
+        // Not listed: unknown, not false.
+        assert_eq!(f["ec2_runtime_agent"], json!(false));
+        assert!(f.get("rds_login_events").is_none());
+        // Runtime monitoring off: every agent is off.
+        let off = snake_keys(
+            &json!({"Features": [{"Name": "RUNTIME_MONITORING", "Status": "DISABLED"}]}),
+        );
+        let f = guardduty_features(&region(off)).expect("features");
+        assert_eq!(f["ec2_runtime_agent"], json!(false));
+        assert_eq!(f["eks_runtime_agent"], json!(false));
+        // Older outputs: DataSources only.
+        let old = snake_keys(&json!({"DataSources": {"S3Logs": {"Status": "DISABLED"},
+            "Kubernetes": {"AuditLogs": {"Status": "ENABLED"}}}}));
+        let f = guardduty_features(&region(old)).expect("features");
+        assert_eq!(f["s3_data_events"], json!(false));
+        assert_eq!(f["eks_audit_logs"], json!(true));
+        assert!(f.get("lambda_network_logs").is_none());
     }
 }

@@ -3,7 +3,7 @@
 //! A failed call is evidence too: `NoSuchBucketPolicy` means "no policy", while `AccessDenied`
 //! means "we do not know", and the verdict says which calls could not be read.
 
-use super::{command_for, Cx, Reply};
+use super::{commands_for, Command, Cx, Reply};
 use crate::normalize::NormalizeError;
 use crate::time::{self, Epoch};
 use crate::Resource;
@@ -88,12 +88,13 @@ pub fn normalize(
                 message: "a bundle output needs service and operation strings".into(),
             });
         };
-        let Some(command) = command_for(service, operation) else {
+        let matching: Vec<&Command> = commands_for(service, operation).collect();
+        if matching.is_empty() {
             *unknown
                 .entry(format!("aws {service} {operation}"))
                 .or_default() += 1;
             continue;
-        };
+        }
         let error = entry.get("error").filter(|e| !e.is_null());
         // A failure without an AWS error code (no connection, a crashed CLI) is still a failure.
         let error_code = error.map(|e| {
@@ -106,44 +107,50 @@ pub fn normalize(
                 .get("exit_code")
                 .and_then(Value::as_i64)
                 .is_none_or(|c| c == 0);
-        let (reply, at) = match (entry.get("output"), error_code) {
-            (_, Some(code)) if command.absent_codes.contains(&code) => {
-                (Reply::Absent(code), crate::pointer::join(&ptr, "error"))
+        // One output may serve several services' tables (AWS Backup's protected resources
+        // decide facts of EC2 volumes and of RDS instances); each reads it.
+        for (n, command) in matching.into_iter().enumerate() {
+            let (reply, at) = match (entry.get("output"), error_code) {
+                (_, Some(code)) if command.absent_codes.contains(&code) => {
+                    (Reply::Absent(code), crate::pointer::join(&ptr, "error"))
+                }
+                (_, Some(code)) => {
+                    if n == 0 {
+                        *failed
+                            .entry(code.to_string())
+                            .or_default()
+                            .entry(command.cli())
+                            .or_default() += 1;
+                    }
+                    continue;
+                }
+                (Some(v), None) if !v.is_null() => {
+                    (Reply::Output(v), crate::pointer::join(&ptr, "output"))
+                }
+                _ if succeeded => (Reply::Output(&empty), crate::pointer::join(&ptr, "output")),
+                _ => continue,
+            };
+            let cx = Cx {
+                account: man.account.as_deref(),
+                partition: &man.partition,
+                region: field("region"),
+                args: entry.get("args").and_then(Value::as_object),
+                as_of: man.as_of,
+                ..Cx::new(file, at)
+            };
+            match (command.normalize)(&cx, reply) {
+                Ok(mut rs) => resources.append(&mut rs),
+                Err(e) => unreadable.push(format!(
+                    "`{}` at {}: {}",
+                    command.cli(),
+                    e.pointer,
+                    e.message
+                )),
             }
-            (_, Some(code)) => {
-                *failed
-                    .entry(code.to_string())
-                    .or_default()
-                    .entry(command.cli())
-                    .or_default() += 1;
-                continue;
-            }
-            (Some(v), None) if !v.is_null() => {
-                (Reply::Output(v), crate::pointer::join(&ptr, "output"))
-            }
-            _ if succeeded => (Reply::Output(&empty), crate::pointer::join(&ptr, "output")),
-            _ => continue,
-        };
-        let cx = Cx {
-            account: man.account.as_deref(),
-            partition: &man.partition,
-            region: field("region"),
-            args: entry.get("args").and_then(Value::as_object),
-            as_of: man.as_of,
-            ..Cx::new(file, at)
-        };
-        match (command.normalize)(&cx, reply) {
-            Ok(mut rs) => resources.append(&mut rs),
-            Err(e) => unreadable.push(format!(
-                "`{}` at {}: {}",
-                command.cli(),
-                e.pointer,
-                e.message
-            )),
-        }
-        for n in cx.take_notes() {
-            if !notes.contains(&n) {
-                notes.push(n);
+            for note in cx.take_notes() {
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
             }
         }
     }

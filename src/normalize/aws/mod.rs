@@ -335,7 +335,15 @@ pub fn command_by_id(id: &str) -> Option<&'static Command> {
 }
 
 pub fn command_for(service: &str, operation: &str) -> Option<&'static Command> {
-    commands().find(|c| c.service == service && c.operation == operation)
+    commands_for(service, operation).next()
+}
+
+/// Every table row for a CLI command: an output may serve several services' facts.
+pub fn commands_for<'a>(
+    service: &'a str,
+    operation: &'a str,
+) -> impl Iterator<Item = &'static Command> + 'a {
+    commands().filter(move |c| c.service == service && c.operation == operation)
 }
 
 /// Keys every AWS response may carry that say nothing about its shape.

@@ -13,6 +13,9 @@
 //!   `sns list-subscriptions` / `list-subscriptions-by-topic`: `subscriptions`
 //!   (`[{subscription_arn, protocol, endpoint, confirmed}]`; `PendingConfirmation` is not
 //!   confirmed) and, derived, `confirmed_subscriptions` (a count).
+//! - `aws.logs.log_group` (`logs describe-log-groups`, Config `AWS::Logs::LogGroup`; id the
+//!   group ARN without `:*`): `log_group_name`, `retention_in_days` (null: never expire),
+//!   `kms_key_id` (null: CloudWatch Logs' own encryption).
 //! - `aws.region` markers `logs_metric_filters_listed`, `cloudwatch_alarms_listed`,
 //!   `sns_subscriptions_listed`: the list was collected for that account and region, so an
 //!   empty answer is known to be empty.
@@ -20,8 +23,8 @@
 mod alarms;
 pub mod pattern;
 
-use super::config::ConfigType;
-use super::{list, required, snake_keys, str_at, Command, Cx, Reply};
+use super::config::{ConfigType, Item};
+use super::{field, field_or, list, required, snake_keys, str_at, Command, Cx, Reply};
 use crate::normalize::NormalizeError;
 use crate::Resource;
 use serde_json::{Map, Value};
@@ -30,6 +33,7 @@ use std::collections::BTreeMap;
 pub const METRIC_FILTER: &str = "aws.logs.metric_filter";
 pub const ALARM: &str = "aws.cloudwatch.alarm";
 pub const TOPIC: &str = "aws.sns.topic";
+pub const LOG_GROUP: &str = "aws.logs.log_group";
 
 pub const COMMANDS: &[Command] = &[
     Command {
@@ -68,6 +72,15 @@ pub const COMMANDS: &[Command] = &[
         absent_codes: &[],
         normalize: subscriptions,
     },
+    Command {
+        id: "aws-logs-describe-log-groups",
+        service: "logs",
+        operation: "describe-log-groups",
+        signature: &["logGroups"],
+        kinds: &[LOG_GROUP],
+        absent_codes: &[],
+        normalize: log_groups,
+    },
     // Same shape as list-subscriptions; a lone output is read as that.
     Command {
         id: "aws-sns-list-subscriptions-by-topic",
@@ -83,7 +96,10 @@ pub const COMMANDS: &[Command] = &[
 /// AWS Config resource types read into the same kinds as the CLI outputs.
 /// `AWS::SNS::Topic` stays generic: Config items carry no subscriptions, which is all the
 /// alarm chain needs from a topic.
-pub const CONFIG: &[ConfigType] = &[];
+pub const CONFIG: &[ConfigType] = &[ConfigType {
+    resource_type: "AWS::Logs::LogGroup",
+    normalize: config_log_group,
+}];
 
 /// `{key: true}` on the call's `aws.region`, when the call says which account and region.
 fn region_marker(cx: &Cx, command: &str, key: &str) -> Option<Resource> {
@@ -133,6 +149,59 @@ fn metric_filters(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError
         "logs_metric_filters_listed",
     ));
     Ok(out)
+}
+
+/// One log group from the CLI's camelCase or Config's PascalCase; a group without
+/// `retentionInDays` keeps its events forever, recorded as an explicit null.
+fn log_group(
+    cx: &Cx,
+    g: &Map<String, Value>,
+    ptr: &str,
+    known_arn: Option<&str>,
+) -> Result<Resource, NormalizeError> {
+    let name = field(g, "logGroupName")
+        .and_then(Value::as_str)
+        .ok_or_else(|| NormalizeError {
+            pointer: ptr.to_string(),
+            message: "entry has no logGroupName string".into(),
+        })?;
+    let arn = field(g, "logGroupArn")
+        .or_else(|| field(g, "arn"))
+        .and_then(Value::as_str)
+        .or(known_arn)
+        .map(|a| a.trim_end_matches(":*").to_string())
+        .unwrap_or_else(|| cx.arn("logs", cx.region, &format!("log-group:{name}")));
+    let mut attrs = Map::new();
+    attrs.insert("log_group_name".into(), Value::String(name.into()));
+    for (key, attr) in [
+        ("retentionInDays", "retention_in_days"),
+        ("kmsKeyId", "kms_key_id"),
+    ] {
+        attrs.insert(attr.into(), field_or(g, key, Value::Null));
+    }
+    let region = super::region_of_arn(&arn).map(str::to_string);
+    Ok(cx.resource(LOG_GROUP, arn, name, region.as_deref(), ptr, attrs))
+}
+
+fn log_groups(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
+    let Reply::Output(doc) = reply else {
+        return Ok(Vec::new());
+    };
+    list(doc, "logGroups", cx)?
+        .into_iter()
+        .map(|(ptr, g)| log_group(cx, g, &ptr, None))
+        .collect()
+}
+
+fn config_log_group(cx: &Cx, it: &Item) -> Result<Vec<Resource>, NormalizeError> {
+    let mut m = it.configuration.as_object().cloned().unwrap_or_default();
+    if field(&m, "logGroupName").is_none() {
+        m.insert(
+            "logGroupName".into(),
+            Value::String(it.resource_name.unwrap_or(it.resource_id).into()),
+        );
+    }
+    Ok(vec![log_group(cx, &m, &it.pointer, it.arn)?])
 }
 
 fn describe_alarms(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
@@ -256,4 +325,29 @@ fn subscriptions(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError>
 pub fn derive(resources: &mut Vec<Resource>) {
     alarms::count_subscriptions(resources);
     alarms::derive(resources);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lone;
+    use serde_json::{json, Value};
+
+    #[test]
+    fn log_groups_without_retention_keep_forever() {
+        let (rs, _) = lone(
+            "aws-logs-describe-log-groups",
+            json!({"logGroups": [
+                {"logGroupName": "/aws/lambda/orders", "creationTime": 1767225600000_i64, "retentionInDays": 30,
+                 "arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders:*",
+                 "logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders"},
+                {"logGroupName": "audit", "arn": "arn:aws:logs:us-east-1:123456789012:log-group:audit:*"}]}),
+        );
+        assert_eq!(rs[0].attributes["retention_in_days"], json!(30));
+        assert_eq!(
+            rs[1].id,
+            "arn:aws:logs:us-east-1:123456789012:log-group:audit"
+        );
+        assert_eq!(rs[1].attributes["retention_in_days"], Value::Null);
+        assert_eq!(rs[1].region.as_deref(), Some("us-east-1"));
+    }
 }

@@ -12,12 +12,17 @@
 //!   `enabled_cloudwatch_logs_exports` (list), `copy_tags_to_snapshot`, `monitoring_interval`
 //!   (seconds, 0 = Enhanced Monitoring off), `vpc_id` (null outside a VPC),
 //!   `db_cluster_identifier` (null for a standalone instance), `read_replica_source` (null
-//!   unless the instance is a read replica).
+//!   unless the instance is a read replica), `master_username`, `port` (the endpoint's),
+//!   `db_parameter_groups` (names); derived: `ssl_required`, `ssl_required_via`
+//!   ([`parameters`]), `backup_protected`, `backup_last_backup_time` ([`backup`]).
 //! - `aws.rds.db_cluster` (id: DBClusterArn): `engine`, `engine_mode`, `status`,
 //!   `storage_encrypted`, `kms_key_id`, `multi_az`, `backup_retention_period`,
 //!   `deletion_protection`, `iam_database_authentication_enabled`,
 //!   `enabled_cloudwatch_logs_exports`, `copy_tags_to_snapshot`, `publicly_accessible` (Multi-AZ
-//!   DB clusters only), `auto_minor_version_upgrade` (likewise).
+//!   DB clusters only), `auto_minor_version_upgrade` (likewise; for Aurora derived from the
+//!   member instances, see [`aurora_minor_upgrades`]), `master_username`, `port`,
+//!   `backtrack_window` (seconds; 0 when the API leaves it out: backtracking off).
+//! - `aws.rds.event_subscription` ([`events`]), `aws.rds.db_parameter_group` ([`parameters`]).
 //! - `aws.rds.db_snapshot`, `aws.rds.db_cluster_snapshot` (id: the snapshot ARN):
 //!   `snapshot_type` (manual, automated, shared, public, awsbackup), `engine`, `encrypted`,
 //!   `kms_key_id`, `source_identifier` (the instance or cluster); from
@@ -29,6 +34,10 @@
 //! standalone. Those absences are recorded as known (`[]` or null). Settings that older
 //! exports predate (`DeletionProtection`, `IAMDatabaseAuthenticationEnabled`) stay absent, so
 //! rules on them say "unknown" for such exports.
+
+mod backup;
+mod events;
+mod parameters;
 
 use super::config::{ConfigType, Item};
 use super::{
@@ -93,6 +102,38 @@ pub const COMMANDS: &[Command] = &[
         absent_codes: &[],
         normalize: cluster_snapshot_attributes,
     },
+    Command {
+        id: "aws-rds-describe-event-subscriptions",
+        service: "rds",
+        operation: "describe-event-subscriptions",
+        signature: &["EventSubscriptionsList"],
+        kinds: &[events::KIND],
+        absent_codes: &[],
+        normalize: events::describe,
+    },
+    Command {
+        id: "aws-rds-describe-db-parameters",
+        service: "rds",
+        operation: "describe-db-parameters",
+        // `{"Parameters": […]}` is also SSM's and describe-db-cluster-parameters' shape, and a
+        // lone output does not name its group anyway.
+        signature: &[],
+        kinds: &[parameters::KIND],
+        absent_codes: &[],
+        normalize: parameters::describe,
+    },
+    Command {
+        id: "aws-backup-list-protected-resources",
+        service: "backup",
+        operation: "list-protected-resources",
+        // `{"Results": […]}` says too little to be recognised alone.
+        signature: &[],
+        // Its list lands on `aws.region` only to be joined onto instances: listed under no
+        // kind, so that coverage hints for regional settings keep naming their own commands.
+        kinds: &[],
+        absent_codes: &[],
+        normalize: backup::protected,
+    },
 ];
 
 /// AWS Config resource types read into the same kinds as the CLI outputs.
@@ -113,10 +154,64 @@ pub const CONFIG: &[ConfigType] = &[
         resource_type: "AWS::RDS::DBClusterSnapshot",
         normalize: config_cluster_snapshot,
     },
+    ConfigType {
+        resource_type: "AWS::RDS::EventSubscription",
+        normalize: events::config,
+    },
 ];
 
 /// Facts that need several outputs together, run once all files are merged.
-pub fn derive(_resources: &mut Vec<Resource>) {}
+// The signature is every service's `derive`; these only edit resources in place.
+#[allow(clippy::ptr_arg)]
+pub fn derive(resources: &mut Vec<Resource>) {
+    parameters::derive(resources);
+    backup::derive(resources);
+    aurora_minor_upgrades(resources);
+}
+
+/// Aurora applies minor versions per instance, and `describe-db-clusters` states
+/// `AutoMinorVersionUpgrade` only for Multi-AZ DB clusters: an Aurora cluster's setting is
+/// taken as its members' (true when every member in the export has it on, false when one has it
+/// off), with evidence pointing at a member that decided it.
+fn aurora_minor_upgrades(resources: &mut [Resource]) {
+    let mut members: std::collections::BTreeMap<Place, Vec<(bool, crate::Source)>> =
+        Default::default();
+    for r in resources.iter().filter(|r| r.kind == INSTANCE.kind) {
+        let (Some(cluster), Some(on)) = (
+            r.attributes
+                .get("db_cluster_identifier")
+                .and_then(Value::as_str),
+            r.attributes
+                .get("auto_minor_version_upgrade")
+                .and_then(Value::as_bool),
+        ) else {
+            continue;
+        };
+        members
+            .entry((r.account.clone(), r.region.clone(), cluster.to_string()))
+            .or_default()
+            .push((on, r.source_of("auto_minor_version_upgrade").clone()));
+    }
+    for c in resources.iter_mut().filter(|r| r.kind == CLUSTER.kind) {
+        if c.attributes.contains_key("auto_minor_version_upgrade") {
+            continue;
+        }
+        let Some(list) = members.get(&(c.account.clone(), c.region.clone(), c.name.clone())) else {
+            continue;
+        };
+        let Some(decided) = list.iter().find(|(on, _)| !on).or(list.first()) else {
+            continue;
+        };
+        c.attributes
+            .insert("auto_minor_version_upgrade".into(), json!(decided.0));
+        c.sources
+            .insert("auto_minor_version_upgrade".into(), decided.1.clone());
+    }
+}
+
+/// Account, region and name: how outputs that name a resource (a parameter group, a cluster)
+/// are joined onto the resources that refer to it.
+type Place = (Option<String>, Option<String>, String);
 
 /// What differs between the four listed kinds: the kind, the ARN and identifier keys, the ARN
 /// resource prefix, and which attributes to read.
@@ -171,6 +266,7 @@ const COMMON: &[(&str, &str)] = &[
     ("CopyTagsToSnapshot", "copy_tags_to_snapshot"),
     ("PubliclyAccessible", "publicly_accessible"),
     ("AutoMinorVersionUpgrade", "auto_minor_version_upgrade"),
+    ("MasterUsername", "master_username"),
 ];
 
 /// What instances and clusters share; the API omits `KmsKeyId` when unencrypted and
@@ -210,6 +306,23 @@ fn instance_attributes(m: &Map<String, Value>) -> Map<String, Value> {
         _ => Value::Null,
     };
     a.insert("vpc_id".into(), vpc);
+    // `DbInstancePort` is 0 for instances that are not replicas of a custom port; the endpoint
+    // says where clients connect (absent while the instance is still being created).
+    if let Some(port) = field(m, "Endpoint")
+        .and_then(Value::as_object)
+        .and_then(|e| field(e, "Port"))
+        .filter(|p| p.is_number())
+    {
+        a.insert("port".into(), port.clone());
+    }
+    if let Some(Value::Array(groups)) = field(m, "DBParameterGroups") {
+        let names: Vec<Value> = groups
+            .iter()
+            .filter_map(Value::as_object)
+            .filter_map(|g| field(g, "DBParameterGroupName").cloned())
+            .collect();
+        a.insert("db_parameter_groups".into(), Value::Array(names));
+    }
     a
 }
 
@@ -217,8 +330,17 @@ fn cluster_attributes(m: &Map<String, Value>) -> Map<String, Value> {
     let mut a = common_attributes(m);
     copy_fields(
         m,
-        &[("Status", "status"), ("EngineMode", "engine_mode")],
+        &[
+            ("Status", "status"),
+            ("EngineMode", "engine_mode"),
+            ("Port", "port"),
+        ],
         &mut a,
+    );
+    // The API leaves `BacktrackWindow` out when backtracking is off.
+    a.insert(
+        "backtrack_window".into(),
+        field_or(m, "BacktrackWindow", json!(0)),
     );
     a
 }

@@ -6,7 +6,8 @@
 use super::super::config::Item;
 use super::super::{snake_keys, Cx};
 use super::{
-    account_settings, acl, bucket, bucket_arn, encryption_rules, policy, public_access_block,
+    account_settings, acl, bucket, bucket_arn, delivery, encryption_rules, policy,
+    public_access_block,
 };
 use crate::normalize::NormalizeError;
 use crate::{pointer, Resource};
@@ -87,6 +88,21 @@ pub fn bucket_item(cx: &Cx, it: &Item) -> Result<Vec<Resource>, NormalizeError> 
             .map(snake_keys)
             .unwrap_or(Value::Null);
         attrs.insert("lifecycle_rules".into(), rules);
+    }
+    // Config records notifications for every bucket (`{"configurations": {}}` when none) but
+    // replication only when configured, so its absence counts only in a complete item.
+    if let Some(n) = sup.get("BucketNotificationConfiguration") {
+        attrs.insert(
+            "event_notifications".into(),
+            delivery::config_notifications(n),
+        );
+    }
+    let replication = sup.get("BucketReplicationConfiguration");
+    if replication.is_some() || sup.contains_key("BucketVersioningConfiguration") {
+        let rules = replication
+            .map(delivery::replication_rules)
+            .unwrap_or(Value::Null);
+        attrs.insert("replication_rules".into(), rules);
     }
     if let Some(t) = it.tags {
         attrs.insert("tags".into(), t.clone());

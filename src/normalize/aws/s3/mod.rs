@@ -29,10 +29,14 @@
 //!   `null` for no ownership controls, where ACLs apply) — `get-bucket-ownership-controls`;
 //! - `lifecycle_rules` (snake_case rules or `null`) — `get-bucket-lifecycle-configuration`,
 //!   Config `BucketLifecycleConfiguration`;
+//! - `replication_rules`, `event_notifications`, `object_lock_enabled`,
+//!   `object_lock_default_retention`, derived `replicates_cross_region` — see [`delivery`];
 //! - derived across outputs (see [`derive`]): `effective_public_access_block` (bucket OR account
 //!   per flag; a flag is left out when unknown), `public_read`, `public_write`,
 //!   `publicly_accessible` with `public_read_via` / `public_write_via`, and `unknown_facts`
 //!   (attribute → which missing outputs left it unknown).
+//!
+//! `aws.s3.access_point` and `aws.s3.multi_region_access_point`: see [`access_points`].
 //!
 //! `aws.account` carries `s3_public_access_block` (same shape as the bucket's) from
 //! `s3control get-public-access-block` or Config `AWS::S3::AccountPublicAccessBlock`.
@@ -44,9 +48,11 @@
 //! lifecycle, whose key Config omits when there is none. Config does not record ownership
 //! controls, so `object_ownership` stays unknown from Config.
 
+mod access_points;
 mod acl;
 mod cli;
 mod config_item;
+mod delivery;
 mod derive;
 mod policy;
 
@@ -55,7 +61,11 @@ use super::{Command, Cx};
 use crate::Resource;
 use serde_json::{json, Map, Value};
 
-pub use derive::derive;
+/// Facts that need several outputs together, run once all files are merged.
+pub fn derive(resources: &mut Vec<Resource>) {
+    derive::derive(resources);
+    delivery::derive(resources);
+}
 
 const BUCKET: &[&str] = &["aws.s3.bucket"];
 
@@ -164,6 +174,67 @@ pub const COMMANDS: &[Command] = &[
         normalize: cli::lifecycle,
     },
     Command {
+        id: "aws-s3api-get-bucket-replication",
+        service: "s3api",
+        operation: "get-bucket-replication",
+        signature: &["ReplicationConfiguration"],
+        kinds: BUCKET,
+        absent_codes: &["ReplicationConfigurationNotFoundError"],
+        normalize: delivery::replication,
+    },
+    Command {
+        id: "aws-s3api-get-bucket-notification-configuration",
+        service: "s3api",
+        operation: "get-bucket-notification-configuration",
+        // An empty `{}` is the usual answer, and a lone output names no bucket anyway.
+        signature: &[],
+        kinds: BUCKET,
+        absent_codes: &[],
+        normalize: delivery::notifications,
+    },
+    Command {
+        id: "aws-s3api-get-object-lock-configuration",
+        service: "s3api",
+        operation: "get-object-lock-configuration",
+        signature: &["ObjectLockConfiguration"],
+        kinds: BUCKET,
+        absent_codes: &["ObjectLockConfigurationNotFoundError"],
+        normalize: delivery::object_lock,
+    },
+    Command {
+        id: "aws-s3control-list-access-points",
+        service: "s3control",
+        operation: "list-access-points",
+        signature: &["AccessPointList"],
+        kinds: &[access_points::ACCESS_POINT],
+        absent_codes: &[],
+        normalize: access_points::list_access_points,
+    },
+    Command {
+        id: "aws-s3control-get-access-point",
+        service: "s3control",
+        operation: "get-access-point",
+        signature: &[
+            "Name",
+            "Bucket",
+            "NetworkOrigin",
+            "PublicAccessBlockConfiguration",
+        ],
+        kinds: &[access_points::ACCESS_POINT],
+        absent_codes: &[],
+        normalize: access_points::get_access_point,
+    },
+    Command {
+        id: "aws-s3control-list-multi-region-access-points",
+        service: "s3control",
+        operation: "list-multi-region-access-points",
+        // `{"AccessPoints": […]}` is also EFS's describe-access-points.
+        signature: &[],
+        kinds: &[access_points::MULTI_REGION],
+        absent_codes: &[],
+        normalize: access_points::list_multi_region,
+    },
+    Command {
         id: "aws-s3control-get-public-access-block",
         service: "s3control",
         operation: "get-public-access-block",
@@ -183,6 +254,14 @@ pub const CONFIG: &[ConfigType] = &[
     ConfigType {
         resource_type: "AWS::S3::AccountPublicAccessBlock",
         normalize: config_item::account_public_access_block,
+    },
+    ConfigType {
+        resource_type: "AWS::S3::AccessPoint",
+        normalize: access_points::config_access_point,
+    },
+    ConfigType {
+        resource_type: "AWS::S3::MultiRegionAccessPoint",
+        normalize: access_points::config_multi_region,
     },
 ];
 
