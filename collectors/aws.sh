@@ -236,6 +236,29 @@ collect_iam() {
     call - iam get-account-summary
     call - iam list-virtual-mfa-devices
     call - iam list-server-certificates
+    call - account get-alternate-contact --alternate-contact-type SECURITY
+}
+
+# Organizations answers only in the management account (or a delegated administrator); anywhere
+# else the calls fail with AWSOrganizationsNotInUseException or AccessDenied, which is recorded.
+collect_organizations() {
+    call - organizations describe-organization
+    succeeded "$last" || return 0
+    call - organizations list-roots
+    local roots="$last" parent queue=()
+    call - organizations list-accounts
+    call - organizations list-policies --filter SERVICE_CONTROL_POLICY
+    per "$last" 'Policies[].Id' - organizations describe-policy --policy-id {}
+    per "$last" 'Policies[].Id' - organizations list-targets-for-policy --policy-id {}
+    # Walk the tree from each root: every OU's children and accounts, breadth first.
+    mapfile -t queue < <(pluck "$roots" 'Roots[].Id')
+    while [ "${#queue[@]}" -gt 0 ]; do
+        parent="${queue[0]}"
+        queue=("${queue[@]:1}")
+        call - organizations list-accounts-for-parent --parent-id "$parent"
+        call - organizations list-organizational-units-for-parent --parent-id "$parent"
+        mapfile -t -O "${#queue[@]}" queue < <(pluck "$last" 'OrganizationalUnits[].Id')
+    done
 }
 
 collect_s3() {
@@ -253,11 +276,14 @@ collect_s3() {
         succeeded "$last" || region="$home_region"
         for op in get-bucket-policy get-bucket-acl get-public-access-block get-bucket-encryption \
             get-bucket-versioning get-bucket-logging get-bucket-ownership-controls \
-            get-bucket-policy-status; do
+            get-bucket-policy-status get-bucket-lifecycle-configuration get-bucket-replication \
+            get-bucket-notification-configuration get-object-lock-configuration; do
             call "$region" s3api "$op" --bucket "$bucket"
         done
     done < <(pluck "$buckets" 'Buckets[].Name')
     call - s3control get-public-access-block --account-id "$account_id"
+    # Multi-Region Access Points are managed from us-west-2 only.
+    call us-west-2 s3control list-multi-region-access-points --account-id "$account_id"
 }
 
 collect_ec2() {
@@ -270,9 +296,25 @@ collect_ec2() {
     per "$last" 'Snapshots[].SnapshotId' \
         "$r" ec2 describe-snapshot-attribute --snapshot-id {} --attribute createVolumePermission
     call "$r" ec2 describe-vpcs
+    call "$r" ec2 describe-subnets
     call "$r" ec2 describe-flow-logs
     call "$r" ec2 get-ebs-encryption-by-default
     call "$r" ec2 describe-route-tables
+    call "$r" ec2 describe-addresses
+    call "$r" ec2 describe-vpc-endpoints
+    call "$r" ec2 describe-transit-gateways
+    call "$r" ec2 describe-launch-templates
+    # '$Default' is the literal version name the EC2 API takes, not a shell expansion.
+    # shellcheck disable=SC2016
+    per "$last" 'LaunchTemplates[].LaunchTemplateId' \
+        "$r" ec2 describe-launch-template-versions --launch-template-id {} --versions '$Default'
+    call "$r" ec2 describe-vpn-connections
+    call "$r" ec2 describe-client-vpn-endpoints
+    call "$r" ec2 describe-vpc-block-public-access-options
+    call "$r" backup list-protected-resources
+    call "$r" s3control list-access-points --account-id "$account_id"
+    per "$last" 'AccessPointList[].Name' \
+        "$r" s3control get-access-point --account-id "$account_id" --name {}
 }
 
 collect_rds() {
@@ -283,6 +325,12 @@ collect_rds() {
     per "$last" 'DBSnapshots[].DBSnapshotIdentifier' \
         "$r" rds describe-db-snapshot-attributes --db-snapshot-identifier {}
     call "$r" rds describe-db-cluster-snapshots
+    per "$last" 'DBClusterSnapshots[].DBClusterSnapshotIdentifier' \
+        "$r" rds describe-db-cluster-snapshot-attributes --db-cluster-snapshot-identifier {}
+    call "$r" rds describe-event-subscriptions
+    call "$r" rds describe-db-parameter-groups
+    per "$last" 'DBParameterGroups[].DBParameterGroupName' \
+        "$r" rds describe-db-parameters --db-parameter-group-name {}
 }
 
 collect_cloudtrail() {
@@ -307,6 +355,7 @@ collect_kms() {
         fi
         call "$r" kms get-key-policy --key-id "$id" --policy-name default
     done < <(pluck "$keys" 'Keys[].KeyId')
+    call "$r" kms list-aliases
 }
 
 collect_lambda() {
@@ -318,9 +367,15 @@ collect_lambda() {
 collect_monitoring() {
     local r="$1"
     call "$r" logs describe-metric-filters
+    call "$r" logs describe-log-groups
     call "$r" cloudwatch describe-alarms
     call "$r" sns list-topics
+    per "$last" 'Topics[].TopicArn' "$r" sns get-topic-attributes --topic-arn {}
     call "$r" sns list-subscriptions
+    call "$r" sqs list-queues
+    per "$last" 'QueueUrls[]' "$r" sqs get-queue-attributes --queue-url {} --attribute-names All
+    call "$r" secretsmanager list-secrets
+    per "$last" 'SecretList[].ARN' "$r" secretsmanager get-resource-policy --secret-id {}
 }
 
 collect_account_services() {
@@ -329,9 +384,16 @@ collect_account_services() {
     call "$r" configservice describe-configuration-recorder-status
     call "$r" accessanalyzer list-analyzers
     call "$r" efs describe-file-systems
+    local file_systems="$last"
+    per "$file_systems" 'FileSystems[].FileSystemId' \
+        "$r" efs describe-mount-targets --file-system-id {}
+    per "$file_systems" 'FileSystems[].FileSystemId' \
+        "$r" efs describe-backup-policy --file-system-id {}
+    call "$r" efs describe-access-points
     call "$r" guardduty list-detectors
     per "$last" 'DetectorIds[]' "$r" guardduty get-detector --detector-id {}
     call "$r" securityhub describe-hub
+    per "$last" 'HubArn' "$r" securityhub list-tags-for-resource --resource-arn {}
 }
 
 collect_region() {
@@ -396,6 +458,12 @@ throttle
     collect_s3
 ) &
 throttle
+(
+    start_group "g3-organizations"
+    log "global: Organizations"
+    collect_organizations
+) &
+throttle
 
 index=0
 for region in $regions_list; do
@@ -442,7 +510,10 @@ env = os.environ
 
 # Options whose values say which resource a call is about; they become the output's "args".
 IDENTIFYING = {"bucket", "key-id", "function-name", "trail-name", "name", "snapshot-id",
-               "db-snapshot-identifier", "account-id", "detector-id"}
+               "db-snapshot-identifier", "db-cluster-snapshot-identifier", "account-id",
+               "detector-id", "launch-template-id", "file-system-id", "alternate-contact-type",
+               "db-parameter-group-name", "resource-arn", "topic-arn", "queue-url", "secret-id",
+               "policy-id", "parent-id", "filter"}
 ERROR_CODE = re.compile(r"An error occurred \(([^)]*)\) when calling")
 MAX_MESSAGE = 4000
 
