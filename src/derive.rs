@@ -197,6 +197,14 @@ fn effective(
         .map(Arc::new)
         .collect();
     let mut missing: Vec<String> = Vec::new();
+    if !r.attributes.contains_key("attached_policies") {
+        // Known only from an output such as `aws iam get-role`, which lists no policies.
+        missing.push(
+            "its permission policies (the export holds only the principal itself; add \
+             `aws iam get-account-authorization-details`)"
+                .into(),
+        );
+    }
     for arn in attached_arns(r) {
         match policies.get(&arn) {
             Some(stmts) => all.extend(stmts.iter().cloned()),

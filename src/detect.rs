@@ -104,6 +104,13 @@ pub fn detect(doc: &Value) -> Detection {
                     "a recorded API error ({code}); alone it does not say which call failed —                      the collector's bundle records errors with their call"
                 ));
             }
+            if map.contains_key("detail-type") && map.contains_key("source") {
+                return Detection::Ignored(
+                    "an EventBridge event (an activity record such as an API call), not \
+                     configuration"
+                        .into(),
+                );
+            }
             if inner.get("ResponseMetadata").is_some() && inner != doc {
                 return Detection::Ignored(
                     "a recorded API response that carries no configuration Stratoscope reads"

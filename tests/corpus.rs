@@ -259,3 +259,78 @@ fn cloudsplaining_unit_expectations_agree() {
     assert!(problems.is_empty(), "{problems:#?}");
     assert!(checked >= 6);
 }
+
+/// Every file of a folder tree, sorted, skipping the corpus's own expectation files.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "json") {
+                let name = p.to_string_lossy();
+                if !name.ends_with("expected.json") {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The bar for AWS formats: every AWS export in the corpus (the cloud-custodian
+/// recordings, the Config items, the CLI documentation examples, the authorization details) is
+/// recognised and normalised without error. Recordings of create/put/delete calls and of API
+/// errors carry no configuration; they may be ignored, but only with a reason. Each file is
+/// analysed alone, so one file's verdict never depends on another's.
+#[test]
+fn every_aws_export_is_recognised_and_normalised_without_error() {
+    let Some(root) = corpus() else { return };
+    // Files that are deliberately not recognised, with the reason.
+    let not_exports: BTreeMap<&str, &str> = BTreeMap::from([
+        (
+            "cli-json/aws-cli-doc-examples/ec2_describe-volumes.json",
+            "a --query projection of describe-volumes without VolumeId or Encrypted, not the command's output",
+        ),
+        (
+            "config-items/cloud-custodian/event-cloudsearch.json",
+            "an EventBridge 'AWS API Call via CloudTrail' event: activity, not configuration",
+        ),
+    ]);
+    let mut problems = Vec::new();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for group in [
+        "api-responses-placebo",
+        "config-items",
+        "cli-json",
+        "iam-authorization-details",
+    ] {
+        for path in files_under(&root.join("aws").join(group)) {
+            let rel = path
+                .strip_prefix(root.join("aws"))
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            let inv = build_inventory(&[Input::new(rel.clone(), bytes)]);
+            let verdict = &inv.inputs[0];
+            *counts.entry(group).or_default() += 1;
+            let ok = match verdict.status {
+                InputStatus::Error => false,
+                InputStatus::Recognized => true,
+                // A recording may be a create/put/delete response or an error: no configuration.
+                InputStatus::Ignored => {
+                    group == "api-responses-placebo" || not_exports.contains_key(rel.as_str())
+                }
+            };
+            if !ok {
+                problems.push(format!("{rel}: {:?}: {}", verdict.status, verdict.message));
+            }
+        }
+    }
+    eprintln!("AWS corpus files checked: {counts:?}");
+    assert!(counts.values().sum::<usize>() > 100, "{counts:?}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -344,6 +344,53 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
     Ok(r)
 }
 
+/// `aws iam get-role`: one role and its trust policy, but none of its permission policies. The
+/// policy attributes stay absent, so the inventory stage reports the role's permissions as not
+/// exported (unknown) instead of taking "none listed" for "none". A trust policy that does not
+/// parse (documentation examples carry placeholders) leaves the trust facts unknown, with a note.
+pub fn lone_role(
+    doc: &Value,
+    file: &str,
+    base: &str,
+) -> Result<(Vec<Resource>, Vec<String>), NormalizeError> {
+    let ptr = pointer::join(base, "Role");
+    let entry = doc
+        .get("Role")
+        .and_then(Value::as_object)
+        .ok_or_else(|| NormalizeError {
+            pointer: ptr.clone(),
+            message: "Role must be an object".into(),
+        })?;
+    let cx = Cx { doc, file, base };
+    let mut notes = Vec::new();
+    let mut r = match role(&cx, entry, &ptr) {
+        Ok(r) => r,
+        Err(e) => {
+            notes.push(format!(
+                "the trust policy at {} could not be read ({}), so trust rules are unknown for this role",
+                e.pointer, e.message
+            ));
+            let mut without = entry.clone();
+            without.remove("AssumeRolePolicyDocument");
+            role(&cx, &without, &ptr)?
+        }
+    };
+    for key in [
+        "inline_policies",
+        "inline_policy_count",
+        "attached_policies",
+        "attached_policy_count",
+        "statements",
+    ] {
+        r.attributes.remove(key);
+    }
+    r.facts.statements = None;
+    if !entry.contains_key("PermissionsBoundary") {
+        r.attributes.remove("permissions_boundary");
+    }
+    Ok((vec![r], notes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -303,3 +303,25 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod lone_role_tests {
+    use crate::analyze::build_inventory;
+    use crate::Input;
+    use serde_json::json;
+
+    /// `aws iam get-role` alone: its trust policy is read, and its permissions are reported as
+    /// not exported rather than taken for "none".
+    #[test]
+    fn get_role_reads_trust_and_leaves_permissions_unknown() {
+        let doc = json!({"Role": {"RoleName": "deploy", "Arn": "arn:aws:iam::123456789012:role/deploy", "Path": "/",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}}});
+        let inv = build_inventory(&[Input::new("role.json", doc.to_string())]);
+        assert_eq!(inv.inputs[0].format.as_deref(), Some("aws-iam-get-role"));
+        let role = &inv.resources[0];
+        assert!(role.attributes["trust_statements"].is_array());
+        assert_eq!(role.attributes["statements_complete"], json!(false));
+        assert!(role.attributes.get("admin_equivalent").is_none(), "unknown, not false");
+    }
+}

@@ -304,20 +304,44 @@ pub fn derive(resources: &mut Vec<Resource>) {
 }
 
 /// `get-account-authorization-details` predates this table; its normaliser lives beside it.
-const IAM: &[Command] = &[Command {
-    id: "aws-iam-authorization-details",
-    service: "iam",
-    operation: "get-account-authorization-details",
-    signature: &[],
-    kinds: &[
-        "aws.iam.user",
-        "aws.iam.group",
-        "aws.iam.role",
-        "aws.iam.policy",
-    ],
-    absent_codes: &[],
-    normalize: authz,
-}];
+const IAM: &[Command] = &[
+    Command {
+        id: "aws-iam-authorization-details",
+        service: "iam",
+        operation: "get-account-authorization-details",
+        signature: &[],
+        kinds: &[
+            "aws.iam.user",
+            "aws.iam.group",
+            "aws.iam.role",
+            "aws.iam.policy",
+        ],
+        absent_codes: &[],
+        normalize: authz,
+    },
+    Command {
+        id: "aws-iam-get-role",
+        service: "iam",
+        operation: "get-role",
+        signature: &["Role"],
+        kinds: &["aws.iam.role"],
+        absent_codes: &[],
+        normalize: get_role,
+    },
+];
+
+fn get_role(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
+    match reply {
+        Reply::Output(doc) => {
+            let (rs, notes) = super::aws_iam_authz::lone_role(doc, cx.file, &cx.pointer)?;
+            for n in notes {
+                cx.note(n);
+            }
+            Ok(rs)
+        }
+        Reply::Absent(_) => Ok(Vec::new()),
+    }
+}
 
 fn authz(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
     match reply {
