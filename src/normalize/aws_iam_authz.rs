@@ -145,6 +145,10 @@ fn statements_json(statements: &[Statement]) -> Value {
     serde_json::to_value(statements).unwrap_or(Value::Array(Vec::new()))
 }
 
+fn shared(statements: Vec<Statement>) -> Arc<Vec<Arc<Statement>>> {
+    Arc::new(statements.into_iter().map(Arc::new).collect())
+}
+
 fn policy_error(e: crate::iam::PolicyError) -> NormalizeError {
     NormalizeError {
         pointer: e.pointer,
@@ -238,7 +242,7 @@ fn managed_policy(
         )
         .map_err(policy_error)?;
         attrs.insert("statements".into(), statements_json(&statements));
-        default_statements = Some(Arc::new(statements));
+        default_statements = Some(shared(statements));
         break;
     }
     // No default version in the export: the statements are unknown, not empty.
@@ -347,7 +351,7 @@ fn user(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
             .unwrap_or(Value::Array(Vec::new())),
     );
     let mut r = base_resource(cx, "aws.iam.user", arn, name, ptr, attrs);
-    r.facts.statements = Some(Arc::new(inline));
+    r.facts.statements = Some(shared(inline));
     Ok(r)
 }
 
@@ -358,7 +362,7 @@ fn group(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Nor
     attrs.insert("arn".into(), json!(arn));
     let inline = principal_common(cx, entry, "GroupPolicyList", ptr, &mut attrs)?;
     let mut r = base_resource(cx, "aws.iam.group", arn, name, ptr, attrs);
-    r.facts.statements = Some(Arc::new(inline));
+    r.facts.statements = Some(shared(inline));
     Ok(r)
 }
 
@@ -405,7 +409,7 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
             .unwrap_or(Value::Null),
     );
     let mut r = base_resource(cx, "aws.iam.role", arn, name, ptr, attrs);
-    r.facts.statements = Some(Arc::new(inline));
+    r.facts.statements = Some(shared(inline));
     Ok(r)
 }
 
