@@ -1,7 +1,7 @@
 //! Orchestration: many input files in, one report out. A bad file yields an error verdict for
 //! that file only; every other file is still analysed.
 
-use crate::decode::{decode, Decoded};
+use crate::decode::{decode_text, Decoded, CREDENTIAL_REPORT_HEADER};
 use crate::detect::{detect, Detection, Format};
 use crate::evaluate::evaluate;
 use crate::model::{Outcome, Resource};
@@ -43,8 +43,10 @@ pub struct Options {
 pub struct Inventory {
     pub inputs: Vec<InputVerdict>,
     pub resources: Vec<Resource>,
-    /// Decoded documents by (unique) input name, so evidence can quote the export verbatim.
-    pub documents: BTreeMap<String, Value>,
+    /// Each recognised input's JSON text by (unique) input name, so evidence can quote the export
+    /// verbatim. Text rather than the parsed tree: the tree costs about nine times the file, and
+    /// evidence needs only the fragments findings point at (see [`crate::pointer::resolve_many`]).
+    pub documents: BTreeMap<String, String>,
 }
 
 /// Decodes, detects and normalises every input, then derives inventory-level facts.
@@ -83,64 +85,70 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
             resources,
             message,
         };
-        let decoded = match decode(&input.bytes) {
-            Ok(d) => d,
+        let text = match crate::decode::text(&input.bytes) {
+            Ok(t) => t,
             Err(e) => {
                 inv.inputs
                     .push(verdict(InputStatus::Error, None, 0, format!("{name}: {e}")));
                 continue;
             }
         };
-        // One owned document per file (NDJSON becomes an array, as `jq -s` would make it), so
-        // evidence pointers resolve against it without copying the tree.
-        let (document, lines): (Value, Vec<usize>) = match decoded {
-            Decoded::Json(v) => (v, Vec::new()),
-            Decoded::Ndjson(items) => {
-                let lines = items.iter().map(|(line, _)| *line).collect();
-                (
-                    Value::Array(items.into_iter().map(|(_, v)| v).collect()),
-                    lines,
-                )
-            }
-        };
-        let docs: Vec<(String, &Value, Option<usize>)> = if lines.is_empty() {
-            vec![(String::new(), &document, None)]
-        } else {
-            document
-                .as_array()
-                .map(|items| {
-                    items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| (format!("/{i}"), v, lines.get(i).copied()))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
         let mut formats: BTreeSet<Format> = BTreeSet::new();
         let mut ignored: Vec<String> = Vec::new();
         let mut resources: Vec<Resource> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
         let mut error: Option<String> = None;
-        for (base, doc, line) in &docs {
-            match detect(doc) {
-                Detection::Recognized(format) => match normalize(format, doc, &name, base) {
-                    Ok(mut n) => {
-                        formats.insert(format);
-                        resources.append(&mut n.resources);
-                        notes.append(&mut n.notes);
-                    }
-                    Err(e) => {
-                        error = Some(format!("{name}: recognised as {format}, but {e}"));
-                        break;
-                    }
-                },
-                Detection::Ignored(reason) => ignored.push(match line {
-                    Some(n) => format!("line {n}: {reason}"),
-                    None => reason,
-                }),
+        // The largest exports are authorization details; they normalise entry by entry without
+        // a tree of the whole file. Everything else goes through the tree.
+        let quoted = match crate::normalize::authz_streamed(&text, &name) {
+            Some(result) => {
+                let format = Format::AwsIamAuthorizationDetails;
+                formats.insert(format);
+                match result {
+                    Ok(mut rs) => resources.append(&mut rs),
+                    Err(e) => error = Some(format!("{name}: recognised as {format}, but {e}")),
+                }
+                text.into_owned()
             }
-        }
+            None => {
+                let decoded = match decode_text(&text) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        inv.inputs.push(verdict(
+                            InputStatus::Error,
+                            None,
+                            0,
+                            format!("{name}: {e}"),
+                        ));
+                        continue;
+                    }
+                };
+                let quoted = quotable_text(text, &decoded);
+                for (base, doc, line) in documents(&decoded) {
+                    match detect(doc) {
+                        Detection::Recognized(format) => {
+                            match normalize(format, doc, &name, &base) {
+                                Ok(mut n) => {
+                                    formats.insert(format);
+                                    resources.append(&mut n.resources);
+                                    notes.append(&mut n.notes);
+                                }
+                                Err(e) => {
+                                    error =
+                                        Some(format!("{name}: recognised as {format}, but {e}"));
+                                    break;
+                                }
+                            }
+                        }
+                        Detection::Ignored(reason) => ignored.push(match line {
+                            Some(n) => format!("line {n}: {reason}"),
+                            None => reason,
+                        }),
+                    }
+                }
+                quoted
+            }
+        };
         if let Some(message) = error {
             inv.inputs.push(verdict(
                 InputStatus::Error,
@@ -202,11 +210,41 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
         }
         inv.inputs
             .push(verdict(InputStatus::Recognized, format, new, message));
-        inv.documents.insert(name, document);
+        inv.documents.insert(name, quoted);
     }
     crate::normalize::aws::derive(&mut inv.resources);
     crate::derive::derive(&mut inv.resources);
     inv
+}
+
+/// Each document of a decoded file with its pointer base and, for NDJSON, its line number.
+fn documents(decoded: &Decoded) -> Vec<(String, &Value, Option<usize>)> {
+    match decoded {
+        Decoded::Json(v) => vec![(String::new(), v, None)],
+        Decoded::Ndjson(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, (line, v))| (format!("/{i}"), v, Some(*line)))
+            .collect(),
+    }
+}
+
+/// The JSON text evidence pointers resolve against: the file itself, except that NDJSON reads
+/// as the array of its documents (as `jq -s` would make it) and the credential report's CSV as
+/// the JSON document it was read as.
+fn quotable_text(text: std::borrow::Cow<str>, decoded: &Decoded) -> String {
+    match decoded {
+        Decoded::Json(v) if text.starts_with(CREDENTIAL_REPORT_HEADER) => v.to_string(),
+        Decoded::Json(_) => text.into_owned(),
+        Decoded::Ndjson(items) => {
+            let lines: Vec<&str> = text.lines().collect();
+            let docs: Vec<&str> = items
+                .iter()
+                .map(|(n, _)| lines.get(n - 1).copied().unwrap_or("null"))
+                .collect();
+            format!("[{}]", docs.join(","))
+        }
+    }
 }
 
 fn unique_name(name: &str, used: &mut BTreeSet<String>) -> String {
@@ -242,6 +280,8 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
         ..Summary::default()
     };
     let mut coverage = Vec::new();
+    // Evidence to quote from the export: (finding, evidence) indices.
+    let mut to_quote: Vec<(usize, usize)> = Vec::new();
     for rule in &pack.rules {
         let mut params = rule.parameters.clone();
         for key in [&rule.id, &rule.name] {
@@ -292,11 +332,12 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             if !matches!(eval.outcome, Outcome::Fail | Outcome::Unknown) {
                 continue;
             }
-            let evidence = eval
-                .evidence
-                .into_iter()
-                .map(|e| quote_export(inv, resource, e))
-                .collect();
+            for (k, e) in eval.evidence.iter().enumerate() {
+                if e.pointer != resource.source.pointer {
+                    to_quote.push((findings.len(), k));
+                }
+            }
+            let evidence = eval.evidence;
             findings.push(Finding {
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
@@ -317,6 +358,7 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             }
         }
     }
+    quote_exports(inv, &mut findings, &to_quote);
     summary.tally_findings(&findings);
     sort_findings(&mut findings);
     let mut report = Report {
@@ -337,18 +379,34 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
 
 /// Evidence that points at a specific fragment (not the resource as a whole) quotes the export
 /// verbatim, so the auditor sees exactly what the admin's file says. Encoded policy strings are
-/// left in their decoded form, which is more useful than the percent-encoded original.
-fn quote_export(inv: &Inventory, resource: &Resource, mut e: crate::Evidence) -> crate::Evidence {
-    if e.pointer != resource.source.pointer {
-        if let Some(fragment) = inv
-            .documents
-            .get(&e.file)
-            .and_then(|d| d.pointer(&e.pointer))
-        {
-            if !fragment.is_string() {
-                e.value = Some(fragment.clone());
-            }
-        }
+/// left in their decoded form, which is more useful than the percent-encoded original. All of a
+/// file's fragments are resolved in one pass over its text.
+fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, usize)]) {
+    let mut by_file: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for &(f, k) in wanted {
+        by_file
+            .entry(findings[f].evidence[k].file.as_str())
+            .or_default()
+            .push((f, k));
     }
-    e
+    let mut quotes: Vec<((usize, usize), Value)> = Vec::new();
+    for (file, at) in by_file {
+        let Some(text) = inv.documents.get(file) else {
+            continue;
+        };
+        let pointers: Vec<&str> = at
+            .iter()
+            .map(|&(f, k)| findings[f].evidence[k].pointer.as_str())
+            .collect();
+        let fragments = crate::pointer::resolve_many(text, &pointers);
+        quotes.extend(
+            at.iter()
+                .zip(fragments)
+                .filter_map(|(&fk, v)| Some((fk, v?)))
+                .filter(|(_, v)| !v.is_string()),
+        );
+    }
+    for ((f, k), v) in quotes {
+        findings[f].evidence[k].value = Some(v);
+    }
 }

@@ -4,6 +4,7 @@
 //! there.
 
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt;
 
 /// What the bytes turned out to be.
@@ -76,14 +77,42 @@ pub const CREDENTIAL_REPORT_HEADER: &str = "user,arn,user_creation_time,";
 
 /// Decodes one file's bytes.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        return decode(&gunzip(bytes)?);
+    decode_text(&text(bytes)?)
+}
+
+/// A file's text: decompressed when gzipped, without a byte-order mark, checked to be UTF-8.
+/// Borrowed from `bytes` unless it had to be decompressed.
+pub fn text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
+    if bytes.starts_with(GZIP) {
+        let mut plain = gunzip(bytes)?;
+        if plain.starts_with(GZIP) {
+            return text(&plain).map(|t| Cow::Owned(t.into_owned()));
+        }
+        if plain.starts_with(BOM) {
+            plain.drain(..BOM.len());
+        }
+        // Decompressed text can be hundreds of megabytes: moved, never copied.
+        let text = String::from_utf8(plain).map_err(|_| DecodeError::NotText)?;
+        return non_empty(Cow::Owned(text));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| DecodeError::NotText)?;
+    non_empty(Cow::Borrowed(text))
+}
+
+const GZIP: &[u8] = &[0x1f, 0x8b];
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn non_empty(text: Cow<'_, str>) -> Result<Cow<'_, str>, DecodeError> {
     if text.trim().is_empty() {
-        return Err(DecodeError::Empty);
+        Err(DecodeError::Empty)
+    } else {
+        Ok(text)
     }
+}
+
+/// Decodes a file's [`text`].
+pub fn decode_text(text: &str) -> Result<Decoded, DecodeError> {
     if text.starts_with(CREDENTIAL_REPORT_HEADER) {
         // The credential report as the console downloads it: CSV, not JSON. It is read as the
         // `Content` of `aws iam get-credential-report`, whose normaliser knows the columns.

@@ -18,18 +18,7 @@ pub fn derive(resources: &mut [Resource]) {
     let policies: BTreeMap<String, Vec<Arc<Statement>>> = resources
         .iter()
         .filter(|r| r.kind == "aws.iam.policy")
-        .filter_map(|r| {
-            Some((
-                r.id.clone(),
-                r.facts
-                    .statements
-                    .as_deref()?
-                    .iter()
-                    .cloned()
-                    .map(Arc::new)
-                    .collect(),
-            ))
-        })
+        .filter_map(|r| Some((r.id.clone(), r.facts.statements.as_deref()?.clone())))
         .collect();
     // Groups by (account, name): GroupList in a user entry names groups, not ARNs. A group's
     // statements are tagged with the group once, then shared by all its members.
@@ -37,15 +26,15 @@ pub fn derive(resources: &mut [Resource]) {
     for r in resources.iter().filter(|r| r.kind == "aws.iam.group") {
         let mut via_group = Vec::new();
         let mut missing = Vec::new();
-        let tag = |s: &Statement| {
-            let mut s = s.clone();
+        let tag = |s: &Arc<Statement>| {
+            let mut s = Statement::clone(s);
             s.policy.via_group = Some(r.name.clone());
             Arc::new(s)
         };
         via_group.extend(r.facts.statements.as_deref().into_iter().flatten().map(tag));
         for arn in attached_arns(r) {
             match policies.get(&arn) {
-                Some(stmts) => via_group.extend(stmts.iter().map(|s| tag(s))),
+                Some(stmts) => via_group.extend(stmts.iter().map(tag)),
                 None => missing.push(arn),
             }
         }
@@ -194,7 +183,6 @@ fn effective(
         .into_iter()
         .flatten()
         .cloned()
-        .map(Arc::new)
         .collect();
     let mut missing: Vec<String> = Vec::new();
     if !r.attributes.contains_key("attached_policies") {

@@ -12,7 +12,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     /// A managed policy's default-version statements, or a principal's own inline statements.
-    pub statements: Option<Arc<Vec<Statement>>>,
+    /// Each one shared, so principals holding the policy point at it rather than copy it.
+    pub statements: Option<Arc<Vec<Arc<Statement>>>>,
     /// A principal's effective statements: inline, attached, and inherited through groups.
     /// `None` until the inventory stage has resolved them.
     /// Shared with the policies and groups they come from rather than copied per principal.

@@ -5,18 +5,15 @@
 use super::NormalizeError;
 use crate::iam::policy::{account_of_arn, parse_document, PolicyRef, Statement};
 use crate::{pointer, Facts, Resource, Source};
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub fn normalize(doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, NormalizeError> {
     let mut out = Vec::new();
     let cx = Cx { doc, file, base };
-    for (list, f) in [
-        ("Policies", managed_policy as EntryFn),
-        ("UserDetailList", user),
-        ("GroupDetailList", group),
-        ("RoleDetailList", role),
-    ] {
+    for (list, f) in LISTS {
         let Some(items) = doc.get(list) else { continue };
         let list_ptr = pointer::join(base, list);
         let items = items.as_array().ok_or_else(|| NormalizeError {
@@ -36,6 +33,74 @@ pub fn normalize(doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, N
 }
 
 type EntryFn = fn(&Cx, &Map<String, Value>, &str) -> Result<Resource, NormalizeError>;
+
+/// The lists in the order [`normalize`] reads them, with the function for their entries.
+const LISTS: [(&str, EntryFn); 4] = [
+    ("Policies", managed_policy as EntryFn),
+    ("UserDetailList", user),
+    ("GroupDetailList", group),
+    ("RoleDetailList", role),
+];
+
+/// [`normalize`] over the file's text, parsing one entry at a time: a tree of a large export
+/// costs about nine times the file, an entry's tree a few kilobytes. Only for a plain document
+/// holding nothing but these lists (as the CLI prints it), and only when detection agrees;
+/// anything else is left to the tree-based path (`None`), which also locates syntax errors.
+pub fn normalize_text(text: &str, file: &str) -> Option<Result<Vec<Resource>, NormalizeError>> {
+    let lists: BTreeMap<String, &RawValue> = serde_json::from_str(text).ok()?;
+    if lists.len() < 2
+        || !lists
+            .iter()
+            .all(|(k, v)| LISTS.iter().any(|(l, _)| l == k) && v.get().starts_with('['))
+    {
+        return None;
+    }
+    let mut parsed: Vec<(&str, EntryFn, Vec<&RawValue>)> = Vec::new();
+    for (list, f) in LISTS {
+        if let Some(raw) = lists.get(list) {
+            parsed.push((list, f, serde_json::from_str(raw.get()).ok()?));
+        }
+    }
+    // Detection sees the same keys with each list's first entry, as it would see the file.
+    let mut sample = Map::new();
+    for (list, _, items) in &parsed {
+        let first: Vec<Value> = match items.first() {
+            Some(raw) => vec![serde_json::from_str(raw.get()).ok()?],
+            None => Vec::new(),
+        };
+        sample.insert(list.to_string(), Value::Array(first));
+    }
+    let sample = Value::Object(sample);
+    if crate::detect::detect(&sample)
+        != crate::detect::Detection::Recognized(crate::detect::Format::AwsIamAuthorizationDetails)
+    {
+        return None;
+    }
+    let cx = Cx {
+        doc: &sample,
+        file,
+        base: "",
+    };
+    let mut out = Vec::new();
+    for (list, f, items) in parsed {
+        let list_ptr = pointer::join("", list);
+        for (i, raw) in items.into_iter().enumerate() {
+            let ptr = pointer::join(&list_ptr, i);
+            let item: Value = serde_json::from_str(raw.get()).ok()?;
+            let Some(entry) = item.as_object() else {
+                return Some(Err(NormalizeError {
+                    pointer: ptr,
+                    message: format!("{list} entries must be objects"),
+                }));
+            };
+            match f(&cx, entry, &ptr) {
+                Ok(r) => out.push(r),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+    Some(Ok(out))
+}
 
 struct Cx<'a> {
     #[allow(dead_code)]
@@ -78,6 +143,10 @@ fn is_aws_managed(arn: &str) -> bool {
 
 fn statements_json(statements: &[Statement]) -> Value {
     serde_json::to_value(statements).unwrap_or(Value::Array(Vec::new()))
+}
+
+fn shared(statements: Vec<Statement>) -> Arc<Vec<Arc<Statement>>> {
+    Arc::new(statements.into_iter().map(Arc::new).collect())
 }
 
 fn policy_error(e: crate::iam::PolicyError) -> NormalizeError {
@@ -173,7 +242,7 @@ fn managed_policy(
         )
         .map_err(policy_error)?;
         attrs.insert("statements".into(), statements_json(&statements));
-        default_statements = Some(Arc::new(statements));
+        default_statements = Some(shared(statements));
         break;
     }
     // No default version in the export: the statements are unknown, not empty.
@@ -282,7 +351,7 @@ fn user(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
             .unwrap_or(Value::Array(Vec::new())),
     );
     let mut r = base_resource(cx, "aws.iam.user", arn, name, ptr, attrs);
-    r.facts.statements = Some(Arc::new(inline));
+    r.facts.statements = Some(shared(inline));
     Ok(r)
 }
 
@@ -293,7 +362,7 @@ fn group(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Nor
     attrs.insert("arn".into(), json!(arn));
     let inline = principal_common(cx, entry, "GroupPolicyList", ptr, &mut attrs)?;
     let mut r = base_resource(cx, "aws.iam.group", arn, name, ptr, attrs);
-    r.facts.statements = Some(Arc::new(inline));
+    r.facts.statements = Some(shared(inline));
     Ok(r)
 }
 
@@ -340,7 +409,7 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
             .unwrap_or(Value::Null),
     );
     let mut r = base_resource(cx, "aws.iam.role", arn, name, ptr, attrs);
-    r.facts.statements = Some(Arc::new(inline));
+    r.facts.statements = Some(shared(inline));
     Ok(r)
 }
 

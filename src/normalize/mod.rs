@@ -36,6 +36,13 @@ pub struct Normalized {
     pub notes: Vec<String>,
 }
 
+/// Normalises an authorization-details file straight from its text, one entry at a time, so
+/// that no tree of the whole file is ever built. `None` when the text is not plainly that format
+/// (the caller then decodes, detects and normalises it like any other file).
+pub fn authz_streamed(text: &str, file: &str) -> Option<Result<Vec<Resource>, NormalizeError>> {
+    aws_iam_authz::normalize_text(text, file)
+}
+
 /// Normalises one recognised document. `base` is the pointer of the document within its file
 /// (empty for plain JSON, `/N` for line N+1 of an NDJSON file).
 pub fn normalize(

@@ -4,9 +4,63 @@
 
 use crate::gen;
 use serde_json::{json, Value};
+use std::alloc::{GlobalAlloc, Layout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// A global allocator that counts live and peak heap bytes, so each stage's memory can be
+/// attributed (RSS only ever shows the high-water mark of the whole process).
+pub struct Counting<A>(pub A);
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn note_alloc(size: usize) {
+    let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded unchanged to the wrapped allocator; the counters are plain
+// atomics that allocate nothing.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for Counting<A> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        self.0.alloc(layout)
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        self.0.alloc_zeroed(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        self.0.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        note_alloc(new_size);
+        self.0.realloc(ptr, layout, new_size)
+    }
+}
+
+/// Live heap now and its peak since the last call, in MiB.
+fn heap_mb() -> (f64, f64) {
+    let live = LIVE.load(Ordering::Relaxed);
+    let peak = PEAK.swap(live, Ordering::Relaxed);
+    (live as f64 / 1_048_576.0, peak as f64 / 1_048_576.0)
+}
+
+/// CPU time this thread has run, in ms. The machine is shared by several builds at once, so
+/// wall-clock time measures the neighbours as much as the engine; the engine is single-threaded,
+/// so its CPU time is what wall time would be on an idle machine.
+fn cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map(|ns| ns / 1e6)
+        .unwrap_or(f64::NAN)
+}
 
 /// A named input and the function that makes it.
 type Spec = (&'static str, Box<dyn Fn() -> Vec<u8>>);
@@ -39,6 +93,10 @@ pub fn prepare(dir: &Path, quick: bool) -> Result<Vec<Case>, String> {
                 ))
             }),
         ),
+        (
+            "10 MB bundle",
+            Box::new(|| gen::of_size(10 * 1024 * 1024, |n| gen::bundle(n, 29))),
+        ),
     ];
     if !quick {
         specs.push((
@@ -46,8 +104,16 @@ pub fn prepare(dir: &Path, quick: bool) -> Result<Vec<Case>, String> {
             Box::new(|| to_vec(&gen::authorization_details(100_000, None, None, 17))),
         ));
         specs.push((
-            "100 MB export",
-            Box::new(|| gen::authorization_details_of_size(100 * 1024 * 1024, 19)),
+            "100 MB authz export",
+            Box::new(|| {
+                gen::of_size(100 * 1024 * 1024, |n| {
+                    gen::authorization_details(n, None, None, 19)
+                })
+            }),
+        ));
+        specs.push((
+            "100 MB bundle",
+            Box::new(|| gen::of_size(100 * 1024 * 1024, |n| gen::bundle(n, 23))),
         ));
     }
     let mut cases = Vec::new();
@@ -88,9 +154,9 @@ pub fn measure_one(file: &Path, floor: bool) -> Result<(), String> {
         // faults and the other core, and a noisy floor makes every ratio meaningless.
         let mut best = f64::INFINITY;
         for _ in 0..3 {
-            let t = Instant::now();
+            let t = cpu_ms();
             let v: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-            best = best.min(t.elapsed().as_secs_f64() * 1e3);
+            best = best.min(cpu_ms() - t);
             drop(v);
         }
         println!("{}", json!({"parse_ms": best}));
@@ -98,20 +164,33 @@ pub fn measure_one(file: &Path, floor: bool) -> Result<(), String> {
     }
     let pack = stratoscope::pack::builtin().map_err(|e| format!("{e:?}"))?;
     let size = bytes.len();
-    let t = Instant::now();
-    let inv =
-        stratoscope::analyze::build_inventory(&[stratoscope::Input::new("bench.json", bytes)]);
-    let normalise_ms = t.elapsed().as_secs_f64() * 1e3;
-    let t = Instant::now();
+    let input = [stratoscope::Input::new("bench.json", bytes)];
+    heap_mb();
+    let wall = Instant::now();
+    let t = cpu_ms();
+    let inv = stratoscope::analyze::build_inventory(&input);
+    let normalise_ms = cpu_ms() - t;
+    let (inventory_mb, normalise_peak_mb) = heap_mb();
+    let t = cpu_ms();
     let report =
         stratoscope::analyze::evaluate_inventory(&inv, &pack, &stratoscope::Options::default());
-    let evaluate_ms = t.elapsed().as_secs_f64() * 1e3;
+    let evaluate_ms = cpu_ms() - t;
+    let wall_ms = wall.elapsed().as_secs_f64() * 1e3;
+    let (after_mb, evaluate_peak_mb) = heap_mb();
+    // Optimisations must not change a byte of the report: `XTASK_BENCH_REPORT=out.json` keeps it
+    // for comparing before and after.
+    if let Some(out) = std::env::var_os("XTASK_BENCH_REPORT") {
+        let text = serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?;
+        std::fs::write(&out, text).map_err(|e| format!("{}: {e}", Path::new(&out).display()))?;
+    }
     println!(
         "{}",
         json!({
             "bytes": size, "resources": report.summary.resources, "rules": report.summary.rules_evaluated,
             "evaluations": report.summary.outcomes.fail + report.summary.outcomes.pass + report.summary.outcomes.unknown + report.summary.outcomes.not_applicable,
-            "findings": report.findings.len(), "normalise_ms": normalise_ms, "evaluate_ms": evaluate_ms, "peak_bytes": peak_rss(),
+            "findings": report.findings.len(), "normalise_ms": normalise_ms, "evaluate_ms": evaluate_ms, "wall_ms": wall_ms,
+            "peak_bytes": peak_rss(), "heap": {"normalise_peak_mb": normalise_peak_mb, "inventory_mb": inventory_mb,
+            "evaluate_peak_mb": evaluate_peak_mb, "inventory_and_report_mb": after_mb},
         })
     );
     Ok(())
@@ -281,49 +360,57 @@ pub fn table(cases: &[Case], natives: &[Native], browser: &[Browser]) -> String 
 /// Checks each target from issue 7 and says by how much a missed one is missed.
 pub fn targets(cases: &[Case], natives: &[Native], browser: &[Browser]) -> String {
     let mut s = String::from("\nTargets\n");
-    let mut line = |ok: bool, text: String| {
-        s.push_str(&format!(
-            "  {} {text}\n",
-            if ok { "met   " } else { "MISSED" }
-        ))
+    // One target: the measured figure against its limit (lower is better).
+    let mut line = |actual: f64, limit: f64, text: String| {
+        let verdict = if actual <= limit {
+            "met".to_string()
+        } else if limit <= 0.0 {
+            // A yes/no target (recognised, measured at all): no factor to give.
+            "MISSED".to_string()
+        } else {
+            format!("MISSED by {:.1}×", actual / limit)
+        };
+        s.push_str(&format!("  {verdict:<15} {text}\n"))
     };
     for (case, n) in cases.iter().zip(natives) {
         let ratio = n.total_ms / n.floor_ms.max(0.001);
         line(
-            ratio <= 3.0,
+            ratio,
+            3.0,
             format!(
-                "{}: native end-to-end {:.2}× the bare parse (target ≤ 3×)",
-                case.name, ratio
+                "{}: native end-to-end {ratio:.2}× the bare parse (target ≤ 3×)",
+                case.name
             ),
         );
         let mem = n.peak_mb / n.mb.max(1e-9);
         line(
-            mem <= 4.0,
+            mem,
+            4.0,
             format!(
-                "{}: native peak memory {:.1}× the input (target < 4×)",
-                case.name, mem
+                "{}: native peak memory {mem:.1}× the input (target < 4×)",
+                case.name
             ),
         );
         if let Some(b) = browser_for(browser, case) {
             let wasm_ratio = (b.normalise_ms + b.evaluate_ms) / n.total_ms.max(0.001);
             line(
-                wasm_ratio <= 2.0,
-                format!(
-                    "{}: wasm {:.2}× native (target ≤ 2×)",
-                    case.name, wasm_ratio
-                ),
+                wasm_ratio,
+                2.0,
+                format!("{}: wasm {wasm_ratio:.2}× native (target ≤ 2×)", case.name),
             );
             let wmem = b.memory_mb / n.mb.max(1e-9);
             line(
-                wmem <= 4.0,
+                wmem,
+                4.0,
                 format!(
-                    "{}: wasm memory {:.1}× the input (target < 4×)",
-                    case.name, wmem
+                    "{}: wasm memory {wmem:.1}× the input (target < 4×)",
+                    case.name
                 ),
             );
             if !b.ok {
                 line(
-                    false,
+                    1.0,
+                    0.0,
                     format!(
                         "{}: the page did not recognise the file, or made an outside request",
                         case.name
@@ -333,27 +420,33 @@ pub fn targets(cases: &[Case], natives: &[Native], browser: &[Browser]) -> Strin
         }
         if case.name.starts_with("5k roles") {
             line(
-                n.total_ms < 500.0,
+                n.total_ms,
+                500.0,
                 format!(
                     "{}: native {:.0} ms (target < 500 ms)",
                     case.name, n.total_ms
                 ),
             );
         }
-        if case.name.starts_with("100 MB") {
+        if case.name == "100 MB bundle" {
             match browser_for(browser, case) {
                 Some(b) => {
                     line(
-                        b.wall_ms < 5000.0,
+                        b.wall_ms,
+                        5000.0,
                         format!(
                             "{}: in the browser {:.1} s end to end (target < 5 s)",
                             case.name,
                             b.wall_ms / 1e3
                         ),
                     );
-                    line(b.longest_block_ms < 200.0, format!("{}: UI blocked at most {:.0} ms (target: responsive throughout; < 200 ms)", case.name, b.longest_block_ms));
+                    line(b.longest_block_ms, 200.0, format!("{}: UI blocked at most {:.0} ms (target: responsive throughout; < 200 ms)", case.name, b.longest_block_ms));
                 }
-                None => line(false, format!("{}: not measured in the browser", case.name)),
+                None => line(
+                    1.0,
+                    0.0,
+                    format!("{}: not measured in the browser", case.name),
+                ),
             }
         }
     }

@@ -7,9 +7,10 @@ mod bench;
 mod gen;
 
 /// The engine allocates many small strings and JSON nodes; mimalloc handles that pattern far
-/// better than glibc's allocator (measured with `cargo xtask bench`).
+/// better than glibc's allocator (measured with `cargo xtask bench`). Wrapped in a counter so
+/// the bench can say how much live heap each stage holds, which RSS alone cannot.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: bench::Counting<mimalloc::MiMalloc> = bench::Counting(mimalloc::MiMalloc);
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -60,6 +61,22 @@ fn main() -> ExitCode {
 }
 
 fn run_bench(root: &Path, quick: bool) -> Result<(), String> {
+    // `cargo xtask` builds without optimisation; figures from that build would measure the
+    // compiler's debug output, so the bench runs itself again from a release build.
+    if cfg!(debug_assertions) {
+        eprintln!("building the bench in release mode…");
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["run", "--release", "-q", "-p", "xtask", "--", "bench"])
+            .args(quick.then_some("--quick"))
+            .current_dir(root)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        return if status.success() {
+            Ok(())
+        } else {
+            Err("the release bench failed".into())
+        };
+    }
     let cases = bench::prepare(&root.join("bench-out"), quick)?;
     let mut natives = Vec::new();
     for case in &cases {
