@@ -140,7 +140,12 @@ fn scps_by_account(resources: &[Resource]) -> BTreeMap<String, Arc<Vec<ScpLevel>
         .filter(|r| r.kind == organizations::POLICY)
         .filter_map(|r| {
             let id = r.attributes.get("policy_id")?.as_str()?;
-            Some((id.to_string(), r.facts.statements.clone()?))
+            // SCPs are few and small: a plain copy keeps `scp_levels` independent of sharing.
+            let statements = r.facts.statements.as_deref()?;
+            Some((
+                id.to_string(),
+                Arc::new(statements.iter().map(|s| Statement::clone(s)).collect()),
+            ))
         })
         .collect();
     resources

@@ -956,7 +956,10 @@ mod tests {
                     },
                 )
                 .expect("valid")
-                .1,
+                .1
+                .into_iter()
+                .map(Arc::new)
+                .collect(),
             ));
             call("iam_own_unrestricted_actions", &r, &Value::Null, &params)
         };

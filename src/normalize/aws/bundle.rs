@@ -322,6 +322,9 @@ mod lone_role_tests {
         let role = &inv.resources[0];
         assert!(role.attributes["trust_statements"].is_array());
         assert_eq!(role.attributes["statements_complete"], json!(false));
-        assert!(role.attributes.get("admin_equivalent").is_none(), "unknown, not false");
+        assert!(
+            role.attributes.get("admin_equivalent").is_none(),
+            "unknown, not false"
+        );
     }
 }

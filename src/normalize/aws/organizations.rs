@@ -301,7 +301,7 @@ fn describe_policy(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeErro
                     serde_json::to_value(&statements).unwrap_or(Value::Null),
                 );
                 r.attributes = a;
-                r.facts.statements = Some(Arc::new(statements));
+                r.facts.statements = Some(Arc::new(statements.into_iter().map(Arc::new).collect()));
             }
             Err(e) => cx.note(format!("SCP {name} could not be read: {e}")),
         }
@@ -571,7 +571,7 @@ fn merge_policies(resources: &mut Vec<Resource>) {
             let doc = Value::String(FULL_ACCESS_CONTENT.into());
             let policy = policy_ref(&r.name, &r.id);
             if let Ok((_, statements)) = parse_document(&doc, &r.source, &policy) {
-                r.facts.statements = Some(Arc::new(statements));
+                r.facts.statements = Some(Arc::new(statements.into_iter().map(Arc::new).collect()));
             }
         }
     }
