@@ -24,6 +24,7 @@ pub const NAMES: &[&str] = &[
     "iam_permissions_management",
     "iam_own_unrestricted_actions",
     "iam_cross_account_trust",
+    "iam_infrastructure_modification",
 ];
 
 /// Three-valued truth, Kleene style.
@@ -86,6 +87,7 @@ pub fn call(
         "iam_unrestricted_passrole" => passrole(&permissions),
         "iam_unrestricted_actions" => unrestricted_actions(&permissions, params),
         "iam_permissions_management" => permissions_management(&permissions),
+        "iam_infrastructure_modification" => infrastructure_modification(&permissions),
         _ => None,
     };
     let boundary_missing: Vec<&String> = missing
@@ -542,6 +544,60 @@ fn changes_permissions(action: &str) -> bool {
         .any(|v| verb.starts_with(v))
 }
 
+/// Write actions (by the IAM action catalogue's access level) the principal may perform on every
+/// resource without condition, counting only actions that can be scoped to a resource type:
+/// for star-only actions `Resource: "*"` is the only possible grant, not a least-privilege
+/// failure. Cloudsplaining calls this infrastructure modification.
+fn infrastructure_modification(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
+    let catalogue = Catalogue::get();
+    let mut candidates: Vec<&'static str> = Vec::new();
+    for stmt in permissions.statements() {
+        if !stmt.is_allow() || stmt.restricts() || !covers_all_resources(stmt) {
+            continue;
+        }
+        match (&stmt.actions, &stmt.not_actions) {
+            (Some(patterns), _) => {
+                for p in patterns {
+                    candidates.extend(catalogue.expand_at_level(p, AccessLevel::Write));
+                }
+            }
+            (None, Some(_)) => candidates.extend(catalogue.actions_with_level(AccessLevel::Write)),
+            (None, None) => {}
+        }
+    }
+    candidates.retain(|a| {
+        catalogue
+            .resource_types(a)
+            .is_some_and(|types| !types.is_empty())
+    });
+    candidates.sort_unstable();
+    candidates.dedup();
+    let grants: Vec<Grant> = candidates
+        .iter()
+        .map(|a| permissions.grant(a, None))
+        .filter(|g| g.access == Access::Unconditional)
+        .collect();
+    if grants.is_empty() {
+        return None;
+    }
+    let mut services: Vec<&str> = grants
+        .iter()
+        .filter_map(|g| g.action.split_once(':').map(|(s, _)| s))
+        .collect();
+    services.dedup();
+    let names: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
+    Some(FnResult {
+        tri: Tri::True,
+        statements: cite(permissions, &grants),
+        details: format!(
+            "{} write action(s) that could be scoped to named resources, across {} ({}), on every resource without condition",
+            grants.len(),
+            summarize(&services.iter().map(|s| s.to_string()).collect::<Vec<_>>(), 6),
+            summarize(&names, 4)
+        ),
+    })
+}
+
 /// Permissions-management actions (by the IAM action catalogue's access level) the principal
 /// may perform on every resource without condition: it can rewrite who has access to what, which
 /// Cloudsplaining calls resource exposure.
@@ -982,6 +1038,38 @@ mod tests {
         );
         assert_eq!(got.tri, Tri::Unknown);
         assert!(got.details.contains("default version"), "{}", got.details);
+    }
+
+    #[test]
+    fn infrastructure_modification_counts_scopable_writes_on_every_resource() {
+        let broad = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": ["ec2:TerminateInstances", "ec2:Describe*"], "Resource": "*"}]}),
+            true,
+        );
+        let got = call_t("iam_infrastructure_modification", &broad, &Value::Null);
+        assert_eq!(got.tri, Tri::True);
+        assert!(
+            got.details.contains("ec2:TerminateInstances"),
+            "{}",
+            got.details
+        );
+        let scoped = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": "ec2:TerminateInstances",
+                "Resource": "arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc"}]}),
+            true,
+        );
+        assert_eq!(
+            call_t("iam_infrastructure_modification", &scoped, &Value::Null).tri,
+            Tri::False
+        );
+        let read_only = principal(
+            json!({"Statement": [{"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}]}),
+            true,
+        );
+        assert_eq!(
+            call_t("iam_infrastructure_modification", &read_only, &Value::Null).tri,
+            Tri::False
+        );
     }
 
     #[test]
