@@ -829,9 +829,10 @@ fn drift_compares_a_baseline_with_a_current_run() {
         .filter(|f| f["outcome"] == "fail")
         .filter_map(|f| f["rule_id"].as_str())
         .collect();
+    // The removed broad grant closed PassRole, escalation and infrastructure modification.
     assert_eq!(
         resolved_failures,
-        ["STRAT-AWS-IAM-006", "STRAT-AWS-IAM-009"]
+        ["STRAT-AWS-IAM-006", "STRAT-AWS-IAM-009", "STRAT-AWS-IAM-051"]
     );
     // Authorization details carry no credential report, so the credential-report rules are
     // unknown for every user; alice's unknowns go away with her.
@@ -863,9 +864,9 @@ fn drift_compares_a_baseline_with_a_current_run() {
     assert_eq!(same.status.code(), Some(0));
     let text = String::from_utf8_lossy(&same.stdout);
     assert!(
-        // 9 failing findings, and 14 unknown ones: 7 credential-report rules for each of the
+        // 10 failing findings, and 14 unknown ones: 7 credential-report rules for each of the
         // two users, whose credential report the authorization details do not include.
-        text.contains("Findings: 0 new, 0 resolved, 23 unchanged"),
+        text.contains("Findings: 0 new, 0 resolved, 24 unchanged"),
         "{text}"
     );
     assert!(
