@@ -6,16 +6,16 @@
 use crate::analysis::{load_builtin, PackLoad};
 use crate::components::virtual_scroll::listen;
 use crate::components::{
-    Busy, CoverageNote, DropZone, FindingDetail, FindingsTable, FindingsToolbar, Header, Intro,
-    Overview, Resources, ScenarioBanner, ScenarioPicker, ScopeLine, SummaryStrip, VerdictList,
-    ViewNav,
+    Busy, Compliance, CoverageNote, DropZone, FindingDetail, FindingsTable, FindingsToolbar,
+    Header, Intro, Overview, Resources, ScenarioBanner, ScenarioPicker, ScopeLine, SummaryStrip,
+    VerdictList, ViewNav,
 };
 use crate::findings::{rows, visible, Row};
 use crate::offload::{Job, Offload, Question};
 use crate::prefs::{self, Prefs};
 use crate::route::{Route, View};
 use crate::scenarios;
-use crate::state::{Action, AppState, LoadedFile, ReadFailure, Shared};
+use crate::state::{navigate, Action, AppState, LoadedFile, ReadFailure, Shared};
 use crate::view::{busy_status, find, totals};
 use std::rc::Rc;
 use stratoscope::Report;
@@ -158,7 +158,7 @@ pub fn App() -> Html {
             let on_hash = move || {
                 let route = Route::decode(&current_hash());
                 let scenario = route.scenario.clone();
-                dispatcher.dispatch(Action::Navigate(route));
+                dispatcher.dispatch(navigate(route));
                 if let Some(id) = scenario {
                     load_scenario(&dispatcher, &id);
                 }
@@ -334,7 +334,7 @@ fn Shell() -> Html {
                 let d = dispatcher.clone();
                 let base = route.clone();
                 let on_pick = Callback::from(move |filters| {
-                    d.dispatch(Action::Navigate(Route {
+                    d.dispatch(navigate(Route {
                         view: View::Findings,
                         filters,
                         query: String::new(),
@@ -342,7 +342,35 @@ fn Shell() -> Html {
                         ..base.clone()
                     }))
                 });
-                html! { <Overview report={report.clone()} {on_pick} /> }
+                let d = dispatcher.clone();
+                let base = route.clone();
+                let on_framework = Callback::from(move |framework: String| {
+                    d.dispatch(navigate(Route {
+                        view: View::Compliance,
+                        compliance: crate::route::ComplianceFilters { framework: Some(framework), status: None },
+                        ..base.clone()
+                    }))
+                });
+                html! { <Overview report={report.clone()} {on_pick} {on_framework} /> }
+            }
+            View::Compliance => {
+                let d = dispatcher.clone();
+                let base = route.clone();
+                let on_filters = Callback::from(move |compliance| {
+                    d.dispatch(navigate(Route { compliance, ..base.clone() }))
+                });
+                let d = dispatcher.clone();
+                let base = route.clone();
+                let on_control = Callback::from(move |(framework, control): (String, String)| {
+                    d.dispatch(navigate(Route {
+                        view: View::Findings,
+                        filters: crate::compliance::findings_filter(&framework, &control),
+                        query: String::new(),
+                        selected: None,
+                        ..base.clone()
+                    }))
+                });
+                html! { <Compliance report={report.clone()} filters={route.compliance.clone()} {on_filters} {on_control} /> }
             }
             View::Findings => findings_view(&state, report, &pack, &rows_list, matching, FindingsCallbacks {
                 on_select: on_select.clone(),

@@ -14,6 +14,7 @@
 mod alloc;
 pub mod analysis;
 pub mod app;
+pub mod compliance;
 pub mod components;
 pub mod findings;
 pub mod highlight;

@@ -129,8 +129,8 @@ pub fn by_account(report: &Report) -> Chart {
     )
 }
 
-/// Per framework, derived from each finding's framework mappings, until the report carries
-/// `compliance` (pass / fail / not evaluable per control): then this becomes a score.
+/// Failing findings per framework, from each finding's own mappings (the scores per control are
+/// in the report's compliance section, shown beside this chart).
 pub fn by_framework(report: &Report) -> Chart {
     by_dim(
         report,
@@ -139,30 +139,6 @@ pub fn by_framework(report: &Report) -> Chart {
         "Failing findings mapped to each framework",
         MAX_BARS,
     )
-}
-
-/// Distinct failing controls per framework, for the text beside the framework chart.
-pub fn failing_controls(report: &Report) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in report
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Fail)
-    {
-        for (fw, ids) in &f.frameworks {
-            let list = out.entry(fw.clone()).or_default();
-            for id in ids {
-                if !list.contains(id) {
-                    list.push(id.clone());
-                }
-            }
-        }
-    }
-    for list in out.values_mut() {
-        list.sort();
-    }
-    out.retain(|_, l| !l.is_empty());
-    out
 }
 
 #[cfg(test)]
@@ -221,9 +197,5 @@ mod tests {
         assert_eq!((svc.bars[0].label.as_str(), svc.bars[0].count), ("iam", 3));
         let fw = by_framework(&r);
         assert_eq!((fw.bars[0].label.as_str(), fw.bars[0].count), ("fsbp", 2));
-        assert_eq!(
-            failing_controls(&r).get("fsbp"),
-            Some(&vec!["IAM.1".to_string()])
-        );
     }
 }

@@ -173,7 +173,7 @@ pub enum Action {
     },
     Clear,
     /// Replaces the whole route: the address on start, or an overview chart's bar.
-    Navigate(Route),
+    Navigate(Box<Route>),
     SetView(View),
     SetSeverity(SeverityFilter),
     SetFilter(Dim, Option<String>),
@@ -199,6 +199,11 @@ pub enum Action {
     SelectResource(Option<String>),
     SetResourceFilter(ResDim, Option<String>),
     SetResourceQuery(String),
+}
+
+/// [`Action::Navigate`] to `route` (boxed: a route is far larger than any other action).
+pub fn navigate(route: Route) -> Action {
+    Action::Navigate(Box::new(route))
 }
 
 /// The state transition function. Pure: same state and action, same result.
@@ -314,7 +319,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             if route.group != state.route.group {
                 next.collapsed.clear();
             }
-            next.route = route;
+            next.route = *route;
         }
         Action::SetView(view) => next.route.view = view,
         Action::SetSeverity(filter) => next.route.filters.severity = filter,
@@ -689,7 +694,7 @@ mod tests {
         assert_eq!(selected.route.view, View::Findings);
         assert_eq!(selected.route.selected, Some(key));
         // Navigate replaces the route wholesale.
-        let back = reduce(&selected, Action::Navigate(Route::default()));
+        let back = reduce(&selected, navigate(Route::default()));
         assert_eq!(back.route, Route::default());
         assert!(back.collapsed.is_empty());
     }

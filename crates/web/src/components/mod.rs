@@ -2,6 +2,7 @@
 //! callbacks that the app turns into reducer actions.
 
 pub mod busy;
+pub mod compliance;
 pub mod copy_button;
 pub mod drop_zone;
 pub mod evidence_item;
@@ -22,6 +23,7 @@ pub mod view_nav;
 pub mod virtual_scroll;
 
 pub use busy::Busy;
+pub use compliance::{Compliance, FrameworkScores};
 pub use copy_button::CopyButton;
 pub use drop_zone::DropZone;
 pub use evidence_item::EvidenceItem;
