@@ -6,9 +6,9 @@
 use crate::analysis::{load_builtin, PackLoad};
 use crate::components::virtual_scroll::listen;
 use crate::components::{
-    Busy, Compliance, CoverageNote, DropZone, FindingDetail, FindingsTable, FindingsToolbar,
-    Header, Intro, Overview, Resources, ScenarioBanner, ScenarioPicker, ScopeLine, SummaryStrip,
-    VerdictList, ViewNav,
+    Busy, Compliance, CoverageNote, DropZone, Export, FindingDetail, FindingsTable,
+    FindingsToolbar, Header, Intro, Overview, Resources, ScenarioBanner, ScenarioPicker, ScopeLine,
+    SummaryStrip, VerdictList, ViewNav,
 };
 use crate::findings::{rows, visible, Row};
 use crate::offload::{Job, Offload, Question};
@@ -313,13 +313,14 @@ fn Shell() -> Html {
         |(report, filters, query, sort, group, collapsed)| match report {
             Some(report) => {
                 let shown = visible(report, filters, query, *sort);
-                let matching = shown.len();
-                (Rc::new(rows(report, &shown, *group, collapsed)), matching)
+                let rows = rows(report, &shown, *group, collapsed);
+                (Rc::new(rows), Rc::new(shown))
             }
-            None => (Rc::new(Vec::<Row>::new()), 0),
+            None => (Rc::new(Vec::<Row>::new()), Rc::new(Vec::new())),
         },
     );
-    let (rows_list, matching) = (*list).clone();
+    let (rows_list, shown) = (*list).clone();
+    let matching = shown.len();
 
     let busy = busy_status(&state);
     let busy_label = AttrValue::from(busy.label);
@@ -371,6 +372,13 @@ fn Shell() -> Html {
                     }))
                 });
                 html! { <Compliance report={report.clone()} filters={route.compliance.clone()} {on_filters} {on_control} /> }
+            }
+            View::Export => {
+                let mut scope: Vec<String> = route.filters.chips(report).into_iter().map(|(_, t)| t).collect();
+                if !route.query.is_empty() {
+                    scope.push(format!("Search: “{}”", route.query));
+                }
+                html! { <Export report={report.clone()} pack={pack.clone()} shown={shown.clone()} {scope} /> }
             }
             View::Findings => findings_view(&state, report, &pack, &rows_list, matching, FindingsCallbacks {
                 on_select: on_select.clone(),

@@ -16,6 +16,8 @@ pub mod analysis;
 pub mod app;
 pub mod compliance;
 pub mod components;
+pub mod download;
+pub mod exports;
 pub mod findings;
 pub mod highlight;
 pub mod inventory;

@@ -28,14 +28,16 @@ pub enum View {
     Findings,
     Resources,
     Compliance,
+    Export,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [
+    pub const ALL: [View; 5] = [
         View::Overview,
         View::Findings,
         View::Resources,
         View::Compliance,
+        View::Export,
     ];
 
     pub fn value(self) -> &'static str {
@@ -44,6 +46,7 @@ impl View {
             View::Findings => "findings",
             View::Resources => "resources",
             View::Compliance => "compliance",
+            View::Export => "export",
         }
     }
 
@@ -53,6 +56,7 @@ impl View {
             View::Findings => "Findings",
             View::Resources => "Resources",
             View::Compliance => "Compliance",
+            View::Export => "Export",
         }
     }
 
