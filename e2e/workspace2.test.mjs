@@ -128,3 +128,14 @@ test('exports: JSON, CSV of the current view, SARIF, OCSF and a printable report
   const pdf = await printed.pdf({ format: 'A4' });
   assert.ok(pdf.length > 10_000, 'prints to a PDF');
 });
+
+test('coverage: the engine\'s hints name the collector and the exports to add; the rule list folds away', async () => {
+  const page = await s.h.newPage();
+  await openDemo(page);
+  const hints = await page.locator('[data-testid="coverage-hint"]').allTextContents();
+  assert.ok(hints.length >= 1, 'at least one hint');
+  assert.match(hints[0], /rules? not evaluable: run collectors\/aws\.sh, or add the output of aws /);
+  assert.ok(await page.locator('[data-testid="coverage-hint"] code').count() >= 1, 'exports are code spans');
+  assert.equal(await page.locator('[data-testid="coverage"] details').getAttribute('open'), null, 'the per-rule list is folded');
+  await shots(page, 'coverage');
+});

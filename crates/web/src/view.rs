@@ -208,6 +208,9 @@ pub struct Totals {
     pub rules: usize,
     /// Rules that could not be evaluated at all, with the export that would allow it.
     pub not_evaluable: Vec<(String, Option<String>)>,
+    /// The engine's sentences on what to collect next (`Report::coverage_hints`): they name the
+    /// collector and the missing exports.
+    pub hints: Vec<String>,
     pub files: usize,
     pub recognised_files: usize,
 }
@@ -241,6 +244,7 @@ pub fn totals(report: &Report) -> Totals {
             .filter(|c| !c.evaluated)
             .map(|c| (c.rule_id.clone(), c.missing_export.clone()))
             .collect(),
+        hints: report.coverage_hints(),
         files: report.inputs.len(),
         recognised_files: report
             .inputs
