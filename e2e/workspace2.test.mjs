@@ -139,3 +139,85 @@ test('coverage: the engine\'s hints name the collector and the exports to add; t
   assert.equal(await page.locator('[data-testid="coverage"] details').getAttribute('open'), null, 'the per-rule list is folded');
   await shots(page, 'coverage');
 });
+
+test('accepted risks: accept from the detail, flagged and counted apart, filter, persisted, expiry, export/import', async () => {
+  const page = await s.h.newPage();
+  await openDemo(page);
+  const total = await shown(page);
+  const criticalBefore = Number(await page.locator('[data-testid="summary"] .sev-count').first().locator('.sev-number').textContent());
+  const first = page.locator('[data-testid="finding-row"][data-outcome="fail"]').first();
+  const rule = await first.getAttribute('data-rule-id');
+  const resource = await first.getAttribute('data-resource-id');
+  const severity = await first.getAttribute('data-severity');
+  await first.click();
+  await page.locator('[data-testid="accept-risk"]').click();
+  // The reason is required.
+  await page.locator('[data-testid="accept-save"]').click();
+  assert.match(await page.locator('[data-testid="accept-error"]').textContent(), /reason/i);
+  await page.locator('[data-testid="accept-reason"]').fill('Break-glass role, MFA-only, alarmed');
+  await page.locator('[data-testid="accept-owner"]').fill('secops@example.com');
+  await page.locator('[data-testid="accept-expires"]').fill('2099-12-31');
+  await shots(page, 'accept-form');
+  await page.locator('[data-testid="accept-save"]').click();
+  await page.locator('[data-testid="accepted-box"]').waitFor();
+  assert.equal(await page.locator('[data-testid="accepted-reason"]').textContent(), 'Break-glass role, MFA-only, alarmed');
+  const row = page.locator(`[data-testid="finding-row"][data-rule-id="${rule}"][data-resource-id="${resource}"]`);
+  assert.equal(await row.getAttribute('data-accepted'), 'true');
+  assert.equal(await row.locator('[data-testid="accepted-tag"]').textContent(), 'Accepted');
+  assert.equal(await shown(page), total, 'accepted findings stay listed');
+  assert.equal(await page.locator('[data-testid="accepted-count"] .sev-number').textContent(), '1');
+  if (severity === 'critical') {
+    assert.equal(Number(await page.locator('[data-testid="summary"] .sev-count').first().locator('.sev-number').textContent()), criticalBefore - 1);
+  }
+  await shots(page, 'accepted-finding');
+
+  // The accepted filter: open / accepted / all.
+  await page.locator('[data-testid="filter-acc"]').selectOption('accepted');
+  await page.waitForFunction(() => document.querySelector('[data-testid="finding-count"]').textContent.trim().startsWith('1 of'));
+  await page.locator('[data-testid="filter-acc"]').selectOption('open');
+  await page.waitForFunction((t) => document.querySelector('[data-testid="finding-count"]').textContent.trim().startsWith(`${t - 1} of`), total);
+  assert.ok(!(await attrs(page, 'data-accepted')).includes('true'));
+  assert.match(await hash(page), /acc=open/);
+  await page.locator('[data-testid="filter-acc"]').selectOption('');
+
+  // Persisted: a reload applies it again.
+  await page.reload();
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="accepted-count"]').waitFor();
+  await page.locator('[data-testid="nav-overview"]').click();
+  assert.equal(await page.locator('[data-testid="chart-bar"][data-chart="severity"][data-value="accepted"]').getAttribute('data-count'), '1');
+
+  // The list, and its export in the engine's file format.
+  await page.locator('[data-testid="nav-accepted"]').click();
+  await page.locator('[data-testid="acceptance-row"]').waitFor();
+  const exported = await download(page, '[data-testid="acceptances-export"]');
+  assert.match(exported.name, /^stratoscope-acceptances-\d{4}-\d{2}-\d{2}\.json$/);
+  const file = JSON.parse(exported.text);
+  assert.equal(file.stratoscope_acceptances, 1);
+  assert.deepEqual(file.acceptances[0].scope, { type: 'finding', rule_id: rule, resource_id: resource });
+
+  // Import: errors per entry, nothing imported; then an expired acceptance, which the page names.
+  const bad = { stratoscope_acceptances: 1, acceptances: [{ id: 'x', scope: { type: 'account', account: '123456789012' } }, { id: 'y', reason: 'r', expires: '31/12/2026', scope: { type: 'finding', rule_id: rule, resource_id: resource } }] };
+  await page.locator('[data-testid="acceptances-import"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+  await page.locator('[data-testid="import-error"]').first().waitFor();
+  const errors = await page.locator('[data-testid="import-error"]').allTextContents();
+  assert.ok(errors.some((e) => /acceptances\[0\]\.reason/.test(e)), errors.join('\n'));
+  assert.ok(errors.some((e) => /acceptances\[1\]\.expires/.test(e)), errors.join('\n'));
+  assert.equal(await page.locator('[data-testid="acceptance-row"]').count(), 1);
+  const old = { stratoscope_acceptances: 1, acceptances: [{ id: 'vendor-2019', reason: 'Vendor review', owner: 'secops@example.com', expires: '2020-01-31', scope: { type: 'account', account: '123456789012' } }] };
+  await page.locator('[data-testid="acceptances-import"]').setInputFiles({ name: 'old.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(old)) });
+  await page.locator('[data-testid="acceptance-row"][data-id="vendor-2019"]').waitFor();
+  assert.equal(await page.locator('[data-testid="acceptance-row"][data-id="vendor-2019"]').getAttribute('data-expired'), 'true');
+  assert.match(await page.locator('[data-testid="expired-notice"]').textContent(), /1 accepted risk expired.*vendor-2019 \(expired after 2020-01-31\)/);
+  assert.equal(await page.locator('[data-testid="accepted-count"] .sev-number').textContent(), '1', 'the expired one covers nothing');
+  await shots(page, 'accepted-risks');
+
+  // Delete both: nothing accepted any more, and the notice goes.
+  for (let i = 0; i < 2; i++) await page.locator('[data-testid="acceptance-delete"]').first().click();
+  await page.locator('[data-testid="no-acceptances"]').waitFor();
+  assert.equal(await page.locator('[data-testid="expired-notice"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="accepted-count"]').count(), 0);
+  await page.reload();
+  await waitForAnalysis(page, 1);
+  assert.equal(await page.locator('[data-testid="accepted-count"]').count(), 0, 'deletion persisted');
+});

@@ -6,9 +6,9 @@
 use crate::analysis::{load_builtin, PackLoad};
 use crate::components::virtual_scroll::listen;
 use crate::components::{
-    Busy, Compliance, CoverageNote, DropZone, Export, FindingDetail, FindingsTable,
-    FindingsToolbar, Header, Intro, Overview, Resources, ScenarioBanner, ScenarioPicker, ScopeLine,
-    SummaryStrip, VerdictList, ViewNav,
+    AcceptedRisks, Busy, Compliance, CoverageNote, DropZone, ExpiredNotice, Export, FindingDetail,
+    FindingsTable, FindingsToolbar, Header, Intro, Overview, Resources, ScenarioBanner,
+    ScenarioPicker, ScopeLine, SummaryStrip, VerdictList, ViewNav,
 };
 use crate::findings::{rows, visible, Row};
 use crate::offload::{Job, Offload, Question};
@@ -112,10 +112,28 @@ fn write_hash(route: &Route) {
 #[function_component]
 pub fn App() -> Html {
     // The address is read before the first render, so the page opens in the state it names.
-    let state = use_reducer(|| AppState {
-        route: Route::decode(&current_hash()),
-        ..AppState::default()
+    let state = use_reducer(|| {
+        let (acceptances, load_error) = crate::accepted::load();
+        AppState {
+            route: Route::decode(&current_hash()),
+            records: crate::state::Records {
+                today: crate::download::today(),
+                acceptances,
+                load_error,
+            },
+            ..AppState::default()
+        }
     });
+    // The accepted risks are kept in the browser whenever they change (not on the first
+    // render: a list the page could not read stays stored until the auditor changes it).
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.records.acceptances.clone(), move |list| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                crate::accepted::store(list);
+            }
+        });
+    }
     let pack = use_memo((), |_| Shared::new(load_builtin()));
     let pack: Shared<PackLoad> = (*pack).clone();
 
@@ -330,6 +348,8 @@ fn Shell() -> Html {
         let d = dispatcher.clone();
         let on_view = Callback::from(move |v| d.dispatch(Action::SetView(v)));
         let resources_count = report.summary.resources;
+        let d = dispatcher.clone();
+        let on_review = Callback::from(move |_| d.dispatch(Action::SetView(View::Accepted)));
         let body = match route.view {
             View::Overview => {
                 let d = dispatcher.clone();
@@ -373,6 +393,7 @@ fn Shell() -> Html {
                 });
                 html! { <Compliance report={report.clone()} filters={route.compliance.clone()} {on_filters} {on_control} /> }
             }
+            View::Accepted => html! { <AcceptedRisks /> },
             View::Export => {
                 let mut scope: Vec<String> = route.filters.chips(report).into_iter().map(|(_, t)| t).collect();
                 if !route.query.is_empty() {
@@ -407,10 +428,12 @@ fn Shell() -> Html {
                     <ScenarioBanner {scenario} />
                 }
                 <div class="nav-row">
-                    <ViewNav current={route.view} findings={report.findings.len()} resources={resources_count} {on_view} />
+                    <ViewNav current={route.view} findings={report.findings.len()} resources={resources_count}
+                        accepted={state.records.acceptances.len()} {on_view} />
                     <SummaryStrip totals={totals.clone()} />
                 </div>
                 <CoverageNote totals={totals.clone()} />
+                <ExpiredNotice outcome={state.accept_outcome.clone()} on_review={on_review} />
                 <div class={classes!("view", format!("view-{}", route.view.value()))} data-testid="view" data-view={route.view.value()}>
                     { body }
                 </div>

@@ -28,15 +28,17 @@ pub enum View {
     Findings,
     Resources,
     Compliance,
+    Accepted,
     Export,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Overview,
         View::Findings,
         View::Resources,
         View::Compliance,
+        View::Accepted,
         View::Export,
     ];
 
@@ -46,6 +48,7 @@ impl View {
             View::Findings => "findings",
             View::Resources => "resources",
             View::Compliance => "compliance",
+            View::Accepted => "accepted",
             View::Export => "export",
         }
     }
@@ -56,6 +59,7 @@ impl View {
             View::Findings => "Findings",
             View::Resources => "Resources",
             View::Compliance => "Compliance",
+            View::Accepted => "Accepted risks",
             View::Export => "Export",
         }
     }

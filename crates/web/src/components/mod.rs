@@ -1,6 +1,7 @@
 //! Small presentational components. Each takes props and renders; state changes go through
 //! callbacks that the app turns into reducer actions.
 
+pub mod accepted;
 pub mod busy;
 pub mod compliance;
 pub mod copy_button;
@@ -23,6 +24,7 @@ pub mod verdict_list;
 pub mod view_nav;
 pub mod virtual_scroll;
 
+pub use accepted::{AcceptForm, AcceptedBox, AcceptedRisks, ExpiredNotice};
 pub use busy::Busy;
 pub use compliance::{Compliance, FrameworkScores};
 pub use copy_button::CopyButton;

@@ -73,6 +73,13 @@ pub fn SummaryStrip(props: &SummaryProps) -> Html {
                     <span class="badge outcome-unknown-badge">{ "UNKNOWN" }</span>
                     <span class="sev-number">{ t.unknown }</span>
                 </li>
+                if t.accepted > 0 {
+                    <li class="sev-count" data-testid="accepted-count"
+                        title="Findings an accepted risk covers: still listed, no longer counted as open.">
+                        <span class="badge accepted-badge">{ "ACCEPTED" }</span>
+                        <span class="sev-number">{ t.accepted }</span>
+                    </li>
+                }
             </ul>
         </section>
     }

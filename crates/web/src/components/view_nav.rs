@@ -8,6 +8,7 @@ pub struct ViewNavProps {
     pub current: View,
     pub findings: usize,
     pub resources: usize,
+    pub accepted: usize,
     pub on_view: Callback<View>,
 }
 
@@ -20,6 +21,7 @@ pub fn ViewNav(props: &ViewNavProps) -> Html {
                     View::Overview | View::Compliance | View::Export => None,
                     View::Findings => Some(props.findings),
                     View::Resources => Some(props.resources),
+                    View::Accepted => Some(props.accepted),
                 };
                 let current = v == props.current;
                 html! {
