@@ -2,19 +2,13 @@
 // the address restoring the view, virtualisation, the finding detail, the resources browser,
 // themes, a keyboard-only path and the trainers' scenarios. Each saves a screenshot of its view
 // to e2e/artifacts/<view>.png (light, and dark where the theme matters).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { start, waitForAnalysis, artifacts } from './lib/harness.mjs';
+import { session, waitForAnalysis, artifacts } from './lib/harness.mjs';
 import { largeExport } from './lib/large-export.mjs';
 
-let h;
-before(async () => { h = await start(); });
-after(async () => {
-  assert.deepEqual(h?.outside ?? [], [], 'no request left the page origin');
-  assert.deepEqual(h?.consoleErrors ?? [], [], 'no console errors (CSP violations show up here)');
-  await h?.close();
-});
+const s = session();
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`) });
 const rows = (page) => page.locator('[data-testid="finding-row"]');
@@ -53,7 +47,7 @@ async function everyRow(page, attr) {
 
 /** Opens the page at `#<hashPart>` with a built-in scenario and waits for its findings. */
 async function openDemo(page, hashPart = 'demo') {
-  await page.goto(`${h.url}/#${hashPart}`);
+  await page.goto(`${s.h.url}/#${hashPart}`);
   await waitForAnalysis(page, 1);
   await page.locator('[data-testid="view"]').waitFor();
 }
@@ -65,7 +59,7 @@ const waitShown = (page, n) => page.waitForFunction((want) => {
 }, n);
 
 test('overview: SVG charts with text labels; a bar opens exactly its findings, by click and by Enter', async () => {
-  const page = await h.newPage();
+  const page = await s.h.newPage();
   await openDemo(page, 'demo&view=overview');
   const overview = page.locator('[data-testid="overview"]');
   await overview.waitFor();
@@ -109,7 +103,7 @@ test('overview: SVG charts with text labels; a bar opens exactly its findings, b
 });
 
 test('findings: each filter narrows the list, chips name them, clear-all resets', async () => {
-  const page = await h.newPage();
+  const page = await s.h.newPage();
   await openDemo(page);
   const total = await shown(page);
   assert.ok(total >= 10, `demo findings: ${total}`);
@@ -143,7 +137,7 @@ test('findings: each filter narrows the list, chips name them, clear-all resets'
 });
 
 test('findings: sorting, full-text search and grouping', async () => {
-  const page = await h.newPage();
+  const page = await s.h.newPage();
   await openDemo(page);
   const total = await shown(page);
   const sorted = (xs) => [...xs].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
@@ -219,7 +213,7 @@ test('findings: sorting, full-text search and grouping', async () => {
 });
 
 test('the address holds the whole view and a reload restores it', async () => {
-  const page = await h.newPage();
+  const page = await s.h.newPage();
   await openDemo(page, 'demo&view=findings&sev=high');
   assert.equal(await page.locator('[data-testid="severity-filter"]').inputValue(), 'high');
   assert.ok((await attrs(page, 'data-severity')).every((s) => s === 'critical' || s === 'high'));
@@ -262,8 +256,8 @@ test('the address holds the whole view and a reload restores it', async () => {
 });
 
 test('a few thousand findings: only a window of rows is in the page, and scrolling reveals later ones', async () => {
-  const page = await h.newPage();
-  await page.goto(h.url + '/');
+  const page = await s.h.newPage();
+  await page.goto(s.h.url + '/');
   await page.locator('[data-testid="file-input"]').setInputFiles(largeExport());
   await waitForAnalysis(page, 1);
   const scroller = page.locator('[data-testid="findings-scroll"]');
@@ -297,8 +291,8 @@ test('a few thousand findings: only a window of rows is in the page, and scrolli
 });
 
 test('finding detail: sections in order, marked evidence, remediation tabs and copy', async () => {
-  const page = await h.newPage();
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.url });
+  const page = await s.h.newPage();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.h.url });
   await openDemo(page);
   await page.locator('[data-testid="finding-row"][data-rule-id="STRAT-AWS-IAM-001"]').click();
   const detail = page.locator('[data-testid="detail"]');
@@ -339,7 +333,7 @@ test('finding detail: sections in order, marked evidence, remediation tabs and c
 });
 
 test('resources: the inventory from the worker, filters, search, attributes and the findings on one', async () => {
-  const page = await h.newPage();
+  const page = await s.h.newPage();
   await openDemo(page, 'demo&view=resources');
   const list = page.locator('[data-testid="resource-row"]');
   await list.first().waitFor();
@@ -371,7 +365,7 @@ test('resources: the inventory from the worker, filters, search, attributes and 
 });
 
 test('resources without a worker: the page that analysed answers itself', async () => {
-  const page = await h.newPage();
+  const page = await s.h.newPage();
   await page.addInitScript(() => { delete window.Worker; });
   await openDemo(page, 'demo&view=resources');
   await page.locator('[data-testid="resource-row"]').first().waitFor();
@@ -382,9 +376,9 @@ test('resources without a worker: the page that analysed answers itself', async 
 });
 
 test('theme and large text: toggled in the header, remembered across reloads', async () => {
-  const page = await h.newPage();
+  const page = await s.h.newPage();
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(h.url + '/');
+  await page.goto(s.h.url + '/');
   await page.locator('[data-testid="scenario-picker"]').waitFor();
   const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
   assert.equal(await theme(), 'light');
@@ -410,8 +404,8 @@ test('theme and large text: toggled in the header, remembered across reloads', a
 });
 
 test('keyboard only: from the load screen to a finding\'s detail and back', async () => {
-  const page = await h.newPage();
-  await page.goto(h.url + '/');
+  const page = await s.h.newPage();
+  await page.goto(s.h.url + '/');
   await page.locator('[data-testid="demo-button"]').waitFor();
   const active = () => page.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.tagName);
   async function tabTo(testid, limit = 40) {
@@ -452,8 +446,8 @@ test('keyboard only: from the load screen to a finding\'s detail and back', asyn
 });
 
 test('each demo scenario loads with one click and shows its narrative', async () => {
-  const page = await h.newPage();
-  await page.goto(h.url + '/');
+  const page = await s.h.newPage();
+  await page.goto(s.h.url + '/');
   await page.locator('[data-testid="scenario"]').first().waitFor();
   const cards = await page.locator('[data-testid="scenario"]').evaluateAll((els) => els.map((e) => ({
     id: e.dataset.scenario,
@@ -461,7 +455,7 @@ test('each demo scenario loads with one click and shows its narrative', async ()
   })));
   assert.ok(cards.length >= 3, `${cards.length} scenarios`);
   for (const { id, narrative } of cards) {
-    await page.goto(h.url + '/');
+    await page.goto(s.h.url + '/');
     await page.locator(`[data-testid="scenario-load"][data-scenario="${id}"]`).click();
     await waitForAnalysis(page, 1);
     const banner = page.locator('[data-testid="scenario-narrative"]');

@@ -2,6 +2,8 @@
 // build in dist/ served on 127.0.0.1, and a context-wide guard that records and aborts every
 // request leaving the page's own origin (page.on('request') alone misses browser-initiated ones).
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,4 +70,18 @@ export async function dropFiles(page, selector, files) {
 /** Waits until the app has finished analysing (the busy marker is gone and verdicts exist). */
 export async function waitForAnalysis(page, verdicts) {
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="verdict"]').length >= n && !document.querySelector('[data-testid="busy"]'), verdicts, { timeout: 60_000 });
+}
+
+/** Starts the harness before a test file's tests and closes it after them, failing the file if
+ *  any request left the origin or the console reported an error (CSP violations show up there).
+ *  Returns an object whose `h` is the started harness once the tests run. */
+export function session() {
+  const s = { h: null };
+  before(async () => { s.h = await start(); });
+  after(async () => {
+    assert.deepEqual(s.h?.outside ?? [], [], 'no request left the page origin');
+    assert.deepEqual(s.h?.consoleErrors ?? [], [], 'no console errors (CSP violations show up here)');
+    await s.h?.close();
+  });
+  return s;
 }

@@ -6,16 +6,16 @@
 use crate::analysis::{load_builtin, PackLoad};
 use crate::components::virtual_scroll::listen;
 use crate::components::{
-    Busy, CoverageNote, DropZone, FindingDetail, FindingsTable, FindingsToolbar, Header, Intro,
-    Overview, Resources, ScenarioBanner, ScenarioPicker, ScopeLine, SummaryStrip, VerdictList,
-    ViewNav,
+    AcceptedRisks, Busy, Compliance, CoverageNote, DropZone, ExpiredNotice, Export, FindingDetail,
+    FindingsTable, FindingsToolbar, Header, Intro, Overview, Resources, ScenarioBanner,
+    ScenarioPicker, ScopeLine, SummaryStrip, VerdictList, ViewNav,
 };
 use crate::findings::{rows, visible, Row};
 use crate::offload::{Job, Offload, Question};
 use crate::prefs::{self, Prefs};
 use crate::route::{Route, View};
 use crate::scenarios;
-use crate::state::{Action, AppState, LoadedFile, ReadFailure, Shared};
+use crate::state::{navigate, Action, AppState, LoadedFile, ReadFailure, Shared};
 use crate::view::{busy_status, find, totals};
 use std::rc::Rc;
 use stratoscope::Report;
@@ -112,10 +112,28 @@ fn write_hash(route: &Route) {
 #[function_component]
 pub fn App() -> Html {
     // The address is read before the first render, so the page opens in the state it names.
-    let state = use_reducer(|| AppState {
-        route: Route::decode(&current_hash()),
-        ..AppState::default()
+    let state = use_reducer(|| {
+        let (acceptances, load_error) = crate::accepted::load();
+        AppState {
+            route: Route::decode(&current_hash()),
+            records: crate::state::Records {
+                today: crate::download::today(),
+                acceptances,
+                load_error,
+            },
+            ..AppState::default()
+        }
     });
+    // The accepted risks are kept in the browser whenever they change (not on the first
+    // render: a list the page could not read stays stored until the auditor changes it).
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.records.acceptances.clone(), move |list| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                crate::accepted::store(list);
+            }
+        });
+    }
     let pack = use_memo((), |_| Shared::new(load_builtin()));
     let pack: Shared<PackLoad> = (*pack).clone();
 
@@ -158,7 +176,7 @@ pub fn App() -> Html {
             let on_hash = move || {
                 let route = Route::decode(&current_hash());
                 let scenario = route.scenario.clone();
-                dispatcher.dispatch(Action::Navigate(route));
+                dispatcher.dispatch(navigate(route));
                 if let Some(id) = scenario {
                     load_scenario(&dispatcher, &id);
                 }
@@ -313,13 +331,14 @@ fn Shell() -> Html {
         |(report, filters, query, sort, group, collapsed)| match report {
             Some(report) => {
                 let shown = visible(report, filters, query, *sort);
-                let matching = shown.len();
-                (Rc::new(rows(report, &shown, *group, collapsed)), matching)
+                let rows = rows(report, &shown, *group, collapsed);
+                (Rc::new(rows), Rc::new(shown))
             }
-            None => (Rc::new(Vec::<Row>::new()), 0),
+            None => (Rc::new(Vec::<Row>::new()), Rc::new(Vec::new())),
         },
     );
-    let (rows_list, matching) = (*list).clone();
+    let (rows_list, shown) = (*list).clone();
+    let matching = shown.len();
 
     let busy = busy_status(&state);
     let busy_label = AttrValue::from(busy.label);
@@ -329,12 +348,14 @@ fn Shell() -> Html {
         let d = dispatcher.clone();
         let on_view = Callback::from(move |v| d.dispatch(Action::SetView(v)));
         let resources_count = report.summary.resources;
+        let d = dispatcher.clone();
+        let on_review = Callback::from(move |_| d.dispatch(Action::SetView(View::Accepted)));
         let body = match route.view {
             View::Overview => {
                 let d = dispatcher.clone();
                 let base = route.clone();
                 let on_pick = Callback::from(move |filters| {
-                    d.dispatch(Action::Navigate(Route {
+                    d.dispatch(navigate(Route {
                         view: View::Findings,
                         filters,
                         query: String::new(),
@@ -342,7 +363,43 @@ fn Shell() -> Html {
                         ..base.clone()
                     }))
                 });
-                html! { <Overview report={report.clone()} {on_pick} /> }
+                let d = dispatcher.clone();
+                let base = route.clone();
+                let on_framework = Callback::from(move |framework: String| {
+                    d.dispatch(navigate(Route {
+                        view: View::Compliance,
+                        compliance: crate::route::ComplianceFilters { framework: Some(framework), status: None },
+                        ..base.clone()
+                    }))
+                });
+                html! { <Overview report={report.clone()} {on_pick} {on_framework} /> }
+            }
+            View::Compliance => {
+                let d = dispatcher.clone();
+                let base = route.clone();
+                let on_filters = Callback::from(move |compliance| {
+                    d.dispatch(navigate(Route { compliance, ..base.clone() }))
+                });
+                let d = dispatcher.clone();
+                let base = route.clone();
+                let on_control = Callback::from(move |(framework, control): (String, String)| {
+                    d.dispatch(navigate(Route {
+                        view: View::Findings,
+                        filters: crate::compliance::findings_filter(&framework, &control),
+                        query: String::new(),
+                        selected: None,
+                        ..base.clone()
+                    }))
+                });
+                html! { <Compliance report={report.clone()} filters={route.compliance.clone()} {on_filters} {on_control} /> }
+            }
+            View::Accepted => html! { <AcceptedRisks /> },
+            View::Export => {
+                let mut scope: Vec<String> = route.filters.chips(report).into_iter().map(|(_, t)| t).collect();
+                if !route.query.is_empty() {
+                    scope.push(format!("Search: “{}”", route.query));
+                }
+                html! { <Export report={report.clone()} pack={pack.clone()} shown={shown.clone()} {scope} /> }
             }
             View::Findings => findings_view(&state, report, &pack, &rows_list, matching, FindingsCallbacks {
                 on_select: on_select.clone(),
@@ -371,10 +428,12 @@ fn Shell() -> Html {
                     <ScenarioBanner {scenario} />
                 }
                 <div class="nav-row">
-                    <ViewNav current={route.view} findings={report.findings.len()} resources={resources_count} {on_view} />
+                    <ViewNav current={route.view} findings={report.findings.len()} resources={resources_count}
+                        accepted={state.records.acceptances.len()} {on_view} />
                     <SummaryStrip totals={totals.clone()} />
                 </div>
                 <CoverageNote totals={totals.clone()} />
+                <ExpiredNotice outcome={state.accept_outcome.clone()} on_review={on_review} />
                 <div class={classes!("view", format!("view-{}", route.view.value()))} data-testid="view" data-view={route.view.value()}>
                     { body }
                 </div>

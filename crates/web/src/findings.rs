@@ -2,6 +2,7 @@
 //! table shows. Plain Rust over the report, tested natively; the components only lay it out.
 
 use crate::view::{severity_label, FindingKey, Query, SeverityFilter};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use stratoscope::report::Finding;
 use stratoscope::{Outcome, Report, Severity};
@@ -21,17 +22,27 @@ pub enum Dim {
     Region,
     Rule,
     Framework,
+    /// One framework control, as `<framework>:<control id>` (the Compliance view links here).
+    Control,
+    /// Whether an accepted risk covers the finding: `open` or `accepted`.
+    Accepted,
 }
 
+/// The [`Dim::Accepted`] values.
+pub const OPEN: &str = "open";
+pub const ACCEPTED: &str = "accepted";
+
 impl Dim {
-    pub const ALL: [Dim; 7] = [
+    pub const ALL: [Dim; 9] = [
         Dim::Severity,
+        Dim::Accepted,
         Dim::Outcome,
         Dim::Service,
         Dim::Account,
         Dim::Region,
         Dim::Rule,
         Dim::Framework,
+        Dim::Control,
     ];
 
     /// The key in the address (`#…&svc=iam`) and the suffix of the control's `data-testid`.
@@ -44,6 +55,8 @@ impl Dim {
             Dim::Region => "region",
             Dim::Rule => "rule",
             Dim::Framework => "fw",
+            Dim::Control => "ctl",
+            Dim::Accepted => "acc",
         }
     }
 
@@ -60,6 +73,8 @@ impl Dim {
             Dim::Region => "Region",
             Dim::Rule => "Rule",
             Dim::Framework => "Framework",
+            Dim::Control => "Control",
+            Dim::Accepted => "Accepted risk",
         }
     }
 
@@ -73,24 +88,40 @@ impl Dim {
             Dim::Region => "Any region",
             Dim::Rule => "Any rule",
             Dim::Framework => "Any framework",
+            Dim::Control => "Any control",
+            Dim::Accepted => "Open and accepted",
         }
     }
 
     /// The finding's values on this dimension (a finding maps to several frameworks).
-    pub(crate) fn values(self, f: &Finding) -> Vec<&str> {
+    pub(crate) fn values(self, f: &Finding) -> Vec<Cow<'_, str>> {
         match self {
-            Dim::Severity => vec![f.severity.as_str()],
-            Dim::Outcome => vec![f.outcome.as_str()],
-            Dim::Service => vec![f.service.as_str()],
-            Dim::Account => vec![f.resource.account.as_deref().unwrap_or(NONE_VALUE)],
-            Dim::Region => vec![f.resource.region.as_deref().unwrap_or(NONE_VALUE)],
-            Dim::Rule => vec![f.rule_id.as_str()],
+            Dim::Severity => vec![Cow::Borrowed(f.severity.as_str())],
+            Dim::Outcome => vec![Cow::Borrowed(f.outcome.as_str())],
+            Dim::Service => vec![Cow::Borrowed(f.service.as_str())],
+            Dim::Account => vec![Cow::Borrowed(
+                f.resource.account.as_deref().unwrap_or(NONE_VALUE),
+            )],
+            Dim::Region => vec![Cow::Borrowed(
+                f.resource.region.as_deref().unwrap_or(NONE_VALUE),
+            )],
+            Dim::Rule => vec![Cow::Borrowed(f.rule_id.as_str())],
             Dim::Framework => f
                 .frameworks
                 .iter()
                 .filter(|(_, ids)| !ids.is_empty())
-                .map(|(fw, _)| fw.as_str())
+                .map(|(fw, _)| Cow::Borrowed(fw.as_str()))
                 .collect(),
+            Dim::Control => f
+                .frameworks
+                .iter()
+                .flat_map(|(fw, ids)| ids.iter().map(move |id| Cow::Owned(control_value(fw, id))))
+                .collect(),
+            Dim::Accepted => vec![Cow::Borrowed(if f.accepted.is_some() {
+                ACCEPTED
+            } else {
+                OPEN
+            })],
         }
     }
 }
@@ -142,7 +173,7 @@ impl Filters {
             && self
                 .values
                 .iter()
-                .all(|(dim, want)| dim.values(f).contains(&want.as_str()))
+                .all(|(dim, want)| dim.values(f).iter().any(|v| v == want))
     }
 
     /// The active filters as chips: (dimension, text), in the toolbar's order.
@@ -161,6 +192,11 @@ impl Filters {
     }
 }
 
+/// The [`Dim::Control`] value naming one control of one framework.
+pub fn control_value(framework: &str, control: &str) -> String {
+    format!("{framework}:{control}")
+}
+
 /// How a value reads in a select or a chip: outcomes and rules get words, the rest are shown as
 /// they are.
 pub fn value_label(report: &Report, dim: Dim, value: &str) -> String {
@@ -175,6 +211,25 @@ pub fn value_label(report: &Report, dim: Dim, value: &str) -> String {
             Some(f) => format!("{} — {}", f.rule_id, f.rule_name),
             None => value.to_string(),
         },
+        Dim::Control => {
+            let title = value.split_once(':').and_then(|(fw, id)| {
+                report
+                    .compliance
+                    .iter()
+                    .find(|s| s.framework == fw)
+                    .and_then(|s| s.controls.iter().find(|c| c.id == id))
+                    .map(|c| c.title.as_str())
+            });
+            match title {
+                Some(t) => format!("{} — {t}", value.replacen(':', " ", 1)),
+                None => value.replacen(':', " ", 1),
+            }
+        }
+        Dim::Accepted => match value {
+            OPEN => "Open (not accepted)".to_string(),
+            ACCEPTED => "Accepted risks only".to_string(),
+            _ => value.to_string(),
+        },
         Dim::Account | Dim::Region if value == NONE_VALUE => "(none)".to_string(),
         _ => value.to_string(),
     }
@@ -183,7 +238,7 @@ pub fn value_label(report: &Report, dim: Dim, value: &str) -> String {
 /// The values a dimension takes in the report, with how many findings have each, for the
 /// filter's options. Outcomes in their natural order; the rest sorted.
 pub fn facet(report: &Report, dim: Dim) -> Vec<(String, usize)> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<Cow<str>, usize> = BTreeMap::new();
     for f in &report.findings {
         for v in dim.values(f) {
             *counts.entry(v).or_default() += 1;
@@ -191,7 +246,7 @@ pub fn facet(report: &Report, dim: Dim) -> Vec<(String, usize)> {
     }
     let mut out: Vec<(String, usize)> = counts
         .into_iter()
-        .map(|(v, n)| (v.to_string(), n))
+        .map(|(v, n)| (v.into_owned(), n))
         .collect();
     if dim == Dim::Outcome {
         out.sort_by_key(|(v, _)| Outcome::parse(v));

@@ -11,10 +11,14 @@
 //! Everything that comes from an input file (names, policy JSON, messages) is rendered as text
 //! nodes through `html!`, which escapes it; nothing is ever inserted as HTML.
 
+pub mod accepted;
 mod alloc;
 pub mod analysis;
 pub mod app;
+pub mod compliance;
 pub mod components;
+pub mod download;
+pub mod exports;
 pub mod findings;
 pub mod highlight;
 pub mod inventory;
@@ -24,6 +28,7 @@ pub mod prefs;
 pub mod route;
 pub mod scenarios;
 pub mod state;
+pub mod storage;
 pub mod view;
 pub mod worker;
 

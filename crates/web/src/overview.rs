@@ -1,7 +1,7 @@
 //! The overview's numbers: failing findings by severity, service, account and framework, each
 //! bar carrying the filter that opens exactly its findings.
 
-use crate::findings::{Dim, Filters};
+use crate::findings::{Dim, Filters, ACCEPTED, OPEN};
 use crate::view::{severity_label, SeverityFilter};
 use std::collections::BTreeMap;
 use stratoscope::{Outcome, Report, Severity};
@@ -28,15 +28,24 @@ pub struct Chart {
     pub bars: Vec<Bar>,
 }
 
-fn failing(dim: Dim, value: &str) -> Filters {
+/// Open (not accepted) findings with `outcome` and, when given, `dim` at `value`.
+fn open(outcome: Outcome, by: Option<(Dim, &str)>) -> Filters {
     let mut f = Filters::default();
-    f.set(Dim::Outcome, Some(Outcome::Fail.as_str().to_string()));
-    f.set(dim, Some(value.to_string()));
+    f.set(Dim::Outcome, Some(outcome.as_str().to_string()));
+    f.set(Dim::Accepted, Some(OPEN.to_string()));
+    if let Some((dim, value)) = by {
+        f.set(dim, Some(value.to_string()));
+    }
     f
 }
 
-/// Failing findings per severity, every severity listed, then the unknowns: a rule that could
-/// not decide is shown beside the failures, never folded into them.
+fn failing(dim: Dim, value: &str) -> Filters {
+    open(Outcome::Fail, Some((dim, value)))
+}
+
+/// Open failing findings per severity, every severity listed, then the unknowns (a rule that
+/// could not decide is shown beside the failures, never folded into them), then the findings
+/// an accepted risk covers, counted apart.
 pub fn by_severity(report: &Report) -> Chart {
     let mut bars: Vec<Bar> = Severity::ALL
         .into_iter()
@@ -47,7 +56,7 @@ pub fn by_severity(report: &Report) -> Chart {
                 count: report
                     .findings
                     .iter()
-                    .filter(|f| f.outcome == Outcome::Fail && f.severity == s)
+                    .filter(|f| f.is_open_failure() && f.severity == s)
                     .count(),
                 tone: format!("sev-{}", s.as_str()),
                 filters: failing(Dim::Severity, &filter),
@@ -55,22 +64,31 @@ pub fn by_severity(report: &Report) -> Chart {
             }
         })
         .collect();
-    let mut unknown = Filters::default();
-    unknown.set(Dim::Outcome, Some(Outcome::Unknown.as_str().to_string()));
     bars.push(Bar {
         label: "UNKNOWN".to_string(),
         count: report
             .findings
             .iter()
-            .filter(|f| f.outcome == Outcome::Unknown)
+            .filter(|f| f.outcome == Outcome::Unknown && f.accepted.is_none())
             .count(),
         tone: "outcome-unknown".to_string(),
-        filters: unknown,
+        filters: open(Outcome::Unknown, None),
         value: "unknown".to_string(),
     });
+    if report.summary.accepted > 0 {
+        let mut accepted = Filters::default();
+        accepted.set(Dim::Accepted, Some(ACCEPTED.to_string()));
+        bars.push(Bar {
+            label: "ACCEPTED".to_string(),
+            count: report.summary.accepted,
+            tone: "accepted".to_string(),
+            filters: accepted,
+            value: ACCEPTED.to_string(),
+        });
+    }
     Chart {
         id: "severity",
-        title: "Failing findings by severity",
+        title: "Open findings by severity",
         bars,
     }
 }
@@ -78,11 +96,7 @@ pub fn by_severity(report: &Report) -> Chart {
 /// Failing findings per value of `dim`, most first (ties alphabetical), at most `limit` bars.
 fn by_dim(report: &Report, dim: Dim, id: &'static str, title: &'static str, limit: usize) -> Chart {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for f in report
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Fail)
-    {
+    for f in report.findings.iter().filter(|f| f.is_open_failure()) {
         for v in dim.values(f) {
             *counts.entry(v.to_string()).or_default() += 1;
         }
@@ -129,8 +143,8 @@ pub fn by_account(report: &Report) -> Chart {
     )
 }
 
-/// Per framework, derived from each finding's framework mappings, until the report carries
-/// `compliance` (pass / fail / not evaluable per control): then this becomes a score.
+/// Failing findings per framework, from each finding's own mappings (the scores per control are
+/// in the report's compliance section, shown beside this chart).
 pub fn by_framework(report: &Report) -> Chart {
     by_dim(
         report,
@@ -139,30 +153,6 @@ pub fn by_framework(report: &Report) -> Chart {
         "Failing findings mapped to each framework",
         MAX_BARS,
     )
-}
-
-/// Distinct failing controls per framework, for the text beside the framework chart.
-pub fn failing_controls(report: &Report) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in report
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Fail)
-    {
-        for (fw, ids) in &f.frameworks {
-            let list = out.entry(fw.clone()).or_default();
-            for id in ids {
-                if !list.contains(id) {
-                    list.push(id.clone());
-                }
-            }
-        }
-    }
-    for list in out.values_mut() {
-        list.sort();
-    }
-    out.retain(|_, l| !l.is_empty());
-    out
 }
 
 #[cfg(test)]
@@ -221,9 +211,5 @@ mod tests {
         assert_eq!((svc.bars[0].label.as_str(), svc.bars[0].count), ("iam", 3));
         let fw = by_framework(&r);
         assert_eq!((fw.bars[0].label.as_str(), fw.bars[0].count), ("fsbp", 2));
-        assert_eq!(
-            failing_controls(&r).get("fsbp"),
-            Some(&vec!["IAM.1".to_string()])
-        );
     }
 }

@@ -57,12 +57,6 @@ pub struct Prefs {
 mod imp {
     use super::*;
 
-    fn storage() -> Option<web_sys::Storage> {
-        // Storage can be refused (privacy settings, file:// in some browsers): preferences
-        // then last for the page's life only.
-        web_sys::window()?.local_storage().ok().flatten()
-    }
-
     fn system_dark() -> bool {
         web_sys::window()
             .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
@@ -70,7 +64,7 @@ mod imp {
     }
 
     pub fn load() -> Prefs {
-        let stored = |key: &str| storage().and_then(|s| s.get_item(key).ok().flatten());
+        let stored = crate::storage::get;
         Prefs {
             theme: effective(
                 stored(THEME_KEY).as_deref().and_then(Theme::parse),
@@ -97,10 +91,8 @@ mod imp {
     }
 
     pub fn store(prefs: Prefs) {
-        if let Some(s) = storage() {
-            let _ = s.set_item(THEME_KEY, prefs.theme.value());
-            let _ = s.set_item(TEXT_KEY, if prefs.large_text { "large" } else { "normal" });
-        }
+        crate::storage::set(THEME_KEY, prefs.theme.value());
+        crate::storage::set(TEXT_KEY, if prefs.large_text { "large" } else { "normal" });
     }
 }
 

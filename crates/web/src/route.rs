@@ -27,16 +27,29 @@ pub enum View {
     #[default]
     Findings,
     Resources,
+    Compliance,
+    Accepted,
+    Export,
 }
 
 impl View {
-    pub const ALL: [View; 3] = [View::Overview, View::Findings, View::Resources];
+    pub const ALL: [View; 6] = [
+        View::Overview,
+        View::Findings,
+        View::Resources,
+        View::Compliance,
+        View::Accepted,
+        View::Export,
+    ];
 
     pub fn value(self) -> &'static str {
         match self {
             View::Overview => "overview",
             View::Findings => "findings",
             View::Resources => "resources",
+            View::Compliance => "compliance",
+            View::Accepted => "accepted",
+            View::Export => "export",
         }
     }
 
@@ -45,6 +58,9 @@ impl View {
             View::Overview => "Overview",
             View::Findings => "Findings",
             View::Resources => "Resources",
+            View::Compliance => "Compliance",
+            View::Accepted => "Accepted risks",
+            View::Export => "Export",
         }
     }
 
@@ -65,6 +81,14 @@ pub struct ResourceFilters {
     pub query: String,
 }
 
+/// The Compliance view's choices: which framework is shown (the first when `None`) and which
+/// control status is listed (every status when `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ComplianceFilters {
+    pub framework: Option<String>,
+    pub status: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Route {
     /// `Some` when a built-in scenario is loaded: its id (empty for "the default one").
@@ -77,6 +101,7 @@ pub struct Route {
     pub selected: Option<FindingKey>,
     pub resource_filters: ResourceFilters,
     pub resource: Option<String>,
+    pub compliance: ComplianceFilters,
 }
 
 fn enc(v: &str) -> String {
@@ -133,6 +158,14 @@ impl Route {
         if let Some(id) = &self.resource {
             pair("res", id);
         }
+        for (k, v) in [
+            ("cfw", &self.compliance.framework),
+            ("cst", &self.compliance.status),
+        ] {
+            if let Some(v) = v {
+                pair(k, v);
+            }
+        }
         parts.join("&")
     }
 
@@ -162,6 +195,8 @@ impl Route {
                 "rregion" => r.resource_filters.region = Some(v),
                 "rq" => r.resource_filters.query = v,
                 "res" => r.resource = Some(v).filter(|v| !v.is_empty()),
+                "cfw" => r.compliance.framework = Some(v).filter(|v| !v.is_empty()),
+                "cst" => r.compliance.status = Some(v).filter(|v| !v.is_empty()),
                 other => {
                     if let Some(dim) = Dim::from_key(other) {
                         r.filters.set(dim, Some(v));
@@ -211,6 +246,8 @@ mod tests {
             (Dim::Region, "eu-west-1"),
             (Dim::Rule, "STRAT-AWS-IAM-009"),
             (Dim::Framework, "cis-aws-5.0"),
+            (Dim::Control, "cis-aws-5.0:1.16"),
+            (Dim::Accepted, "open"),
         ] {
             filters.set(dim, Some(v.into()));
         }
@@ -232,6 +269,10 @@ mod tests {
                 query: "ops ".into(),
             },
             resource: Some("arn:aws:iam::123456789012:policy/ops everything".into()),
+            compliance: ComplianceFilters {
+                framework: Some("fsbp".into()),
+                status: Some("fail".into()),
+            },
         };
         let hash = route.encode();
         assert!(!hash.contains(' '), "{hash}");

@@ -12,6 +12,7 @@ use crate::route::{Route, View};
 use crate::view::{FindingKey, SeverityFilter};
 use std::collections::BTreeSet;
 use std::rc::Rc;
+use stratoscope::accept::{self, Acceptance, ApplyOutcome};
 use stratoscope::Report;
 use yew::Reducible;
 
@@ -86,12 +87,28 @@ impl<T> Shared<T> {
 /// The latest answer to a question sent to the worker about the analysed inventory.
 pub type Fetched<T> = Result<Shared<T>, String>;
 
+/// What the auditor records, as opposed to what was loaded: it outlives Clear and scenario
+/// changes, and persists in the browser (see [`crate::accepted`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Records {
+    /// The local date acceptances expire against, `YYYY-MM-DD` (the engine has no clock).
+    pub today: String,
+    pub acceptances: Vec<Acceptance>,
+    /// Why the stored acceptances could not be read, if they could not.
+    pub load_error: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
     pub files: Vec<LoadedFile>,
     pub unreadable: Vec<ReadFailure>,
-    /// The latest finished analysis of `files`, if any.
+    /// The latest finished analysis of `files` as the engine made it.
+    pub raw: Option<Shared<Report>>,
+    /// `raw` with the acceptances applied: what every view shows and every export holds.
     pub report: Option<Shared<Report>>,
+    /// What applying the acceptances to `raw` did (which expired, which matched nothing).
+    pub accept_outcome: ApplyOutcome,
+    pub records: Records,
     /// How long the latest analysis took, measured by the page (the engine has no clock).
     pub timing: Option<Timing>,
     /// Bumped by Clear. A file read started before a Clear carries the old epoch and is dropped.
@@ -173,7 +190,7 @@ pub enum Action {
     },
     Clear,
     /// Replaces the whole route: the address on start, or an overview chart's bar.
-    Navigate(Route),
+    Navigate(Box<Route>),
     SetView(View),
     SetSeverity(SeverityFilter),
     SetFilter(Dim, Option<String>),
@@ -199,6 +216,36 @@ pub enum Action {
     SelectResource(Option<String>),
     SetResourceFilter(ResDim, Option<String>),
     SetResourceQuery(String),
+    /// Records a new accepted risk.
+    AddAcceptance(Acceptance),
+    /// Deletes the accepted risk with this id.
+    RemoveAcceptance(String),
+    /// Replaces the list (an import, merged by [`crate::accepted::merge`]).
+    SetAcceptances(Vec<Acceptance>),
+}
+
+/// Recomputes the shown report from the engine's and the acceptances. Without acceptances the
+/// engine's report is shown as is (no copy).
+fn apply_acceptances(next: &mut AppState) {
+    let Some(raw) = &next.raw else {
+        next.report = None;
+        next.accept_outcome = ApplyOutcome::default();
+        return;
+    };
+    if next.records.acceptances.is_empty() {
+        next.report = Some(raw.clone());
+        next.accept_outcome = ApplyOutcome::default();
+        return;
+    }
+    let mut report = (**raw).clone();
+    next.accept_outcome =
+        accept::apply(&mut report, &next.records.acceptances, &next.records.today);
+    next.report = Some(Shared::new(report));
+}
+
+/// [`Action::Navigate`] to `route` (boxed: a route is far larger than any other action).
+pub fn navigate(route: Route) -> Action {
+    Action::Navigate(Box::new(route))
 }
 
 /// The state transition function. Pure: same state and action, same result.
@@ -249,6 +296,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                     scenario: Some(id),
                     ..state.route.clone()
                 },
+                records: state.records.clone(),
                 ..AppState::default()
             };
         }
@@ -271,7 +319,8 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                     next.route.selected = None;
                 }
             }
-            next.report = Some(report);
+            next.raw = Some(report);
+            apply_acceptances(&mut next);
             next.timing = Some(timing);
             next.progress = None;
             next.failure = None;
@@ -286,7 +335,9 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 return next;
             }
             next.analysed = generation;
+            next.raw = None;
             next.report = None;
+            next.accept_outcome = ApplyOutcome::default();
             next.timing = None;
             next.route.selected = None;
             next.progress = None;
@@ -307,6 +358,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                     resource: None,
                     ..state.route.clone()
                 },
+                records: state.records.clone(),
                 ..AppState::default()
             };
         }
@@ -314,7 +366,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             if route.group != state.route.group {
                 next.collapsed.clear();
             }
-            next.route = route;
+            next.route = *route;
         }
         Action::SetView(view) => next.route.view = view,
         Action::SetSeverity(filter) => next.route.filters.severity = filter,
@@ -361,6 +413,19 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         }
         Action::SetResourceFilter(dim, value) => dim.set(&mut next.route.resource_filters, value),
         Action::SetResourceQuery(query) => next.route.resource_filters.query = query,
+        Action::AddAcceptance(a) => {
+            next.records.acceptances.push(a);
+            apply_acceptances(&mut next);
+        }
+        Action::RemoveAcceptance(id) => {
+            next.records.acceptances.retain(|a| a.id != id);
+            apply_acceptances(&mut next);
+        }
+        Action::SetAcceptances(list) => {
+            next.records.acceptances = list;
+            next.records.load_error = None;
+            apply_acceptances(&mut next);
+        }
     }
     next
 }
@@ -689,7 +754,7 @@ mod tests {
         assert_eq!(selected.route.view, View::Findings);
         assert_eq!(selected.route.selected, Some(key));
         // Navigate replaces the route wholesale.
-        let back = reduce(&selected, Action::Navigate(Route::default()));
+        let back = reduce(&selected, navigate(Route::default()));
         assert_eq!(back.route, Route::default());
         assert!(back.collapsed.is_empty());
     }
@@ -814,5 +879,56 @@ mod tests {
         assert!(s2.route.selected.is_none());
         let s3 = reduce(&s1, Action::CloseDetail);
         assert!(s3.route.selected.is_none());
+    }
+
+    #[test]
+    fn acceptances_apply_to_every_analysis_survive_clear_and_stop_when_expired() {
+        use stratoscope::accept::Scope;
+        let (demo, _) = crate::tests::demo_report();
+        let f = demo.findings[0].clone();
+        let risk = |id: &str, expires: Option<&str>| Acceptance {
+            id: id.into(),
+            scope: Scope::Finding {
+                rule_id: f.rule_id.clone(),
+                resource_id: f.resource.id.clone(),
+            },
+            reason: "known".into(),
+            owner: None,
+            expires: expires.map(str::to_string),
+            created: None,
+        };
+        let mut s = read(&AppState::default(), vec![file("a.json", "{}")]);
+        s.records.today = "2026-01-31".into();
+        let s = reduce(&s, Action::AddAcceptance(risk("risk-1", None)));
+        assert!(s.report.is_none(), "nothing to apply to yet");
+        let s = done(&s, demo.clone());
+        let shown = s.report.clone().expect("a report");
+        assert!(shown.findings[0].accepted.is_some());
+        assert_eq!(shown.summary.accepted, 1);
+        assert!(
+            s.raw
+                .as_ref()
+                .is_some_and(|r| r.findings[0].accepted.is_none()),
+            "the engine's report is kept as it was"
+        );
+        assert_eq!(s.accept_outcome.applied, vec![("risk-1".to_string(), 1)]);
+        let cleared = reduce(&s, Action::Clear);
+        assert_eq!(
+            cleared.records.acceptances.len(),
+            1,
+            "records outlive Clear"
+        );
+        let s = reduce(
+            &s,
+            Action::SetAcceptances(vec![risk("old", Some("2026-01-30"))]),
+        );
+        assert_eq!(s.accept_outcome.expired, vec!["old".to_string()]);
+        assert!(s.report.as_ref().is_some_and(|r| r.summary.accepted == 0));
+        let s = reduce(&s, Action::RemoveAcceptance("old".into()));
+        assert!(s.records.acceptances.is_empty());
+        assert!(
+            s.report.as_ref().is_some_and(|r| Rc::ptr_eq(&r.0, &demo.0)),
+            "no copy without acceptances"
+        );
     }
 }

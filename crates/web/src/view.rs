@@ -201,13 +201,20 @@ pub fn status_label(status: InputStatus) -> &'static str {
 /// Counts for the summary strip.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Totals {
-    /// Failing findings per severity, most severe first, every severity present.
+    /// Open (unaccepted) failing findings per severity, most severe first, every severity
+    /// present.
     pub failing: Vec<(Severity, usize)>,
+    /// Undecided findings nobody accepted.
     pub unknown: usize,
+    /// Findings an accepted risk covers, counted here and not as failing or unknown.
+    pub accepted: usize,
     pub resources: usize,
     pub rules: usize,
     /// Rules that could not be evaluated at all, with the export that would allow it.
     pub not_evaluable: Vec<(String, Option<String>)>,
+    /// The engine's sentences on what to collect next (`Report::coverage_hints`): they name the
+    /// collector and the missing exports.
+    pub hints: Vec<String>,
     pub files: usize,
     pub recognised_files: usize,
 }
@@ -221,7 +228,7 @@ pub fn totals(report: &Report) -> Totals {
                 report
                     .findings
                     .iter()
-                    .filter(|f| f.outcome == Outcome::Fail && f.severity == s)
+                    .filter(|f| f.is_open_failure() && f.severity == s)
                     .count(),
             )
         })
@@ -231,8 +238,9 @@ pub fn totals(report: &Report) -> Totals {
         unknown: report
             .findings
             .iter()
-            .filter(|f| f.outcome == Outcome::Unknown)
+            .filter(|f| f.outcome == Outcome::Unknown && f.accepted.is_none())
             .count(),
+        accepted: report.summary.accepted,
         resources: report.summary.resources,
         rules: report.tool.rules,
         not_evaluable: report
@@ -241,6 +249,7 @@ pub fn totals(report: &Report) -> Totals {
             .filter(|c| !c.evaluated)
             .map(|c| (c.rule_id.clone(), c.missing_export.clone()))
             .collect(),
+        hints: report.coverage_hints(),
         files: report.inputs.len(),
         recognised_files: report
             .inputs

@@ -6,7 +6,7 @@
 //! finding is about; the prose is the same for every finding of the rule.
 
 use crate::analysis::PackLoad;
-use crate::components::{CopyButton, EvidenceItem, Prose, SeverityBadge};
+use crate::components::{AcceptForm, AcceptedBox, CopyButton, EvidenceItem, Prose, SeverityBadge};
 use crate::state::Shared;
 use crate::view::{framework_lines, outcome_hint, outcome_label, safe_link};
 use stratoscope::{Report, Rule};
@@ -127,6 +127,24 @@ fn references(rule: &Rule) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct AcceptToggleProps {
+    finding: stratoscope::report::Finding,
+}
+
+/// "Accept risk…", opening the form in place.
+#[function_component]
+fn AcceptToggle(props: &AcceptToggleProps) -> Html {
+    let open = use_state(|| false);
+    if *open {
+        let close = open.clone();
+        return html! { <AcceptForm finding={props.finding.clone()} on_done={Callback::from(move |_| close.set(false))} /> };
+    }
+    html! {
+        <p><button type="button" class="button small" data-testid="accept-risk" onclick={Callback::from(move |_: MouseEvent| open.set(true))}>{ "Accept risk…" }</button></p>
+    }
+}
+
 #[function_component]
 pub fn FindingDetail(props: &FindingDetailProps) -> Html {
     let Some(f) = props.report.findings.get(props.index) else {
@@ -144,6 +162,10 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
     };
     let outcome = f.outcome.as_str();
     let frameworks = framework_lines(&f.frameworks);
+    let accept = match &f.accepted {
+        Some(a) => html! { <AcceptedBox accepted={a.clone()} /> },
+        None => html! { <AcceptToggle finding={f.clone()} /> },
+    };
     html! {
         <aside class="detail" data-testid="detail" aria-labelledby="detail-title" {onkeydown}>
             <div class="detail-head">
@@ -156,6 +178,7 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
             </div>
             <h2 id="detail-title" class="detail-title">{ f.title.clone() }</h2>
             <p class="finding-message">{ f.message.clone() }</p>
+            { accept }
             <dl class="resource-facts">
                 <dt>{ "Resource" }</dt>
                 <dd>{ f.resource.name.clone() }</dd>

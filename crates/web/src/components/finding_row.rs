@@ -2,6 +2,7 @@
 //! Enter or Space opens the detail, the arrow keys ask the table for the neighbouring finding,
 //! Escape closes the detail.
 
+use crate::components::accepted::accepted_text;
 use crate::components::SeverityBadge;
 use crate::state::Shared;
 use crate::view::{outcome_hint, outcome_label, FindingKey};
@@ -61,6 +62,7 @@ pub fn FindingRow(props: &FindingRowProps) -> Html {
             data-index={props.index.to_string()}
             data-rule-id={f.rule_id.clone()} data-severity={f.severity.as_str()}
             data-outcome={outcome} data-resource-id={f.resource.id.clone()}
+            data-accepted={f.accepted.is_some().to_string()}
             aria-current={props.selected.then_some("true")}
             {onclick} {onkeydown}>
             <td class="col-sev"><SeverityBadge severity={f.severity} /></td>
@@ -77,6 +79,9 @@ pub fn FindingRow(props: &FindingRowProps) -> Html {
                 <span class={classes!("outcome", format!("outcome-{outcome}"))} title={outcome_hint(f.outcome)}>
                     { outcome_label(f.outcome) }
                 </span>
+                if let Some(a) = &f.accepted {
+                    <span class="accepted-tag" data-testid="accepted-tag" title={accepted_text(a)}>{ "Accepted" }</span>
+                }
             </td>
         </tr>
     }

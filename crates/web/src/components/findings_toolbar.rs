@@ -101,7 +101,8 @@ pub fn FindingsToolbar(props: &FindingsToolbarProps) -> Html {
                         <option value={c.value()} selected={c == props.filters.severity}>{ c.label() }</option>
                     }) }
                 </select>
-                { for Dim::ALL.into_iter().filter(|d| *d != Dim::Severity).map(|d| dim_select(props, d)) }
+                // Controls are chosen in the Compliance view (there are hundreds); the chip shows one.
+                { for Dim::ALL.into_iter().filter(|d| !matches!(d, Dim::Severity | Dim::Control)).map(|d| dim_select(props, d)) }
             </div>
             if !chips.is_empty() || searching {
                 <div class="toolbar-row chips-row">

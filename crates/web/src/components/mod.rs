@@ -1,10 +1,13 @@
 //! Small presentational components. Each takes props and renders; state changes go through
 //! callbacks that the app turns into reducer actions.
 
+pub mod accepted;
 pub mod busy;
+pub mod compliance;
 pub mod copy_button;
 pub mod drop_zone;
 pub mod evidence_item;
+pub mod export;
 pub mod finding_detail;
 pub mod finding_row;
 pub mod findings_table;
@@ -21,10 +24,13 @@ pub mod verdict_list;
 pub mod view_nav;
 pub mod virtual_scroll;
 
+pub use accepted::{AcceptForm, AcceptedBox, AcceptedRisks, ExpiredNotice};
 pub use busy::Busy;
+pub use compliance::{Compliance, FrameworkScores};
 pub use copy_button::CopyButton;
 pub use drop_zone::DropZone;
 pub use evidence_item::EvidenceItem;
+pub use export::Export;
 pub use finding_detail::FindingDetail;
 pub use finding_row::FindingRow;
 pub use findings_table::FindingsTable;

@@ -2,10 +2,9 @@
 //! name and number in text, and each one a control: click, Enter or Space opens the Findings
 //! view filtered to exactly that bar.
 
+use crate::components::compliance::FrameworkScores;
 use crate::findings::Filters;
-use crate::overview::{
-    by_account, by_framework, by_service, by_severity, failing_controls, Bar, Chart,
-};
+use crate::overview::{by_account, by_framework, by_service, by_severity, Bar, Chart};
 use crate::state::Shared;
 use stratoscope::Report;
 use yew::prelude::*;
@@ -14,6 +13,8 @@ use yew::prelude::*;
 pub struct OverviewProps {
     pub report: Shared<Report>,
     pub on_pick: Callback<Filters>,
+    /// Opens the Compliance view on a framework.
+    pub on_framework: Callback<String>,
 }
 
 /// Geometry of a chart, in the SVG's own units (it scales to its box).
@@ -104,22 +105,6 @@ fn chart_view(chart: &Chart, on_pick: &Callback<Filters>, note: Html) -> Html {
 #[function_component]
 pub fn Overview(props: &OverviewProps) -> Html {
     let r = &props.report;
-    let controls = failing_controls(r);
-    let framework_note = html! {
-        <div class="placeholder-note" data-testid="framework-scores">
-            <p>
-                <strong>{ "Score per framework: " }</strong>
-                { "not yet available. It arrives with the report's compliance section (each control passed, failed, not evaluable or manual). Until then this chart counts failing findings per framework from the rules' own mappings; a framework with no failing finding is not listed, which does not mean it passes." }
-            </p>
-            if !controls.is_empty() {
-                <ul class="plain">
-                    { for controls.iter().map(|(fw, ids)| html! {
-                        <li><code>{ fw.clone() }</code>{ format!(": failing controls {}", ids.join(", ")) }</li>
-                    }) }
-                </ul>
-            }
-        </div>
-    };
     html! {
         <section class="overview" data-testid="overview" aria-label="Overview">
             <div class="chart-grid">
@@ -128,7 +113,8 @@ pub fn Overview(props: &OverviewProps) -> Html {
                 }) }
                 { chart_view(&by_service(r), &props.on_pick, Html::default()) }
                 { chart_view(&by_account(r), &props.on_pick, Html::default()) }
-                { chart_view(&by_framework(r), &props.on_pick, framework_note) }
+                <FrameworkScores report={r.clone()} on_open={props.on_framework.clone()} />
+                { chart_view(&by_framework(r), &props.on_pick, Html::default()) }
             </div>
         </section>
     }
@@ -145,6 +131,7 @@ mod tests {
         let html = render::<Overview>(OverviewProps {
             report: report.clone(),
             on_pick: Callback::noop(),
+            on_framework: Callback::noop(),
         });
         for chart in ["severity", "service", "account", "framework"] {
             assert!(html.contains(&format!("data-chart=\"{chart}\"")), "{chart}");

@@ -2,7 +2,7 @@
 //! pass nor a fail), what was analysed, and which rules could not be evaluated at all.
 
 use crate::analysis::Timing;
-use crate::components::SeverityBadge;
+use crate::components::{Prose, SeverityBadge};
 use crate::view::Totals;
 use std::collections::BTreeMap;
 use yew::prelude::*;
@@ -73,13 +73,21 @@ pub fn SummaryStrip(props: &SummaryProps) -> Html {
                     <span class="badge outcome-unknown-badge">{ "UNKNOWN" }</span>
                     <span class="sev-number">{ t.unknown }</span>
                 </li>
+                if t.accepted > 0 {
+                    <li class="sev-count" data-testid="accepted-count"
+                        title="Findings an accepted risk covers: still listed, no longer counted as open.">
+                        <span class="badge accepted-badge">{ "ACCEPTED" }</span>
+                        <span class="sev-number">{ t.accepted }</span>
+                    </li>
+                }
             </ul>
         </section>
     }
 }
 
-/// The rules that could not be evaluated at all, grouped by the export that would let them:
-/// a missing export must never read as compliant.
+/// What the loaded exports could not show: the engine's coverage hints first (which collector
+/// to run, which exports to add), then, folded, the rules waiting for each export. A missing
+/// export must never read as compliant, nor bury the findings under a list of rule ids.
 #[function_component]
 pub fn CoverageNote(props: &SummaryProps) -> Html {
     let t = &props.totals;
@@ -90,20 +98,27 @@ pub fn CoverageNote(props: &SummaryProps) -> Html {
             .unwrap_or_else(|| "an export this version does not read yet".to_string());
         gaps.entry(export).or_default().push(rule.clone());
     }
-    if gaps.is_empty() {
+    if gaps.is_empty() && t.hints.is_empty() {
         return Html::default();
     }
     html! {
         <div class="coverage" data-testid="coverage">
-            <p class="coverage-title">{ format!("{} could not be evaluated: no loaded file holds the resources they check.", plural(t.not_evaluable.len(), "rule", "rules")) }</p>
-            <ul>
-                { for gaps.into_iter().map(|(export, rules)| html! {
-                    <li>
-                        { "Add " }<code>{ export }</code>
-                        { format!(" to evaluate {}", rules.join(", ")) }
-                    </li>
-                }) }
+            <ul class="coverage-hints" data-testid="coverage-hints">
+                { for t.hints.iter().map(|h| html! { <li data-testid="coverage-hint"><Prose text={AttrValue::from(format!("{h}."))} /></li> }) }
             </ul>
+            if !gaps.is_empty() {
+                <details class="coverage-details">
+                    <summary>{ format!("Which export each of the {} would need", plural(t.not_evaluable.len(), "rule not evaluated", "rules not evaluated")) }</summary>
+                    <ul>
+                        { for gaps.into_iter().map(|(export, rules)| html! {
+                            <li>
+                                { "Add " }<code>{ export }</code>
+                                { format!(" to evaluate {}", rules.join(", ")) }
+                            </li>
+                        }) }
+                    </ul>
+                </details>
+            }
         </div>
     }
 }

@@ -8,6 +8,7 @@ pub struct ViewNavProps {
     pub current: View,
     pub findings: usize,
     pub resources: usize,
+    pub accepted: usize,
     pub on_view: Callback<View>,
 }
 
@@ -17,9 +18,10 @@ pub fn ViewNav(props: &ViewNavProps) -> Html {
         <nav class="view-nav" aria-label="Views" data-testid="view-nav">
             { for View::ALL.into_iter().map(|v| {
                 let count = match v {
-                    View::Overview => None,
+                    View::Overview | View::Compliance | View::Export => None,
                     View::Findings => Some(props.findings),
                     View::Resources => Some(props.resources),
+                    View::Accepted => Some(props.accepted),
                 };
                 let current = v == props.current;
                 html! {

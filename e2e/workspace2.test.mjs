@@ -1,0 +1,223 @@
+// Browser tests of the second workspace round: compliance, exports, accepted risks, drift,
+// access review, settings, the bundle scenarios and coverage hints. Each saves screenshots of
+// its view to e2e/artifacts/ in the light and the dark theme (1280×800).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { session, waitForAnalysis, artifacts, fixtures, root } from './lib/harness.mjs';
+
+const s = session();
+
+const hash = (page) => page.evaluate(() => decodeURIComponent(location.hash));
+const countText = async (page) => (await page.locator('[data-testid="finding-count"]').textContent()).trim();
+const shown = async (page) => Number((await countText(page)).match(/^(\d+) of/)[1]);
+const attrs = (page, name) => page.locator('[data-testid="finding-row"]').evaluateAll((els, n) => els.map((e) => e.getAttribute(n)), name);
+
+/** A screenshot in the light theme, then the same view in the dark one (back to light after). */
+async function shots(page, name) {
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  if ((await theme()) !== 'light') await page.locator('[data-testid="theme-toggle"]').click();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+  await page.locator('[data-testid="theme-toggle"]').click();
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+  await page.screenshot({ path: path.join(artifacts, `${name}-dark.png`) });
+  await page.locator('[data-testid="theme-toggle"]').click();
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+}
+
+async function openDemo(page, hashPart = 'demo') {
+  await page.goto(`${s.h.url}/#${hashPart}`);
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="view"]').waitFor();
+}
+
+/** Clicks `button` and returns the download it starts: its file name and its text. */
+async function download(page, button) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.locator(button).click()]);
+  const file = await dl.path();
+  return { name: dl.suggestedFilename(), text: fs.readFileSync(file, 'utf8'), url: dl.url() };
+}
+
+test('compliance: scores per framework, controls by status, a control opens its findings', async () => {
+  const page = await s.h.newPage();
+  await openDemo(page, 'demo&view=overview');
+  const cards = page.locator('[data-testid="framework-card"]');
+  assert.equal(await cards.count(), 2, 'CIS and FSBP');
+  const fsbpScore = await page.locator('[data-testid="framework-card"][data-framework="fsbp"]').getAttribute('data-score');
+  assert.match(fsbpScore, /^(0|1|0\.\d+)$/);
+  await shots(page, 'overview-scores');
+  await page.locator('[data-testid="framework-card"][data-framework="fsbp"]').click();
+  await page.locator('[data-testid="compliance"]').waitFor();
+  assert.match(await hash(page), /view=compliance&.*cfw=fsbp/);
+  assert.equal(await page.locator('[data-testid="framework-score"]').getAttribute('data-score'), fsbpScore);
+
+  await page.locator('[data-testid="framework-tab"][data-framework="cis-aws-5.0"]').click();
+  await page.waitForFunction(() => location.hash.includes('cfw=cis-aws-5.0'));
+  const all = await page.locator('[data-testid="control-row"]').count();
+  assert.ok(all > 40, `CIS controls: ${all}`);
+  const statuses = await page.locator('[data-testid="control-row"]').evaluateAll((rs) => rs.map((r) => r.dataset.status));
+  for (const s of ['fail', 'manual']) assert.ok(statuses.includes(s), `CIS has ${s} controls`);
+  // Status is written, not only coloured.
+  assert.ok((await page.locator('[data-testid="control-row"][data-status="manual"] .cstatus').first().textContent()).includes('Manual'));
+  await shots(page, 'compliance');
+
+  await page.locator('[data-testid="control-status"]').selectOption('fail');
+  await page.waitForFunction(() => location.hash.includes('cst=fail'));
+  const failing = page.locator('[data-testid="control-row"]');
+  assert.ok((await failing.count()) >= 1);
+  assert.deepEqual([...new Set(await failing.evaluateAll((rs) => rs.map((r) => r.dataset.status)))], ['fail']);
+  const control = await failing.first().getAttribute('data-control');
+  await failing.first().locator('[data-testid="control-link"]').click();
+  await page.locator('[data-testid="view"][data-view="findings"]').waitFor();
+  assert.match(await hash(page), new RegExp(`ctl=cis-aws-5.0:${control.replace('.', '\\.')}`));
+  assert.ok((await shown(page)) >= 1);
+  const chip = await page.locator('[data-testid="filter-chip"][data-dim="ctl"]').textContent();
+  assert.match(chip, new RegExp(`Control: cis-aws-5.0 ${control.replace('.', '\\.')}`));
+  await page.reload();
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="filter-chip"][data-dim="ctl"]').waitFor();
+});
+
+test('exports: JSON, CSV of the current view, SARIF, OCSF and a printable report, all as downloads', async () => {
+  const page = await s.h.newPage();
+  await openDemo(page, 'demo&sev=critical');
+  const critical = await shown(page);
+  assert.ok(critical >= 1);
+  await page.locator('[data-testid="nav-export"]').click();
+  await page.locator('[data-testid="exports"]').waitFor();
+  assert.match(await page.locator('[data-testid="csv-scope"]').textContent(), new RegExp(`^${critical} of \\d+ findings · Severity: Critical only`));
+  await shots(page, 'export');
+  const date = /^stratoscope-\d{4}-\d{2}-\d{2}/;
+
+  const json = await download(page, '[data-testid="export-json"]');
+  assert.match(json.name, new RegExp(date.source + '\\.json$'));
+  assert.match(json.url, /^blob:/, 'made in the page, not fetched');
+  const report = JSON.parse(json.text);
+  assert.ok(report.findings.length > critical && report.summary && report.compliance.length === 2, 'the CLI schema, whole');
+
+  const csv = await download(page, '[data-testid="export-csv"]');
+  assert.match(csv.name, new RegExp(date.source + '\\.csv$'));
+  const lines = csv.text.trim().split(/\r?\n/);
+  assert.equal(lines[0].split(',')[0], 'rule_id');
+  assert.equal(lines.length - 1, critical, 'only the findings the view shows');
+  assert.ok(lines.slice(1).every((l) => l.split(',')[2] === 'critical'));
+
+  const sarif = await download(page, '[data-testid="export-sarif"]');
+  assert.match(sarif.name, new RegExp(date.source + '\\.sarif\\.json$'));
+  const log = JSON.parse(sarif.text);
+  assert.equal(log.version, '2.1.0');
+  assert.ok(log.runs[0].results.length >= report.findings.filter((f) => f.outcome === 'fail').length);
+
+  const ocsf = await download(page, '[data-testid="export-ocsf"]');
+  assert.match(ocsf.name, new RegExp(date.source + '\\.ocsf\\.json$'));
+  const events = JSON.parse(ocsf.text);
+  assert.equal(events.length, report.findings.length);
+  assert.equal(events[0].class_uid, 2004, 'Detection Finding');
+
+  const html = await download(page, '[data-testid="export-html"]');
+  assert.match(html.name, new RegExp(date.source + '\\.html$'));
+  assert.ok(!/<script/i.test(html.text), 'the printable report runs nothing');
+  // Opened on its own and printed: it loads nothing (the harness would record any request),
+  // and the print layout renders.
+  const printed = await s.h.newPage();
+  await printed.setContent(html.text);
+  await printed.emulateMedia({ media: 'print' });
+  await printed.screenshot({ path: path.join(artifacts, 'printable-report.png') });
+  const pdf = await printed.pdf({ format: 'A4' });
+  assert.ok(pdf.length > 10_000, 'prints to a PDF');
+});
+
+test('coverage: the engine\'s hints name the collector and the exports to add; the rule list folds away', async () => {
+  const page = await s.h.newPage();
+  await openDemo(page);
+  const hints = await page.locator('[data-testid="coverage-hint"]').allTextContents();
+  assert.ok(hints.length >= 1, 'at least one hint');
+  assert.match(hints[0], /rules? not evaluable: run collectors\/aws\.sh, or add the output of aws /);
+  assert.ok(await page.locator('[data-testid="coverage-hint"] code').count() >= 1, 'exports are code spans');
+  assert.equal(await page.locator('[data-testid="coverage"] details').getAttribute('open'), null, 'the per-rule list is folded');
+  await shots(page, 'coverage');
+});
+
+test('accepted risks: accept from the detail, flagged and counted apart, filter, persisted, expiry, export/import', async () => {
+  const page = await s.h.newPage();
+  await openDemo(page);
+  const total = await shown(page);
+  const criticalBefore = Number(await page.locator('[data-testid="summary"] .sev-count').first().locator('.sev-number').textContent());
+  const first = page.locator('[data-testid="finding-row"][data-outcome="fail"]').first();
+  const rule = await first.getAttribute('data-rule-id');
+  const resource = await first.getAttribute('data-resource-id');
+  const severity = await first.getAttribute('data-severity');
+  await first.click();
+  await page.locator('[data-testid="accept-risk"]').click();
+  // The reason is required.
+  await page.locator('[data-testid="accept-save"]').click();
+  assert.match(await page.locator('[data-testid="accept-error"]').textContent(), /reason/i);
+  await page.locator('[data-testid="accept-reason"]').fill('Break-glass role, MFA-only, alarmed');
+  await page.locator('[data-testid="accept-owner"]').fill('secops@example.com');
+  await page.locator('[data-testid="accept-expires"]').fill('2099-12-31');
+  await shots(page, 'accept-form');
+  await page.locator('[data-testid="accept-save"]').click();
+  await page.locator('[data-testid="accepted-box"]').waitFor();
+  assert.equal(await page.locator('[data-testid="accepted-reason"]').textContent(), 'Break-glass role, MFA-only, alarmed');
+  const row = page.locator(`[data-testid="finding-row"][data-rule-id="${rule}"][data-resource-id="${resource}"]`);
+  assert.equal(await row.getAttribute('data-accepted'), 'true');
+  assert.equal(await row.locator('[data-testid="accepted-tag"]').textContent(), 'Accepted');
+  assert.equal(await shown(page), total, 'accepted findings stay listed');
+  assert.equal(await page.locator('[data-testid="accepted-count"] .sev-number').textContent(), '1');
+  if (severity === 'critical') {
+    assert.equal(Number(await page.locator('[data-testid="summary"] .sev-count').first().locator('.sev-number').textContent()), criticalBefore - 1);
+  }
+  await shots(page, 'accepted-finding');
+
+  // The accepted filter: open / accepted / all.
+  await page.locator('[data-testid="filter-acc"]').selectOption('accepted');
+  await page.waitForFunction(() => document.querySelector('[data-testid="finding-count"]').textContent.trim().startsWith('1 of'));
+  await page.locator('[data-testid="filter-acc"]').selectOption('open');
+  await page.waitForFunction((t) => document.querySelector('[data-testid="finding-count"]').textContent.trim().startsWith(`${t - 1} of`), total);
+  assert.ok(!(await attrs(page, 'data-accepted')).includes('true'));
+  assert.match(await hash(page), /acc=open/);
+  await page.locator('[data-testid="filter-acc"]').selectOption('');
+
+  // Persisted: a reload applies it again.
+  await page.reload();
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="accepted-count"]').waitFor();
+  await page.locator('[data-testid="nav-overview"]').click();
+  assert.equal(await page.locator('[data-testid="chart-bar"][data-chart="severity"][data-value="accepted"]').getAttribute('data-count'), '1');
+
+  // The list, and its export in the engine's file format.
+  await page.locator('[data-testid="nav-accepted"]').click();
+  await page.locator('[data-testid="acceptance-row"]').waitFor();
+  const exported = await download(page, '[data-testid="acceptances-export"]');
+  assert.match(exported.name, /^stratoscope-acceptances-\d{4}-\d{2}-\d{2}\.json$/);
+  const file = JSON.parse(exported.text);
+  assert.equal(file.stratoscope_acceptances, 1);
+  assert.deepEqual(file.acceptances[0].scope, { type: 'finding', rule_id: rule, resource_id: resource });
+
+  // Import: errors per entry, nothing imported; then an expired acceptance, which the page names.
+  const bad = { stratoscope_acceptances: 1, acceptances: [{ id: 'x', scope: { type: 'account', account: '123456789012' } }, { id: 'y', reason: 'r', expires: '31/12/2026', scope: { type: 'finding', rule_id: rule, resource_id: resource } }] };
+  await page.locator('[data-testid="acceptances-import"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+  await page.locator('[data-testid="import-error"]').first().waitFor();
+  const errors = await page.locator('[data-testid="import-error"]').allTextContents();
+  assert.ok(errors.some((e) => /acceptances\[0\]\.reason/.test(e)), errors.join('\n'));
+  assert.ok(errors.some((e) => /acceptances\[1\]\.expires/.test(e)), errors.join('\n'));
+  assert.equal(await page.locator('[data-testid="acceptance-row"]').count(), 1);
+  const old = { stratoscope_acceptances: 1, acceptances: [{ id: 'vendor-2019', reason: 'Vendor review', owner: 'secops@example.com', expires: '2020-01-31', scope: { type: 'account', account: '123456789012' } }] };
+  await page.locator('[data-testid="acceptances-import"]').setInputFiles({ name: 'old.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(old)) });
+  await page.locator('[data-testid="acceptance-row"][data-id="vendor-2019"]').waitFor();
+  assert.equal(await page.locator('[data-testid="acceptance-row"][data-id="vendor-2019"]').getAttribute('data-expired'), 'true');
+  assert.match(await page.locator('[data-testid="expired-notice"]').textContent(), /1 accepted risk expired.*vendor-2019 \(expired after 2020-01-31\)/);
+  assert.equal(await page.locator('[data-testid="accepted-count"] .sev-number').textContent(), '1', 'the expired one covers nothing');
+  await shots(page, 'accepted-risks');
+
+  // Delete both: nothing accepted any more, and the notice goes.
+  for (let i = 0; i < 2; i++) await page.locator('[data-testid="acceptance-delete"]').first().click();
+  await page.locator('[data-testid="no-acceptances"]').waitFor();
+  assert.equal(await page.locator('[data-testid="expired-notice"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="accepted-count"]').count(), 0);
+  await page.reload();
+  await waitForAnalysis(page, 1);
+  assert.equal(await page.locator('[data-testid="accepted-count"]').count(), 0, 'deletion persisted');
+});
