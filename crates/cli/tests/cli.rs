@@ -832,7 +832,11 @@ fn drift_compares_a_baseline_with_a_current_run() {
     // The removed broad grant closed PassRole, escalation and infrastructure modification.
     assert_eq!(
         resolved_failures,
-        ["STRAT-AWS-IAM-006", "STRAT-AWS-IAM-009", "STRAT-AWS-IAM-051"]
+        [
+            "STRAT-AWS-IAM-006",
+            "STRAT-AWS-IAM-009",
+            "STRAT-AWS-IAM-051"
+        ]
     );
     // Authorization details carry no credential report, so the credential-report rules are
     // unknown for every user; alice's unknowns go away with her.
