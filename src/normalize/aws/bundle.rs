@@ -285,6 +285,40 @@ mod tests {
     }
 
     #[test]
+    fn two_accounts_stay_apart() {
+        let bundle_for = |account: &str| {
+            let doc = json!({
+                "format": "stratoscope-aws-bundle", "format_version": 1,
+                "manifest": {"account_id": account, "finished_at": "2026-11-28T09:03:00Z"},
+                "outputs": [{"service": "ec2", "operation": "describe-security-groups", "region": "eu-west-1",
+                    "args": {}, "exit_code": 0, "error": null,
+                    "output": {"SecurityGroups": [{"GroupId": "sg-0a1b2c3d4e5f60001", "GroupName": "default",
+                        "OwnerId": account, "VpcId": "vpc-0a1b2c3d", "IpPermissions": [], "IpPermissionsEgress": []}]}}]});
+            Input::new(format!("{account}.json"), doc.to_string())
+        };
+        let inv = build_inventory(&[bundle_for("123456789012"), bundle_for("210987654321")]);
+        let groups: Vec<_> = inv
+            .resources
+            .iter()
+            .filter(|r| r.kind == "aws.ec2.security_group")
+            .collect();
+        assert_eq!(
+            groups.len(),
+            2,
+            "the same group id in two accounts is two resources"
+        );
+        let accounts: Vec<_> = groups
+            .iter()
+            .map(|g| g.account.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(accounts, ["123456789012", "210987654321"]);
+        assert!(groups
+            .iter()
+            .all(|g| g.region.as_deref() == Some("eu-west-1")));
+        assert_ne!(groups[0].id, groups[1].id);
+    }
+
+    #[test]
     fn wrong_version_and_shape_are_located_errors() {
         let doc = json!({"format": "stratoscope-aws-bundle", "format_version": 7, "outputs": []});
         let inv = build_inventory(&[Input::new("b.json", doc.to_string())]);
