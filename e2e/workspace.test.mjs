@@ -197,6 +197,13 @@ test('findings: sorting, full-text search and grouping', async () => {
   }
   const scroller = page.locator('[data-testid="findings-scroll"]');
   await scroller.evaluate((el) => { el.scrollTop = 0; });
+  // The virtual list re-renders on the scroll event: wait until the rows shown start at the top
+  // (the top spacer is empty), or "the first header" could still be one from further down.
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="findings-scroll"]');
+    const spacer = el?.querySelector('tr.spacer');
+    return el && el.scrollTop === 0 && spacer && spacer.getBoundingClientRect().height < 1;
+  });
   const head = page.locator('[data-testid="group-row"]').first();
   const key = await head.getAttribute('data-group');
   const size = Number(await head.getAttribute('data-count'));
