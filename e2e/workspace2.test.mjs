@@ -221,3 +221,32 @@ test('accepted risks: accept from the detail, flagged and counted apart, filter,
   await waitForAnalysis(page, 1);
   assert.equal(await page.locator('[data-testid="accepted-count"]').count(), 0, 'deletion persisted');
 });
+
+test('drift: a baseline export set is analysed in the worker and compared with the current one', async () => {
+  const page = await s.h.newPage();
+  await page.goto(`${s.h.url}/`);
+  await page.locator('[data-testid="file-input"]').setInputFiles([path.join(fixtures, 'drift/authz-small-later.json')]);
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="nav-drift"]').click();
+  await page.locator('[data-testid="drift"]').waitFor();
+  await page.locator('[data-testid="baseline-input"]').setInputFiles([path.join(fixtures, 'aws/authz-small.json')]);
+  await page.locator('[data-testid="drift-headline"]').waitFor();
+  assert.equal(page.workers().length, 1, 'the worker compared them');
+  const tiles = Object.fromEntries(await page.locator('[data-testid="drift-tile"]').evaluateAll((ts) => ts.map((t) => [t.dataset.kind, Number(t.dataset.count)])));
+  assert.ok(tiles.new + tiles.resolved > 0, JSON.stringify(tiles));
+  assert.equal(await page.locator('[data-testid="drift-finding"][data-kind="new"]').count(), Math.min(tiles.new, 200));
+  assert.equal(await page.locator('[data-testid="drift-finding"][data-kind="resolved"]').count(), Math.min(tiles.resolved, 200));
+  assert.match(await page.locator('[data-testid="drift-headline"]').textContent(), new RegExp(`${tiles.new} new and ${tiles.resolved} resolved findings`));
+  if (tiles.changed > 0) {
+    const attr = page.locator('[data-testid="drift-attribute"]').first();
+    assert.match(await attr.getAttribute('data-path'), /^\//, 'a JSON pointer into the attributes');
+    assert.notEqual(await attr.locator('.before').textContent(), await attr.locator('.after').textContent());
+  }
+  assert.match(await page.locator('[data-testid="baseline-files"]').textContent(), /authz-small\.json/);
+  await shots(page, 'drift');
+  // A new finding opens in the Findings view.
+  if (tiles.new > 0) {
+    await page.locator('[data-testid="drift-finding"][data-kind="new"] button.link').first().click();
+    await page.locator('[data-testid="detail"]').waitFor();
+  }
+});

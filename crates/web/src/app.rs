@@ -6,9 +6,9 @@
 use crate::analysis::{load_builtin, PackLoad};
 use crate::components::virtual_scroll::listen;
 use crate::components::{
-    AcceptedRisks, Busy, Compliance, CoverageNote, DropZone, ExpiredNotice, Export, FindingDetail,
-    FindingsTable, FindingsToolbar, Header, Intro, Overview, Resources, ScenarioBanner,
-    ScenarioPicker, ScopeLine, SummaryStrip, VerdictList, ViewNav,
+    AcceptedRisks, Busy, Compliance, CoverageNote, Drift, DropZone, ExpiredNotice, Export,
+    FindingDetail, FindingsTable, FindingsToolbar, Header, Intro, Overview, Resources,
+    ScenarioBanner, ScenarioPicker, ScopeLine, SummaryStrip, VerdictList, ViewNav,
 };
 use crate::findings::{rows, visible, Row};
 use crate::offload::{Job, Offload, Question};
@@ -36,24 +36,41 @@ pub struct AppContext {
 fn read_files(files: Vec<web_sys::File>, epoch: u64, dispatcher: UseReducerDispatcher<AppState>) {
     dispatcher.dispatch(Action::ReadStarted);
     spawn_local(async move {
-        let mut loaded = Vec::new();
-        let mut failures = Vec::new();
-        for file in files {
-            let file = gloo_file::File::from(file);
-            let name = file.name();
-            match gloo_file::futures::read_as_bytes(&file).await {
-                Ok(bytes) => loaded.push(LoadedFile::new(name, bytes)),
-                Err(e) => failures.push(ReadFailure {
-                    name,
-                    message: e.to_string(),
-                }),
-            }
-        }
+        let (loaded, failures) = read_all(files).await;
         dispatcher.dispatch(Action::FilesRead {
             epoch,
             files: loaded,
             failures,
         });
+    });
+}
+
+/// Every file's bytes, and the files the browser could not read.
+async fn read_all(files: Vec<web_sys::File>) -> (Vec<LoadedFile>, Vec<ReadFailure>) {
+    let mut loaded = Vec::new();
+    let mut failures = Vec::new();
+    for file in files {
+        let file = gloo_file::File::from(file);
+        let name = file.name();
+        match gloo_file::futures::read_as_bytes(&file).await {
+            Ok(bytes) => loaded.push(LoadedFile::new(name, bytes)),
+            Err(e) => failures.push(ReadFailure {
+                name,
+                message: e.to_string(),
+            }),
+        }
+    }
+    (loaded, failures)
+}
+
+/// Reads a baseline export set for the Drift view. A file the browser cannot read is left out;
+/// the comparison lists the files it did analyse.
+fn read_baseline(files: Vec<web_sys::File>, dispatcher: UseReducerDispatcher<AppState>) {
+    spawn_local(async move {
+        let (loaded, _) = read_all(files).await;
+        if !loaded.is_empty() {
+            dispatcher.dispatch(Action::SetBaseline(loaded));
+        }
     });
 }
 
@@ -120,6 +137,7 @@ pub fn App() -> Html {
                 today: crate::download::today(),
                 acceptances,
                 load_error,
+                ..Default::default()
             },
             ..AppState::default()
         }
@@ -153,10 +171,15 @@ pub fn App() -> Html {
     {
         let files = state.files.clone();
         let needed = state.needs_analysis();
+        let parameters = state.records.parameters.clone();
         let offload = offload.clone();
         use_effect_with(state.requested, move |&generation| {
             if needed {
-                offload.analyse(Job { generation, files });
+                offload.analyse(Job {
+                    generation,
+                    files,
+                    parameters,
+                });
             } else {
                 offload.cancel();
             }
@@ -213,6 +236,24 @@ pub fn App() -> Html {
                 offload.ask(Question::Resource {
                     generation: *generation,
                     id,
+                });
+            }
+        });
+    }
+
+    // The Drift view asks for the comparison once per analysis and baseline.
+    {
+        let offload = offload.clone();
+        let wanted = (state.route.view == View::Drift
+            && state.report.is_some()
+            && state.drift.is_none()
+            && !state.baseline.is_empty())
+        .then(|| state.baseline.clone());
+        use_effect_with((wanted, state.analysed), move |(wanted, generation)| {
+            if let Some(files) = wanted.clone() {
+                offload.ask(Question::Drift {
+                    generation: *generation,
+                    files,
                 });
             }
         });
@@ -394,6 +435,12 @@ fn Shell() -> Html {
                 html! { <Compliance report={report.clone()} filters={route.compliance.clone()} {on_filters} {on_control} /> }
             }
             View::Accepted => html! { <AcceptedRisks /> },
+            View::Drift => {
+                let d = dispatcher.clone();
+                let on_baseline = Callback::from(move |files| read_baseline(files, d.clone()));
+                html! { <Drift report={report.clone()} baseline={state.baseline.clone()} drift={state.drift.clone()}
+                    {on_baseline} on_open_finding={on_select.clone()} /> }
+            }
             View::Export => {
                 let mut scope: Vec<String> = route.filters.chips(report).into_iter().map(|(_, t)| t).collect();
                 if !route.query.is_empty() {

@@ -18,6 +18,7 @@ pub mod app;
 pub mod compliance;
 pub mod components;
 pub mod download;
+pub mod drift_view;
 pub mod exports;
 pub mod findings;
 pub mod highlight;

@@ -29,16 +29,18 @@ pub enum View {
     Resources,
     Compliance,
     Accepted,
+    Drift,
     Export,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Overview,
         View::Findings,
         View::Resources,
         View::Compliance,
         View::Accepted,
+        View::Drift,
         View::Export,
     ];
 
@@ -49,6 +51,7 @@ impl View {
             View::Resources => "resources",
             View::Compliance => "compliance",
             View::Accepted => "accepted",
+            View::Drift => "drift",
             View::Export => "export",
         }
     }
@@ -60,6 +63,7 @@ impl View {
             View::Resources => "Resources",
             View::Compliance => "Compliance",
             View::Accepted => "Accepted risks",
+            View::Drift => "Drift",
             View::Export => "Export",
         }
     }

@@ -96,6 +96,8 @@ pub struct Records {
     pub acceptances: Vec<Acceptance>,
     /// Why the stored acceptances could not be read, if they could not.
     pub load_error: Option<String>,
+    /// Rule parameter overrides from the settings, applied to every analysis.
+    pub parameters: Rc<crate::analysis::Parameters>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -134,6 +136,10 @@ pub struct AppState {
     pub resources: Option<Fetched<Vec<ResourceEntry>>>,
     /// The selected resource's attributes, by id, once the worker has sent them.
     pub resource_detail: Option<(String, Fetched<ResourceDetail>)>,
+    /// An earlier export set to compare the analysis with (the Drift view).
+    pub baseline: Vec<LoadedFile>,
+    /// The comparison of `baseline` with the current analysis, once the worker has made it.
+    pub drift: Option<Fetched<stratoscope::drift::DriftReport>>,
 }
 
 impl AppState {
@@ -222,6 +228,13 @@ pub enum Action {
     RemoveAcceptance(String),
     /// Replaces the list (an import, merged by [`crate::accepted::merge`]).
     SetAcceptances(Vec<Acceptance>),
+    /// Loads a baseline export set (replacing any earlier one) for the Drift view.
+    SetBaseline(Vec<LoadedFile>),
+    /// The worker's comparison of the baseline with the analysis `generation`.
+    DriftLoaded {
+        generation: u64,
+        drift: Fetched<stratoscope::drift::DriftReport>,
+    },
 }
 
 /// Recomputes the shown report from the engine's and the acceptances. Without acceptances the
@@ -321,6 +334,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             }
             next.raw = Some(report);
             apply_acceptances(&mut next);
+            next.drift = None;
             next.timing = Some(timing);
             next.progress = None;
             next.failure = None;
@@ -420,6 +434,16 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::RemoveAcceptance(id) => {
             next.records.acceptances.retain(|a| a.id != id);
             apply_acceptances(&mut next);
+        }
+        Action::SetBaseline(files) => {
+            next.baseline = files;
+            next.drift = None;
+        }
+        Action::DriftLoaded { generation, drift } => {
+            if generation == state.analysed && state.report.is_some() && !state.baseline.is_empty()
+            {
+                next.drift = Some(drift);
+            }
         }
         Action::SetAcceptances(list) => {
             next.records.acceptances = list;
