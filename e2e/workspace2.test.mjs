@@ -250,3 +250,40 @@ test('drift: a baseline export set is analysed in the worker and compared with t
     await page.locator('[data-testid="detail"]').waitFor();
   }
 });
+
+test('access review: a principal\'s permissions by service and level, who can act on a resource, both as CSV', async () => {
+  const page = await s.h.newPage();
+  await openDemo(page, 'demo&view=access');
+  await page.locator('[data-testid="principal-option"]').first().waitFor();
+  await page.locator('[data-testid="principal-search"]').fill('alice');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="principal-option"]')].every((o) => o.textContent.includes('alice')));
+  await page.locator('[data-testid="principal-option"]').first().click();
+  await page.locator('[data-testid="principal-access"]').waitFor();
+  assert.match(await hash(page), /who=arn:aws:iam::123456789012:user\/alice\.admin/);
+  assert.match(await page.locator('[data-testid="principal-summary"]').textContent(), /^\d+ actions in \d+ services/);
+  const iamWrite = page.locator('[data-testid="access-level-row"][data-service="iam"][data-level="Write"]');
+  assert.ok(Number(await iamWrite.getAttribute('data-count')) > 10);
+  assert.ok((await iamWrite.locator('.policy').count()) >= 1, 'the granting policies are named');
+  const csv = await download(page, '[data-testid="principal-csv"]');
+  assert.equal(csv.name, 'stratoscope-access-alice.admin.csv');
+  const lines = csv.text.trim().split(/\r?\n/);
+  assert.equal(lines[0], 'principal,service,access_level,action,access,policies');
+  assert.ok(lines.slice(1).every((l) => l.startsWith('arn:aws:iam::123456789012:user/alice.admin,')));
+  await shots(page, 'access-principal');
+
+  await page.locator('[data-testid="arn-input"]').fill('arn:aws:s3:::reports.example.com/q3.csv');
+  await page.locator('[data-testid="arn-check"]').click();
+  await page.locator('[data-testid="who-row"]').first().waitFor();
+  const who = await page.locator('[data-testid="who-row"]').evaluateAll((rs) => rs.map((r) => r.dataset.principal));
+  assert.ok(who.includes('arn:aws:iam::123456789012:user/alice.admin'), who.join('\n'));
+  assert.ok(await page.locator('[data-testid="who-row"] .policy').count() >= who.length, 'each row names its policies');
+  const whoCsv = await download(page, '[data-testid="resource-csv"]');
+  assert.equal(whoCsv.text.split(/\r?\n/)[0], 'resource,principal,access_level,actions,policies');
+  assert.equal(whoCsv.text.trim().split(/\r?\n/).length - 1, who.length);
+  // The address brings both back.
+  await page.reload();
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="who-row"]').first().waitFor();
+  await page.locator('[data-testid="principal-access"]').waitFor();
+  await shots(page, 'access-resource');
+});

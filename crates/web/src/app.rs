@@ -6,7 +6,7 @@
 use crate::analysis::{load_builtin, PackLoad};
 use crate::components::virtual_scroll::listen;
 use crate::components::{
-    AcceptedRisks, Busy, Compliance, CoverageNote, Drift, DropZone, ExpiredNotice, Export,
+    AcceptedRisks, Access, Busy, Compliance, CoverageNote, Drift, DropZone, ExpiredNotice, Export,
     FindingDetail, FindingsTable, FindingsToolbar, Header, Intro, Overview, Resources,
     ScenarioBanner, ScenarioPicker, ScopeLine, SummaryStrip, VerdictList, ViewNav,
 };
@@ -212,10 +212,10 @@ pub fn App() -> Html {
     // The address follows the state.
     use_effect_with(state.route.clone(), write_hash);
 
-    // The Resources view asks whoever holds the inventory, once per analysis.
+    // The Resources and Access views ask whoever holds the inventory, once per analysis.
     {
         let offload = offload.clone();
-        let wanted = state.route.view == View::Resources
+        let wanted = matches!(state.route.view, View::Resources | View::Access)
             && state.report.is_some()
             && state.resources.is_none();
         use_effect_with((wanted, state.analysed), move |&(wanted, generation)| {
@@ -224,40 +224,50 @@ pub fn App() -> Html {
             }
         });
     }
-    {
-        let offload = offload.clone();
-        let have = state.resource_detail.as_ref().map(|(id, _)| id.clone());
-        let wanted = (state.route.view == View::Resources && state.report.is_some())
+    use_ask(
+        &offload,
+        (state.route.view == View::Resources && state.report.is_some())
             .then(|| state.route.resource.clone())
             .flatten()
-            .filter(|id| have.as_ref() != Some(id));
-        use_effect_with((wanted, state.analysed), move |(wanted, generation)| {
-            if let Some(id) = wanted.clone() {
-                offload.ask(Question::Resource {
-                    generation: *generation,
-                    id,
-                });
-            }
-        });
-    }
+            .filter(|id| state.resource_detail.as_ref().map(|(d, _)| d) != Some(id)),
+        state.analysed,
+        |generation, id| Question::Resource { generation, id },
+    );
 
-    // The Drift view asks for the comparison once per analysis and baseline.
-    {
-        let offload = offload.clone();
-        let wanted = (state.route.view == View::Drift
+    // The Access view asks about its principal and its resource, and the Drift view for its
+    // comparison, once each per analysis.
+    let access = state.route.view == View::Access && state.report.is_some();
+    let missing = |have: Option<&String>, want: &Option<String>| {
+        want.clone().filter(|w| access && have != Some(w))
+    };
+    use_ask(
+        &offload,
+        missing(
+            state.principal_access.as_ref().map(|(id, _)| id),
+            &state.route.principal,
+        ),
+        state.analysed,
+        |generation, id| Question::Principal { generation, id },
+    );
+    use_ask(
+        &offload,
+        missing(
+            state.resource_access.as_ref().map(|(arn, _)| arn),
+            &state.route.arn,
+        ),
+        state.analysed,
+        |generation, arn| Question::Who { generation, arn },
+    );
+    use_ask(
+        &offload,
+        (state.route.view == View::Drift
             && state.report.is_some()
             && state.drift.is_none()
             && !state.baseline.is_empty())
-        .then(|| state.baseline.clone());
-        use_effect_with((wanted, state.analysed), move |(wanted, generation)| {
-            if let Some(files) = wanted.clone() {
-                offload.ask(Question::Drift {
-                    generation: *generation,
-                    files,
-                });
-            }
-        });
-    }
+        .then(|| state.baseline.clone()),
+        state.analysed,
+        |generation, files| Question::Drift { generation, files },
+    );
 
     let context = AppContext { state, pack };
     html! {
@@ -265,6 +275,23 @@ pub fn App() -> Html {
             <Shell />
         </ContextProvider<AppContext>>
     }
+}
+
+/// Asks the worker `question(generation, wanted)` whenever `wanted` is something new (or the
+/// analysis is), so each question is asked once per analysis.
+#[hook]
+fn use_ask<T: PartialEq + Clone + 'static>(
+    offload: &Rc<Offload>,
+    wanted: Option<T>,
+    generation: u64,
+    question: fn(u64, T) -> Question,
+) {
+    let offload = offload.clone();
+    use_effect_with((wanted, generation), move |(wanted, generation)| {
+        if let Some(w) = wanted.clone() {
+            offload.ask(question(*generation, w));
+        }
+    });
 }
 
 /// A stable element key for the detail pane of one finding.
@@ -435,6 +462,16 @@ fn Shell() -> Html {
                 html! { <Compliance report={report.clone()} filters={route.compliance.clone()} {on_filters} {on_control} /> }
             }
             View::Accepted => html! { <AcceptedRisks /> },
+            View::Access => {
+                let d = dispatcher.clone();
+                let on_principal = Callback::from(move |id| d.dispatch(Action::SelectPrincipal(id)));
+                let d = dispatcher.clone();
+                let on_arn = Callback::from(move |arn| d.dispatch(Action::SelectArn(arn)));
+                let principal_access = state.principal_access.as_ref().filter(|(id, _)| Some(id) == route.principal.as_ref()).map(|(_, a)| a.clone());
+                let resource_access = state.resource_access.as_ref().filter(|(arn, _)| Some(arn) == route.arn.as_ref()).map(|(_, a)| a.clone());
+                html! { <Access list={state.resources.clone()} principal={route.principal.clone().map(AttrValue::from)} arn={route.arn.clone().map(AttrValue::from)}
+                    {principal_access} {resource_access} {on_principal} {on_arn} /> }
+            }
             View::Drift => {
                 let d = dispatcher.clone();
                 let on_baseline = Callback::from(move |files| read_baseline(files, d.clone()));

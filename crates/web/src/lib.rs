@@ -12,6 +12,7 @@
 //! nodes through `html!`, which escapes it; nothing is ever inserted as HTML.
 
 pub mod accepted;
+pub mod access;
 mod alloc;
 pub mod analysis;
 pub mod app;

@@ -38,6 +38,16 @@ pub enum Question {
         generation: u64,
         id: String,
     },
+    /// What a principal can do.
+    Principal {
+        generation: u64,
+        id: String,
+    },
+    /// Who can act on a resource (an ARN).
+    Who {
+        generation: u64,
+        arn: String,
+    },
     /// Compare a baseline export set with the analysis.
     Drift {
         generation: u64,
@@ -84,6 +94,22 @@ pub fn answer_in_page(
                     })
                     .map(Shared::new),
                 id,
+            },
+            Question::Principal { generation, id } => Action::PrincipalLoaded {
+                generation,
+                access: held(generation)
+                    .ok_or_else(gone)
+                    .and_then(|k| crate::access::principal(&k.inventory, &id))
+                    .map(Shared::new),
+                id,
+            },
+            Question::Who { generation, arn } => Action::WhoLoaded {
+                generation,
+                access: held(generation)
+                    .ok_or_else(gone)
+                    .and_then(|k| crate::access::resource(&k.inventory, &arn))
+                    .map(Shared::new),
+                arn,
             },
             Question::Drift { generation, files } => Action::DriftLoaded {
                 generation,
@@ -337,6 +363,16 @@ mod imp {
                     (p::JOB, (*generation as f64).into()),
                     (p::ID, JsValue::from_str(id)),
                 ]),
+                Question::Principal { generation, id } => js::object(&[
+                    (p::KIND, p::PRINCIPAL.into()),
+                    (p::JOB, (*generation as f64).into()),
+                    (p::ID, JsValue::from_str(id)),
+                ]),
+                Question::Who { generation, arn } => js::object(&[
+                    (p::KIND, p::WHO.into()),
+                    (p::JOB, (*generation as f64).into()),
+                    (p::ID, JsValue::from_str(arn)),
+                ]),
                 Question::Drift { generation, files } => {
                     let (names, files, transfer) = file_arrays(files);
                     let message = js::object(&[
@@ -499,6 +535,36 @@ mod imp {
                             generation,
                             drift: drift.map(Shared::new),
                         }],
+                        ..After::default()
+                    }
+                }
+                Some(kind @ (p::PRINCIPAL | p::WHO)) => {
+                    let Some(generation) = job_of(data) else {
+                        return After::default();
+                    };
+                    let id = js::get_str(data, p::ID).unwrap_or_default();
+                    let bytes = match js::get_str(data, p::ERROR) {
+                        Some(e) => Err(e),
+                        None => js::get(data, kind)
+                            .dyn_into::<js_sys::Uint8Array>()
+                            .map(|a| a.to_vec())
+                            .map_err(|_| "the worker sent no answer".to_string()),
+                    };
+                    let action = if kind == p::PRINCIPAL {
+                        Action::PrincipalLoaded {
+                            generation,
+                            id,
+                            access: bytes.and_then(|b| answers::parse(&b)).map(Shared::new),
+                        }
+                    } else {
+                        Action::WhoLoaded {
+                            generation,
+                            arn: id,
+                            access: bytes.and_then(|b| answers::parse(&b)).map(Shared::new),
+                        }
+                    };
+                    After {
+                        actions: vec![action],
                         ..After::default()
                     }
                 }

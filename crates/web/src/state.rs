@@ -140,6 +140,10 @@ pub struct AppState {
     pub baseline: Vec<LoadedFile>,
     /// The comparison of `baseline` with the current analysis, once the worker has made it.
     pub drift: Option<Fetched<stratoscope::drift::DriftReport>>,
+    /// The chosen principal's permissions (Access view), by id, once the worker has sent them.
+    pub principal_access: Option<(String, Fetched<crate::access::PrincipalAccess>)>,
+    /// Who can act on the chosen resource (Access view), by ARN.
+    pub resource_access: Option<(String, Fetched<crate::access::ResourceAccess>)>,
 }
 
 impl AppState {
@@ -230,6 +234,22 @@ pub enum Action {
     SetAcceptances(Vec<Acceptance>),
     /// Loads a baseline export set (replacing any earlier one) for the Drift view.
     SetBaseline(Vec<LoadedFile>),
+    /// The worker's answer to "what can this principal do".
+    PrincipalLoaded {
+        generation: u64,
+        id: String,
+        access: Fetched<crate::access::PrincipalAccess>,
+    },
+    /// The worker's answer to "who can act on this resource".
+    WhoLoaded {
+        generation: u64,
+        arn: String,
+        access: Fetched<crate::access::ResourceAccess>,
+    },
+    /// Chooses the Access view's principal (`None` clears it).
+    SelectPrincipal(Option<String>),
+    /// Chooses the Access view's resource ARN.
+    SelectArn(Option<String>),
     /// The worker's comparison of the baseline with the analysis `generation`.
     DriftLoaded {
         generation: u64,
@@ -335,6 +355,8 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             next.raw = Some(report);
             apply_acceptances(&mut next);
             next.drift = None;
+            next.principal_access = None;
+            next.resource_access = None;
             next.timing = Some(timing);
             next.progress = None;
             next.failure = None;
@@ -434,6 +456,28 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::RemoveAcceptance(id) => {
             next.records.acceptances.retain(|a| a.id != id);
             apply_acceptances(&mut next);
+        }
+        Action::PrincipalLoaded {
+            generation,
+            id,
+            access,
+        } => {
+            if generation == state.analysed && state.route.principal.as_ref() == Some(&id) {
+                next.principal_access = Some((id, access));
+            }
+        }
+        Action::WhoLoaded {
+            generation,
+            arn,
+            access,
+        } => {
+            if generation == state.analysed && state.route.arn.as_ref() == Some(&arn) {
+                next.resource_access = Some((arn, access));
+            }
+        }
+        Action::SelectPrincipal(id) => next.route.principal = id.filter(|s| !s.is_empty()),
+        Action::SelectArn(arn) => {
+            next.route.arn = arn.map(|a| a.trim().to_string()).filter(|s| !s.is_empty())
         }
         Action::SetBaseline(files) => {
             next.baseline = files;

@@ -20,6 +20,10 @@
 //! | worker | `resource` | `job`, `id`, `resource` (JSON bytes of a [`crate::inventory::ResourceDetail`]); or `error` |
 //! | page | `drift` | `job`, `names`, `files`: a baseline export set to compare that analysis with |
 //! | worker | `drift` | `job`, `drift` (JSON bytes of a `stratoscope::drift::DriftReport`); or `error` |
+//! | page | `principal` | `job`, `id`: what that user, group or role can do |
+//! | worker | `principal` | `job`, `id`, `principal` (JSON bytes of a [`crate::access::PrincipalAccess`]); or `error` |
+//! | page | `who` | `job`, `id` (an ARN): who can act on that resource |
+//! | worker | `who` | `job`, `id`, `who` (JSON bytes of a [`crate::access::ResourceAccess`]); or `error` |
 //! | page | `forget` | drop the kept inventory (the page cleared its files) |
 //!
 //! The worker keeps the inventory of its latest `analyse` job (without the decoded documents),
@@ -49,6 +53,8 @@ pub mod protocol {
     pub const RESOURCE: &str = "resource";
     pub const FORGET: &str = "forget";
     pub const DRIFT: &str = "drift";
+    pub const PRINCIPAL: &str = "principal";
+    pub const WHO: &str = "who";
     pub const PARAMETERS: &str = "parameters";
 
     pub const JOB: &str = "job";
@@ -100,6 +106,19 @@ pub mod answers {
         pack: &RulePack,
     ) -> Result<Vec<u8>, String> {
         serde_json::to_vec(&drift_report(kept, baseline, pack)).map_err(|e| e.to_string())
+    }
+
+    pub fn principal_bytes(inv: &Inventory, id: &str) -> Result<Vec<u8>, String> {
+        serde_json::to_vec(&crate::access::principal(inv, id)?).map_err(|e| e.to_string())
+    }
+
+    pub fn who_bytes(inv: &Inventory, arn: &str) -> Result<Vec<u8>, String> {
+        serde_json::to_vec(&crate::access::resource(inv, arn)?).map_err(|e| e.to_string())
+    }
+
+    /// Parses a JSON answer of the worker's.
+    pub fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("unreadable answer: {e}"))
     }
 
     pub fn drift(bytes: &[u8]) -> Result<DriftReport, String> {
@@ -214,9 +233,13 @@ pub fn serve() {
                     kept = handle(&replies, &pack.pack, &data);
                 }
                 Some(protocol::FORGET) => kept = None,
-                Some(kind @ (protocol::RESOURCES | protocol::RESOURCE | protocol::DRIFT)) => {
-                    answer(&replies, &pack.pack, kind, &data, kept.as_ref())
-                }
+                Some(
+                    kind @ (protocol::RESOURCES
+                    | protocol::RESOURCE
+                    | protocol::DRIFT
+                    | protocol::PRINCIPAL
+                    | protocol::WHO),
+                ) => answer(&replies, &pack.pack, kind, &data, kept.as_ref()),
                 _ => {}
             }
         });
@@ -294,6 +317,14 @@ fn answer(
         p::DRIFT => (
             p::DRIFT,
             held.and_then(|k| answers::drift_bytes(k, inputs_of(data), pack)),
+        ),
+        p::PRINCIPAL => (
+            p::PRINCIPAL,
+            held.and_then(|k| answers::principal_bytes(&k.inventory, &id)),
+        ),
+        p::WHO => (
+            p::WHO,
+            held.and_then(|k| answers::who_bytes(&k.inventory, &id)),
         ),
         _ => (
             p::RESOURCE,

@@ -2,6 +2,7 @@
 //! callbacks that the app turns into reducer actions.
 
 pub mod accepted;
+pub mod access;
 pub mod busy;
 pub mod compliance;
 pub mod copy_button;
@@ -26,6 +27,7 @@ pub mod view_nav;
 pub mod virtual_scroll;
 
 pub use accepted::{AcceptForm, AcceptedBox, AcceptedRisks, ExpiredNotice};
+pub use access::Access;
 pub use busy::Busy;
 pub use compliance::{Compliance, FrameworkScores};
 pub use copy_button::CopyButton;
