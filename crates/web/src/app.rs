@@ -8,7 +8,7 @@ use crate::components::virtual_scroll::listen;
 use crate::components::{
     AcceptedRisks, Access, Busy, Compliance, CoverageNote, Drift, DropZone, ExpiredNotice, Export,
     FindingDetail, FindingsTable, FindingsToolbar, Header, Intro, Overview, Resources,
-    ScenarioBanner, ScenarioPicker, ScopeLine, SummaryStrip, VerdictList, ViewNav,
+    ScenarioBanner, ScenarioPicker, ScopeLine, Settings, SummaryStrip, VerdictList, ViewNav,
 };
 use crate::findings::{rows, visible, Row};
 use crate::offload::{Job, Offload, Question};
@@ -129,31 +129,33 @@ fn write_hash(route: &Route) {
 #[function_component]
 pub fn App() -> Html {
     // The address is read before the first render, so the page opens in the state it names.
-    let state = use_reducer(|| {
-        let (acceptances, load_error) = crate::accepted::load();
-        AppState {
-            route: Route::decode(&current_hash()),
-            records: crate::state::Records {
-                today: crate::download::today(),
-                acceptances,
-                load_error,
-                ..Default::default()
-            },
-            ..AppState::default()
-        }
-    });
-    // The accepted risks are kept in the browser whenever they change (not on the first
-    // render: a list the page could not read stays stored until the auditor changes it).
-    {
-        let first = use_mut_ref(|| true);
-        use_effect_with(state.records.acceptances.clone(), move |list| {
-            if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                crate::accepted::store(list);
-            }
-        });
-    }
     let pack = use_memo((), |_| Shared::new(load_builtin()));
     let pack: Shared<PackLoad> = (*pack).clone();
+    let state = {
+        let pack = pack.clone();
+        use_reducer(move || {
+            let (acceptances, load_error) = crate::accepted::load();
+            let (parameters, settings_error) = crate::settings_view::load(&pack.pack);
+            AppState {
+                route: Route::decode(&current_hash()),
+                records: crate::state::Records {
+                    today: crate::download::today(),
+                    acceptances,
+                    load_error,
+                    parameters: Rc::new(parameters),
+                    settings_error,
+                },
+                ..AppState::default()
+            }
+        })
+    };
+    // Accepted risks and settings are kept in the browser whenever they change.
+    use_kept(state.records.acceptances.clone(), |list| {
+        crate::accepted::store(list)
+    });
+    use_kept(state.records.parameters.clone(), |p| {
+        crate::settings_view::store(p)
+    });
 
     // The worker that analyses, created once; it starts loading as soon as the page is up.
     let offload = {
@@ -275,6 +277,18 @@ pub fn App() -> Html {
             <Shell />
         </ContextProvider<AppContext>>
     }
+}
+
+/// Stores `value` whenever it changes, but not on the first render: what the page could not
+/// read back stays stored until the auditor changes it.
+#[hook]
+fn use_kept<T: PartialEq + Clone + 'static>(value: T, store: fn(&T)) {
+    let first = use_mut_ref(|| true);
+    use_effect_with(value, move |v| {
+        if !std::mem::replace(&mut *first.borrow_mut(), false) {
+            store(v);
+        }
+    });
 }
 
 /// Asks the worker `question(generation, wanted)` whenever `wanted` is something new (or the
@@ -462,6 +476,7 @@ fn Shell() -> Html {
                 html! { <Compliance report={report.clone()} filters={route.compliance.clone()} {on_filters} {on_control} /> }
             }
             View::Accepted => html! { <AcceptedRisks /> },
+            View::Settings => html! { <Settings /> },
             View::Access => {
                 let d = dispatcher.clone();
                 let on_principal = Callback::from(move |id| d.dispatch(Action::SelectPrincipal(id)));

@@ -29,6 +29,7 @@ pub mod overview;
 pub mod prefs;
 pub mod route;
 pub mod scenarios;
+pub mod settings_view;
 pub mod state;
 pub mod storage;
 pub mod view;

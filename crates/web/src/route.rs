@@ -32,10 +32,11 @@ pub enum View {
     Drift,
     Export,
     Access,
+    Settings,
 }
 
 impl View {
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Overview,
         View::Findings,
         View::Resources,
@@ -44,6 +45,7 @@ impl View {
         View::Accepted,
         View::Drift,
         View::Export,
+        View::Settings,
     ];
 
     pub fn value(self) -> &'static str {
@@ -54,6 +56,7 @@ impl View {
             View::Compliance => "compliance",
             View::Accepted => "accepted",
             View::Access => "access",
+            View::Settings => "settings",
             View::Drift => "drift",
             View::Export => "export",
         }
@@ -67,6 +70,7 @@ impl View {
             View::Compliance => "Compliance",
             View::Accepted => "Accepted risks",
             View::Access => "Access",
+            View::Settings => "Settings",
             View::Drift => "Drift",
             View::Export => "Export",
         }

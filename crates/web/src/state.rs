@@ -98,6 +98,8 @@ pub struct Records {
     pub load_error: Option<String>,
     /// Rule parameter overrides from the settings, applied to every analysis.
     pub parameters: Rc<crate::analysis::Parameters>,
+    /// Why the stored settings could not be read, if they could not.
+    pub settings_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -232,6 +234,8 @@ pub enum Action {
     RemoveAcceptance(String),
     /// Replaces the list (an import, merged by [`crate::accepted::merge`]).
     SetAcceptances(Vec<Acceptance>),
+    /// New rule parameter overrides; the loaded files are analysed again with them.
+    SetParameters(crate::analysis::Parameters),
     /// Loads a baseline export set (replacing any earlier one) for the Drift view.
     SetBaseline(Vec<LoadedFile>),
     /// The worker's answer to "what can this principal do".
@@ -478,6 +482,14 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::SelectPrincipal(id) => next.route.principal = id.filter(|s| !s.is_empty()),
         Action::SelectArn(arn) => {
             next.route.arn = arn.map(|a| a.trim().to_string()).filter(|s| !s.is_empty())
+        }
+        Action::SetParameters(parameters) => {
+            next.records.parameters = Rc::new(parameters);
+            next.records.settings_error = None;
+            if !next.files.is_empty() {
+                next.requested += 1;
+                next.progress = None;
+            }
         }
         Action::SetBaseline(files) => {
             next.baseline = files;
@@ -997,6 +1009,32 @@ mod tests {
         assert!(
             s.report.as_ref().is_some_and(|r| Rc::ptr_eq(&r.0, &demo.0)),
             "no copy without acceptances"
+        );
+    }
+
+    #[test]
+    fn new_settings_analyse_the_loaded_files_again() {
+        let mut parameters = crate::analysis::Parameters::new();
+        parameters
+            .entry("R".into())
+            .or_default()
+            .insert("p".into(), serde_json::json!(1));
+        let idle = reduce(
+            &AppState::default(),
+            Action::SetParameters(parameters.clone()),
+        );
+        assert_eq!(*idle.records.parameters, parameters);
+        assert!(!idle.needs_analysis(), "nothing loaded, nothing to analyse");
+        let s = done(
+            &read(&AppState::default(), vec![file("a.json", "{}")]),
+            empty_report(),
+        );
+        let again = reduce(&s, Action::SetParameters(parameters));
+        assert!(again.needs_analysis());
+        assert_eq!(
+            reduce(&again, Action::Clear).records.parameters,
+            again.records.parameters,
+            "settings outlive Clear"
         );
     }
 }
