@@ -334,3 +334,22 @@ test('settings: a rule parameter override re-analyses, persists, and round-trips
   await page.locator('[data-testid="nav-findings"]').click();
   await sshRule(page).first().waitFor();
 });
+
+test('bundle scenarios: a public data bucket, and admin ports open to the internet, each with its findings', async () => {
+  const page = await s.h.newPage();
+  for (const [id, expected] of [
+    ['public-data-bucket', ['STRAT-AWS-S3-005', 'STRAT-AWS-S3-013', 'STRAT-AWS-S3-003', 'STRAT-AWS-S3-004', 'STRAT-AWS-S3-012']],
+    ['admin-ports-open', ['STRAT-AWS-EC2-001', 'STRAT-AWS-EC2-002', 'STRAT-AWS-EC2-003', 'STRAT-AWS-EC2-008', 'STRAT-AWS-EC2-009']],
+  ]) {
+    await page.goto(`${s.h.url}/`);
+    await page.locator(`[data-testid="scenario-load"][data-scenario="${id}"]`).click();
+    await waitForAnalysis(page, 1);
+    assert.match(await page.locator('[data-testid="verdict"]').textContent(), /recognised as aws-collector-bundle/);
+    assert.equal(await page.locator('[data-testid="scenario-narrative"]').getAttribute('data-scenario'), id);
+    const options = await page.locator('[data-testid="filter-rule"] option').evaluateAll((os) => os.map((o) => o.value));
+    for (const rule of expected) assert.ok(options.includes(rule), `${id}: ${rule} is among the findings`);
+    await page.locator('[data-testid="filter-outcome"]').selectOption('fail');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="finding-row"]')].every((r) => r.dataset.outcome === 'fail'));
+    await shots(page, `scenario-${id}`);
+  }
+});

@@ -51,6 +51,18 @@ pub const SCENARIOS: &[Scenario] = &[
         narrative: "Five roles trusted from outside the account. Find the role every AWS account in the world can assume, the vendor role that trusts a whole account without an external ID, and the GitHub deployment role that accepts any repository's token; then explain why the scanner vendor and the shared-services roles pass.",
         files: &[demo_file!("open-trust", "authorization-details.json")],
     },
+    Scenario {
+        id: "public-data-bucket",
+        title: "A public data bucket",
+        narrative: "A collector bundle from an account that shares data with partners through S3. Find how the open-data bucket is readable by anyone on the internet (a bucket policy for Principal *, a public-read ACL, and no public access block at either the bucket or the account level), and that nothing encrypts its objects by default. Then explain why the audit-logs bucket next to it passes.",
+        files: &[demo_file!("public-data-bucket", "stratoscope-aws-123456789012.json")],
+    },
+    Scenario {
+        id: "admin-ports-open",
+        title: "Admin ports open to the internet",
+        narrative: "A collector bundle from a small operations VPC. Find the security groups that let the whole internet (IPv4 and IPv6) reach SSH and RDP, the bastion instance with a public IP that still accepts IMDSv1, and the network ACL that allows all inbound traffic, so nothing but the security groups stands in the way.",
+        files: &[demo_file!("admin-ports-open", "stratoscope-aws-123456789012.json")],
+    },
 ];
 
 /// The scenario an address names: `#demo` (empty id) is the first one; an unknown id is none.
@@ -93,6 +105,65 @@ mod tests {
             );
             for f in &report.findings {
                 assert_eq!(f.resource.account.as_deref(), Some("123456789012"));
+            }
+        }
+    }
+
+    /// Each bundle scenario fails the rules its narrative asks the class to find.
+    #[test]
+    fn the_bundle_scenarios_produce_their_intended_findings() {
+        let pack = load_builtin();
+        for (id, expected) in [
+            (
+                "public-data-bucket",
+                &[
+                    "STRAT-AWS-S3-005 open-data",
+                    "STRAT-AWS-S3-013 open-data",
+                    "STRAT-AWS-S3-003 open-data",
+                    "STRAT-AWS-S3-004",
+                    "STRAT-AWS-S3-012 open-data",
+                ][..],
+            ),
+            (
+                "admin-ports-open",
+                &[
+                    "STRAT-AWS-EC2-001",
+                    "STRAT-AWS-EC2-002",
+                    "STRAT-AWS-EC2-003",
+                    "STRAT-AWS-EC2-008",
+                    "STRAT-AWS-EC2-009",
+                ][..],
+            ),
+        ] {
+            let s = find(id).expect(id);
+            let files: Vec<LoadedFile> = s
+                .files
+                .iter()
+                .map(|f| LoadedFile::new(f.name, f.bytes.to_vec()))
+                .collect();
+            let report = analyze_files(&files, &pack.pack);
+            assert_eq!(
+                report.inputs[0].format.as_deref(),
+                Some("aws-collector-bundle"),
+                "{id}"
+            );
+            let failing: Vec<String> = report
+                .findings
+                .iter()
+                .filter(|f| f.outcome == stratoscope::Outcome::Fail)
+                .map(|f| format!("{} {} {}", f.rule_id, f.resource.name, f.title))
+                .collect();
+            for want in expected {
+                assert!(
+                    failing.iter().any(|f| f.starts_with(want)),
+                    "{id}: no failing {want} in {failing:#?}"
+                );
+            }
+            if id == "public-data-bucket" {
+                assert!(
+                    !failing.iter().any(|f| f.contains("audit-logs")),
+                    "the logs bucket passes: {failing:#?}"
+                );
             }
         }
     }
