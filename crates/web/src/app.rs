@@ -80,11 +80,7 @@ fn load_scenario(dispatcher: &UseReducerDispatcher<AppState>, id: &str) {
     if let Some(s) = scenarios::find(id) {
         dispatcher.dispatch(Action::LoadScenario {
             id: id.to_string(),
-            files: s
-                .files
-                .iter()
-                .map(|f| LoadedFile::new(f.name, f.bytes.to_vec()))
-                .collect(),
+            files: s.loaded_files(),
         });
     }
 }

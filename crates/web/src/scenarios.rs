@@ -65,6 +65,16 @@ pub const SCENARIOS: &[Scenario] = &[
     },
 ];
 
+impl Scenario {
+    /// The scenario's files as the app loads them.
+    pub fn loaded_files(&self) -> Vec<crate::state::LoadedFile> {
+        self.files
+            .iter()
+            .map(|f| crate::state::LoadedFile::new(f.name, f.bytes.to_vec()))
+            .collect()
+    }
+}
+
 /// The scenario an address names: `#demo` (empty id) is the first one; an unknown id is none.
 pub fn find(id: &str) -> Option<&'static Scenario> {
     if id.is_empty() {
@@ -77,7 +87,6 @@ pub fn find(id: &str) -> Option<&'static Scenario> {
 mod tests {
     use super::*;
     use crate::analysis::{analyze_files, load_builtin};
-    use crate::state::LoadedFile;
     use stratoscope::report::InputStatus;
 
     #[test]
@@ -89,12 +98,7 @@ mod tests {
             assert!(!s.files.is_empty(), "{} has no files", s.id);
             let sentences = s.narrative.matches(['.', '?']).count();
             assert!((2..=3).contains(&sentences), "{}: 2–3 sentences", s.id);
-            let files: Vec<LoadedFile> = s
-                .files
-                .iter()
-                .map(|f| LoadedFile::new(f.name, f.bytes.to_vec()))
-                .collect();
-            let report = analyze_files(&files, &pack.pack);
+            let report = analyze_files(&s.loaded_files(), &pack.pack);
             for v in &report.inputs {
                 assert_eq!(v.status, InputStatus::Recognized, "{}: {}", s.id, v.message);
             }
@@ -136,12 +140,7 @@ mod tests {
             ),
         ] {
             let s = find(id).expect(id);
-            let files: Vec<LoadedFile> = s
-                .files
-                .iter()
-                .map(|f| LoadedFile::new(f.name, f.bytes.to_vec()))
-                .collect();
-            let report = analyze_files(&files, &pack.pack);
+            let report = analyze_files(&s.loaded_files(), &pack.pack);
             assert_eq!(
                 report.inputs[0].format.as_deref(),
                 Some("aws-collector-bundle"),
