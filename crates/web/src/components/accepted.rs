@@ -67,12 +67,14 @@ pub fn AcceptForm(props: &AcceptFormProps) -> Html {
     let Some(ctx) = ctx else {
         return Html::default();
     };
+    // Editing a field clears the complaints about the last attempt.
     let set = |f: fn(&mut Draft, String)| {
-        let draft = draft.clone();
+        let (draft, errors) = (draft.clone(), errors.clone());
         Callback::from(move |e: InputEvent| {
             let mut d = (*draft).clone();
             f(&mut d, text_of(e));
             draft.set(d);
+            errors.set(Vec::new());
         })
     };
     let on_scope = {
