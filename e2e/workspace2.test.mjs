@@ -221,3 +221,156 @@ test('accepted risks: accept from the detail, flagged and counted apart, filter,
   await waitForAnalysis(page, 1);
   assert.equal(await page.locator('[data-testid="accepted-count"]').count(), 0, 'deletion persisted');
 });
+
+test('drift: a baseline export set is analysed in the worker and compared with the current one', async () => {
+  const page = await s.h.newPage();
+  await page.goto(`${s.h.url}/`);
+  await page.locator('[data-testid="file-input"]').setInputFiles([path.join(fixtures, 'drift/authz-small-later.json')]);
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="nav-drift"]').click();
+  await page.locator('[data-testid="drift"]').waitFor();
+  await page.locator('[data-testid="baseline-input"]').setInputFiles([path.join(fixtures, 'aws/authz-small.json')]);
+  await page.locator('[data-testid="drift-headline"]').waitFor();
+  assert.equal(page.workers().length, 1, 'the worker compared them');
+  const tiles = Object.fromEntries(await page.locator('[data-testid="drift-tile"]').evaluateAll((ts) => ts.map((t) => [t.dataset.kind, Number(t.dataset.count)])));
+  assert.ok(tiles.new + tiles.resolved > 0, JSON.stringify(tiles));
+  assert.equal(await page.locator('[data-testid="drift-finding"][data-kind="new"]').count(), Math.min(tiles.new, 200));
+  assert.equal(await page.locator('[data-testid="drift-finding"][data-kind="resolved"]').count(), Math.min(tiles.resolved, 200));
+  assert.match(await page.locator('[data-testid="drift-headline"]').textContent(), new RegExp(`${tiles.new} new and ${tiles.resolved} resolved findings`));
+  if (tiles.changed > 0) {
+    const attr = page.locator('[data-testid="drift-attribute"]').first();
+    assert.match(await attr.getAttribute('data-path'), /^\//, 'a JSON pointer into the attributes');
+    assert.notEqual(await attr.locator('.before').textContent(), await attr.locator('.after').textContent());
+  }
+  assert.match(await page.locator('[data-testid="baseline-files"]').textContent(), /authz-small\.json/);
+  await shots(page, 'drift');
+  // A new finding opens in the Findings view.
+  if (tiles.new > 0) {
+    await page.locator('[data-testid="drift-finding"][data-kind="new"] button.link').first().click();
+    await page.locator('[data-testid="detail"]').waitFor();
+  }
+});
+
+test('access review: a principal\'s permissions by service and level, who can act on a resource, both as CSV', async () => {
+  const page = await s.h.newPage();
+  await openDemo(page, 'demo&view=access');
+  await page.locator('[data-testid="principal-option"]').first().waitFor();
+  await page.locator('[data-testid="principal-search"]').fill('alice');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="principal-option"]')].every((o) => o.textContent.includes('alice')));
+  await page.locator('[data-testid="principal-option"]').first().click();
+  await page.locator('[data-testid="principal-access"]').waitFor();
+  assert.match(await hash(page), /who=arn:aws:iam::123456789012:user\/alice\.admin/);
+  assert.match(await page.locator('[data-testid="principal-summary"]').textContent(), /^\d+ actions in \d+ services/);
+  const iamWrite = page.locator('[data-testid="access-level-row"][data-service="iam"][data-level="Write"]');
+  assert.ok(Number(await iamWrite.getAttribute('data-count')) > 10);
+  assert.ok((await iamWrite.locator('.policy').count()) >= 1, 'the granting policies are named');
+  const csv = await download(page, '[data-testid="principal-csv"]');
+  assert.equal(csv.name, 'stratoscope-access-alice.admin.csv');
+  const lines = csv.text.trim().split(/\r?\n/);
+  assert.equal(lines[0], 'principal,service,access_level,action,access,policies');
+  assert.ok(lines.slice(1).every((l) => l.startsWith('arn:aws:iam::123456789012:user/alice.admin,')));
+  await shots(page, 'access-principal');
+
+  await page.locator('[data-testid="arn-input"]').fill('arn:aws:s3:::reports.example.com/q3.csv');
+  await page.locator('[data-testid="arn-check"]').click();
+  await page.locator('[data-testid="who-row"]').first().waitFor();
+  const who = await page.locator('[data-testid="who-row"]').evaluateAll((rs) => rs.map((r) => r.dataset.principal));
+  assert.ok(who.includes('arn:aws:iam::123456789012:user/alice.admin'), who.join('\n'));
+  assert.ok(await page.locator('[data-testid="who-row"] .policy').count() >= who.length, 'each row names its policies');
+  const whoCsv = await download(page, '[data-testid="resource-csv"]');
+  assert.equal(whoCsv.text.split(/\r?\n/)[0], 'resource,principal,via,relation,conditional,access_level,actions,statements,note');
+  assert.equal(whoCsv.text.trim().split(/\r?\n/).length - 1, who.length, 'a CSV row per table row (principal, route, access level)');
+  // The address brings both back.
+  await page.reload();
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="who-row"]').first().waitFor();
+  await page.locator('[data-testid="principal-access"]').waitFor();
+  await shots(page, 'access-resource');
+});
+
+test('access review: a resource policy grants other accounts and anyone, and its Deny overrides an identity grant', async () => {
+  const page = await s.h.newPage();
+  await page.goto(`${s.h.url}/`);
+  await page.locator('[data-testid="file-input"]').setInputFiles([path.join(fixtures, 'aws/resource-policies/bundle.json')]);
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="nav-access"]').click();
+  await page.locator('[data-testid="arn-input"]').fill('arn:aws:s3:::reports.example.com');
+  await page.locator('[data-testid="arn-check"]').click();
+  await page.locator('[data-testid="who-row"]').first().waitFor();
+  const rows = await page.locator('[data-testid="who-row"]').evaluateAll((rs) => rs.map((r) => ({ ...r.dataset })));
+  const other = rows.find((r) => r.principal === 'arn:aws:iam::444455556666:root');
+  assert.equal(other?.via, 'resource policy', JSON.stringify(rows));
+  const anyone = rows.find((r) => r.principal === '*');
+  assert.equal(anyone?.conditional, 'true', 'the public grant is conditional');
+  const text = await page.locator('[data-testid="who-table"]').textContent();
+  assert.match(text, /other account 444455556666/);
+  assert.match(text, /the other account must also allow it/);
+  assert.match(text, /denied by .*NoWritesByAlice/, "the bucket policy's Deny is cited on alice's row");
+  await shots(page, 'access-resource-policy');
+});
+
+test('settings: a rule parameter override re-analyses, persists, and round-trips as the CLI\'s settings TOML', async () => {
+  const page = await s.h.newPage();
+  await page.goto(`${s.h.url}/`);
+  await page.locator('[data-testid="file-input"]').setInputFiles([path.join(fixtures, 'aws/ec2/bundle.json')]);
+  await waitForAnalysis(page, 1);
+  const sshRule = (p) => p.locator('[data-testid="finding-row"][data-rule-id="STRAT-AWS-EC2-001"][data-outcome="fail"]');
+  await page.locator('[data-testid="filter-rule"]').selectOption('STRAT-AWS-EC2-001');
+  assert.ok((await sshRule(page).count()) >= 1, 'SSH/RDP open to the internet fails by default');
+  await page.locator('[data-testid="nav-settings"]').click();
+  const row = page.locator('[data-testid="parameter-row"][data-rule="STRAT-AWS-EC2-001"][data-parameter="admin_ports"]');
+  assert.equal(await row.locator('td').nth(2).textContent(), '[22,3389]', 'the default is shown');
+  // A value of the wrong shape is refused with the engine's message.
+  await row.locator('[data-testid="parameter-input"]').fill('"ssh"');
+  await row.locator('[data-testid="parameter-input"]').press('Enter');
+  await row.locator('[data-testid="parameter-input"]').blur();
+  assert.match(await row.locator('[data-testid="parameter-error"]').textContent(), /admin_ports must be a list of numbers like its default, not a string/);
+  await row.locator('[data-testid="parameter-input"]').fill('[5985, 5986]');
+  await row.locator('[data-testid="parameter-input"]').blur();
+  await page.waitForFunction(() => document.querySelector('[data-testid="parameter-row"][data-rule="STRAT-AWS-EC2-001"][data-parameter="admin_ports"]')?.dataset.overridden === 'true');
+  await waitForAnalysis(page, 1);
+  assert.match(await page.locator('[data-testid="settings-toml"]').inputValue(), /\[parameters\.("?)STRAT-AWS-EC2-001\1\]\nadmin_ports = \[\s*5985,\s*5986,?\s*\]/);
+  await shots(page, 'settings');
+  await page.locator('[data-testid="nav-findings"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="finding-count"]')?.textContent.trim().startsWith('0 of') || !document.querySelector('[data-testid="finding-row"][data-rule-id="STRAT-AWS-EC2-001"][data-outcome="fail"]'));
+  assert.equal(await sshRule(page).count(), 0, 'the next analysis used the override');
+
+  // Kept across a reload (the files are not: load the export again); exported as the CLI's file.
+  await page.reload();
+  await page.locator('[data-testid="file-input"]').setInputFiles([path.join(fixtures, 'aws/ec2/bundle.json')]);
+  await waitForAnalysis(page, 1);
+  await page.locator('[data-testid="filter-rule"]').selectOption('STRAT-AWS-EC2-001');
+  assert.equal(await sshRule(page).count(), 0);
+  await page.locator('[data-testid="nav-settings"]').click();
+  const file = await download(page, '[data-testid="settings-export"]');
+  assert.equal(file.name, 'stratoscope-settings.toml');
+  assert.match(file.text, /admin_ports = \[\s*5985,\s*5986,?\s*\]/);
+  // Import: a broken file is refused with its location; a good one applies.
+  await page.locator('[data-testid="settings-import"]').setInputFiles({ name: 'bad.toml', mimeType: 'text/plain', buffer: Buffer.from('[parameters."STRAT-AWS-EC2-999"]\nx = 1\n') });
+  assert.match(await page.locator('[data-testid="settings-error"]').textContent(), /bad\.toml: \[parameters\."STRAT-AWS-EC2-999"\]: no rule/);
+  await page.locator('[data-testid="settings-import"]').setInputFiles({ name: 'default.toml', mimeType: 'text/plain', buffer: Buffer.from('# nothing overridden\n') });
+  await page.locator('[data-testid="settings-message"]').waitFor();
+  await waitForAnalysis(page, 1);
+  assert.equal(await row.getAttribute('data-overridden'), 'false');
+  await page.locator('[data-testid="nav-findings"]').click();
+  await sshRule(page).first().waitFor();
+});
+
+test('bundle scenarios: a public data bucket, and admin ports open to the internet, each with its findings', async () => {
+  const page = await s.h.newPage();
+  for (const [id, expected] of [
+    ['public-data-bucket', ['STRAT-AWS-S3-005', 'STRAT-AWS-S3-013', 'STRAT-AWS-S3-003', 'STRAT-AWS-S3-004', 'STRAT-AWS-S3-012']],
+    ['admin-ports-open', ['STRAT-AWS-EC2-001', 'STRAT-AWS-EC2-002', 'STRAT-AWS-EC2-003', 'STRAT-AWS-EC2-008', 'STRAT-AWS-EC2-009']],
+  ]) {
+    await page.goto(`${s.h.url}/`);
+    await page.locator(`[data-testid="scenario-load"][data-scenario="${id}"]`).click();
+    await waitForAnalysis(page, 1);
+    assert.match(await page.locator('[data-testid="verdict"]').textContent(), /recognised as aws-collector-bundle/);
+    assert.equal(await page.locator('[data-testid="scenario-narrative"]').getAttribute('data-scenario'), id);
+    const options = await page.locator('[data-testid="filter-rule"] option').evaluateAll((os) => os.map((o) => o.value));
+    for (const rule of expected) assert.ok(options.includes(rule), `${id}: ${rule} is among the findings`);
+    await page.locator('[data-testid="filter-outcome"]').selectOption('fail');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="finding-row"]')].every((r) => r.dataset.outcome === 'fail'));
+    await shots(page, `scenario-${id}`);
+  }
+});

@@ -57,7 +57,8 @@ pub fn findings_csv(findings: &[Finding]) -> String {
     out
 }
 
-fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+/// One RFC 4180 row, CRLF-terminated, formula prefixes defused (see [`findings_csv`]).
+pub(super) fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             out.push(',');

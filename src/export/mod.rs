@@ -6,11 +6,13 @@
 //! date printed on a report) is a parameter, because the engine has no clock and the same input
 //! must give the same bytes in the browser and the CLI.
 
+mod access;
 mod csv;
 mod html;
 mod ocsf;
 mod sarif;
 
+pub use access::{principal_csv, resource_csv};
 pub use csv::findings_csv;
 pub use html::html_report;
 pub use ocsf::ocsf_findings;

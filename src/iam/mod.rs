@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod grant;
 pub mod pattern;
 pub mod policy;
+pub mod principal_access;
 pub mod privesc;
 pub mod resource_access;
 

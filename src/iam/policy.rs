@@ -97,7 +97,14 @@ impl Statement {
             .as_deref()
             .map(|g| format!(" (via group {g})"))
             .unwrap_or_default();
-        format!("{} policy {}{sid}{via}", self.policy.kind, self.policy.name)
+        // Resource policies are named in full by their normaliser ("bucket policy of x", "key
+        // policy"); only identity policies need their kind put in front.
+        let (kind, name) = (&self.policy.kind, &self.policy.name);
+        if kind == "resource" || name.starts_with(&format!("{kind} policy")) {
+            format!("{name}{sid}{via}")
+        } else {
+            format!("{kind} policy {name}{sid}{via}")
+        }
     }
 }
 

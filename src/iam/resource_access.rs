@@ -13,13 +13,13 @@ use super::access::{actions_for, actions_on, by_level};
 use super::grant::{covers_action, overlaps};
 use super::policy::{Principal, Statement};
 use crate::Resource;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-const PRINCIPALS: [&str; 3] = ["aws.iam.user", "aws.iam.group", "aws.iam.role"];
+use super::principal_access::PRINCIPALS;
 
 /// A statement that decides some access, for evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cited {
     /// `bucket policy of reports.example.com statement "PartnerRead"`.
     pub label: String,
@@ -42,12 +42,12 @@ impl Cited {
 }
 
 /// One principal's access to the resource.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reach {
     /// An inventory principal's ARN, or the principal as the resource policy names it.
     pub principal: String,
     /// `identity policy` or `resource policy`.
-    pub via: &'static str,
+    pub via: String,
     /// `same account`, `other account 444455556666`, `anyone`, `AWS service`, `federated`, …
     pub relation: String,
     /// What else must hold, e.g. "the other account must also allow it".
@@ -55,12 +55,13 @@ pub struct Reach {
     /// True when the granting statements are conditional (a principal granted both ways has a
     /// row for each).
     pub conditional: bool,
-    pub actions: BTreeMap<&'static str, Vec<&'static str>>,
+    /// Actions by access level (owned, so the browser's worker can hand a review over as JSON).
+    pub actions: BTreeMap<String, Vec<String>>,
     pub statements: Vec<Cited>,
 }
 
 /// Whether the resource policy is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyState {
     /// The export holds the resource policy.
@@ -71,7 +72,7 @@ pub enum PolicyState {
     NotExported,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Review {
     pub resource: String,
     pub owner: Option<String>,
@@ -176,6 +177,18 @@ fn relation(p: &Principal, owner: Option<&str>, service: &str) -> (String, Optio
             }
         }
     }
+}
+
+fn owned(levels: BTreeMap<&'static str, Vec<&'static str>>) -> BTreeMap<String, Vec<String>> {
+    levels
+        .into_iter()
+        .map(|(level, actions)| {
+            (
+                level.to_string(),
+                actions.into_iter().map(str::to_string).collect(),
+            )
+        })
+        .collect()
 }
 
 /// Who can act on `arn`, from the inventory.
@@ -294,11 +307,11 @@ pub fn review(resources: &[Resource], arn: &str) -> Result<Review, String> {
         };
         reach.push(Reach {
             principal: r.id.clone(),
-            via: "identity policy",
+            via: "identity policy".into(),
             relation,
             note,
             conditional,
-            actions: by_level(&kept),
+            actions: owned(by_level(&kept)),
             statements,
         });
     }
@@ -374,11 +387,11 @@ fn resource_policy_reach(
             };
             Reach {
                 principal,
-                via: "resource policy",
+                via: "resource policy".into(),
                 relation,
                 note,
                 conditional,
-                actions: by_level(&actions),
+                actions: owned(by_level(&actions)),
                 statements,
             }
         })

@@ -3,119 +3,50 @@
 
 use std::fmt::Write as _;
 use stratoscope::analyze::Inventory;
-use stratoscope::iam::access::summary;
+use stratoscope::export::{principal_csv, resource_csv};
+use stratoscope::iam::principal_access;
 use stratoscope::iam::resource_access::{review, PolicyState};
-use stratoscope::Resource;
-
-const PRINCIPALS: [&str; 3] = ["aws.iam.user", "aws.iam.group", "aws.iam.role"];
-
-fn find_principal<'a>(inv: &'a Inventory, who: &str) -> Result<&'a Resource, String> {
-    let matches: Vec<&Resource> = inv
-        .resources
-        .iter()
-        .filter(|r| PRINCIPALS.contains(&r.kind.as_str()) && (r.id == who || r.name == who))
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => Err(format!(
-            "no user, group or role named {who:?} in these exports"
-        )),
-        many => Err(format!(
-            "{who:?} is ambiguous; use one of: {}",
-            many.iter()
-                .map(|r| r.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
 
 /// What a principal can do, as text, JSON or CSV.
 pub fn principal(inv: &Inventory, who: &str, format: &str) -> Result<String, String> {
-    let r = find_principal(inv, who)?;
-    let permissions = r
-        .facts
-        .permissions()
-        .ok_or_else(|| format!("{} has no resolved permissions", r.id))?;
-    let sum = summary(&permissions);
-    let missing = r
-        .attributes
-        .get("missing_policies")
-        .and_then(|v| v.as_array())
-        .map(|l| {
-            l.iter()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default();
-    let scp_levels: Vec<&str> = permissions
-        .scps()
-        .iter()
-        .map(|l| l.target.as_str())
-        .collect();
+    let p = principal_access::review(&inv.resources, who)?;
     let mut s = String::new();
     match format {
         "json" => {
-            let v = serde_json::json!({"principal": r.id, "kind": r.kind, "missing_policies": missing,
-                "service_control_policy_levels": scp_levels, "summary": sum});
-            s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s = serde_json::to_string_pretty(&p).unwrap_or_default();
             s.push('\n');
         }
-        "csv" => {
-            s.push_str("principal,service,access_level,action,access\n");
-            for (service, levels) in &sum.services {
-                for (level, held) in levels {
-                    for h in held {
-                        let _ = writeln!(
-                            s,
-                            "{},{},{},{},{}",
-                            csv_field(&r.id),
-                            service,
-                            csv_field(level),
-                            h.action,
-                            h.access
-                        );
-                    }
-                }
-            }
-        }
+        "csv" => s = principal_csv(&p),
         _ => {
-            let _ = writeln!(s, "{} ({})", r.id, r.kind);
+            let _ = writeln!(s, "{} ({})", p.id, p.kind);
             let _ = writeln!(
                 s,
                 "{} actions in {} services, {} of them on every resource without condition",
-                sum.actions,
-                sum.services.len(),
-                sum.unconditional
+                p.actions,
+                p.services.len(),
+                p.unconditional
             );
-            if !missing.is_empty() {
+            if !p.missing_policies.is_empty() {
                 let _ = writeln!(
                     s,
-                    "Incomplete: the exports lack {missing}; the principal may be able to do more."
+                    "Incomplete: the exports lack {}; the principal may be able to do more.",
+                    p.missing_policies.join(", ")
                 );
             }
-            if !scp_levels.is_empty() {
+            if !p.scp_levels.is_empty() {
                 let _ = writeln!(
                     s,
                     "Capped by the service control policies of: {}",
-                    scp_levels.join(", ")
+                    p.scp_levels.join(", ")
                 );
             }
-            for (service, levels) in &sum.services {
-                let counts: Vec<String> = levels
+            for service in &p.services {
+                let counts: Vec<String> = service
+                    .levels
                     .iter()
-                    .map(|(level, held)| format!("{} {level}", held.len()))
+                    .map(|l| format!("{} {}", l.actions.len(), l.level))
                     .collect();
-                let _ = writeln!(s, "  {service:<24} {}", counts.join(", "));
+                let _ = writeln!(s, "  {:<24} {}", service.service, counts.join(", "));
             }
         }
     }
@@ -132,31 +63,7 @@ pub fn resource(inv: &Inventory, arn: &str, format: &str) -> Result<String, Stri
             s = serde_json::to_string_pretty(&review).unwrap_or_default();
             s.push('\n');
         }
-        "csv" => {
-            s.push_str("resource,principal,via,relation,conditional,access_level,actions,statements,note\n");
-            for r in &review.access {
-                let cited: Vec<String> = r
-                    .statements
-                    .iter()
-                    .map(|c| format!("{} ({}#{})", c.label, c.file, c.pointer))
-                    .collect();
-                for (level, actions) in &r.actions {
-                    let _ = writeln!(
-                        s,
-                        "{},{},{},{},{},{},{},{},{}",
-                        csv_field(arn),
-                        csv_field(&r.principal),
-                        r.via,
-                        csv_field(&r.relation),
-                        r.conditional,
-                        csv_field(level),
-                        csv_field(&actions.join(" ")),
-                        csv_field(&cited.join("; ")),
-                        csv_field(r.note.as_deref().unwrap_or("")),
-                    );
-                }
-            }
-        }
+        "csv" => s = resource_csv(&review),
         _ => {
             let _ = writeln!(s, "Who can act on {arn}:");
             let policy = match review.resource_policy {

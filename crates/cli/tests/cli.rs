@@ -303,9 +303,14 @@ fn access_reviews_a_principal_and_a_resource() {
         "csv",
     ]);
     let csv = String::from_utf8_lossy(&csv.stdout);
-    assert!(csv.starts_with("principal,service,access_level,action,access\n"));
     assert!(
-        csv.contains("arn:aws:iam::123456789012:user/alice,s3,Read,s3:GetObject,resource-scoped"),
+        csv.starts_with("principal,service,access_level,action,access,policies\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines().any(|l| l.starts_with(
+            "arn:aws:iam::123456789012:user/alice,s3,Read,s3:GetObject,resource-scoped,"
+        ) && l.contains("developers")),
         "inherited through the developers group: {csv}"
     );
 

@@ -170,6 +170,17 @@ pub fn memory_bytes() -> u64 {
     }
 }
 
+/// Rule parameter overrides by rule id, as the settings carry them and the worker receives them.
+pub type Parameters =
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, serde_json::Value>>;
+
+/// Analysis options with these parameter overrides.
+pub fn options(parameters: &Parameters) -> Options {
+    Options {
+        parameters: parameters.clone(),
+    }
+}
+
 /// Analyses every loaded file together, in the order they were loaded.
 pub fn analyze_files(files: &[LoadedFile], pack: &RulePack) -> Report {
     analyze_files_timed(files, pack, &mut |_| {}).0
@@ -182,7 +193,7 @@ pub fn analyze_files_timed(
     pack: &RulePack,
     on_stage: &mut dyn FnMut(Stage),
 ) -> (Report, Timing) {
-    let (report, timing, _) = analyze_files_kept(files, pack, on_stage);
+    let (report, timing, _) = analyze_files_kept(files, pack, &Options::default(), on_stage);
     (report, timing)
 }
 
@@ -190,6 +201,7 @@ pub fn analyze_files_timed(
 pub fn analyze_files_kept(
     files: &[LoadedFile],
     pack: &RulePack,
+    options: &Options,
     on_stage: &mut dyn FnMut(Stage),
 ) -> (Report, Timing, Inventory) {
     on_stage(Stage::Reading { files: files.len() });
@@ -197,7 +209,7 @@ pub fn analyze_files_kept(
         .iter()
         .map(|f| Input::new(f.name.clone(), f.bytes.to_vec()))
         .collect();
-    analyze_inputs_kept(inputs, pack, on_stage)
+    analyze_inputs_kept(inputs, pack, options, on_stage)
 }
 
 /// The pipeline over inputs that are already in memory (the worker builds them straight from
@@ -208,6 +220,7 @@ pub fn analyze_files_kept(
 pub fn analyze_inputs_kept(
     inputs: Vec<Input>,
     pack: &RulePack,
+    options: &Options,
     on_stage: &mut dyn FnMut(Stage),
 ) -> (Report, Timing, Inventory) {
     on_stage(Stage::Normalising {
@@ -220,7 +233,7 @@ pub fn analyze_inputs_kept(
     on_stage(Stage::Evaluating {
         rules: pack.rules.len(),
     });
-    let report = evaluate_inventory(&inventory, pack, &Options::default());
+    let report = evaluate_inventory(&inventory, pack, options);
     let done = now_ms();
     let mut inventory = inventory;
     inventory.documents.clear();

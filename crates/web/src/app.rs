@@ -6,9 +6,9 @@
 use crate::analysis::{load_builtin, PackLoad};
 use crate::components::virtual_scroll::listen;
 use crate::components::{
-    AcceptedRisks, Busy, Compliance, CoverageNote, DropZone, ExpiredNotice, Export, FindingDetail,
-    FindingsTable, FindingsToolbar, Header, Intro, Overview, Resources, ScenarioBanner,
-    ScenarioPicker, ScopeLine, SummaryStrip, VerdictList, ViewNav,
+    AcceptedRisks, Access, Busy, Compliance, CoverageNote, Drift, DropZone, ExpiredNotice, Export,
+    FindingDetail, FindingsTable, FindingsToolbar, Header, Intro, Overview, Resources,
+    ScenarioBanner, ScenarioPicker, ScopeLine, Settings, SummaryStrip, VerdictList, ViewNav,
 };
 use crate::findings::{rows, visible, Row};
 use crate::offload::{Job, Offload, Question};
@@ -36,24 +36,41 @@ pub struct AppContext {
 fn read_files(files: Vec<web_sys::File>, epoch: u64, dispatcher: UseReducerDispatcher<AppState>) {
     dispatcher.dispatch(Action::ReadStarted);
     spawn_local(async move {
-        let mut loaded = Vec::new();
-        let mut failures = Vec::new();
-        for file in files {
-            let file = gloo_file::File::from(file);
-            let name = file.name();
-            match gloo_file::futures::read_as_bytes(&file).await {
-                Ok(bytes) => loaded.push(LoadedFile::new(name, bytes)),
-                Err(e) => failures.push(ReadFailure {
-                    name,
-                    message: e.to_string(),
-                }),
-            }
-        }
+        let (loaded, failures) = read_all(files).await;
         dispatcher.dispatch(Action::FilesRead {
             epoch,
             files: loaded,
             failures,
         });
+    });
+}
+
+/// Every file's bytes, and the files the browser could not read.
+async fn read_all(files: Vec<web_sys::File>) -> (Vec<LoadedFile>, Vec<ReadFailure>) {
+    let mut loaded = Vec::new();
+    let mut failures = Vec::new();
+    for file in files {
+        let file = gloo_file::File::from(file);
+        let name = file.name();
+        match gloo_file::futures::read_as_bytes(&file).await {
+            Ok(bytes) => loaded.push(LoadedFile::new(name, bytes)),
+            Err(e) => failures.push(ReadFailure {
+                name,
+                message: e.to_string(),
+            }),
+        }
+    }
+    (loaded, failures)
+}
+
+/// Reads a baseline export set for the Drift view. A file the browser cannot read is left out;
+/// the comparison lists the files it did analyse.
+fn read_baseline(files: Vec<web_sys::File>, dispatcher: UseReducerDispatcher<AppState>) {
+    spawn_local(async move {
+        let (loaded, _) = read_all(files).await;
+        if !loaded.is_empty() {
+            dispatcher.dispatch(Action::SetBaseline(loaded));
+        }
     });
 }
 
@@ -63,11 +80,7 @@ fn load_scenario(dispatcher: &UseReducerDispatcher<AppState>, id: &str) {
     if let Some(s) = scenarios::find(id) {
         dispatcher.dispatch(Action::LoadScenario {
             id: id.to_string(),
-            files: s
-                .files
-                .iter()
-                .map(|f| LoadedFile::new(f.name, f.bytes.to_vec()))
-                .collect(),
+            files: s.loaded_files(),
         });
     }
 }
@@ -112,30 +125,33 @@ fn write_hash(route: &Route) {
 #[function_component]
 pub fn App() -> Html {
     // The address is read before the first render, so the page opens in the state it names.
-    let state = use_reducer(|| {
-        let (acceptances, load_error) = crate::accepted::load();
-        AppState {
-            route: Route::decode(&current_hash()),
-            records: crate::state::Records {
-                today: crate::download::today(),
-                acceptances,
-                load_error,
-            },
-            ..AppState::default()
-        }
-    });
-    // The accepted risks are kept in the browser whenever they change (not on the first
-    // render: a list the page could not read stays stored until the auditor changes it).
-    {
-        let first = use_mut_ref(|| true);
-        use_effect_with(state.records.acceptances.clone(), move |list| {
-            if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                crate::accepted::store(list);
-            }
-        });
-    }
     let pack = use_memo((), |_| Shared::new(load_builtin()));
     let pack: Shared<PackLoad> = (*pack).clone();
+    let state = {
+        let pack = pack.clone();
+        use_reducer(move || {
+            let (acceptances, load_error) = crate::accepted::load();
+            let (parameters, settings_error) = crate::settings_view::load(&pack.pack);
+            AppState {
+                route: Route::decode(&current_hash()),
+                records: crate::state::Records {
+                    today: crate::download::today(),
+                    acceptances,
+                    load_error,
+                    parameters: Rc::new(parameters),
+                    settings_error,
+                },
+                ..AppState::default()
+            }
+        })
+    };
+    // Accepted risks and settings are kept in the browser whenever they change.
+    use_kept(state.records.acceptances.clone(), |list| {
+        crate::accepted::store(list)
+    });
+    use_kept(state.records.parameters.clone(), |p| {
+        crate::settings_view::store(p)
+    });
 
     // The worker that analyses, created once; it starts loading as soon as the page is up.
     let offload = {
@@ -153,10 +169,15 @@ pub fn App() -> Html {
     {
         let files = state.files.clone();
         let needed = state.needs_analysis();
+        let parameters = state.records.parameters.clone();
         let offload = offload.clone();
         use_effect_with(state.requested, move |&generation| {
             if needed {
-                offload.analyse(Job { generation, files });
+                offload.analyse(Job {
+                    generation,
+                    files,
+                    parameters,
+                });
             } else {
                 offload.cancel();
             }
@@ -189,10 +210,10 @@ pub fn App() -> Html {
     // The address follows the state.
     use_effect_with(state.route.clone(), write_hash);
 
-    // The Resources view asks whoever holds the inventory, once per analysis.
+    // The Resources and Access views ask whoever holds the inventory, once per analysis.
     {
         let offload = offload.clone();
-        let wanted = state.route.view == View::Resources
+        let wanted = matches!(state.route.view, View::Resources | View::Access)
             && state.report.is_some()
             && state.resources.is_none();
         use_effect_with((wanted, state.analysed), move |&(wanted, generation)| {
@@ -201,22 +222,50 @@ pub fn App() -> Html {
             }
         });
     }
-    {
-        let offload = offload.clone();
-        let have = state.resource_detail.as_ref().map(|(id, _)| id.clone());
-        let wanted = (state.route.view == View::Resources && state.report.is_some())
+    use_ask(
+        &offload,
+        (state.route.view == View::Resources && state.report.is_some())
             .then(|| state.route.resource.clone())
             .flatten()
-            .filter(|id| have.as_ref() != Some(id));
-        use_effect_with((wanted, state.analysed), move |(wanted, generation)| {
-            if let Some(id) = wanted.clone() {
-                offload.ask(Question::Resource {
-                    generation: *generation,
-                    id,
-                });
-            }
-        });
-    }
+            .filter(|id| state.resource_detail.as_ref().map(|(d, _)| d) != Some(id)),
+        state.analysed,
+        |generation, id| Question::Resource { generation, id },
+    );
+
+    // The Access view asks about its principal and its resource, and the Drift view for its
+    // comparison, once each per analysis.
+    let access = state.route.view == View::Access && state.report.is_some();
+    let missing = |have: Option<&String>, want: &Option<String>| {
+        want.clone().filter(|w| access && have != Some(w))
+    };
+    use_ask(
+        &offload,
+        missing(
+            state.principal_access.as_ref().map(|(id, _)| id),
+            &state.route.principal,
+        ),
+        state.analysed,
+        |generation, id| Question::Principal { generation, id },
+    );
+    use_ask(
+        &offload,
+        missing(
+            state.resource_access.as_ref().map(|(arn, _)| arn),
+            &state.route.arn,
+        ),
+        state.analysed,
+        |generation, arn| Question::Who { generation, arn },
+    );
+    use_ask(
+        &offload,
+        (state.route.view == View::Drift
+            && state.report.is_some()
+            && state.drift.is_none()
+            && !state.baseline.is_empty())
+        .then(|| state.baseline.clone()),
+        state.analysed,
+        |generation, files| Question::Drift { generation, files },
+    );
 
     let context = AppContext { state, pack };
     html! {
@@ -224,6 +273,35 @@ pub fn App() -> Html {
             <Shell />
         </ContextProvider<AppContext>>
     }
+}
+
+/// Stores `value` whenever it changes, but not on the first render: what the page could not
+/// read back stays stored until the auditor changes it.
+#[hook]
+fn use_kept<T: PartialEq + Clone + 'static>(value: T, store: fn(&T)) {
+    let first = use_mut_ref(|| true);
+    use_effect_with(value, move |v| {
+        if !std::mem::replace(&mut *first.borrow_mut(), false) {
+            store(v);
+        }
+    });
+}
+
+/// Asks the worker `question(generation, wanted)` whenever `wanted` is something new (or the
+/// analysis is), so each question is asked once per analysis.
+#[hook]
+fn use_ask<T: PartialEq + Clone + 'static>(
+    offload: &Rc<Offload>,
+    wanted: Option<T>,
+    generation: u64,
+    question: fn(u64, T) -> Question,
+) {
+    let offload = offload.clone();
+    use_effect_with((wanted, generation), move |(wanted, generation)| {
+        if let Some(w) = wanted.clone() {
+            offload.ask(question(*generation, w));
+        }
+    });
 }
 
 /// A stable element key for the detail pane of one finding.
@@ -394,6 +472,23 @@ fn Shell() -> Html {
                 html! { <Compliance report={report.clone()} filters={route.compliance.clone()} {on_filters} {on_control} /> }
             }
             View::Accepted => html! { <AcceptedRisks /> },
+            View::Settings => html! { <Settings /> },
+            View::Access => {
+                let d = dispatcher.clone();
+                let on_principal = Callback::from(move |id| d.dispatch(Action::SelectPrincipal(id)));
+                let d = dispatcher.clone();
+                let on_arn = Callback::from(move |arn| d.dispatch(Action::SelectArn(arn)));
+                let principal_access = state.principal_access.as_ref().filter(|(id, _)| Some(id) == route.principal.as_ref()).map(|(_, a)| a.clone());
+                let resource_access = state.resource_access.as_ref().filter(|(arn, _)| Some(arn) == route.arn.as_ref()).map(|(_, a)| a.clone());
+                html! { <Access list={state.resources.clone()} principal={route.principal.clone().map(AttrValue::from)} arn={route.arn.clone().map(AttrValue::from)}
+                    {principal_access} {resource_access} {on_principal} {on_arn} /> }
+            }
+            View::Drift => {
+                let d = dispatcher.clone();
+                let on_baseline = Callback::from(move |files| read_baseline(files, d.clone()));
+                html! { <Drift report={report.clone()} baseline={state.baseline.clone()} drift={state.drift.clone()}
+                    {on_baseline} on_open_finding={on_select.clone()} /> }
+            }
             View::Export => {
                 let mut scope: Vec<String> = route.filters.chips(report).into_iter().map(|(_, t)| t).collect();
                 if !route.query.is_empty() {

@@ -45,6 +45,29 @@ pub fn save(_name: &str, _mime: &str, _text: &str) -> Result<(), String> {
     Err("downloads need a browser".into())
 }
 
+/// Reads the file an `<input type=file>` change event chose, as text, then calls `done` with
+/// its name and its text (or why it could not be read). The input is emptied so choosing the
+/// same file again fires again.
+pub fn read_chosen_text(
+    e: &yew::Event,
+    done: impl FnOnce(String, Result<String, String>) + 'static,
+) {
+    use yew::TargetCast;
+    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+    let Some(file) = input.files().and_then(|l| l.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    yew::platform::spawn_local(async move {
+        let file = gloo_file::File::from(file);
+        let name = file.name();
+        let text = gloo_file::futures::read_as_text(&file)
+            .await
+            .map_err(|e| format!("{name}: {e}"));
+        done(name, text);
+    });
+}
+
 /// Today's local date, `YYYY-MM-DD`: what acceptances expire against and exports are dated.
 pub fn today() -> String {
     #[cfg(target_arch = "wasm32")]

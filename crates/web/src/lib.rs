@@ -12,12 +12,14 @@
 //! nodes through `html!`, which escapes it; nothing is ever inserted as HTML.
 
 pub mod accepted;
+pub mod access;
 mod alloc;
 pub mod analysis;
 pub mod app;
 pub mod compliance;
 pub mod components;
 pub mod download;
+pub mod drift_view;
 pub mod exports;
 pub mod findings;
 pub mod highlight;
@@ -27,6 +29,7 @@ pub mod overview;
 pub mod prefs;
 pub mod route;
 pub mod scenarios;
+pub mod settings_view;
 pub mod state;
 pub mod storage;
 pub mod view;

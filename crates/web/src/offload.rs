@@ -10,11 +10,13 @@
 //!   running the same input on the page's thread would take the page down with it; the next
 //!   job gets a fresh worker.
 
-use crate::analysis::{analyze_files_kept, PackLoad};
+use crate::analysis::{analyze_files_kept, options, PackLoad, Parameters};
 use crate::inventory;
 use crate::state::{Action, AppState, LoadedFile, Shared};
+use crate::worker::answers::{self, Kept};
 use std::cell::RefCell;
-use stratoscope::analyze::Inventory;
+use std::rc::Rc;
+use stratoscope::Input;
 use yew::UseReducerDispatcher;
 
 /// One analysis to run: every loaded file, for one generation of the state.
@@ -22,47 +24,98 @@ use yew::UseReducerDispatcher;
 pub struct Job {
     pub generation: u64,
     pub files: Vec<LoadedFile>,
+    /// Rule parameter overrides from the settings.
+    pub parameters: Rc<Parameters>,
 }
 
-/// A question the Resources view asks about the analysed inventory (see the worker protocol).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A question about the analysed inventory (see the worker protocol).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Question {
-    Resources { generation: u64 },
-    Resource { generation: u64, id: String },
+    Resources {
+        generation: u64,
+    },
+    Resource {
+        generation: u64,
+        id: String,
+    },
+    /// What a principal can do.
+    Principal {
+        generation: u64,
+        id: String,
+    },
+    /// Who can act on a resource (an ARN).
+    Who {
+        generation: u64,
+        arn: String,
+    },
+    /// Compare a baseline export set with the analysis.
+    Drift {
+        generation: u64,
+        files: Vec<LoadedFile>,
+    },
+}
+
+fn inputs(files: &[LoadedFile]) -> Vec<Input> {
+    files
+        .iter()
+        .map(|f| Input::new(f.name.clone(), f.bytes.to_vec()))
+        .collect()
 }
 
 thread_local! {
-    /// The inventory of the latest in-page analysis, for when no worker holds it.
-    static PAGE_INVENTORY: RefCell<Option<(u64, Inventory)>> = const { RefCell::new(None) };
+    /// The latest in-page analysis, for when no worker holds it.
+    static PAGE_INVENTORY: RefCell<Option<Kept>> = const { RefCell::new(None) };
 }
 
 /// Answers a question from the in-page inventory, as the worker would.
-pub fn answer_in_page(dispatcher: &UseReducerDispatcher<AppState>, question: Question) {
+pub fn answer_in_page(
+    dispatcher: &UseReducerDispatcher<AppState>,
+    pack: &Shared<PackLoad>,
+    question: Question,
+) {
     let gone = || "this analysis is no longer held by the page".to_string();
     let action = PAGE_INVENTORY.with(|kept| {
         let kept = kept.borrow();
-        let held = |generation: u64| {
-            kept.as_ref()
-                .filter(|(g, _)| *g == generation)
-                .map(|(_, inv)| inv)
-        };
+        let held = |generation: u64| kept.as_ref().filter(|k| k.job == generation as f64);
         match question {
             Question::Resources { generation } => Action::ResourcesLoaded {
                 generation,
                 list: held(generation)
-                    .map(|inv| Shared::new(inventory::entries(inv)))
+                    .map(|k| Shared::new(inventory::entries(&k.inventory)))
                     .ok_or_else(gone),
             },
             Question::Resource { generation, id } => Action::ResourceLoaded {
                 generation,
                 detail: held(generation)
                     .ok_or_else(gone)
-                    .and_then(|inv| {
-                        inventory::detail(inv, &id)
+                    .and_then(|k| {
+                        inventory::detail(&k.inventory, &id)
                             .ok_or_else(|| format!("no resource {id} in the analysed files"))
                     })
                     .map(Shared::new),
                 id,
+            },
+            Question::Principal { generation, id } => Action::PrincipalLoaded {
+                generation,
+                access: held(generation)
+                    .ok_or_else(gone)
+                    .and_then(|k| crate::access::principal(&k.inventory, &id))
+                    .map(Shared::new),
+                id,
+            },
+            Question::Who { generation, arn } => Action::WhoLoaded {
+                generation,
+                access: held(generation)
+                    .ok_or_else(gone)
+                    .and_then(|k| crate::access::resource(&k.inventory, &arn))
+                    .map(Shared::new),
+                arn,
+            },
+            Question::Drift { generation, files } => Action::DriftLoaded {
+                generation,
+                drift: held(generation)
+                    .ok_or_else(gone)
+                    .map(|k| Shared::new(answers::drift_report(k, inputs(&files), &pack.pack))),
             },
         }
     });
@@ -84,8 +137,17 @@ pub fn analyse_in_page(
     yew::platform::spawn_local(async move {
         yew::platform::time::sleep(std::time::Duration::from_millis(30)).await;
         forget_in_page();
-        let (report, timing, inventory) = analyze_files_kept(&job.files, &pack.pack, &mut |_| {});
-        PAGE_INVENTORY.with(|kept| *kept.borrow_mut() = Some((job.generation, inventory)));
+        let options = options(&job.parameters);
+        let (report, timing, inventory) =
+            analyze_files_kept(&job.files, &pack.pack, &options, &mut |_| {});
+        PAGE_INVENTORY.with(|kept| {
+            *kept.borrow_mut() = Some(Kept {
+                job: job.generation as f64,
+                inventory,
+                report: report.clone(),
+                options,
+            })
+        });
         dispatcher.dispatch(Action::AnalysisDone {
             generation: job.generation,
             report: Shared::new(report),
@@ -123,7 +185,7 @@ mod imp {
         }
 
         pub fn ask(&self, question: Question) {
-            answer_in_page(&self.dispatcher, question);
+            answer_in_page(&self.dispatcher, &self.pack, question);
         }
     }
 }
@@ -132,7 +194,7 @@ mod imp {
 mod imp {
     use super::*;
     use crate::analysis::{Stage, Timing};
-    use crate::worker::{answers, js, protocol as p, transfer, SCRIPT};
+    use crate::worker::{js, protocol as p, transfer, SCRIPT};
     use std::cell::RefCell;
     use std::rc::{Rc, Weak};
     use stratoscope::Report;
@@ -254,7 +316,7 @@ mod imp {
                 yew::platform::spawn_local(receive(dispatcher.clone(), generation, data));
             }
             for question in self.in_page_questions {
-                answer_in_page(dispatcher, question);
+                answer_in_page(dispatcher, pack, question);
             }
         }
     }
@@ -301,6 +363,36 @@ mod imp {
                     (p::JOB, (*generation as f64).into()),
                     (p::ID, JsValue::from_str(id)),
                 ]),
+                Question::Principal { generation, id } => js::object(&[
+                    (p::KIND, p::PRINCIPAL.into()),
+                    (p::JOB, (*generation as f64).into()),
+                    (p::ID, JsValue::from_str(id)),
+                ]),
+                Question::Who { generation, arn } => js::object(&[
+                    (p::KIND, p::WHO.into()),
+                    (p::JOB, (*generation as f64).into()),
+                    (p::ID, JsValue::from_str(arn)),
+                ]),
+                Question::Drift { generation, files } => {
+                    let (names, files, transfer) = file_arrays(files);
+                    let message = js::object(&[
+                        (p::KIND, p::DRIFT.into()),
+                        (p::JOB, (*generation as f64).into()),
+                        (p::NAMES, names.into()),
+                        (p::FILES, files.into()),
+                    ]);
+                    if spawned
+                        .worker
+                        .post_message_with_transfer(&message, &transfer)
+                        .is_err()
+                    {
+                        return After {
+                            in_page_questions: vec![question],
+                            ..After::default()
+                        };
+                    }
+                    return After::default();
+                }
             };
             if spawned.worker.post_message(&message).is_err() {
                 return After {
@@ -359,22 +451,14 @@ mod imp {
             let Some(job) = self.pending.take() else {
                 return After::default();
             };
-            let names = js_sys::Array::new();
-            let files = js_sys::Array::new();
-            let transfer = js_sys::Array::new();
-            for file in &job.files {
-                names.push(&JsValue::from_str(&file.name));
-                // A copy out of this page's wasm memory, whose buffer is then moved (not
-                // copied again) to the worker.
-                let bytes = js_sys::Uint8Array::from(&file.bytes[..]);
-                transfer.push(&bytes.buffer());
-                files.push(&bytes);
-            }
+            let (names, files, transfer) = file_arrays(&job.files);
+            let parameters = serde_json::to_string(&*job.parameters).unwrap_or_default();
             let message = js::object(&[
                 (p::KIND, p::ANALYSE.into()),
                 (p::JOB, (job.generation as f64).into()),
                 (p::NAMES, names.into()),
                 (p::FILES, files.into()),
+                (p::PARAMETERS, JsValue::from_str(&parameters)),
             ]);
             match spawned
                 .worker
@@ -433,6 +517,55 @@ mod imp {
                             ..After::default()
                         },
                         _ => After::default(),
+                    }
+                }
+                Some(p::DRIFT) => {
+                    let Some(generation) = job_of(data) else {
+                        return After::default();
+                    };
+                    let drift = match js::get_str(data, p::ERROR) {
+                        Some(e) => Err(e),
+                        None => js::get(data, p::DRIFT)
+                            .dyn_into::<js_sys::Uint8Array>()
+                            .map_err(|_| "the worker sent no answer".to_string())
+                            .and_then(|a| answers::drift(&a.to_vec())),
+                    };
+                    After {
+                        actions: vec![Action::DriftLoaded {
+                            generation,
+                            drift: drift.map(Shared::new),
+                        }],
+                        ..After::default()
+                    }
+                }
+                Some(kind @ (p::PRINCIPAL | p::WHO)) => {
+                    let Some(generation) = job_of(data) else {
+                        return After::default();
+                    };
+                    let id = js::get_str(data, p::ID).unwrap_or_default();
+                    let bytes = match js::get_str(data, p::ERROR) {
+                        Some(e) => Err(e),
+                        None => js::get(data, kind)
+                            .dyn_into::<js_sys::Uint8Array>()
+                            .map(|a| a.to_vec())
+                            .map_err(|_| "the worker sent no answer".to_string()),
+                    };
+                    let action = if kind == p::PRINCIPAL {
+                        Action::PrincipalLoaded {
+                            generation,
+                            id,
+                            access: bytes.and_then(|b| answers::parse(&b)).map(Shared::new),
+                        }
+                    } else {
+                        Action::WhoLoaded {
+                            generation,
+                            arn: id,
+                            access: bytes.and_then(|b| answers::parse(&b)).map(Shared::new),
+                        }
+                    };
+                    After {
+                        actions: vec![action],
+                        ..After::default()
                     }
                 }
                 Some(kind @ (p::RESOURCES | p::RESOURCE)) => {
@@ -519,6 +652,21 @@ mod imp {
             after.in_page_questions.extend(next.in_page_questions);
             after
         }
+    }
+
+    /// The files' names and bytes as the worker takes them, and the buffers to transfer. Each
+    /// is a copy out of this page's wasm memory whose buffer is then moved (not copied again).
+    fn file_arrays(files: &[LoadedFile]) -> (js_sys::Array, js_sys::Array, js_sys::Array) {
+        let names = js_sys::Array::new();
+        let arrays = js_sys::Array::new();
+        let transfer = js_sys::Array::new();
+        for file in files {
+            names.push(&JsValue::from_str(&file.name));
+            let bytes = js_sys::Uint8Array::from(&file.bytes[..]);
+            transfer.push(&bytes.buffer());
+            arrays.push(&bytes);
+        }
+        (names, arrays, transfer)
     }
 
     /// The name of the only Trusted Types policy the page's CSP allows (`trusted-types`).

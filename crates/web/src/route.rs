@@ -29,17 +29,23 @@ pub enum View {
     Resources,
     Compliance,
     Accepted,
+    Drift,
     Export,
+    Access,
+    Settings,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 9] = [
         View::Overview,
         View::Findings,
         View::Resources,
+        View::Access,
         View::Compliance,
         View::Accepted,
+        View::Drift,
         View::Export,
+        View::Settings,
     ];
 
     pub fn value(self) -> &'static str {
@@ -49,6 +55,9 @@ impl View {
             View::Resources => "resources",
             View::Compliance => "compliance",
             View::Accepted => "accepted",
+            View::Access => "access",
+            View::Settings => "settings",
+            View::Drift => "drift",
             View::Export => "export",
         }
     }
@@ -60,6 +69,9 @@ impl View {
             View::Resources => "Resources",
             View::Compliance => "Compliance",
             View::Accepted => "Accepted risks",
+            View::Access => "Access",
+            View::Settings => "Settings",
+            View::Drift => "Drift",
             View::Export => "Export",
         }
     }
@@ -102,6 +114,9 @@ pub struct Route {
     pub resource_filters: ResourceFilters,
     pub resource: Option<String>,
     pub compliance: ComplianceFilters,
+    /// The Access view's principal (an id) and resource (an ARN).
+    pub principal: Option<String>,
+    pub arn: Option<String>,
 }
 
 fn enc(v: &str) -> String {
@@ -161,6 +176,8 @@ impl Route {
         for (k, v) in [
             ("cfw", &self.compliance.framework),
             ("cst", &self.compliance.status),
+            ("who", &self.principal),
+            ("arn", &self.arn),
         ] {
             if let Some(v) = v {
                 pair(k, v);
@@ -197,6 +214,8 @@ impl Route {
                 "res" => r.resource = Some(v).filter(|v| !v.is_empty()),
                 "cfw" => r.compliance.framework = Some(v).filter(|v| !v.is_empty()),
                 "cst" => r.compliance.status = Some(v).filter(|v| !v.is_empty()),
+                "who" => r.principal = Some(v).filter(|v| !v.is_empty()),
+                "arn" => r.arn = Some(v).filter(|v| !v.is_empty()),
                 other => {
                     if let Some(dim) = Dim::from_key(other) {
                         r.filters.set(dim, Some(v));
@@ -273,6 +292,8 @@ mod tests {
                 framework: Some("fsbp".into()),
                 status: Some("fail".into()),
             },
+            principal: Some("arn:aws:iam::123456789012:user/alice.admin".into()),
+            arn: Some("arn:aws:s3:::reports.example.com/*".into()),
         };
         let hash = route.encode();
         assert!(!hash.contains(' '), "{hash}");

@@ -51,7 +51,29 @@ pub const SCENARIOS: &[Scenario] = &[
         narrative: "Five roles trusted from outside the account. Find the role every AWS account in the world can assume, the vendor role that trusts a whole account without an external ID, and the GitHub deployment role that accepts any repository's token; then explain why the scanner vendor and the shared-services roles pass.",
         files: &[demo_file!("open-trust", "authorization-details.json")],
     },
+    Scenario {
+        id: "public-data-bucket",
+        title: "A public data bucket",
+        narrative: "A collector bundle from an account that shares data with partners through S3. Find how the open-data bucket is readable by anyone on the internet (a bucket policy for Principal *, a public-read ACL, and no public access block at either the bucket or the account level), and that nothing encrypts its objects by default. Then compare the audit-logs bucket next to it: it passes the public-access and encryption checks, and its one failure, server access logging, raises the usual question of where a log bucket's own access logs should go.",
+        files: &[demo_file!("public-data-bucket", "stratoscope-aws-123456789012.json")],
+    },
+    Scenario {
+        id: "admin-ports-open",
+        title: "Admin ports open to the internet",
+        narrative: "A collector bundle from a small operations VPC. Find the security groups that let the whole internet (IPv4 and IPv6) reach SSH and RDP, the bastion instance with a public IP that still accepts IMDSv1, and the network ACL that allows all inbound traffic, so nothing but the security groups stands in the way.",
+        files: &[demo_file!("admin-ports-open", "stratoscope-aws-123456789012.json")],
+    },
 ];
+
+impl Scenario {
+    /// The scenario's files as the app loads them.
+    pub fn loaded_files(&self) -> Vec<crate::state::LoadedFile> {
+        self.files
+            .iter()
+            .map(|f| crate::state::LoadedFile::new(f.name, f.bytes.to_vec()))
+            .collect()
+    }
+}
 
 /// The scenario an address names: `#demo` (empty id) is the first one; an unknown id is none.
 pub fn find(id: &str) -> Option<&'static Scenario> {
@@ -65,7 +87,6 @@ pub fn find(id: &str) -> Option<&'static Scenario> {
 mod tests {
     use super::*;
     use crate::analysis::{analyze_files, load_builtin};
-    use crate::state::LoadedFile;
     use stratoscope::report::InputStatus;
 
     #[test]
@@ -77,12 +98,7 @@ mod tests {
             assert!(!s.files.is_empty(), "{} has no files", s.id);
             let sentences = s.narrative.matches(['.', '?']).count();
             assert!((2..=3).contains(&sentences), "{}: 2–3 sentences", s.id);
-            let files: Vec<LoadedFile> = s
-                .files
-                .iter()
-                .map(|f| LoadedFile::new(f.name, f.bytes.to_vec()))
-                .collect();
-            let report = analyze_files(&files, &pack.pack);
+            let report = analyze_files(&s.loaded_files(), &pack.pack);
             for v in &report.inputs {
                 assert_eq!(v.status, InputStatus::Recognized, "{}: {}", s.id, v.message);
             }
@@ -93,6 +109,64 @@ mod tests {
             );
             for f in &report.findings {
                 assert_eq!(f.resource.account.as_deref(), Some("123456789012"));
+            }
+        }
+    }
+
+    /// Each bundle scenario fails the rules its narrative asks the class to find.
+    #[test]
+    fn the_bundle_scenarios_produce_their_intended_findings() {
+        let pack = load_builtin();
+        for (id, expected) in [
+            (
+                "public-data-bucket",
+                &[
+                    "STRAT-AWS-S3-005 open-data",
+                    "STRAT-AWS-S3-013 open-data",
+                    "STRAT-AWS-S3-003 open-data",
+                    "STRAT-AWS-S3-004",
+                    "STRAT-AWS-S3-012 open-data",
+                ][..],
+            ),
+            (
+                "admin-ports-open",
+                &[
+                    "STRAT-AWS-EC2-001",
+                    "STRAT-AWS-EC2-002",
+                    "STRAT-AWS-EC2-003",
+                    "STRAT-AWS-EC2-008",
+                    "STRAT-AWS-EC2-009",
+                ][..],
+            ),
+        ] {
+            let s = find(id).expect(id);
+            let report = analyze_files(&s.loaded_files(), &pack.pack);
+            assert_eq!(
+                report.inputs[0].format.as_deref(),
+                Some("aws-collector-bundle"),
+                "{id}"
+            );
+            let failing: Vec<String> = report
+                .findings
+                .iter()
+                .filter(|f| f.outcome == stratoscope::Outcome::Fail)
+                .map(|f| format!("{} {} {}", f.rule_id, f.resource.name, f.title))
+                .collect();
+            for want in expected {
+                assert!(
+                    failing.iter().any(|f| f.starts_with(want)),
+                    "{id}: no failing {want} in {failing:#?}"
+                );
+            }
+            if id == "public-data-bucket" {
+                let logs: Vec<&String> = failing
+                    .iter()
+                    .filter(|f| f.contains("audit-logs"))
+                    .collect();
+                assert!(
+                    logs.iter().all(|f| f.starts_with("STRAT-AWS-S3-008 ")),
+                    "the logs bucket fails only access logging, as the narrative says: {logs:#?}"
+                );
             }
         }
     }

@@ -96,6 +96,10 @@ pub struct Records {
     pub acceptances: Vec<Acceptance>,
     /// Why the stored acceptances could not be read, if they could not.
     pub load_error: Option<String>,
+    /// Rule parameter overrides from the settings, applied to every analysis.
+    pub parameters: Rc<crate::analysis::Parameters>,
+    /// Why the stored settings could not be read, if they could not.
+    pub settings_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -134,6 +138,14 @@ pub struct AppState {
     pub resources: Option<Fetched<Vec<ResourceEntry>>>,
     /// The selected resource's attributes, by id, once the worker has sent them.
     pub resource_detail: Option<(String, Fetched<ResourceDetail>)>,
+    /// An earlier export set to compare the analysis with (the Drift view).
+    pub baseline: Vec<LoadedFile>,
+    /// The comparison of `baseline` with the current analysis, once the worker has made it.
+    pub drift: Option<Fetched<stratoscope::drift::DriftReport>>,
+    /// The chosen principal's permissions (Access view), by id, once the worker has sent them.
+    pub principal_access: Option<(String, Fetched<crate::access::PrincipalAccess>)>,
+    /// Who can act on the chosen resource (Access view), by ARN.
+    pub resource_access: Option<(String, Fetched<crate::access::ResourceAccess>)>,
 }
 
 impl AppState {
@@ -222,6 +234,31 @@ pub enum Action {
     RemoveAcceptance(String),
     /// Replaces the list (an import, merged by [`crate::accepted::merge`]).
     SetAcceptances(Vec<Acceptance>),
+    /// New rule parameter overrides; the loaded files are analysed again with them.
+    SetParameters(crate::analysis::Parameters),
+    /// Loads a baseline export set (replacing any earlier one) for the Drift view.
+    SetBaseline(Vec<LoadedFile>),
+    /// The worker's answer to "what can this principal do".
+    PrincipalLoaded {
+        generation: u64,
+        id: String,
+        access: Fetched<crate::access::PrincipalAccess>,
+    },
+    /// The worker's answer to "who can act on this resource".
+    WhoLoaded {
+        generation: u64,
+        arn: String,
+        access: Fetched<crate::access::ResourceAccess>,
+    },
+    /// Chooses the Access view's principal (`None` clears it).
+    SelectPrincipal(Option<String>),
+    /// Chooses the Access view's resource ARN.
+    SelectArn(Option<String>),
+    /// The worker's comparison of the baseline with the analysis `generation`.
+    DriftLoaded {
+        generation: u64,
+        drift: Fetched<stratoscope::drift::DriftReport>,
+    },
 }
 
 /// Recomputes the shown report from the engine's and the acceptances. Without acceptances the
@@ -321,6 +358,9 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             }
             next.raw = Some(report);
             apply_acceptances(&mut next);
+            next.drift = None;
+            next.principal_access = None;
+            next.resource_access = None;
             next.timing = Some(timing);
             next.progress = None;
             next.failure = None;
@@ -420,6 +460,46 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::RemoveAcceptance(id) => {
             next.records.acceptances.retain(|a| a.id != id);
             apply_acceptances(&mut next);
+        }
+        Action::PrincipalLoaded {
+            generation,
+            id,
+            access,
+        } => {
+            if generation == state.analysed && state.route.principal.as_ref() == Some(&id) {
+                next.principal_access = Some((id, access));
+            }
+        }
+        Action::WhoLoaded {
+            generation,
+            arn,
+            access,
+        } => {
+            if generation == state.analysed && state.route.arn.as_ref() == Some(&arn) {
+                next.resource_access = Some((arn, access));
+            }
+        }
+        Action::SelectPrincipal(id) => next.route.principal = id.filter(|s| !s.is_empty()),
+        Action::SelectArn(arn) => {
+            next.route.arn = arn.map(|a| a.trim().to_string()).filter(|s| !s.is_empty())
+        }
+        Action::SetParameters(parameters) => {
+            next.records.parameters = Rc::new(parameters);
+            next.records.settings_error = None;
+            if !next.files.is_empty() {
+                next.requested += 1;
+                next.progress = None;
+            }
+        }
+        Action::SetBaseline(files) => {
+            next.baseline = files;
+            next.drift = None;
+        }
+        Action::DriftLoaded { generation, drift } => {
+            if generation == state.analysed && state.report.is_some() && !state.baseline.is_empty()
+            {
+                next.drift = Some(drift);
+            }
         }
         Action::SetAcceptances(list) => {
             next.records.acceptances = list;
@@ -929,6 +1009,32 @@ mod tests {
         assert!(
             s.report.as_ref().is_some_and(|r| Rc::ptr_eq(&r.0, &demo.0)),
             "no copy without acceptances"
+        );
+    }
+
+    #[test]
+    fn new_settings_analyse_the_loaded_files_again() {
+        let mut parameters = crate::analysis::Parameters::new();
+        parameters
+            .entry("R".into())
+            .or_default()
+            .insert("p".into(), serde_json::json!(1));
+        let idle = reduce(
+            &AppState::default(),
+            Action::SetParameters(parameters.clone()),
+        );
+        assert_eq!(*idle.records.parameters, parameters);
+        assert!(!idle.needs_analysis(), "nothing loaded, nothing to analyse");
+        let s = done(
+            &read(&AppState::default(), vec![file("a.json", "{}")]),
+            empty_report(),
+        );
+        let again = reduce(&s, Action::SetParameters(parameters));
+        assert!(again.needs_analysis());
+        assert_eq!(
+            reduce(&again, Action::Clear).records.parameters,
+            again.records.parameters,
+            "settings outlive Clear"
         );
     }
 }

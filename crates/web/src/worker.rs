@@ -11,18 +11,25 @@
 //! |---|---|---|
 //! | loader | `failed` | `message`: the worker could not start; the page analyses in-page |
 //! | worker | `ready` | listening (messages sent before this would be lost) |
-//! | page | `analyse` | `job` (the generation), `names`, `files` (Uint8Arrays, transferred) |
+//! | page | `analyse` | `job` (the generation), `names`, `files` (Uint8Arrays, transferred), `parameters` (JSON of rule parameter overrides; optional) |
 //! | worker | `progress` | `job`, `stage`, `count` (see [`crate::analysis::Stage`]) |
 //! | worker | `done` | `job`, then `report`, `findings`, `finding_count`, `normalise_ms`, `evaluate_ms`, `memory_bytes`; or `error` |
 //! | page | `resources` | `job`: which resources did that analysis find |
 //! | worker | `resources` | `job`, `list` (JSON bytes of [`crate::inventory::ResourceEntry`]s, transferred); or `error` |
 //! | page | `resource` | `job`, `id`: one resource's normalised attributes |
 //! | worker | `resource` | `job`, `id`, `resource` (JSON bytes of a [`crate::inventory::ResourceDetail`]); or `error` |
+//! | page | `drift` | `job`, `names`, `files`: a baseline export set to compare that analysis with |
+//! | worker | `drift` | `job`, `drift` (JSON bytes of a `stratoscope::drift::DriftReport`); or `error` |
+//! | page | `principal` | `job`, `id`: what that user, group or role can do |
+//! | worker | `principal` | `job`, `id`, `principal` (JSON bytes of a [`crate::access::PrincipalAccess`]); or `error` |
+//! | page | `who` | `job`, `id` (an ARN): who can act on that resource |
+//! | worker | `who` | `job`, `id`, `who` (JSON bytes of a [`crate::access::ResourceAccess`]); or `error` |
 //! | page | `forget` | drop the kept inventory (the page cleared its files) |
 //!
-//! The worker keeps the inventory of its latest `analyse` job (without the decoded documents)
-//! so the Resources view can browse it without a second analysis or every attribute crossing
-//! over up front; a question about another job gets an `error`.
+//! The worker keeps the inventory of its latest `analyse` job (without the decoded documents),
+//! its report and its options, so the Resources view can browse it and a baseline can be
+//! compared with it without a second analysis or every attribute crossing over up front; a
+//! question about another job gets an `error`.
 //!
 //! The report travels as JSON bytes in transferred buffers, split by [`transfer`]: `report` is
 //! everything but the findings, `findings` an array of slices of them. Parsing a 5 MB report in
@@ -45,6 +52,10 @@ pub mod protocol {
     pub const RESOURCES: &str = "resources";
     pub const RESOURCE: &str = "resource";
     pub const FORGET: &str = "forget";
+    pub const DRIFT: &str = "drift";
+    pub const PRINCIPAL: &str = "principal";
+    pub const WHO: &str = "who";
+    pub const PARAMETERS: &str = "parameters";
 
     pub const JOB: &str = "job";
     pub const NAMES: &str = "names";
@@ -67,8 +78,52 @@ pub mod protocol {
 /// over. Shared by the worker and the tests; the page parses them with [`answers::list`] and
 /// [`answers::detail`].
 pub mod answers {
+    use crate::analysis::analyze_inputs_kept;
     use crate::inventory::{self, ResourceDetail, ResourceEntry};
     use stratoscope::analyze::Inventory;
+    use stratoscope::drift::DriftReport;
+    use stratoscope::{Input, Options, Report, RulePack};
+
+    /// What the worker (or the page, after a fallback) holds of its latest analysis.
+    pub struct Kept {
+        pub job: f64,
+        pub inventory: Inventory,
+        pub report: Report,
+        pub options: Options,
+    }
+
+    /// Analyses a baseline export set with the same pack and options as the kept analysis, and
+    /// compares the two.
+    pub fn drift_report(kept: &Kept, baseline: Vec<Input>, pack: &RulePack) -> DriftReport {
+        let (report, _, inventory) =
+            analyze_inputs_kept(baseline, pack, &kept.options, &mut |_| {});
+        stratoscope::drift::drift((&inventory, &report), (&kept.inventory, &kept.report))
+    }
+
+    pub fn drift_bytes(
+        kept: &Kept,
+        baseline: Vec<Input>,
+        pack: &RulePack,
+    ) -> Result<Vec<u8>, String> {
+        serde_json::to_vec(&drift_report(kept, baseline, pack)).map_err(|e| e.to_string())
+    }
+
+    pub fn principal_bytes(inv: &Inventory, id: &str) -> Result<Vec<u8>, String> {
+        serde_json::to_vec(&crate::access::principal(inv, id)?).map_err(|e| e.to_string())
+    }
+
+    pub fn who_bytes(inv: &Inventory, arn: &str) -> Result<Vec<u8>, String> {
+        serde_json::to_vec(&crate::access::resource(inv, arn)?).map_err(|e| e.to_string())
+    }
+
+    /// Parses a JSON answer of the worker's.
+    pub fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("unreadable answer: {e}"))
+    }
+
+    pub fn drift(bytes: &[u8]) -> Result<DriftReport, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("unreadable drift report: {e}"))
+    }
 
     pub fn list_bytes(inv: &Inventory) -> Result<Vec<u8>, String> {
         serde_json::to_vec(&inventory::entries(inv)).map_err(|e| e.to_string())
@@ -166,8 +221,8 @@ pub fn serve() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let pack = crate::analysis::load_builtin();
     let replies = scope.clone();
-    // The latest job's inventory, for the page's questions: (job, inventory).
-    let mut kept: Option<(f64, stratoscope::analyze::Inventory)> = None;
+    // The latest job's inventory and report, for the page's questions.
+    let mut kept: Option<answers::Kept> = None;
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let data = event.data();
@@ -178,9 +233,13 @@ pub fn serve() {
                     kept = handle(&replies, &pack.pack, &data);
                 }
                 Some(protocol::FORGET) => kept = None,
-                Some(kind @ (protocol::RESOURCES | protocol::RESOURCE)) => {
-                    answer(&replies, kind, &data, kept.as_ref())
-                }
+                Some(
+                    kind @ (protocol::RESOURCES
+                    | protocol::RESOURCE
+                    | protocol::DRIFT
+                    | protocol::PRINCIPAL
+                    | protocol::WHO),
+                ) => answer(&replies, &pack.pack, kind, &data, kept.as_ref()),
                 _ => {}
             }
         });
@@ -208,30 +267,69 @@ fn post(
     };
 }
 
-/// Answers a `resources` or `resource` question from the kept inventory, if it is the job's.
+/// The `names` and `files` of a message as the engine's inputs, straight from the transferred
+/// buffers (one copy, into this worker's memory).
+#[cfg(target_arch = "wasm32")]
+fn inputs_of(data: &wasm_bindgen::JsValue) -> Vec<stratoscope::Input> {
+    use wasm_bindgen::JsCast;
+    let names: js_sys::Array = js::get(data, protocol::NAMES)
+        .dyn_into()
+        .unwrap_or_default();
+    let files: js_sys::Array = js::get(data, protocol::FILES)
+        .dyn_into()
+        .unwrap_or_default();
+    names
+        .iter()
+        .zip(files.iter())
+        .map(|(name, bytes)| {
+            let bytes = bytes
+                .dyn_into::<js_sys::Uint8Array>()
+                .map(|a| a.to_vec())
+                .unwrap_or_default();
+            stratoscope::Input::new(name.as_string().unwrap_or_default(), bytes)
+        })
+        .collect()
+}
+
+/// Answers a `resources`, `resource` or `drift` question from the kept analysis, if it is the
+/// job's.
 #[cfg(target_arch = "wasm32")]
 fn answer(
     scope: &web_sys::DedicatedWorkerGlobalScope,
+    pack: &stratoscope::RulePack,
     kind: &str,
     data: &wasm_bindgen::JsValue,
-    kept: Option<&(f64, stratoscope::analyze::Inventory)>,
+    kept: Option<&answers::Kept>,
 ) {
     use protocol as p;
     use wasm_bindgen::JsValue;
 
     let job = js::get(data, p::JOB);
     let id = js::get_str(data, p::ID).unwrap_or_default();
-    let inventory = kept
-        .filter(|(j, _)| Some(*j) == job.as_f64())
-        .map(|(_, inv)| inv)
+    let held = kept
+        .filter(|k| Some(k.job) == job.as_f64())
         .ok_or_else(|| "this analysis is no longer held by the worker".to_string());
-    let (field, bytes) = if kind == p::RESOURCES {
-        (p::LIST, inventory.and_then(answers::list_bytes))
-    } else {
-        (
+    let (field, bytes) = match kind {
+        p::RESOURCES => (
+            p::LIST,
+            held.and_then(|k| answers::list_bytes(&k.inventory)),
+        ),
+        p::DRIFT => (
+            p::DRIFT,
+            held.and_then(|k| answers::drift_bytes(k, inputs_of(data), pack)),
+        ),
+        p::PRINCIPAL => (
+            p::PRINCIPAL,
+            held.and_then(|k| answers::principal_bytes(&k.inventory, &id)),
+        ),
+        p::WHO => (
+            p::WHO,
+            held.and_then(|k| answers::who_bytes(&k.inventory, &id)),
+        ),
+        _ => (
             p::RESOURCE,
-            inventory.and_then(|inv| answers::detail_bytes(inv, &id)),
-        )
+            held.and_then(|k| answers::detail_bytes(&k.inventory, &id)),
+        ),
     };
     let mut fields = vec![
         (p::KIND, JsValue::from_str(kind)),
@@ -257,14 +355,18 @@ fn handle(
     scope: &web_sys::DedicatedWorkerGlobalScope,
     pack: &stratoscope::RulePack,
     data: &wasm_bindgen::JsValue,
-) -> Option<(f64, stratoscope::analyze::Inventory)> {
+) -> Option<answers::Kept> {
     use crate::analysis::{analyze_inputs_kept, memory_bytes, Stage};
     use protocol as p;
-    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen::JsValue;
 
     let job = js::get(data, p::JOB);
-    let names: js_sys::Array = js::get(data, p::NAMES).dyn_into().unwrap_or_default();
-    let files: js_sys::Array = js::get(data, p::FILES).dyn_into().unwrap_or_default();
+    // Overrides the page could not express would have been refused there; an unreadable
+    // string means none.
+    let parameters: crate::analysis::Parameters = js::get_str(data, p::PARAMETERS)
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let options = crate::analysis::options(&parameters);
 
     let mut on_stage = |stage: Stage| {
         let (name, count) = stage.to_wire();
@@ -280,26 +382,18 @@ fn handle(
         );
     };
 
+    let inputs = inputs_of(data);
     on_stage(Stage::Reading {
-        files: files.length() as usize,
+        files: inputs.len(),
     });
-    // Straight from the transferred buffers into the engine's inputs: one copy, into this
-    // worker's memory.
-    let inputs: Vec<stratoscope::Input> = names
-        .iter()
-        .zip(files.iter())
-        .map(|(name, bytes)| {
-            let bytes = bytes
-                .dyn_into::<js_sys::Uint8Array>()
-                .map(|a| a.to_vec())
-                .unwrap_or_default();
-            stratoscope::Input::new(name.as_string().unwrap_or_default(), bytes)
-        })
-        .collect();
-    drop(files);
-
-    let (report, timing, inventory) = analyze_inputs_kept(inputs, pack, &mut on_stage);
-    let kept = job.as_f64().map(|j| (j, inventory));
+    let (report, timing, inventory) = analyze_inputs_kept(inputs, pack, &options, &mut on_stage);
+    // Kept for drift: the report the page gets is taken apart on the way.
+    let kept = job.as_f64().map(|j| answers::Kept {
+        job: j,
+        inventory,
+        report: report.clone(),
+        options,
+    });
     let finding_count = report.findings.len();
     match transfer::split(report, transfer::FINDINGS_PER_SLICE) {
         Ok((head, slices)) => {
@@ -385,6 +479,43 @@ mod tests {
         let missing = answers::detail_bytes(&inv, "arn:nope").expect_err("absent");
         assert!(missing.contains("arn:nope"), "{missing}");
         assert!(answers::list(b"{").is_err());
+    }
+
+    #[test]
+    fn a_baseline_is_compared_with_the_kept_analysis() {
+        use super::answers;
+        use crate::analysis::analyze_inputs_kept;
+        let pack = load_builtin();
+        let later = include_bytes!("../../../tests/fixtures/drift/authz-small-later.json");
+        let earlier = include_bytes!("../../../tests/fixtures/aws/authz-small.json");
+        let options = stratoscope::Options::default();
+        let (report, _, inventory) = analyze_inputs_kept(
+            vec![stratoscope::Input::new("later.json", later.to_vec())],
+            &pack.pack,
+            &options,
+            &mut |_| {},
+        );
+        let kept = answers::Kept {
+            job: 1.0,
+            inventory,
+            report,
+            options,
+        };
+        let bytes = answers::drift_bytes(
+            &kept,
+            vec![stratoscope::Input::new("earlier.json", earlier.to_vec())],
+            &pack.pack,
+        )
+        .expect("compares");
+        let drift = answers::drift(&bytes).expect("parses");
+        assert_eq!(drift.baseline_inputs[0].name, "earlier.json");
+        assert_eq!(drift.current_inputs[0].name, "later.json");
+        let s = &drift.summary;
+        assert!(s.new + s.resolved > 0, "the fixtures differ: {s:?}");
+        assert!(
+            s.resources_added + s.resources_removed + s.resources_changed > 0,
+            "{s:?}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::accepted::{build, import, merge, scope_text, Draft, ScopeChoice};
 use crate::app::AppContext;
-use crate::download::{save, today};
+use crate::download::{read_chosen_text, save, today};
 use crate::state::Action;
 use std::collections::BTreeMap;
 use stratoscope::accept::{self, ApplyOutcome};
@@ -67,12 +67,14 @@ pub fn AcceptForm(props: &AcceptFormProps) -> Html {
     let Some(ctx) = ctx else {
         return Html::default();
     };
+    // Editing a field clears the complaints about the last attempt.
     let set = |f: fn(&mut Draft, String)| {
-        let draft = draft.clone();
+        let (draft, errors) = (draft.clone(), errors.clone());
         Callback::from(move |e: InputEvent| {
             let mut d = (*draft).clone();
             f(&mut d, text_of(e));
             draft.set(d);
+            errors.set(Vec::new());
         })
     };
     let on_scope = {
@@ -240,23 +242,14 @@ pub fn AcceptedRisks() -> Html {
     let on_import = {
         let (state, message) = (state.clone(), message.clone());
         Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|l| l.get(0)) else {
-                return;
-            };
-            input.set_value("");
             let (state, message) = (state.clone(), message.clone());
-            yew::platform::spawn_local(async move {
-                let file = gloo_file::File::from(file);
-                let name = file.name();
-                let text = match gloo_file::futures::read_as_text(&file).await {
-                    Ok(t) => t,
-                    Err(e) => {
-                        message.set(Some(Err(vec![format!("{name}: {e}")])));
-                        return;
-                    }
-                };
-                match import(&text) {
+            read_chosen_text(&e, move |name, text| {
+                let result = text.map_err(|e| vec![e]).and_then(|text| {
+                    import(&text).map_err(|errors| {
+                        errors.into_iter().map(|e| format!("{name}: {e}")).collect()
+                    })
+                });
+                match result {
                     Ok(list) => {
                         let n = list.len();
                         let (merged, replaced) = merge(&state.records.acceptances, list);
@@ -271,10 +264,7 @@ pub fn AcceptedRisks() -> Html {
                             }
                         ))));
                     }
-                    Err(errors) => message.set(Some(Err(errors
-                        .into_iter()
-                        .map(|e| format!("{name}: {e}"))
-                        .collect()))),
+                    Err(errors) => message.set(Some(Err(errors))),
                 }
             });
         })

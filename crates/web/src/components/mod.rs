@@ -2,9 +2,11 @@
 //! callbacks that the app turns into reducer actions.
 
 pub mod accepted;
+pub mod access;
 pub mod busy;
 pub mod compliance;
 pub mod copy_button;
+pub mod drift;
 pub mod drop_zone;
 pub mod evidence_item;
 pub mod export;
@@ -18,6 +20,7 @@ pub mod overview;
 pub mod prose;
 pub mod resources;
 pub mod scenario_picker;
+pub mod settings;
 pub mod severity_badge;
 pub mod summary;
 pub mod verdict_list;
@@ -25,9 +28,11 @@ pub mod view_nav;
 pub mod virtual_scroll;
 
 pub use accepted::{AcceptForm, AcceptedBox, AcceptedRisks, ExpiredNotice};
+pub use access::Access;
 pub use busy::Busy;
 pub use compliance::{Compliance, FrameworkScores};
 pub use copy_button::CopyButton;
+pub use drift::Drift;
 pub use drop_zone::DropZone;
 pub use evidence_item::EvidenceItem;
 pub use export::Export;
@@ -41,6 +46,7 @@ pub use overview::Overview;
 pub use prose::Prose;
 pub use resources::Resources;
 pub use scenario_picker::{ScenarioBanner, ScenarioPicker};
+pub use settings::Settings;
 pub use severity_badge::SeverityBadge;
 pub use summary::{CoverageNote, ScopeLine, SummaryStrip};
 pub use verdict_list::VerdictList;

@@ -18,7 +18,12 @@ pub fn ViewNav(props: &ViewNavProps) -> Html {
         <nav class="view-nav" aria-label="Views" data-testid="view-nav">
             { for View::ALL.into_iter().map(|v| {
                 let count = match v {
-                    View::Overview | View::Compliance | View::Export => None,
+                    View::Overview
+                    | View::Compliance
+                    | View::Drift
+                    | View::Export
+                    | View::Access
+                    | View::Settings => None,
                     View::Findings => Some(props.findings),
                     View::Resources => Some(props.resources),
                     View::Accepted => Some(props.accepted),
