@@ -318,18 +318,24 @@ pub struct FrameworkSummary {
     pub controls: Vec<ControlResult>,
 }
 
+/// The ids of the rules that had resources to evaluate in `report`'s inputs: a control none of
+/// whose rules is among them is not evaluated, never passed.
+pub(crate) fn evaluated_rules(report: &Report) -> BTreeSet<&str> {
+    report
+        .coverage
+        .iter()
+        .filter(|c| c.evaluated)
+        .map(|c| c.rule_id.as_str())
+        .collect()
+}
+
 /// Summarises `report` against one framework. Semantics per `config` control: fail if any rule
 /// that automates it has a failing finding; otherwise unknown if any of them was not evaluated
 /// (no resources of its kind in the inputs) or has undecidable outcomes; otherwise pass (every
 /// rule evaluated, only pass and not-applicable outcomes).
 pub fn summarize(framework: &Framework, report: &Report, pack: &RulePack) -> FrameworkSummary {
     let rules = framework.rules_by_control(pack);
-    let evaluated: BTreeSet<&str> = report
-        .coverage
-        .iter()
-        .filter(|c| c.evaluated)
-        .map(|c| c.rule_id.as_str())
-        .collect();
+    let evaluated = evaluated_rules(report);
     let mut counts = ControlCounts::default();
     let mut controls = Vec::with_capacity(framework.controls.len());
     for control in &framework.controls {

@@ -6,64 +6,29 @@
 //! its reason; a new disagreement (a regression) or a vanished one (an improvement to record)
 //! both fail the test.
 
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use stratoscope::analyze::build_inventory;
 use stratoscope::evaluate::evaluate;
 use stratoscope::report::InputStatus;
-use stratoscope::{pack, Input, Outcome};
+use stratoscope::{Input, Outcome};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STRATOSCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("SOURCES.md").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: corpus absent at {} (set STRATOSCOPE_CORPUS to point at it)",
-            dir.display()
-        );
-        None
-    }
-}
+mod common;
 
-fn exports_in(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.retain(|p| {
-        p.extension().is_some_and(|e| e == "json")
-            && !p.to_string_lossy().ends_with(".expected.json")
-    });
-    files.sort();
-    files
-}
+use common::corpus;
 
 #[test]
 fn every_authorization_details_file_is_recognised_without_error() {
     let Some(corpus) = corpus() else { return };
-    let files = exports_in(&corpus.join("aws/iam-authorization-details"));
+    let files = common::json_files(&corpus.join("aws/iam-authorization-details"), |_| true);
     assert!(
         files.len() >= 5,
         "expected the five authorization-details files, found {files:?}"
     );
     for file in files {
-        let bytes = std::fs::read(&file).expect("readable corpus file");
-        let name = file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("?")
-            .to_string();
-        let inv = build_inventory(&[Input::new(name.clone(), bytes)]);
+        let name = common::file_name(&file);
+        let inv = common::recognised_inventory(common::input(&file));
         let verdict = &inv.inputs[0];
-        assert_eq!(
-            verdict.status,
-            InputStatus::Recognized,
-            "{name}: {}",
-            verdict.message
-        );
         assert!(verdict.resources > 0, "{name}: no resources");
         assert_eq!(
             verdict.format.as_deref(),
@@ -87,13 +52,9 @@ const KNOWN: &[(&str, &str)] = &[
 fn privilege_escalation_agrees_with_iam_vulnerable() {
     let Some(corpus) = corpus() else { return };
     let dir = corpus.join("aws/iam-authorization-details");
-    let export = std::fs::read(dir.join("cloudsplaining_examples_example.json")).expect("export");
-    let expected: Value = serde_json::from_slice(
-        &std::fs::read(dir.join("cloudsplaining_examples_example.expected.json"))
-            .expect("expectations"),
-    )
-    .expect("json");
-    let pack = pack::builtin().expect("built-in pack");
+    let export = common::read(&dir.join("cloudsplaining_examples_example.json"));
+    let expected = common::json_at(&dir.join("cloudsplaining_examples_example.expected.json"));
+    let pack = common::builtin();
     let rule = pack
         .get("iam-principal-privilege-escalation")
         .expect("the privilege-escalation rule exists");
@@ -198,14 +159,10 @@ const CLOUDSPLAINING_NOT_SHARED: &[(&str, &str)] = &[
 fn cloudsplaining_unit_expectations_agree() {
     let Some(corpus) = corpus() else { return };
     let dir = corpus.join("aws/iam-authorization-details");
-    let export =
-        std::fs::read(dir.join("cloudsplaining_test_example-authz-details.json")).expect("export");
-    let expected: Value = serde_json::from_slice(
-        &std::fs::read(dir.join("cloudsplaining_test_example-authz-details.expected.json"))
-            .expect("expectations"),
-    )
-    .expect("json");
-    let pack = pack::builtin().expect("built-in pack");
+    let export = common::read(&dir.join("cloudsplaining_test_example-authz-details.json"));
+    let expected =
+        common::json_at(&dir.join("cloudsplaining_test_example-authz-details.expected.json"));
+    let pack = common::builtin();
     let inv = build_inventory(&[Input::new("example-authz-details.json", export)]);
     let mut checked = 0;
     let mut problems = Vec::new();

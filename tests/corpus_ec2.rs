@@ -10,57 +10,25 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use stratoscope::analyze::{build_inventory, Inventory};
-use stratoscope::evaluate::evaluate;
 use stratoscope::report::InputStatus;
-use stratoscope::{pack, Input, Outcome, Resource, RulePack};
+use stratoscope::{Input, Outcome, Resource};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STRATOSCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("SOURCES.md").is_file() {
-        Some(dir.join("aws"))
-    } else {
-        eprintln!(
-            "SKIPPED: corpus absent at {} (set STRATOSCOPE_CORPUS)",
-            dir.display()
-        );
-        None
-    }
-}
+mod common;
+
+use common::corpus;
 
 fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    out.retain(|p| {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        name.starts_with(prefix) && name.ends_with(".json") && name != "expected.json"
-    });
-    out.sort();
-    out
+    common::json_files(dir, |name| name.starts_with(prefix))
 }
 
 fn load(paths: &[PathBuf]) -> Inventory {
-    let inputs: Vec<Input> = paths
-        .iter()
-        .map(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("?");
-            Input::new(name, std::fs::read(p).expect("readable corpus file"))
-        })
-        .collect();
+    let inputs: Vec<Input> = paths.iter().map(|p| common::input(p)).collect();
     build_inventory(&inputs)
 }
 
 fn outcome(rule: &str, r: &Resource) -> Outcome {
-    static PACK: OnceLock<RulePack> = OnceLock::new();
-    let pack = PACK.get_or_init(|| pack::builtin().expect("built-in pack"));
-    let rule = pack
-        .get(rule)
-        .unwrap_or_else(|| panic!("rule {rule} exists"));
-    evaluate(rule, r, &rule.parameters).outcome
+    common::evaluation(rule, r).outcome
 }
 
 fn find<'i>(inv: &'i Inventory, kind: &str, attr: &str, value: &str) -> &'i Resource {
@@ -79,7 +47,8 @@ const NOT_RECOGNISED: &[(&str, &str)] = &[(
 
 #[test]
 fn cli_documentation_examples() {
-    let Some(aws) = corpus() else { return };
+    let Some(root) = corpus() else { return };
+    let aws = root.join("aws");
     let paths = files(&aws.join("cli-json/aws-cli-doc-examples"), "ec2_");
     assert!(
         paths.len() >= 5,
@@ -87,7 +56,7 @@ fn cli_documentation_examples() {
     );
     for p in &paths {
         let inv = load(std::slice::from_ref(p));
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        let name = common::file_name(p);
         let v = &inv.inputs[0];
         if let Some((_, why)) = NOT_RECOGNISED.iter().find(|(n, _)| *n == name) {
             assert_eq!(v.status, InputStatus::Ignored, "{name}: {}", v.message);
@@ -128,16 +97,15 @@ fn cli_documentation_examples() {
 
 #[test]
 fn config_items_read_like_the_cli() {
-    let Some(aws) = corpus() else { return };
+    let Some(root) = corpus() else { return };
+    let aws = root.join("aws");
     let paths = files(
         &aws.join("config-items/aws-config-rdk-sample-ci"),
         "AWS_EC2_",
     );
     assert_eq!(paths.len(), 6, "{paths:?}");
     let inv = load(&paths);
-    for v in &inv.inputs {
-        assert_eq!(v.status, InputStatus::Recognized, "{}", v.message);
-    }
+    common::recognised(&inv);
     // 2016 items spell IPv4 ranges as plain strings.
     let sg = find(&inv, "aws.ec2.security_group", "group_id", "sg-1d56fc66");
     assert_eq!(
@@ -185,10 +153,7 @@ fn config_items_read_like_the_cli() {
 
 /// Expectations of a placebo folder: (resource id as the corpus names it, result).
 fn expectations(dir: &Path, concept: &str) -> Vec<(String, Outcome)> {
-    let doc: Value =
-        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).expect("expected.json"))
-            .expect("json");
-    doc["expectations"]
+    common::json_at(&dir.join("expected.json"))["expectations"]
         .as_array()
         .into_iter()
         .flatten()
@@ -228,7 +193,8 @@ const NOT_COVERED: &[(&str, &str)] = &[(
 
 #[test]
 fn placebo_security_groups() {
-    let Some(aws) = corpus() else { return };
+    let Some(root) = corpus() else { return };
+    let aws = root.join("aws");
     let dir = aws.join("api-responses-placebo/test_only_ports_and_cidr_ingress");
     let inv = load(&files(&dir, "ec2."));
     recognised_or_ignored(&inv);
@@ -281,7 +247,8 @@ fn placebo_security_groups() {
 /// (FSBP EC2.1) and shared with an untrusted account. The concept fails when either fails.
 #[test]
 fn placebo_snapshot_sharing() {
-    let Some(aws) = corpus() else { return };
+    let Some(root) = corpus() else { return };
+    let aws = root.join("aws");
     let dir = aws.join("api-responses-placebo/test_ebs_cross_account");
     let inv = load(&files(&dir, "ec2."));
     recognised_or_ignored(&inv);

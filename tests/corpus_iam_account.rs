@@ -12,45 +12,16 @@
 //! bundle's `error` with `output: null`, as the collector writes it.
 
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use stratoscope::analyze::build_inventory;
-use stratoscope::evaluate::evaluate;
-use stratoscope::report::InputStatus;
-use stratoscope::{pack, Input, Outcome, Resource};
+use stratoscope::{Input, Outcome, Resource};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STRATOSCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("SOURCES.md").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: corpus absent at {} (set STRATOSCOPE_CORPUS to point at it)",
-            dir.display()
-        );
-        None
-    }
-}
+mod common;
 
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn json_at(path: &Path) -> Value {
-    serde_json::from_slice(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use common::{corpus, json_at, read, recognised};
 
 fn outcome(rule_name: &str, r: &Resource) -> (Outcome, String) {
-    // Parsed once: the tests ask for dozens of outcomes.
-    static PACK: std::sync::OnceLock<stratoscope::rules::RulePack> = std::sync::OnceLock::new();
-    let rule = PACK
-        .get_or_init(|| pack::builtin().expect("built-in pack"))
-        .rules
-        .iter()
-        .find(|x| x.name == rule_name)
-        .unwrap_or_else(|| panic!("no rule {rule_name}"));
-    let e = evaluate(rule, r, &rule.parameters);
+    let e = common::evaluation(rule_name, r);
     (e.outcome, e.message)
 }
 
@@ -83,22 +54,7 @@ fn entry(service: &str, operation: &str, recording: &Value) -> Value {
 }
 
 fn bundle(account: &str, outputs: Vec<Value>) -> Input {
-    let doc = json!({"format": "stratoscope-aws-bundle", "format_version": 1,
-        "manifest": {"account_id": account, "partition": "aws", "regions": ["us-east-1"]},
-        "outputs": outputs});
-    Input::new("assembled-bundle.json", doc.to_string())
-}
-
-fn recognised(inv: &stratoscope::analyze::Inventory) {
-    for v in &inv.inputs {
-        assert_eq!(
-            v.status,
-            InputStatus::Recognized,
-            "{}: {}",
-            v.name,
-            v.message
-        );
-    }
+    common::bundle("assembled-bundle.json", account, outputs)
 }
 
 fn expectations(dir: &Path) -> Vec<Value> {

@@ -3,39 +3,15 @@
 //! corpus states an expectation that one of our rules covers, the outcome is asserted or the
 //! disagreement listed with its reason.
 
-use std::path::PathBuf;
 use stratoscope::analyze::build_inventory;
-use stratoscope::evaluate::evaluate;
-use stratoscope::report::InputStatus;
-use stratoscope::{pack, Input, Outcome, Resource};
+use stratoscope::{Input, Outcome, Resource};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STRATOSCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("SOURCES.md").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: corpus absent at {} (set STRATOSCOPE_CORPUS to point at it)",
-            dir.display()
-        );
-        None
-    }
-}
+mod common;
 
-fn read(path: &std::path::Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use common::{corpus, read};
 
 fn outcome(rule_name: &str, r: &Resource) -> (Outcome, String) {
-    let pack = pack::builtin().expect("built-in pack");
-    let rule = pack
-        .rules
-        .iter()
-        .find(|x| x.name == rule_name)
-        .unwrap_or_else(|| panic!("no rule {rule_name}"));
-    let e = evaluate(rule, r, &rule.parameters);
+    let e = common::evaluation(rule_name, r);
     (e.outcome, e.message)
 }
 
@@ -54,8 +30,8 @@ fn lone_describe_trails_and_config_item() {
         Input::new("describe-trails.json", read(&cli)),
         Input::new("config-trail.json", read(&item)),
     ]);
+    common::recognised(&inv);
     for v in &inv.inputs {
-        assert_eq!(v.status, InputStatus::Recognized, "{}", v.message);
         eprintln!("{}", v.message);
     }
     let t1 = trail(
@@ -111,32 +87,21 @@ const KNOWN: &[(&str, &str)] = &[(
 fn placebo_account_trail() {
     let Some(c) = corpus() else { return };
     let dir = c.join("aws/api-responses-placebo/test_account_trail");
-    let data = |f: &str| -> serde_json::Value {
-        let v: serde_json::Value = serde_json::from_slice(&read(&dir.join(f))).expect("json");
-        v["data"].clone()
-    };
+    let data = |f: &str| common::json_at(&dir.join(f))["data"].clone();
     let trails = data("cloudtrail.DescribeTrails_1.json");
     let arn = trails["trailList"][0]["TrailARN"]
         .as_str()
         .expect("trail arn")
         .to_string();
     let account = arn.split(':').nth(4).expect("account").to_string();
-    let doc = serde_json::json!({
-    "format": "stratoscope-aws-bundle", "format_version": 1,
-    "manifest": {"account_id": account, "partition": "aws", "regions": ["us-east-1"]},
-    "outputs": [
-        {"service": "cloudtrail", "operation": "describe-trails", "region": "us-east-1", "args": {},
-         "exit_code": 0, "output": trails, "error": null},
-        {"service": "cloudtrail", "operation": "get-trail-status", "region": "us-east-1", "args": {"name": arn},
-         "exit_code": 0, "output": data("cloudtrail.GetTrailStatus_1.json"), "error": null}
-    ]});
-    let inv = build_inventory(&[Input::new("placebo-bundle.json", doc.to_string())]);
-    assert_eq!(
-        inv.inputs[0].status,
-        InputStatus::Recognized,
-        "{}",
-        inv.inputs[0].message
-    );
+    let outputs = vec![
+        serde_json::json!({"service": "cloudtrail", "operation": "describe-trails", "region": "us-east-1", "args": {},
+         "exit_code": 0, "output": trails, "error": null}),
+        serde_json::json!({"service": "cloudtrail", "operation": "get-trail-status", "region": "us-east-1", "args": {"name": arn},
+         "exit_code": 0, "output": data("cloudtrail.GetTrailStatus_1.json"), "error": null}),
+    ];
+    let inv =
+        common::recognised_inventory(common::bundle("placebo-bundle.json", &account, outputs));
     let t = trail(&inv.resources, &arn);
     for key in [
         "is_multi_region_trail",

@@ -7,48 +7,16 @@
 //! and the inventory fact behind them is still checked.
 
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use stratoscope::analyze::{build_inventory, Inventory};
-use stratoscope::evaluate::evaluate;
-use stratoscope::report::InputStatus;
-use stratoscope::{pack, Input, Outcome, Resource};
+use std::path::PathBuf;
+use stratoscope::analyze::Inventory;
+use stratoscope::{Input, Outcome, Resource};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STRATOSCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("SOURCES.md").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: corpus absent at {} (set STRATOSCOPE_CORPUS to point at it)",
-            dir.display()
-        );
-        None
-    }
-}
+mod common;
 
-fn read(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn inventory_of(name: &str, bytes: Vec<u8>) -> Inventory {
-    let inv = build_inventory(&[Input::new(name.to_string(), bytes)]);
-    let verdict = &inv.inputs[0];
-    assert_eq!(
-        verdict.status,
-        InputStatus::Recognized,
-        "{name}: {}",
-        verdict.message
-    );
-    inv
-}
+use common::{corpus, json_at, recognised_inventory};
 
 fn outcome(rule_id: &str, resource: &Resource) -> Outcome {
-    let pack = pack::builtin().expect("built-in pack");
-    let rule = pack.get(rule_id).expect("rule exists");
-    evaluate(rule, resource, &rule.parameters).outcome
+    common::evaluation(rule_id, resource).outcome
 }
 
 fn find<'a>(inv: &'a Inventory, id: &str) -> &'a Resource {
@@ -106,8 +74,7 @@ fn every_file_for_these_services_is_recognised() {
     assert!(files.len() >= 14, "corpus files missing: {files:?}");
     for file in files {
         let name = file.to_string_lossy().to_string();
-        let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let inv = inventory_of(&name, bytes);
+        let inv = recognised_inventory(Input::new(name.clone(), common::read(&file)));
         let ours = inv
             .resources
             .iter()
@@ -133,11 +100,11 @@ fn every_file_for_these_services_is_recognised() {
 fn key_rotation_agrees_with_cloud_custodian() {
     let Some(corpus) = corpus() else { return };
     let dir = corpus.join("aws/api-responses-placebo/test_key_rotation");
-    let expected = read(&dir.join("expected.json"));
+    let expected = json_at(&dir.join("expected.json"));
     let want = expected["expectations"][0]["expected_match_count"]
         .as_u64()
         .expect("count");
-    let data = |f: &str| read(&dir.join(f))["data"].clone();
+    let data = |f: &str| json_at(&dir.join(f))["data"].clone();
     let keys = data("kms.ListKeys_1.json");
     let key = &keys["Keys"][0];
     let arn = key["KeyArn"].as_str().expect("arn");
@@ -156,7 +123,7 @@ fn key_rotation_agrees_with_cloud_custodian() {
         call("describe-key", "kms.DescribeKey_1.json", json!({"key-id": key_id})),
         call("get-key-rotation-status", "kms.GetKeyRotationStatus_1.json", json!({"key-id": key_id})),
     ]});
-    let inv = inventory_of("test_key_rotation bundle", bundle.to_string().into_bytes());
+    let inv = recognised_inventory(Input::new("test_key_rotation bundle", bundle.to_string()));
     let keys: Vec<&Resource> = inv
         .resources
         .iter()
@@ -185,7 +152,7 @@ const UNCOVERED: &[(&str, &str)] = &[(
 fn rds_default_vpc_fact_agrees_with_cloud_custodian() {
     let Some(corpus) = corpus() else { return };
     let dir = corpus.join("aws/api-responses-placebo/test_rds_default_vpc");
-    let expected = read(&dir.join("expected.json"));
+    let expected = json_at(&dir.join("expected.json"));
     let concept = expected["expectations"][0]["rule_concept"]
         .as_str()
         .expect("concept");
@@ -196,7 +163,7 @@ fn rds_default_vpc_fact_agrees_with_cloud_custodian() {
     let want = expected["expectations"][0]["expected_match_count"]
         .as_u64()
         .expect("count");
-    let vpcs = read(&dir.join("ec2.DescribeVpcs_1.json"));
+    let vpcs = json_at(&dir.join("ec2.DescribeVpcs_1.json"));
     let defaults: Vec<&str> = vpcs["data"]["Vpcs"]
         .as_array()
         .into_iter()
@@ -205,10 +172,7 @@ fn rds_default_vpc_fact_agrees_with_cloud_custodian() {
         .filter_map(|v| v["VpcId"].as_str())
         .collect();
     let file = dir.join("rds.DescribeDBInstances_1.json");
-    let inv = inventory_of(
-        "rds.DescribeDBInstances_1.json",
-        std::fs::read(&file).expect("readable"),
-    );
+    let inv = recognised_inventory(common::input(&file));
     let in_default = inv
         .resources
         .iter()
@@ -251,12 +215,7 @@ fn rds_default_vpc_fact_agrees_with_cloud_custodian() {
 fn config_samples_give_the_outcomes_their_settings_state() {
     let Some(corpus) = corpus() else { return };
     let dir = corpus.join("aws/config-items");
-    let load = |rel: &str| {
-        inventory_of(
-            rel,
-            std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}")),
-        )
-    };
+    let load = |rel: &str| recognised_inventory(Input::new(rel, common::read(&dir.join(rel))));
     let inv = load("aws-config-rdk-sample-ci/AWS_RDS_DBInstance.json");
     let db = find(&inv, "arn:aws:rds:us-east-1:264683526309:db:myrdstest");
     for (rule, want) in [

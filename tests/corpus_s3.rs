@@ -9,35 +9,22 @@ use std::path::{Path, PathBuf};
 use stratoscope::analyze::{build_inventory, Inventory};
 use stratoscope::evaluate::evaluate;
 use stratoscope::report::InputStatus;
-use stratoscope::{pack, Input, Outcome};
+use stratoscope::{Input, Outcome};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STRATOSCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("SOURCES.md").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: corpus absent at {}", dir.display());
-        None
-    }
-}
+mod common;
 
+use common::corpus;
+
+/// The exports of `dir` that `keep` accepts, each with its file name.
 fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<(String, PathBuf)> {
-    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect::<Vec<_>>())
-        .unwrap_or_default()
+    common::json_files(dir, keep)
         .into_iter()
-        .filter_map(|p| Some((p.file_name()?.to_str()?.to_string(), p)))
-        .filter(|(n, _)| n.ends_with(".json") && n != "expected.json" && keep(n))
-        .collect();
-    out.sort();
-    out
+        .map(|p| (common::file_name(&p).to_string(), p))
+        .collect()
 }
 
-fn load(name: &str, path: &Path) -> Inventory {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    build_inventory(&[Input::new(name, bytes)])
+fn load(path: &Path) -> Inventory {
+    build_inventory(&[common::input(path)])
 }
 
 #[test]
@@ -52,7 +39,7 @@ fn lone_cli_outputs_and_config_items_are_recognised() {
         "expected the S3 CLI examples, found {cli:?}"
     );
     for (name, path) in &cli {
-        let inv = load(name, path);
+        let inv = load(path);
         let v = &inv.inputs[0];
         assert_eq!(v.status, InputStatus::Recognized, "{}", v.message);
         assert!(
@@ -76,7 +63,7 @@ fn lone_cli_outputs_and_config_items_are_recognised() {
         "expected the S3 Config items, found {config:?}"
     );
     for (name, path) in &config {
-        let inv = load(name, path);
+        let inv = load(path);
         let v = &inv.inputs[0];
         assert_eq!(v.status, InputStatus::Recognized, "{name}: {}", v.message);
         let kinds: Vec<&str> = inv.resources.iter().map(|r| r.kind.as_str()).collect();
@@ -90,7 +77,7 @@ fn lone_cli_outputs_and_config_items_are_recognised() {
         .iter()
         .find(|(n, _)| n == "AWS_S3_Bucket.json")
         .expect("sample item");
-    let inv = load("AWS_S3_Bucket.json", sample);
+    let inv = load(sample);
     let b = &inv.resources[0].attributes;
     assert_eq!(b["versioning_status"], json!("Enabled"));
     assert_eq!(b["policy_public"], json!(false));
@@ -101,7 +88,7 @@ fn lone_cli_outputs_and_config_items_are_recognised() {
         .iter()
         .find(|(n, _)| n == "s3-website.json")
         .expect("website item");
-    let inv = load("s3-website.json", site);
+    let inv = load(site);
     assert_eq!(
         inv.resources[0].attributes["acl_all_users_permissions"],
         json!(["READ"])
@@ -116,8 +103,10 @@ fn lone_cli_outputs_and_config_items_are_recognised() {
 /// create/put/delete/list-objects calls are left out (they change or list, not describe).
 fn placebo_bundle(dir: &Path, account: &str) -> Input {
     let data = |p: &Path| -> Value {
-        let v: Value = serde_json::from_slice(&std::fs::read(p).expect("readable")).expect("json");
-        v.get("data").cloned().unwrap_or(Value::Null)
+        common::json_at(p)
+            .get("data")
+            .cloned()
+            .unwrap_or(Value::Null)
     };
     let all = files(dir, |_| true);
     let buckets: Vec<String> = all
@@ -167,9 +156,7 @@ fn placebo_bundle(dir: &Path, account: &str) -> Input {
         outputs.push(json!({"service": service, "operation": kebab(op), "region": "us-east-1",
             "args": args, "exit_code": if error.is_null() { 0 } else { 254 }, "output": output, "error": error}));
     }
-    let doc = json!({"format": "stratoscope-aws-bundle", "format_version": 1,
-        "manifest": {"account_id": account, "partition": "aws", "regions": ["us-east-1"]}, "outputs": outputs});
-    Input::new(format!("{}.bundle.json", dir.display()), doc.to_string())
+    common::bundle(format!("{}.bundle.json", dir.display()), account, outputs)
 }
 
 fn kebab(op: &str) -> String {
@@ -184,12 +171,7 @@ fn kebab(op: &str) -> String {
 }
 
 fn outcome(inv: &Inventory, rule_id: &str, resource_id: &str, params: Option<Value>) -> Outcome {
-    let pack = pack::builtin().expect("built-in pack");
-    let rule = pack
-        .rules
-        .iter()
-        .find(|r| r.id == rule_id)
-        .expect("rule exists");
+    let rule = common::builtin().get(rule_id).expect("rule exists");
     let r = inv
         .resources
         .iter()
@@ -212,7 +194,7 @@ fn placebo_recordings_are_recognised_or_ignored_with_a_reason() {
         "test_account_filter_s3_public_block_missing",
     ] {
         for (name, path) in files(&base.join(test), |_| true) {
-            let inv = load(&name, &path);
+            let inv = load(&path);
             let v = &inv.inputs[0];
             match v.status {
                 InputStatus::Recognized => {}
@@ -327,7 +309,7 @@ fn config_replication_and_notifications() {
         eprintln!("SKIPPED: {} absent", path.display());
         return;
     }
-    let inv = load("s3-rep-and-notify.json", &path);
+    let inv = load(&path);
     assert_eq!(inv.inputs[0].status, InputStatus::Recognized);
     let replicated: Vec<_> = inv
         .resources

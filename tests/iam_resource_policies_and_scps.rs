@@ -3,24 +3,14 @@
 //! SCPs capping an administrator in a member account, and access review of resources through
 //! their own policies.
 
-use stratoscope::analyze::{build_inventory, evaluate_inventory, Inventory, Options};
+use stratoscope::analyze::{evaluate_inventory, Inventory, Options};
 use stratoscope::iam::resource_access::{review, PolicyState};
-use stratoscope::report::InputStatus;
-use stratoscope::{pack, Input, Outcome};
+use stratoscope::{pack, Outcome};
+
+mod common;
 
 fn load(rel: &str) -> Inventory {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/aws")
-        .join(rel);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let inv = build_inventory(&[Input::new(rel, bytes)]);
-    assert_eq!(
-        inv.inputs[0].status,
-        InputStatus::Recognized,
-        "{rel}: {}",
-        inv.inputs[0].message
-    );
-    inv
+    common::recognised_inventory(common::fixture(&format!("aws/{rel}"), rel))
 }
 
 /// The inventory without IAM principals and policies, whose shape other snapshots cover.

@@ -3,28 +3,20 @@
 //! Config shapes must give the same kinds, ids and attributes.
 
 use serde_json::{Map, Value};
-use stratoscope::analyze::{build_inventory, Inventory};
+use stratoscope::analyze::build_inventory;
 use stratoscope::report::InputStatus;
 use stratoscope::{Input, Resource};
 
-fn fixture(rel: &str) -> Input {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/aws/ec2")
-        .join(rel);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Input::new(rel, bytes)
-}
+mod common;
 
-fn recognised(inv: &Inventory) {
-    for v in &inv.inputs {
-        assert_eq!(v.status, InputStatus::Recognized, "{}", v.message);
-    }
+fn fixture(rel: &str) -> Input {
+    common::fixture(&format!("aws/ec2/{rel}"), rel)
 }
 
 #[test]
 fn bundle_inventory() {
     let inv = build_inventory(&[fixture("bundle.json")]);
-    recognised(&inv);
+    common::recognised(&inv);
     let json = serde_json::to_string_pretty(&inv.resources).expect("serialises");
     insta::assert_snapshot!("ec2_bundle_resources", json);
     // The failed eu-west-1 flow-log listing is reported, not silently read as "no flow logs".
@@ -61,7 +53,7 @@ fn comparable(r: &Resource) -> Map<String, Value> {
 fn config_items_match_the_cli_outputs() {
     let cli = build_inventory(&[fixture("bundle.json")]);
     let config = build_inventory(&[fixture("config-snapshot.json")]);
-    recognised(&config);
+    common::recognised(&config);
     let kinds: Vec<&str> = config.resources.iter().map(|r| r.kind.as_str()).collect();
     for kind in [
         "aws.ec2.instance",
@@ -158,7 +150,7 @@ fn malformed_entries_are_located() {
 #[test]
 fn network_services_bundle_inventory() {
     let inv = build_inventory(&[fixture("bundle-network.json")]);
-    recognised(&inv);
+    common::recognised(&inv);
     let json = serde_json::to_string_pretty(&inv.resources).expect("serialises");
     insta::assert_snapshot!("ec2_network_bundle_resources", json);
     let find = |suffix: &str| {
@@ -185,7 +177,7 @@ fn network_services_bundle_inventory() {
 fn network_services_config_items_match_the_cli_outputs() {
     let cli = build_inventory(&[fixture("bundle-network.json")]);
     let config = build_inventory(&[fixture("config-network.json")]);
-    recognised(&config);
+    common::recognised(&config);
     assert_eq!(config.resources.len(), 7, "one resource per item");
     for c in &config.resources {
         let b = cli

@@ -8,12 +8,10 @@ use stratoscope::analyze::{build_inventory, Inventory};
 use stratoscope::report::InputStatus;
 use stratoscope::{Input, Resource};
 
+mod common;
+
 fn fixture(name: &str) -> Input {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/aws/logging")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Input::new(name, bytes)
+    common::fixture(&format!("aws/logging/{name}"), name)
 }
 
 fn find<'a>(inv: &'a Inventory, kind: &str, id: &str) -> &'a Resource {
@@ -185,9 +183,7 @@ fn lone_outputs_and_config_items() {
         fixture("get-event-selectors.json"),
         fixture("config-trail.json"),
     ]);
-    for v in &inv.inputs {
-        assert_eq!(v.status, InputStatus::Recognized, "{}", v.message);
-    }
+    common::recognised(&inv);
     assert_eq!(
         inv.inputs[1].format.as_deref(),
         Some("aws-cloudtrail-get-event-selectors")

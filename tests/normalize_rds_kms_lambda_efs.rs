@@ -2,22 +2,10 @@
 //! a collector bundle and AWS Config items per service. The inventory (merged fragments with
 //! their provenance) is what rules see, so a change to any attribute shows as a snapshot diff.
 
-use stratoscope::analyze::build_inventory;
-use stratoscope::report::InputStatus;
-use stratoscope::Input;
+mod common;
 
 fn inventory(rel: &str) -> String {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/aws")
-        .join(rel);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let inv = build_inventory(&[Input::new(rel, bytes)]);
-    assert_eq!(
-        inv.inputs[0].status,
-        InputStatus::Recognized,
-        "{rel}: {}",
-        inv.inputs[0].message
-    );
+    let inv = common::recognised_inventory(common::fixture(&format!("aws/{rel}"), rel));
     serde_json::to_string_pretty(&serde_json::json!({
         "message": inv.inputs[0].message,
         "resources": inv.resources,

@@ -7,12 +7,10 @@ use stratoscope::analyze::build_inventory;
 use stratoscope::report::InputStatus;
 use stratoscope::{Input, Resource};
 
+mod common;
+
 fn fixture(rel: &str) -> Input {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/aws/s3")
-        .join(rel);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Input::new(rel, bytes)
+    common::fixture(&format!("aws/s3/{rel}"), rel)
 }
 
 fn find<'a>(rs: &'a [Resource], id: &str) -> &'a Resource {

@@ -5,12 +5,10 @@
 use stratoscope::analyze::build_inventory;
 use stratoscope::{pack, Input, Options};
 
+mod common;
+
 fn fixture(rel: &str) -> Input {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Input::new(rel, bytes)
+    common::fixture(rel, rel)
 }
 
 #[test]

@@ -355,12 +355,7 @@ fn compliance(h: &mut String, report: &Report, pack: &RulePack) {
                 <p class=\"note\">Each control lists the rules mapped to it. A control fails when any of its rules has an open \
                 failing finding; it is not evaluated when none of its rules had resources in these inputs. \
                 Only automated checks are shown; a passing control here does not certify the control as a whole.</p>\n");
-    let evaluated: BTreeSet<&str> = report
-        .coverage
-        .iter()
-        .filter(|c| c.evaluated)
-        .map(|c| c.rule_id.as_str())
-        .collect();
+    let evaluated = crate::frameworks::evaluated_rules(report);
     let all = controls(report, pack);
     if all.is_empty() {
         h.push_str("<p>No rule in the pack is mapped to a framework.</p>\n");

@@ -550,58 +550,47 @@ fn changes_permissions(action: &str) -> bool {
 /// failure. Cloudsplaining calls this infrastructure modification.
 fn infrastructure_modification(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
     let catalogue = Catalogue::get();
-    let mut candidates: Vec<&'static str> = Vec::new();
-    for stmt in permissions.statements() {
-        if !stmt.is_allow() || stmt.restricts() || !covers_all_resources(stmt) {
-            continue;
-        }
-        match (&stmt.actions, &stmt.not_actions) {
-            (Some(patterns), _) => {
-                for p in patterns {
-                    candidates.extend(catalogue.expand_at_level(p, AccessLevel::Write));
-                }
-            }
-            (None, Some(_)) => candidates.extend(catalogue.actions_with_level(AccessLevel::Write)),
-            (None, None) => {}
-        }
-    }
-    candidates.retain(|a| {
-        catalogue
-            .resource_types(a)
-            .is_some_and(|types| !types.is_empty())
-    });
-    candidates.sort_unstable();
-    candidates.dedup();
-    let grants: Vec<Grant> = candidates
-        .iter()
-        .map(|a| permissions.grant(a, None))
-        .filter(|g| g.access == Access::Unconditional)
-        .collect();
-    if grants.is_empty() {
-        return None;
-    }
-    let mut services: Vec<&str> = grants
-        .iter()
-        .filter_map(|g| g.action.split_once(':').map(|(s, _)| s))
-        .collect();
-    services.dedup();
-    let names: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
-    Some(FnResult {
-        tri: Tri::True,
-        statements: cite(permissions, &grants),
-        details: format!(
-            "{} write action(s) that could be scoped to named resources, across {} ({}), on every resource without condition",
-            grants.len(),
-            summarize(&services.iter().map(|s| s.to_string()).collect::<Vec<_>>(), 6),
-            summarize(&names, 4)
-        ),
-    })
+    unconditional_on_every_resource(
+        permissions,
+        AccessLevel::Write,
+        |a| {
+            catalogue
+                .resource_types(a)
+                .is_some_and(|types| !types.is_empty())
+        },
+        |n, services, actions| {
+            format!(
+                "{n} write action(s) that could be scoped to named resources, across {services} ({actions}), on every resource without condition"
+            )
+        },
+    )
 }
 
 /// Permissions-management actions (by the IAM action catalogue's access level) the principal
 /// may perform on every resource without condition: it can rewrite who has access to what, which
 /// Cloudsplaining calls resource exposure.
 fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
+    unconditional_on_every_resource(
+        permissions,
+        AccessLevel::PermissionsManagement,
+        changes_permissions,
+        |n, services, actions| {
+            format!(
+                "{n} permissions-management action(s) across {services} ({actions}) on every resource, without condition"
+            )
+        },
+    )
+}
+
+/// The catalogue's actions at `level` that `keep` accepts and that an Allow covering every
+/// resource grants without condition. `message` words the finding from the grant count and the
+/// summarised services and actions, so each risk class keeps its own sentence.
+fn unconditional_on_every_resource(
+    permissions: &Permissions<Arc<Statement>>,
+    level: AccessLevel,
+    keep: impl Fn(&str) -> bool,
+    message: impl Fn(usize, &str, &str) -> String,
+) -> Option<FnResult> {
     let catalogue = Catalogue::get();
     let mut candidates: Vec<&'static str> = Vec::new();
     for stmt in permissions.statements() {
@@ -611,17 +600,14 @@ fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<F
         match (&stmt.actions, &stmt.not_actions) {
             (Some(patterns), _) => {
                 for p in patterns {
-                    candidates
-                        .extend(catalogue.expand_at_level(p, AccessLevel::PermissionsManagement));
+                    candidates.extend(catalogue.expand_at_level(p, level));
                 }
             }
-            (None, Some(_)) => {
-                candidates.extend(catalogue.actions_with_level(AccessLevel::PermissionsManagement))
-            }
+            (None, Some(_)) => candidates.extend(catalogue.actions_with_level(level)),
             (None, None) => {}
         }
     }
-    candidates.retain(|a| changes_permissions(a));
+    candidates.retain(|a| keep(a));
     candidates.sort_unstable();
     candidates.dedup();
     let grants: Vec<Grant> = candidates
@@ -641,11 +627,13 @@ fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<F
     Some(FnResult {
         tri: Tri::True,
         statements: cite(permissions, &grants),
-        details: format!(
-            "{} permissions-management action(s) across {} ({}) on every resource, without condition",
+        details: message(
             grants.len(),
-            summarize(&services.iter().map(|s| s.to_string()).collect::<Vec<_>>(), 6),
-            summarize(&names, 4)
+            &summarize(
+                &services.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                6,
+            ),
+            &summarize(&names, 4),
         ),
     })
 }

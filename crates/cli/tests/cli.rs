@@ -19,13 +19,50 @@ fn run(args: &[&str]) -> Output {
         .expect("the stratoscope binary runs")
 }
 
+/// The exit code of a run whose output the test does not look at.
+fn exit_code(args: &[&str]) -> Option<i32> {
+    run(args).status.code()
+}
+
+fn stdout_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The JSON report of `scan file extra... --format json`.
+fn scan_json(file: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["scan", file];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--format", "json"]);
+    json_of(&run(&args))
+}
+
 fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not one JSON document ({e}):\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", stdout_of(out)))
+}
+
+/// A temporary file that is removed when dropped, so a failing assertion leaves nothing behind.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, contents: &str) -> TempFile {
+        let path = std::env::temp_dir().join(format!("stratoscope-{}-{name}", std::process::id()));
+        std::fs::write(&path, contents).expect("write temp file");
+        TempFile(path)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().expect("utf-8 temp path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 #[test]
@@ -35,7 +72,7 @@ fn scan_json_keeps_the_contract_names() {
         out.status.code(),
         Some(1),
         "failing findings exit 1; stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr_of(&out)
     );
     let report = json_of(&out);
     let input = &report["inputs"][0];
@@ -98,31 +135,21 @@ fn scan_json_keeps_the_contract_names() {
 fn min_severity_sets_the_exit_code() {
     // The fixture has a critical finding, so even the narrowest threshold exits 1 ...
     assert_eq!(
-        run(&[
+        exit_code(&[
             "scan",
             &fixture("aws/authz-small.json"),
             "--min-severity",
             "critical"
-        ])
-        .status
-        .code(),
+        ]),
         Some(1)
     );
     // ... while an export with no failing finding exits 0 at any threshold.
-    let clean = std::env::temp_dir().join(format!("stratoscope-clean-{}.json", std::process::id()));
-    std::fs::write(
-        &clean,
+    let clean = TempFile::new(
+        "clean.json",
         r#"{"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}"#,
-    )
-    .expect("write temp file");
-    let out = run(&["scan", clean.to_str().expect("utf-8 path")]);
-    let _ = std::fs::remove_file(&clean);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
     );
+    let out = run(&["scan", clean.path()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout_of(&out));
 }
 
 #[test]
@@ -148,30 +175,24 @@ fn bad_inputs_are_reported_and_good_ones_still_scanned() {
             .cloned()
             .expect("input listed")
     };
-    let not_json = by_name("not-json.txt");
-    assert_eq!(not_json["status"], "error");
-    assert!(
-        not_json["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("not-json.txt") && m.contains("line 1, column 1")),
-        "{not_json}"
-    );
-    let truncated = by_name("truncated.json");
-    assert_eq!(truncated["status"], "error");
-    assert!(
-        truncated["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("truncated")),
-        "{truncated}"
-    );
-    let unknown = by_name("unknown-shape.json");
-    assert_eq!(unknown["status"], "ignored");
-    assert!(
-        unknown["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("Reservations")),
-        "{unknown}"
-    );
+    for (suffix, status, needles) in [
+        (
+            "not-json.txt",
+            "error",
+            &["not-json.txt", "line 1, column 1"][..],
+        ),
+        ("truncated.json", "error", &["truncated"][..]),
+        ("unknown-shape.json", "ignored", &["Reservations"][..]),
+    ] {
+        let input = by_name(suffix);
+        assert_eq!(input["status"], status);
+        assert!(
+            input["message"]
+                .as_str()
+                .is_some_and(|m| needles.iter().all(|n| m.contains(n))),
+            "{input}"
+        );
+    }
     assert!(
         !report["findings"].as_array().expect("findings").is_empty(),
         "the good file's findings remain"
@@ -180,22 +201,16 @@ fn bad_inputs_are_reported_and_good_ones_still_scanned() {
 
 #[test]
 fn usage_errors_and_unreadable_inputs_exit_2() {
+    assert_eq!(exit_code(&["scan"]), Some(2), "no files is a usage error");
     assert_eq!(
-        run(&["scan"]).status.code(),
-        Some(2),
-        "no files is a usage error"
-    );
-    assert_eq!(
-        run(&["scan", "x.json", "--min-severity", "severe"])
-            .status
-            .code(),
+        exit_code(&["scan", "x.json", "--min-severity", "severe"]),
         Some(2)
     );
     let out = run(&["scan", "/nonexistent/export.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/export.json"));
+    assert!(stderr_of(&out).contains("/nonexistent/export.json"));
     assert_eq!(
-        run(&["scan", &fixture("bad/not-json.txt")]).status.code(),
+        exit_code(&["scan", &fixture("bad/not-json.txt")]),
         Some(2),
         "nothing recognised, nothing evaluated"
     );
@@ -233,7 +248,7 @@ fn rules_json_lists_metadata_and_fixture_counts() {
 fn explain_prints_sections_in_order() {
     let out = run(&["explain", "STRAT-AWS-IAM-001"]);
     assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout_of(&out);
     let headings = [
         "What is wrong",
         "Why it matters",
@@ -253,13 +268,11 @@ fn explain_prints_sections_in_order() {
         "sections out of order"
     );
     assert_eq!(
-        run(&["explain", "iam-policy-full-admin-attached"])
-            .status
-            .code(),
+        exit_code(&["explain", "iam-policy-full-admin-attached"]),
         Some(0),
         "names work too"
     );
-    assert_eq!(run(&["explain", "NOPE"]).status.code(), Some(2));
+    assert_eq!(exit_code(&["explain", "NOPE"]), Some(2));
 }
 
 #[test]
@@ -277,13 +290,8 @@ fn access_reviews_a_principal_and_a_resource() {
         "--principal",
         "deploy-bot",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
     assert!(
         text.contains("arn:aws:iam::123456789012:user/deploy-bot"),
         "{text}"
@@ -302,7 +310,7 @@ fn access_reviews_a_principal_and_a_resource() {
         "--format",
         "csv",
     ]);
-    let csv = String::from_utf8_lossy(&csv.stdout);
+    let csv = stdout_of(&csv);
     assert!(
         csv.starts_with("principal,service,access_level,action,access,policies\r\n"),
         "{csv}"
@@ -336,20 +344,16 @@ fn access_reviews_a_principal_and_a_resource() {
     );
 
     assert_eq!(
-        run(&[
+        exit_code(&[
             "access",
             &fixture("aws/authz-small.json"),
             "--principal",
             "nobody"
-        ])
-        .status
-        .code(),
+        ]),
         Some(2)
     );
     assert_eq!(
-        run(&["access", &fixture("aws/authz-small.json")])
-            .status
-            .code(),
+        exit_code(&["access", &fixture("aws/authz-small.json")]),
         Some(2),
         "needs --principal or --resource"
     );
@@ -365,7 +369,7 @@ fn access_to_a_resource_includes_its_resource_policy() {
         "arn:aws:s3:::reports.example.com",
     ]);
     assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout_of(&out);
     assert!(
         text.contains(
             "arn:aws:iam::444455556666:root [resource policy; other account 444455556666]"
@@ -429,7 +433,7 @@ fn access_to_a_resource_includes_its_resource_policy() {
         "--format",
         "csv",
     ]);
-    let csv = String::from_utf8_lossy(&csv.stdout);
+    let csv = stdout_of(&csv);
     assert!(
         csv.contains(
             "arn:aws:iam::444455556666:role/analytics,resource policy,other account 444455556666"
@@ -443,7 +447,7 @@ fn access_to_a_resource_includes_its_resource_policy() {
         "--principal",
         "dana",
     ]);
-    let text = String::from_utf8_lossy(&principal.stdout);
+    let text = stdout_of(&principal);
     assert!(
         text.contains("Capped by the service control policies of: root r-ab12, organizational unit ou-ab12-prod0001 (Prod), account 123456789012"),
         "{text}"
@@ -456,18 +460,8 @@ fn access_to_a_resource_includes_its_resource_policy() {
 
 #[test]
 fn gzip_exports_scan_like_plain_ones() {
-    let plain = json_of(&run(&[
-        "scan",
-        &fixture("aws/authz-small.json"),
-        "--format",
-        "json",
-    ]));
-    let gz = json_of(&run(&[
-        "scan",
-        &fixture("aws/authz-small.json.gz"),
-        "--format",
-        "json",
-    ]));
+    let plain = scan_json(&fixture("aws/authz-small.json"), &[]);
+    let gz = scan_json(&fixture("aws/authz-small.json.gz"), &[]);
     assert_eq!(
         gz["inputs"][0]["status"], "recognized",
         "{}",
@@ -479,26 +473,6 @@ fn gzip_exports_scan_like_plain_ones() {
     );
 }
 
-/// A temporary file that is removed when dropped, so a failing assertion leaves nothing behind.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, contents: &str) -> TempFile {
-        let path = std::env::temp_dir().join(format!("stratoscope-{}-{name}", std::process::id()));
-        std::fs::write(&path, contents).expect("write temp file");
-        TempFile(path)
-    }
-    fn path(&self) -> &str {
-        self.0.to_str().expect("utf-8 temp path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 #[test]
 fn framework_scan_keeps_mapped_findings_and_prints_the_control_table() {
     let out = run(&[
@@ -507,7 +481,7 @@ fn framework_scan_keeps_mapped_findings_and_prints_the_control_table() {
         "--framework",
         "cis-aws-5.0",
     ]);
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout_of(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     let table = text
         .split_once("Compliance: CIS Amazon Web Services Foundations Benchmark 5.0.0 (cis-aws-5.0)")
@@ -535,14 +509,10 @@ fn framework_scan_keeps_mapped_findings_and_prints_the_control_table() {
         "a control whose rule found nothing to evaluate is unknown, never a pass"
     );
 
-    let json = json_of(&run(&[
-        "scan",
+    let json = scan_json(
         &fixture("aws/authz-small.json"),
-        "--framework",
-        "cis-aws-5.0",
-        "--format",
-        "json",
-    ]));
+        &["--framework", "cis-aws-5.0"],
+    );
     let findings = json["findings"].as_array().expect("findings");
     assert!(!findings.is_empty());
     for f in findings {
@@ -551,12 +521,7 @@ fn framework_scan_keeps_mapped_findings_and_prints_the_control_table() {
             "only findings mapped to CIS remain: {f}"
         );
     }
-    let all = json_of(&run(&[
-        "scan",
-        &fixture("aws/authz-small.json"),
-        "--format",
-        "json",
-    ]));
+    let all = scan_json(&fixture("aws/authz-small.json"), &[]);
     assert!(
         all["findings"].as_array().map_or(0, Vec::len) > findings.len(),
         "the fixture also has findings mapped only to FSBP or to nothing"
@@ -583,7 +548,7 @@ fn unknown_framework_is_a_usage_error_listing_the_known_ones() {
         "cis-9",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr_of(&out);
     assert!(
         err.contains("no framework \"cis-9\"") && err.contains("cis-aws-5.0, fsbp"),
         "{err}"
@@ -594,7 +559,7 @@ fn unknown_framework_is_a_usage_error_listing_the_known_ones() {
 fn rules_framework_lists_which_rules_automate_which_control() {
     let out = run(&["rules", "--framework", "fsbp"]);
     assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout_of(&out);
     let line = |id: &str| {
         text.lines()
             .find(|l| l.split_whitespace().next() == Some(id))
@@ -631,7 +596,7 @@ fn settings_override_rule_parameters_and_reject_unknown_keys() {
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
             "{}",
-            String::from_utf8_lossy(&out.stderr)
+            stderr_of(&out)
         );
         json_of(&out)["findings"]
             .as_array()
@@ -668,7 +633,7 @@ fn settings_override_rule_parameters_and_reject_unknown_keys() {
         let bad = TempFile::new(name, text);
         let out = run(&["scan", export.path(), "--settings", bad.path()]);
         assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = stderr_of(&out);
         assert!(err.contains(bad.path()) && err.contains(expected), "{err}");
     }
 }
@@ -676,7 +641,7 @@ fn settings_override_rule_parameters_and_reject_unknown_keys() {
 #[test]
 fn scan_exports_csv_sarif_ocsf_and_html() {
     let file = fixture("aws/authz-small.json");
-    let report = json_of(&run(&["scan", &file, "--format", "json"]));
+    let report = scan_json(&file, &[]);
     let findings = report["findings"].as_array().expect("findings").len();
 
     let csv = run(&["scan", &file, "--format", "csv"]);
@@ -685,7 +650,7 @@ fn scan_exports_csv_sarif_ocsf_and_html() {
         Some(1),
         "exit codes do not depend on format"
     );
-    let csv = String::from_utf8_lossy(&csv.stdout);
+    let csv = stdout_of(&csv);
     assert!(csv.starts_with("rule_id,rule_name,severity,outcome,accepted,service,"));
     assert_eq!(csv.matches("\r\n").count(), findings + 1, "{csv}");
 
@@ -710,7 +675,7 @@ fn scan_exports_csv_sarif_ocsf_and_html() {
 
     let html = run(&["scan", &file, "--format", "html"]);
     assert_eq!(html.status.code(), Some(1));
-    let html = String::from_utf8_lossy(&html.stdout);
+    let html = stdout_of(&html);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("ops-everything"));
     assert!(!html.contains("<script"));
@@ -721,7 +686,7 @@ fn accepted_risks_are_flagged_reported_and_leave_the_exit_status() {
     let file = fixture("aws/authz-small.json");
     let accepted = fixture("accept/authz-small-acceptances.json");
     let out = run(&["scan", &file, "--accepted", &accepted, "--format", "json"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("RISK-2023-002 expired"),
         "expired acceptances are named: {stderr}"
@@ -751,41 +716,28 @@ fn accepted_risks_are_flagged_reported_and_leave_the_exit_status() {
     );
     // With the critical accepted, only the unaccepted critical trust policy fails at that level.
     assert_eq!(
-        run(&[
+        exit_code(&[
             "scan",
             &file,
             "--accepted",
             &accepted,
             "--min-severity",
             "critical"
-        ])
-        .status
-        .code(),
+        ]),
         Some(1)
     );
-    let accept_all = std::env::temp_dir().join(format!(
-        "stratoscope-accept-all-{}.json",
-        std::process::id()
-    ));
-    std::fs::write(
-        &accept_all,
+    let accept_all = TempFile::new(
+        "accept-all.json",
         r#"{"stratoscope_acceptances": 1, "acceptances": [
             {"id": "all", "reason": "test account", "scope": {"type": "account", "account": "123456789012"}}]}"#,
-    )
-    .expect("write temp file");
-    let all = run(&[
-        "scan",
-        &file,
-        "--accepted",
-        accept_all.to_str().expect("utf-8"),
-    ]);
-    let _ = std::fs::remove_file(&accept_all);
+    );
+    let all = run(&["scan", &file, "--accepted", accept_all.path()]);
     assert_eq!(
         all.status.code(),
         Some(0),
         "every finding accepted: nothing open"
     );
-    assert!(String::from_utf8_lossy(&all.stdout).contains("[ACCEPTED critical]"));
+    assert!(stdout_of(&all).contains("[ACCEPTED critical]"));
 
     let bad = run(&[
         "scan",
@@ -794,7 +746,7 @@ fn accepted_risks_are_flagged_reported_and_leave_the_exit_status() {
         &fixture("accept/invalid-acceptances.json"),
     ]);
     assert_eq!(bad.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&bad.stderr);
+    let stderr = stderr_of(&bad);
     assert!(
         stderr.contains("acceptances[0].reason: must not be empty"),
         "{stderr}"
@@ -819,7 +771,7 @@ fn drift_compares_a_baseline_with_a_current_run() {
         out.status.code(),
         Some(1),
         "a new failing finding exits 1; stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr_of(&out)
     );
     let d = json_of(&out);
     assert_eq!(d["summary"]["new"], 1);
@@ -871,7 +823,7 @@ fn drift_compares_a_baseline_with_a_current_run() {
     // The same run against itself: nothing drifts and nothing new fails.
     let same = run(&["drift", "--baseline", &before, "--current", &before]);
     assert_eq!(same.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&same.stdout);
+    let text = stdout_of(&same);
     assert!(
         // 10 failing findings, and 14 unknown ones: 7 credential-report rules for each of the
         // two users, whose credential report the authorization details do not include.
@@ -886,7 +838,7 @@ fn drift_compares_a_baseline_with_a_current_run() {
     // An acceptance that covers the new finding clears the exit status; one that does not
     // (the fixture's covers partner-* roles only) leaves it.
     let exit_with = |acceptances: &str| {
-        run(&[
+        exit_code(&[
             "drift",
             "--baseline",
             &before,
@@ -895,26 +847,19 @@ fn drift_compares_a_baseline_with_a_current_run() {
             "--accepted",
             acceptances,
         ])
-        .status
-        .code()
     };
     assert_eq!(
         exit_with(&fixture("accept/authz-small-acceptances.json")),
         Some(1)
     );
-    let ci =
-        std::env::temp_dir().join(format!("stratoscope-accept-ci-{}.json", std::process::id()));
-    std::fs::write(
-        &ci,
+    let ci = TempFile::new(
+        "accept-ci.json",
         r#"{"stratoscope_acceptances": 1, "acceptances": [{"id": "ci", "reason": "vendor CI, external ID pending",
             "scope": {"type": "pattern", "rule": "STRAT-AWS-IAM-005", "resource": "*:role/ci-*"}}]}"#,
-    )
-    .expect("write temp file");
-    let code = exit_with(ci.to_str().expect("utf-8"));
-    let _ = std::fs::remove_file(&ci);
-    assert_eq!(code, Some(0));
+    );
+    assert_eq!(exit_with(ci.path()), Some(0));
     assert_eq!(
-        run(&[
+        exit_code(&[
             "drift",
             "--baseline",
             &before,
@@ -922,27 +867,23 @@ fn drift_compares_a_baseline_with_a_current_run() {
             &after,
             "--min-severity",
             "high"
-        ])
-        .status
-        .code(),
+        ]),
         Some(0),
         "the new finding is medium"
     );
     assert_eq!(
-        run(&["drift", "--baseline", &before]).status.code(),
+        exit_code(&["drift", "--baseline", &before]),
         Some(2),
         "--current is required"
     );
     assert_eq!(
-        run(&[
+        exit_code(&[
             "drift",
             "--baseline",
             &fixture("bad/not-json.txt"),
             "--current",
             &after
-        ])
-        .status
-        .code(),
+        ]),
         Some(2),
         "a side with nothing recognised"
     );
@@ -967,7 +908,7 @@ fn a_reader_closing_the_pipe_early_is_not_a_crash() {
         .expect("some output");
     // The pipe's reading end is now closed, as `| head -c 16` would leave it.
     let out = child.wait_with_output().expect("exit");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr_of(&out);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0), "{err}");
 }

@@ -588,44 +588,36 @@ fn logging_of(r: &Resource) -> Option<(Value, Source)> {
 
 /// The trail bucket's access logging (CIS 3.4), from the bucket's resource.
 fn bucket_logging(resources: &mut [Resource]) {
-    let buckets: BTreeMap<String, (Value, Source)> = resources
-        .iter()
-        .filter(|r| r.kind == "aws.s3.bucket")
-        .filter_map(|r| Some((r.name.clone(), logging_of(r)?)))
-        .collect();
-    for r in resources.iter_mut().filter(|r| r.kind == TRAIL) {
-        if r.attributes.contains_key("s3_bucket_logging") {
-            continue;
-        }
-        let Some((v, src)) = r
-            .attributes
-            .get("s3_bucket_name")
-            .and_then(Value::as_str)
-            .and_then(|b| buckets.get(b))
-        else {
-            continue;
-        };
-        r.attributes.insert("s3_bucket_logging".into(), v.clone());
-        r.sources.insert("s3_bucket_logging".into(), src.clone());
-    }
+    from_trail_bucket(resources, "s3_bucket_logging", true, logging_of);
 }
 
 /// Whether the trail's bucket is publicly accessible (FSBP CloudTrail.6), as the S3
 /// normaliser's derivation judged it from policy, ACL and public access blocks.
 fn bucket_public(resources: &mut [Resource]) {
-    let key = "s3_bucket_publicly_accessible";
+    from_trail_bucket(resources, "s3_bucket_publicly_accessible", false, |r| {
+        let v = r.attributes.get("publicly_accessible")?.clone();
+        Some((v, r.source_of("publicly_accessible").clone()))
+    });
+}
+
+/// Sets `key` on every trail whose `s3_bucket_name` names a bucket in the export, to what `of`
+/// reads from that bucket, with the bucket's evidence; `keep_existing` leaves a trail that
+/// already has `key` as it is. Trails whose bucket is not in the export stay without `key`.
+fn from_trail_bucket(
+    resources: &mut [Resource],
+    key: &str,
+    keep_existing: bool,
+    of: impl Fn(&Resource) -> Option<(Value, Source)>,
+) {
     let buckets: BTreeMap<String, (Value, Source)> = resources
         .iter()
         .filter(|r| r.kind == "aws.s3.bucket")
-        .filter_map(|r| {
-            let v = r.attributes.get("publicly_accessible")?.clone();
-            Some((
-                r.name.clone(),
-                (v, r.source_of("publicly_accessible").clone()),
-            ))
-        })
+        .filter_map(|r| Some((r.name.clone(), of(r)?)))
         .collect();
     for r in resources.iter_mut().filter(|r| r.kind == TRAIL) {
+        if keep_existing && r.attributes.contains_key(key) {
+            continue;
+        }
         let Some((v, src)) = r
             .attributes
             .get("s3_bucket_name")
