@@ -53,8 +53,27 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("gen-bundle") => {
+            // The benchmark's collector bundle at a given size, for the browser test that keeps
+            // the page responsive through a 100 MB analysis.
+            let (Some(mb), Some(out)) = (
+                args.get(1).and_then(|m| m.parse::<usize>().ok()),
+                args.get(2),
+            ) else {
+                eprintln!("usage: xtask gen-bundle MEGABYTES OUT");
+                return ExitCode::from(2);
+            };
+            let bytes = gen::of_size(mb * 1024 * 1024, |n| gen::bundle(n, 23));
+            match std::fs::write(out, bytes) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("xtask gen-bundle: {out}: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         _ => {
-            eprintln!("usage: cargo xtask docs [--check] | cargo xtask bench [--quick]");
+            eprintln!("usage: cargo xtask docs [--check] | cargo xtask bench [--quick] | cargo xtask gen-bundle MEGABYTES OUT");
             ExitCode::from(2)
         }
     }
