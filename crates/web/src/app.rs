@@ -50,10 +50,11 @@ async fn read_all(files: Vec<web_sys::File>) -> (Vec<LoadedFile>, Vec<ReadFailur
     let mut loaded = Vec::new();
     let mut failures = Vec::new();
     for file in files {
+        let blob: web_sys::Blob = file.clone().into();
         let file = gloo_file::File::from(file);
         let name = file.name();
         match gloo_file::futures::read_as_bytes(&file).await {
-            Ok(bytes) => loaded.push(LoadedFile::new(name, bytes)),
+            Ok(bytes) => loaded.push(LoadedFile::from_disk(name, bytes, blob)),
             Err(e) => failures.push(ReadFailure {
                 name,
                 message: e.to_string(),

@@ -654,17 +654,25 @@ mod imp {
         }
     }
 
-    /// The files' names and bytes as the worker takes them, and the buffers to transfer. Each
-    /// is a copy out of this page's wasm memory whose buffer is then moved (not copied again).
+    /// The files as the worker takes them: the browser's own handle on a file read from disk
+    /// (the worker reads it; nothing is copied here), otherwise a copy out of this page's wasm
+    /// memory whose buffer is then moved (not copied again). Also the buffers to transfer.
     fn file_arrays(files: &[LoadedFile]) -> (js_sys::Array, js_sys::Array, js_sys::Array) {
         let names = js_sys::Array::new();
         let arrays = js_sys::Array::new();
         let transfer = js_sys::Array::new();
         for file in files {
             names.push(&JsValue::from_str(&file.name));
-            let bytes = js_sys::Uint8Array::from(&file.bytes[..]);
-            transfer.push(&bytes.buffer());
-            arrays.push(&bytes);
+            match &file.blob {
+                Some(blob) => {
+                    arrays.push(blob);
+                }
+                None => {
+                    let bytes = js_sys::Uint8Array::from(&file.bytes[..]);
+                    transfer.push(&bytes.buffer());
+                    arrays.push(&bytes);
+                }
+            }
         }
         (names, arrays, transfer)
     }

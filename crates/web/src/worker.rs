@@ -267,8 +267,8 @@ fn post(
     };
 }
 
-/// The `names` and `files` of a message as the engine's inputs, straight from the transferred
-/// buffers (one copy, into this worker's memory).
+/// The `names` and `files` of a message as the engine's inputs: each read into this worker's
+/// memory, from the file itself or from the transferred buffer.
 #[cfg(target_arch = "wasm32")]
 fn inputs_of(data: &wasm_bindgen::JsValue) -> Vec<stratoscope::Input> {
     use wasm_bindgen::JsCast;
@@ -281,14 +281,28 @@ fn inputs_of(data: &wasm_bindgen::JsValue) -> Vec<stratoscope::Input> {
     names
         .iter()
         .zip(files.iter())
-        .map(|(name, bytes)| {
-            let bytes = bytes
-                .dyn_into::<js_sys::Uint8Array>()
-                .map(|a| a.to_vec())
-                .unwrap_or_default();
-            stratoscope::Input::new(name.as_string().unwrap_or_default(), bytes)
+        .map(|(name, file)| {
+            stratoscope::Input::new(name.as_string().unwrap_or_default(), bytes_of(file))
         })
         .collect()
+}
+
+/// A file's bytes as the page sent them: a `Blob` (a file from disk, read here so the page
+/// never copies it) or bytes. A blob the worker cannot read gives no bytes, which the engine
+/// reports as an empty, unrecognised file.
+#[cfg(target_arch = "wasm32")]
+fn bytes_of(file: wasm_bindgen::JsValue) -> Vec<u8> {
+    use wasm_bindgen::JsCast;
+    match file.dyn_into::<web_sys::Blob>() {
+        Ok(blob) => web_sys::FileReaderSync::new()
+            .and_then(|reader| reader.read_as_array_buffer(&blob))
+            .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+            .unwrap_or_default(),
+        Err(other) => other
+            .dyn_into::<js_sys::Uint8Array>()
+            .map(|a| a.to_vec())
+            .unwrap_or_default(),
+    }
 }
 
 /// Answers a `resources`, `resource` or `drift` question from the kept analysis, if it is the
