@@ -296,19 +296,35 @@ impl ServiceIndex {
         ServiceIndex { by_service, always }
     }
 
-    /// Statement indices that may cover an action of `service`, ascending.
-    fn candidates(&self, service: &str) -> Vec<usize> {
+    /// Statement indices that may cover an action of `service`, ascending and each once: the
+    /// two sorted lists merged as they are read, since this runs for every action asked about.
+    fn candidates<'s>(&'s self, service: &str) -> impl Iterator<Item = usize> + 's {
         let specific = self
             .by_service
             .get(service)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let mut out = Vec::with_capacity(specific.len() + self.always.len());
-        out.extend_from_slice(specific);
-        out.extend_from_slice(&self.always);
-        out.sort_unstable();
-        out.dedup();
-        out
+        let (mut a, mut b) = (specific.iter().peekable(), self.always.iter().peekable());
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) => {
+                if x <= y {
+                    a.next();
+                }
+                if y <= x {
+                    b.next();
+                }
+                Some(x.min(y))
+            }
+            (Some(&&x), None) => {
+                a.next();
+                Some(x)
+            }
+            (None, Some(&&y)) => {
+                b.next();
+                Some(y)
+            }
+            (None, None) => None,
+        })
     }
 }
 
@@ -356,11 +372,14 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
         keep: &dyn Fn(&Statement) -> bool,
     ) -> Grant {
         let service = action.split_once(':').map(|(s, _)| s).unwrap_or_default();
-        let candidates = if service.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.index.candidates(&service.to_ascii_lowercase())
+        let lower;
+        let service = if service.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = service.to_ascii_lowercase();
+            lower.as_str()
         } else {
-            self.index.candidates(service)
+            service
         };
+        let candidates = self.index.candidates(service);
         let mut allowed_by = Vec::new();
         let mut denied_by = Vec::new();
         let mut best = Access::None;
