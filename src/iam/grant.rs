@@ -119,18 +119,26 @@ pub fn pattern_covers_all(pattern: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
-    let [arn, _, service, _, _, resource] = parts.as_slice() else {
+    // Fields read in place: this runs for every matching statement of every action asked.
+    let mut parts = pattern.splitn(6, ':');
+    let (Some(arn), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return false;
     };
-    if *arn != "arn" {
+    if arn != "arn" {
         return false;
     }
-    if *resource == "*" || *resource == "*/*" {
+    if resource == "*" || resource == "*/*" {
         return true;
     }
     // S3 ARNs carry no resource type: `name/*` is one bucket's objects, not a type.
-    if *service == "s3" {
+    if service == "s3" {
         return false;
     }
     let type_only = |prefix: &str| !prefix.is_empty() && !prefix.contains(['*', '?', '/', ':']);

@@ -129,21 +129,21 @@ pub fn call(
 /// names an action must not rescan every note (that made citing quadratic and the slowest part
 /// of evaluating a broad principal).
 #[derive(Default)]
-struct Citations {
+struct Citations<'a> {
     out: Vec<(Statement, String)>,
     by_source: HashMap<Source, usize>,
-    mentions: Vec<Mentions>,
+    mentions: Vec<Mentions<'a>>,
 }
 
 /// What one note is made of: the sentence `note` wrote first (`head`, its length), then
 /// `, action` for each action added. Kept apart so "does the note contain this action" can be
 /// answered without scanning the whole note.
-struct Mentions {
+struct Mentions<'a> {
     head: usize,
     /// Added actions of the plain `service:Name` shape, by (name, service).
-    plain: BTreeSet<(String, String)>,
+    plain: BTreeSet<(&'a str, &'a str)>,
     /// Added actions of any other shape (a parameter may hold anything).
-    other: Vec<String>,
+    other: Vec<&'a str>,
 }
 
 /// `service:Name` with one colon and no separator characters: such a string can only occur in
@@ -154,7 +154,7 @@ fn plain_action(action: &str) -> Option<(&str, &str)> {
     (clean(service) && clean(name)).then_some((service, name))
 }
 
-impl Mentions {
+impl<'a> Mentions<'a> {
     /// Exactly `note.contains(action)`, where `note` is the note these mentions describe.
     fn contained_in(&self, note: &str, action: &str) -> bool {
         let Some((service, name)) = plain_action(action) else {
@@ -164,25 +164,25 @@ impl Mentions {
             || self.other.iter().any(|t| t.contains(action))
             || self
                 .plain
-                .range((name.to_string(), String::new())..)
+                .range((name, "")..)
                 .take_while(|(n, _)| n.starts_with(name))
                 .any(|(_, s)| s.ends_with(service))
     }
 
-    fn add(&mut self, action: &str) {
+    fn add(&mut self, action: &'a str) {
         match plain_action(action) {
             Some((service, name)) => {
-                self.plain.insert((name.to_string(), service.to_string()));
+                self.plain.insert((name, service));
             }
-            None => self.other.push(action.to_string()),
+            None => self.other.push(action),
         }
     }
 }
 
-impl Citations {
+impl<'a> Citations<'a> {
     /// Cites `s` for `action` once: a statement already cited gains the action in its note,
     /// otherwise `note` writes the first one.
-    fn add(&mut self, s: &Statement, action: &str, note: impl FnOnce() -> String) {
+    fn add(&mut self, s: &Statement, action: &'a str, note: impl FnOnce() -> String) {
         match self.by_source.get(&s.source) {
             Some(&at) => {
                 let (_, existing) = &mut self.out[at];
