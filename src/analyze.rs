@@ -98,14 +98,16 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
         let mut resources: Vec<Resource> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
         let mut error: Option<String> = None;
-        // The largest exports are authorization details; they normalise entry by entry without
-        // a tree of the whole file. Everything else goes through the tree.
-        let quoted = match crate::normalize::authz_streamed(&text, &name) {
-            Some(result) => {
-                let format = Format::AwsIamAuthorizationDetails;
+        // The largest exports (authorization details, the collector's bundle) normalise entry
+        // by entry without a tree of the whole file. Everything else goes through the tree.
+        let quoted = match crate::normalize::streamed(&text, &name) {
+            Some((format, result)) => {
                 formats.insert(format);
                 match result {
-                    Ok(mut rs) => resources.append(&mut rs),
+                    Ok(mut n) => {
+                        resources.append(&mut n.resources);
+                        notes.append(&mut n.notes);
+                    }
                     Err(e) => error = Some(format!("{name}: recognised as {format}, but {e}")),
                 }
                 text.into_owned()

@@ -420,10 +420,22 @@ fn strip_source(v: &Value) -> Value {
     }
 }
 
-fn resolve(cx: &Ctx, operand: &Operand) -> Option<Value> {
+/// The operand's value, borrowed: leaves run for every element of every list of every
+/// resource, and copying a parameter's list each time showed in profiles.
+fn resolve<'a>(cx: &Ctx<'a>, operand: &'a Operand) -> Option<&'a Value> {
     match operand {
-        Operand::Literal(v) => Some(v.clone()),
-        Operand::Param(name) => cx.params.get(name).cloned(),
+        Operand::Literal(v) => Some(v),
+        Operand::Param(name) => cx.params.get(name),
+    }
+}
+
+/// A value as the list a list operator sees: an array's items, nothing for null, else the one
+/// value. Borrowed, for the same reason as [`resolve`].
+fn as_list(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(items) => items,
+        Value::Null => &[],
+        other => std::slice::from_ref(other),
     }
 }
 
@@ -450,31 +462,24 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             evidence: vec![evidence_at(cx, scope, path, None, note)],
         };
     };
-    let list = |v: &Value| -> Vec<Value> {
-        match v {
-            Value::Array(items) => items.clone(),
-            Value::Null => Vec::new(),
-            other => vec![other.clone()],
-        }
-    };
     let num = |v: &Value| v.as_f64();
     let truth: Option<bool> = match op {
-        Op::Eq => Some(str_eq(actual, &expected)),
-        Op::Ne => Some(!str_eq(actual, &expected)),
-        Op::In => Some(list(&expected).iter().any(|e| str_eq(actual, e))),
-        Op::Contains => Some(list(actual).iter().any(|a| str_eq(a, &expected))),
+        Op::Eq => Some(str_eq(actual, expected)),
+        Op::Ne => Some(!str_eq(actual, expected)),
+        Op::In => Some(as_list(expected).iter().any(|e| str_eq(actual, e))),
+        Op::Contains => Some(as_list(actual).iter().any(|a| str_eq(a, expected))),
         Op::ContainsAny => {
-            let want = list(&expected);
+            let want = as_list(expected);
             Some(
-                list(actual)
+                as_list(actual)
                     .iter()
                     .any(|a| want.iter().any(|e| str_eq(a, e))),
             )
         }
         Op::ContainsAll => {
-            let have = list(actual);
+            let have = as_list(actual);
             Some(
-                list(&expected)
+                as_list(expected)
                     .iter()
                     .all(|e| have.iter().any(|a| str_eq(a, e))),
             )
@@ -490,7 +495,7 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             };
             Some(empty == expected.as_bool().unwrap_or(true))
         }
-        Op::Gt | Op::Ge | Op::Lt | Op::Le => match (num(actual), num(&expected)) {
+        Op::Gt | Op::Ge | Op::Lt | Op::Le => match (num(actual), num(expected)) {
             (Some(a), Some(e)) => Some(match op {
                 Op::Gt => a > e,
                 Op::Ge => a >= e,
@@ -508,8 +513,8 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             .zip(expected.as_str())
             .map(|(a, p)| a.starts_with(p)),
         Op::IamActionMatches => {
-            let patterns = list(actual);
-            let wanted = list(&expected);
+            let patterns = as_list(actual);
+            let wanted = as_list(expected);
             Some(patterns.iter().filter_map(Value::as_str).any(|p| {
                 wanted
                     .iter()
@@ -518,8 +523,8 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             }))
         }
         Op::IamServiceWildcard => {
-            let services = list(&expected);
-            Some(list(actual).iter().filter_map(Value::as_str).any(|p| {
+            let services = as_list(expected);
+            Some(as_list(actual).iter().filter_map(Value::as_str).any(|p| {
                 p.split_once(':').is_some_and(|(svc, rest)| {
                     rest == "*"
                         && services
@@ -530,22 +535,18 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             }))
         }
         Op::CidrIsPublic => {
-            let public = list(actual)
+            let public = as_list(actual)
                 .iter()
                 .filter_map(Value::as_str)
                 .any(cidr_is_public);
             expected.as_bool().map(|want| public == want)
         }
-        Op::PortRangeIncludes => port_range_includes(actual, &list(&expected)),
-        Op::PortRangeWithin => port_range_within(actual, &list(&expected)),
+        Op::PortRangeIncludes => port_range_includes(actual, as_list(expected)),
+        Op::PortRangeWithin => port_range_within(actual, as_list(expected)),
     };
     match truth {
         Some(true) => {
-            let note = format!(
-                "`{path}` {} {}",
-                op.name(),
-                operand_text(operand, &expected)
-            );
+            let note = format!("`{path}` {} {}", op.name(), operand_text(operand, expected));
             Res {
                 tri: Tri::True,
                 evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],

@@ -48,7 +48,7 @@ impl Facts {
 
 /// Where a fact came from: the input file and the JSON pointer inside it, so that an auditor can
 /// find the exact fragment in the export they were handed.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Source {
     pub file: String,
     pub pointer: String,

@@ -113,6 +113,14 @@ pub struct Catalogue {
     entries: Vec<Entry>,
     /// Sorted case-insensitively by name.
     services: Vec<Service>,
+    /// Every action at each level (by [`AccessLevel::ALL`] position), listed on first use:
+    /// `*` and `NotAction` statements ask for them once per principal and per rule.
+    by_level: [OnceLock<Vec<&'static str>>; 5],
+    /// Entry indices by the address of their name in the embedded text. The names this
+    /// catalogue hands out (expansions) point into that text, and checks look each of them up
+    /// again (its resource types, its level): by address that is an integer search instead of
+    /// a case-insensitive one over service and action.
+    by_address: Vec<(usize, usize)>,
 }
 
 /// The catalogue, and the reason it is empty if the embedded file failed to parse.
@@ -162,6 +170,8 @@ impl Catalogue {
             date: "",
             entries: Vec::new(),
             services: Vec::new(),
+            by_level: Default::default(),
+            by_address: Vec::new(),
         }
     }
 
@@ -281,12 +291,20 @@ impl Catalogue {
                 entries.len()
             ));
         }
+        let mut by_address: Vec<(usize, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.as_ptr() as usize, i))
+            .collect();
+        by_address.sort_unstable();
         Ok(Catalogue {
             source,
             version,
             date,
             entries,
             services,
+            by_level: Default::default(),
+            by_address,
         })
     }
 
@@ -334,6 +352,13 @@ impl Catalogue {
     }
 
     fn entry(&self, action: &str) -> Option<&Entry> {
+        let address = action.as_ptr() as usize;
+        if let Ok(at) = self.by_address.binary_search_by(|(a, _)| a.cmp(&address)) {
+            let entry = &self.entries[self.by_address[at].1];
+            if entry.name.len() == action.len() {
+                return Some(entry);
+            }
+        }
         let (service, name) = action.split_once(':')?;
         let actions = &self.entries[self.service(service)?.range.clone()];
         actions
@@ -378,11 +403,21 @@ impl Catalogue {
     /// Every action at one access level, in catalogue order (for `NotAction` statements, which
     /// grant everything they do not name).
     pub fn actions_with_level(&self, level: AccessLevel) -> Vec<&'static str> {
-        self.entries
+        self.at_level(level).to_vec()
+    }
+
+    fn at_level(&self, level: AccessLevel) -> &[&'static str] {
+        let slot = AccessLevel::ALL
             .iter()
-            .filter(|e| e.level == level)
-            .map(|e| e.name)
-            .collect()
+            .position(|l| *l == level)
+            .unwrap_or(0);
+        self.by_level[slot].get_or_init(|| {
+            self.entries
+                .iter()
+                .filter(|e| e.level == level)
+                .map(|e| e.name)
+                .collect()
+        })
     }
 
     /// The concrete actions an IAM action pattern covers (`*`, `s3:*`, `s3:Get*`,
@@ -398,6 +433,9 @@ impl Catalogue {
     /// As [`Catalogue::expand`], keeping only actions at one access level; one pass, no second
     /// lookup per action (the resource-exposure check calls this for every broad statement).
     pub fn expand_at_level(&self, pattern: &str, level: AccessLevel) -> Vec<&'static str> {
+        if pattern == "*" {
+            return self.at_level(level).to_vec();
+        }
         self.expand_where(pattern, |e| e.level == level)
     }
 
@@ -422,6 +460,18 @@ impl Catalogue {
                 let entries = &self.entries[service.range.clone()];
                 if action == "*" {
                     return names(entries);
+                }
+                // `Describe*`: the service's actions are sorted case-insensitively, so those
+                // with that prefix are one run, found by binary search instead of a glob each.
+                if let Some(prefix) = action.strip_suffix('*').filter(|p| !is_wildcard(p)) {
+                    let from = entries.partition_point(|e| cmp_ci(e.action(), prefix).is_lt());
+                    let run = entries[from..].partition_point(|e| {
+                        e.action()
+                            .as_bytes()
+                            .get(..prefix.len())
+                            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+                    });
+                    return names(&entries[from..from + run]);
                 }
                 entries
             }
@@ -537,6 +587,55 @@ mod tests {
         assert_eq!(c.expand("s3:*"), c.actions_of_service("s3"));
         assert!(c.expand("s3:?etObject").contains(&"s3:GetObject"));
         assert_eq!(c.expand("*").len(), c.len());
+    }
+
+    /// The binary-searched prefix run and the per-level lists must list exactly what a glob
+    /// over every action lists, in catalogue order.
+    #[test]
+    fn prefix_runs_and_level_lists_equal_a_glob_over_every_action() {
+        let c = cat();
+        let glob = |pattern: &str, level: Option<AccessLevel>| -> Vec<&'static str> {
+            c.entries
+                .iter()
+                .filter(|e| level.is_none_or(|l| e.level == l) && action_matches(pattern, e.name))
+                .map(|e| e.name)
+                .collect()
+        };
+        for pattern in [
+            "s3:Get*",
+            "S3:getobject*",
+            "ec2:Describe*",
+            "iam:*",
+            "iam:Pass*",
+            "kms:Z*",
+            "lambda:*",
+            "sts:",
+            "ec2:",
+            "nosuch:Get*",
+            "s3:GetObject",
+        ] {
+            assert_eq!(c.expand(pattern), glob(pattern, None), "{pattern}");
+            for level in AccessLevel::ALL {
+                assert_eq!(
+                    c.expand_at_level(pattern, level),
+                    glob(pattern, Some(level)),
+                    "{pattern} {level}"
+                );
+            }
+        }
+        for level in AccessLevel::ALL {
+            assert_eq!(c.expand_at_level("*", level), glob("*", Some(level)));
+            assert_eq!(c.actions_with_level(level), glob("*", Some(level)));
+        }
+        // A name the catalogue handed out (found by address) and the same text elsewhere (found
+        // by name) are the same action.
+        for name in c.expand("*") {
+            let copy = name.to_ascii_lowercase();
+            assert_eq!(c.canonical_name(name), Some(name));
+            assert_eq!(c.canonical_name(&copy), Some(name));
+            assert_eq!(c.resource_types(name), c.resource_types(&copy));
+        }
+        assert_eq!(c.canonical_name(&c.expand("s3:GetObject")[0][..5]), None);
     }
 
     #[test]

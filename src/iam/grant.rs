@@ -119,18 +119,26 @@ pub fn pattern_covers_all(pattern: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
-    let [arn, _, service, _, _, resource] = parts.as_slice() else {
+    // Fields read in place: this runs for every matching statement of every action asked.
+    let mut parts = pattern.splitn(6, ':');
+    let (Some(arn), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return false;
     };
-    if *arn != "arn" {
+    if arn != "arn" {
         return false;
     }
-    if *resource == "*" || *resource == "*/*" {
+    if resource == "*" || resource == "*/*" {
         return true;
     }
     // S3 ARNs carry no resource type: `name/*` is one bucket's objects, not a type.
-    if *service == "s3" {
+    if service == "s3" {
         return false;
     }
     let type_only = |prefix: &str| !prefix.is_empty() && !prefix.contains(['*', '?', '/', ':']);
@@ -296,19 +304,35 @@ impl ServiceIndex {
         ServiceIndex { by_service, always }
     }
 
-    /// Statement indices that may cover an action of `service`, ascending.
-    fn candidates(&self, service: &str) -> Vec<usize> {
+    /// Statement indices that may cover an action of `service`, ascending and each once: the
+    /// two sorted lists merged as they are read, since this runs for every action asked about.
+    fn candidates<'s>(&'s self, service: &str) -> impl Iterator<Item = usize> + 's {
         let specific = self
             .by_service
             .get(service)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let mut out = Vec::with_capacity(specific.len() + self.always.len());
-        out.extend_from_slice(specific);
-        out.extend_from_slice(&self.always);
-        out.sort_unstable();
-        out.dedup();
-        out
+        let (mut a, mut b) = (specific.iter().peekable(), self.always.iter().peekable());
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) => {
+                if x <= y {
+                    a.next();
+                }
+                if y <= x {
+                    b.next();
+                }
+                Some(x.min(y))
+            }
+            (Some(&&x), None) => {
+                a.next();
+                Some(x)
+            }
+            (None, Some(&&y)) => {
+                b.next();
+                Some(y)
+            }
+            (None, None) => None,
+        })
     }
 }
 
@@ -356,11 +380,14 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
         keep: &dyn Fn(&Statement) -> bool,
     ) -> Grant {
         let service = action.split_once(':').map(|(s, _)| s).unwrap_or_default();
-        let candidates = if service.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.index.candidates(&service.to_ascii_lowercase())
+        let lower;
+        let service = if service.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = service.to_ascii_lowercase();
+            lower.as_str()
         } else {
-            self.index.candidates(service)
+            service
         };
+        let candidates = self.index.candidates(service);
         let mut allowed_by = Vec::new();
         let mut denied_by = Vec::new();
         let mut best = Access::None;

@@ -36,11 +36,20 @@ pub struct Normalized {
     pub notes: Vec<String>,
 }
 
-/// Normalises an authorization-details file straight from its text, one entry at a time, so
-/// that no tree of the whole file is ever built. `None` when the text is not plainly that format
-/// (the caller then decodes, detects and normalises it like any other file).
-pub fn authz_streamed(text: &str, file: &str) -> Option<Result<Vec<Resource>, NormalizeError>> {
-    aws_iam_authz::normalize_text(text, file)
+/// Normalises the largest exports straight from their text, one entry at a time, so that no
+/// tree of the whole file is ever built: authorization details (entry by entry) and the
+/// collector's bundle (output by output). `None` when the text is not plainly one of them (the
+/// caller then decodes, detects and normalises it like any other file).
+pub fn streamed(text: &str, file: &str) -> Option<(Format, Result<Normalized, NormalizeError>)> {
+    if let Some(result) = aws_iam_authz::normalize_text(text, file) {
+        let normalized = result.map(|resources| Normalized {
+            resources,
+            notes: Vec::new(),
+        });
+        return Some((Format::AwsIamAuthorizationDetails, normalized));
+    }
+    let (resources, notes) = aws::bundle::normalize_text(text, file)?;
+    Some((Format::AwsBundle, Ok(Normalized { resources, notes })))
 }
 
 /// Normalises one recognised document. `base` is the pointer of the document within its file

@@ -9,10 +9,10 @@ use crate::iam::policy::Statement;
 use crate::iam::privesc::{
     admin_equivalent_for, escalation_methods_for, MethodHit, ADMIN_PROBES, METHODS,
 };
-use crate::Resource;
+use crate::{Resource, Source};
 use serde_json::Value;
 use std::borrow::Borrow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Every function name a rule may use.
@@ -124,22 +124,86 @@ pub fn call(
     }
 }
 
-/// Cites `s` for `action` once: a statement already cited gains the action in its note,
-/// otherwise `note` writes the first one.
-fn add_citation(
-    out: &mut Vec<(Statement, String)>,
-    s: &Statement,
-    action: &str,
-    note: impl FnOnce() -> String,
-) {
-    match out.iter_mut().find(|(o, _)| o.source == s.source) {
-        Some((_, existing)) => {
-            if !existing.contains(action) {
-                existing.push_str(", ");
-                existing.push_str(action);
+/// Statements cited so far, each once with a note naming the actions it grants. A `*` statement
+/// cites thousands of actions, so finding the statement and asking whether its note already
+/// names an action must not rescan every note (that made citing quadratic and the slowest part
+/// of evaluating a broad principal).
+#[derive(Default)]
+struct Citations<'a> {
+    out: Vec<(Statement, String)>,
+    by_source: HashMap<Source, usize>,
+    mentions: Vec<Mentions<'a>>,
+}
+
+/// What one note is made of: the sentence `note` wrote first (`head`, its length), then
+/// `, action` for each action added. Kept apart so "does the note contain this action" can be
+/// answered without scanning the whole note.
+struct Mentions<'a> {
+    head: usize,
+    /// Added actions of the plain `service:Name` shape, by (name, service).
+    plain: BTreeSet<(&'a str, &'a str)>,
+    /// Added actions of any other shape (a parameter may hold anything).
+    other: Vec<&'a str>,
+}
+
+/// `service:Name` with one colon and no separator characters: such a string can only occur in
+/// a note inside the head or inside one added action, with its colon on that action's colon.
+fn plain_action(action: &str) -> Option<(&str, &str)> {
+    let (service, name) = action.split_once(':')?;
+    let clean = |t: &str| !t.contains([':', ',', ' ']);
+    (clean(service) && clean(name)).then_some((service, name))
+}
+
+impl<'a> Mentions<'a> {
+    /// Exactly `note.contains(action)`, where `note` is the note these mentions describe.
+    fn contained_in(&self, note: &str, action: &str) -> bool {
+        let Some((service, name)) = plain_action(action) else {
+            return note.contains(action);
+        };
+        note[..self.head].contains(action)
+            || self.other.iter().any(|t| t.contains(action))
+            || self
+                .plain
+                .range((name, "")..)
+                .take_while(|(n, _)| n.starts_with(name))
+                .any(|(_, s)| s.ends_with(service))
+    }
+
+    fn add(&mut self, action: &'a str) {
+        match plain_action(action) {
+            Some((service, name)) => {
+                self.plain.insert((name, service));
+            }
+            None => self.other.push(action),
+        }
+    }
+}
+
+impl<'a> Citations<'a> {
+    /// Cites `s` for `action` once: a statement already cited gains the action in its note,
+    /// otherwise `note` writes the first one.
+    fn add(&mut self, s: &Statement, action: &'a str, note: impl FnOnce() -> String) {
+        match self.by_source.get(&s.source) {
+            Some(&at) => {
+                let (_, existing) = &mut self.out[at];
+                let mentions = &mut self.mentions[at];
+                if !mentions.contained_in(existing, action) {
+                    existing.push_str(", ");
+                    existing.push_str(action);
+                    mentions.add(action);
+                }
+            }
+            None => {
+                let note = note();
+                self.by_source.insert(s.source.clone(), self.out.len());
+                self.mentions.push(Mentions {
+                    head: note.len(),
+                    plain: BTreeSet::new(),
+                    other: Vec::new(),
+                });
+                self.out.push((s.clone(), note));
             }
         }
-        None => out.push((s.clone(), note())),
     }
 }
 
@@ -148,17 +212,17 @@ fn cite<S: Borrow<Statement>>(
     grants: &[Grant],
 ) -> Vec<(Statement, String)> {
     let statements = permissions.statements();
-    let mut out: Vec<(Statement, String)> = Vec::new();
+    let mut out = Citations::default();
     for g in grants {
         for &i in &g.allowed_by {
             if let Some(s) = statements.get(i).map(Borrow::borrow) {
-                add_citation(&mut out, s, &g.action, || {
+                out.add(s, &g.action, || {
                     format!("{} grants {}", s.display_label(), g.action)
                 });
             }
         }
     }
-    out
+    out.out
 }
 
 fn admin(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
@@ -176,7 +240,7 @@ fn admin(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
 /// once, with the actions it removes; a level that simply does not allow them is named in the
 /// returned sentence instead (there is no statement to point at).
 fn cite_scps(grants: &[&Grant]) -> (Vec<(Statement, String)>, String) {
-    let mut out: Vec<(Statement, String)> = Vec::new();
+    let mut out = Citations::default();
     let mut levels: Vec<String> = Vec::new();
     for g in grants {
         let Some(limit) = &g.limited_by_scp else {
@@ -186,7 +250,7 @@ fn cite_scps(grants: &[&Grant]) -> (Vec<(Statement, String)>, String) {
             levels.push(limit.level.clone());
         }
         for s in &limit.denied_by {
-            add_citation(&mut out, s, &g.action, || {
+            out.add(s, &g.action, || {
                 format!(
                     "{} (attached to {}) denies {}",
                     s.display_label(),
@@ -196,6 +260,7 @@ fn cite_scps(grants: &[&Grant]) -> (Vec<(Statement, String)>, String) {
             });
         }
     }
+    let out = out.out;
     let names: Vec<String> =
         out.iter()
             .map(|(s, _)| s.policy.name.clone())
@@ -782,6 +847,48 @@ mod tests {
     use crate::iam::policy::{parse_document, PolicyRef};
     use crate::Source;
     use serde_json::{json, Map};
+
+    /// The citation index must answer exactly as scanning the note would, including the odd
+    /// cases where one action's text sits inside another's (`es:` in `ses:`, a prefix of a longer
+    /// action name, text in the label, parameter strings of any shape).
+    #[test]
+    fn citations_answer_as_a_scan_of_the_note_would() {
+        let label = "managed policy p s3:GetObject-ish".to_string();
+        let actions = [
+            "s3:GetObjectAcl",
+            "s3:GetObject",
+            "ses:ListTags",
+            "es:ListTags",
+            "s3:GetObjectAcl",
+            "weird, thing",
+            "thing",
+            "a:b:c",
+            "b:c",
+            "s3:Get",
+            "S3:GetObject",
+            "x",
+            ":",
+        ];
+        let mut naive = format!("{label} grants first:Action");
+        let mut mentions = Mentions {
+            head: naive.len(),
+            plain: BTreeSet::new(),
+            other: Vec::new(),
+        };
+        for a in actions {
+            let expected = naive.contains(a);
+            assert_eq!(
+                mentions.contained_in(&naive, a),
+                expected,
+                "{a:?} in {naive:?}"
+            );
+            if !expected {
+                naive.push_str(", ");
+                naive.push_str(a);
+                mentions.add(a);
+            }
+        }
+    }
 
     fn call_t(name: &str, r: &Resource, args: &Value) -> FnResult {
         call(name, r, args, &BTreeMap::new())

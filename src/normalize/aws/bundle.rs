@@ -7,6 +7,7 @@ use super::{commands_for, Command, Cx, Reply};
 use crate::normalize::NormalizeError;
 use crate::time::{self, Epoch};
 use crate::Resource;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -44,6 +45,54 @@ pub fn normalize(
     file: &str,
     base: &str,
 ) -> Result<(Vec<Resource>, Vec<String>), NormalizeError> {
+    check_version(doc, base)?;
+    let outputs_ptr = crate::pointer::join(base, "outputs");
+    let outputs = doc
+        .get("outputs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| NormalizeError {
+            pointer: outputs_ptr.clone(),
+            message: "a bundle needs an outputs array".into(),
+        })?;
+    let mut reader = Reader::new(doc, file);
+    for (i, out) in outputs.iter().enumerate() {
+        reader.read(&crate::pointer::join(&outputs_ptr, i), out)?;
+    }
+    Ok(reader.finish())
+}
+
+/// [`normalize`] over the file's text, parsing one output at a time: a tree of a 100 MB bundle
+/// costs about nine times the file, one output's tree only that output. Only for a plain JSON
+/// bundle that normalises without error; anything else is left to the tree-based path (`None`),
+/// which locates syntax and shape errors and reports them as it always has.
+pub fn normalize_text(text: &str, file: &str) -> Option<(Vec<Resource>, Vec<String>)> {
+    let top: BTreeMap<String, &RawValue> = serde_json::from_str(text).ok()?;
+    let format: Value = serde_json::from_str(top.get("format")?.get()).ok()?;
+    if format.as_str() != Some(FORMAT) {
+        return None;
+    }
+    // Everything but the outputs is small: the manifest, the version, the format.
+    let mut head = serde_json::Map::new();
+    for (key, raw) in &top {
+        if key != "outputs" {
+            head.insert(key.clone(), serde_json::from_str(raw.get()).ok()?);
+        }
+    }
+    let head = Value::Object(head);
+    check_version(&head, "").ok()?;
+    let outputs: Vec<&RawValue> = serde_json::from_str(top.get("outputs")?.get()).ok()?;
+    let outputs_ptr = crate::pointer::join("", "outputs");
+    let mut reader = Reader::new(&head, file);
+    for (i, raw) in outputs.into_iter().enumerate() {
+        let out: Value = serde_json::from_str(raw.get()).ok()?;
+        reader
+            .read(&crate::pointer::join(&outputs_ptr, i), &out)
+            .ok()?;
+    }
+    Some(reader.finish())
+}
+
+fn check_version(doc: &Value, base: &str) -> Result<(), NormalizeError> {
     let version = doc.get("format_version").and_then(Value::as_u64);
     if version != Some(1) {
         return Err(NormalizeError {
@@ -56,44 +105,60 @@ pub fn normalize(
             ),
         });
     }
-    let man = manifest(doc);
-    let outputs_ptr = crate::pointer::join(base, "outputs");
-    let outputs = doc
-        .get("outputs")
-        .and_then(Value::as_array)
-        .ok_or_else(|| NormalizeError {
-            pointer: outputs_ptr.clone(),
-            message: "a bundle needs an outputs array".into(),
-        })?;
-    let mut resources = Vec::new();
-    let mut notes = Vec::new();
-    // Unreadable calls, grouped by error code, then by command, with a count.
-    let mut failed: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
-    // Outputs a normaliser could not read: reported, and only their own facts are lost.
-    let mut unreadable: Vec<String> = Vec::new();
-    // A successful call that printed nothing (`get-bucket-versioning` on a bucket that never had
-    // versioning) says "nothing configured", which the normalisers read from an empty object.
-    let empty = Value::Object(serde_json::Map::new());
-    for (i, out) in outputs.iter().enumerate() {
-        let ptr = crate::pointer::join(&outputs_ptr, i);
+    Ok(())
+}
+
+/// Reads a bundle's outputs one by one (from a tree or from text) and gathers the resources
+/// and the remarks for the input's verdict.
+struct Reader<'f> {
+    file: &'f str,
+    man: Manifest,
+    resources: Vec<Resource>,
+    notes: Vec<String>,
+    /// Unreadable calls, grouped by error code, then by command, with a count.
+    failed: BTreeMap<String, BTreeMap<String, usize>>,
+    unknown: BTreeMap<String, usize>,
+    /// Outputs a normaliser could not read: reported, and only their own facts are lost.
+    unreadable: Vec<String>,
+}
+
+impl<'f> Reader<'f> {
+    fn new(doc: &Value, file: &'f str) -> Reader<'f> {
+        Reader {
+            file,
+            man: manifest(doc),
+            resources: Vec::new(),
+            notes: Vec::new(),
+            failed: BTreeMap::new(),
+            unknown: BTreeMap::new(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// Reads the output entry `out` found at pointer `ptr`.
+    fn read(&mut self, ptr: &str, out: &Value) -> Result<(), NormalizeError> {
+        // A successful call that printed nothing (`get-bucket-versioning` on a bucket that
+        // never had versioning) says "nothing configured", which the normalisers read from an
+        // empty object.
+        let empty = Value::Object(serde_json::Map::new());
         let entry = out.as_object().ok_or_else(|| NormalizeError {
-            pointer: ptr.clone(),
+            pointer: ptr.to_string(),
             message: "bundle outputs must be objects".into(),
         })?;
         let field = |k: &str| entry.get(k).and_then(Value::as_str);
         let (Some(service), Some(operation)) = (field("service"), field("operation")) else {
             return Err(NormalizeError {
-                pointer: ptr,
+                pointer: ptr.to_string(),
                 message: "a bundle output needs service and operation strings".into(),
             });
         };
         let matching: Vec<&Command> = commands_for(service, operation).collect();
         if matching.is_empty() {
-            *unknown
+            *self
+                .unknown
                 .entry(format!("aws {service} {operation}"))
                 .or_default() += 1;
-            continue;
+            return Ok(());
         }
         let error = entry.get("error").filter(|e| !e.is_null());
         // A failure without an AWS error code (no connection, a crashed CLI) is still a failure.
@@ -112,11 +177,12 @@ pub fn normalize(
         for (n, command) in matching.into_iter().enumerate() {
             let (reply, at) = match (entry.get("output"), error_code) {
                 (_, Some(code)) if command.absent_codes.contains(&code) => {
-                    (Reply::Absent(code), crate::pointer::join(&ptr, "error"))
+                    (Reply::Absent(code), crate::pointer::join(ptr, "error"))
                 }
                 (_, Some(code)) => {
                     if n == 0 {
-                        *failed
+                        *self
+                            .failed
                             .entry(code.to_string())
                             .or_default()
                             .entry(command.cli())
@@ -125,22 +191,22 @@ pub fn normalize(
                     continue;
                 }
                 (Some(v), None) if !v.is_null() => {
-                    (Reply::Output(v), crate::pointer::join(&ptr, "output"))
+                    (Reply::Output(v), crate::pointer::join(ptr, "output"))
                 }
-                _ if succeeded => (Reply::Output(&empty), crate::pointer::join(&ptr, "output")),
+                _ if succeeded => (Reply::Output(&empty), crate::pointer::join(ptr, "output")),
                 _ => continue,
             };
             let cx = Cx {
-                account: man.account.as_deref(),
-                partition: &man.partition,
+                account: self.man.account.as_deref(),
+                partition: &self.man.partition,
                 region: field("region"),
                 args: entry.get("args").and_then(Value::as_object),
-                as_of: man.as_of,
-                ..Cx::new(file, at)
+                as_of: self.man.as_of,
+                ..Cx::new(self.file, at)
             };
             match (command.normalize)(&cx, reply) {
-                Ok(mut rs) => resources.append(&mut rs),
-                Err(e) => unreadable.push(format!(
+                Ok(mut rs) => self.resources.append(&mut rs),
+                Err(e) => self.unreadable.push(format!(
                     "`{}` at {}: {}",
                     command.cli(),
                     e.pointer,
@@ -148,49 +214,62 @@ pub fn normalize(
                 )),
             }
             for note in cx.take_notes() {
-                if !notes.contains(&note) {
-                    notes.push(note);
+                if !self.notes.contains(&note) {
+                    self.notes.push(note);
                 }
             }
         }
+        Ok(())
     }
-    for (code, commands) in failed {
-        let total: usize = commands.values().sum();
-        let list: Vec<String> = commands
-            .iter()
-            .map(|(c, n)| {
-                if *n == 1 {
-                    format!("`{c}`")
-                } else {
-                    format!("`{c}` ×{n}")
-                }
-            })
-            .collect();
-        notes.push(format!(
-            "{total} call(s) failed with {code} ({}); what they would have told is unknown",
-            list.join(", ")
-        ));
+
+    fn finish(self) -> (Vec<Resource>, Vec<String>) {
+        let Reader {
+            man,
+            resources,
+            mut notes,
+            failed,
+            unknown,
+            unreadable,
+            ..
+        } = self;
+        for (code, commands) in failed {
+            let total: usize = commands.values().sum();
+            let list: Vec<String> = commands
+                .iter()
+                .map(|(c, n)| {
+                    if *n == 1 {
+                        format!("`{c}`")
+                    } else {
+                        format!("`{c}` ×{n}")
+                    }
+                })
+                .collect();
+            notes.push(format!(
+                "{total} call(s) failed with {code} ({}); what they would have told is unknown",
+                list.join(", ")
+            ));
+        }
+        if !unreadable.is_empty() {
+            notes.push(format!(
+                "{} output(s) could not be read, so what they say is unknown: {}",
+                unreadable.len(),
+                unreadable.join("; ")
+            ));
+        }
+        if !unknown.is_empty() {
+            let list: Vec<String> = unknown.iter().map(|(c, n)| format!("`{c}` ×{n}")).collect();
+            notes.push(format!(
+                "outputs this version does not read were skipped: {}",
+                list.join(", ")
+            ));
+        }
+        if let Some(t) = &man.as_of_text {
+            notes.push(format!(
+                "collected at {t} (ages are judged against this time)"
+            ));
+        }
+        (resources, notes)
     }
-    if !unreadable.is_empty() {
-        notes.push(format!(
-            "{} output(s) could not be read, so what they say is unknown: {}",
-            unreadable.len(),
-            unreadable.join("; ")
-        ));
-    }
-    if !unknown.is_empty() {
-        let list: Vec<String> = unknown.iter().map(|(c, n)| format!("`{c}` ×{n}")).collect();
-        notes.push(format!(
-            "outputs this version does not read were skipped: {}",
-            list.join(", ")
-        ));
-    }
-    if let Some(t) = &man.as_of_text {
-        notes.push(format!(
-            "collected at {t} (ages are judged against this time)"
-        ));
-    }
-    Ok((resources, notes))
 }
 
 #[cfg(test)]
@@ -210,9 +289,9 @@ mod tests {
         Input::new("bundle.json", doc.to_string())
     }
 
-    #[test]
-    fn reads_outputs_and_reports_failed_and_unknown_calls() {
-        let inv = build_inventory(&[bundle(json!([
+    /// A successful read, a denied call and an output this version does not know.
+    fn reading_and_failed_calls() -> serde_json::Value {
+        json!([
             {"service": "iam", "operation": "get-account-authorization-details", "region": null, "args": {},
              "exit_code": 0, "output": {"UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice",
                 "UserPolicyList": [], "AttachedManagedPolicies": [], "GroupList": []}], "RoleDetailList": [], "GroupDetailList": [], "Policies": []},
@@ -221,7 +300,51 @@ mod tests {
              "exit_code": 254, "output": null, "error": {"code": "AccessDenied", "message": "An error occurred (AccessDenied)"}},
             {"service": "frobnicate", "operation": "describe-widgets", "region": "us-east-1", "args": {},
              "exit_code": 0, "output": {"Widgets": []}, "error": null}
-        ]))]);
+        ])
+    }
+
+    /// An empty success, an output that cannot be read, and a call that could not connect.
+    fn empty_and_unreadable_outputs() -> serde_json::Value {
+        json!([
+            {"service": "s3api", "operation": "list-buckets", "region": null, "args": {}, "exit_code": 0,
+             "output": {"Buckets": [{"Name": "example-logs", "CreationDate": "2026-01-01T00:00:00+00:00"}], "Owner": {"ID": "abc"}}, "error": null},
+            {"service": "s3api", "operation": "get-bucket-versioning", "region": "us-east-1", "args": {"bucket": "example-logs"},
+             "exit_code": 0, "output": null, "error": null},
+            {"service": "ec2", "operation": "describe-security-groups", "region": "us-east-1", "args": {}, "exit_code": 0,
+             "output": {"SecurityGroups": "not a list"}, "error": null},
+            {"service": "ec2", "operation": "describe-volumes", "region": "us-east-1", "args": {}, "exit_code": 255,
+             "output": null, "error": {"code": null, "message": "Could not connect to the endpoint URL"}}
+        ])
+    }
+
+    /// Output by output from the text must read exactly as the tree does; a bundle the tree
+    /// path would reject is left to it, so its error stays located the same way.
+    #[test]
+    fn text_path_reads_as_the_tree_path_and_leaves_errors_to_it() {
+        let mut outputs = reading_and_failed_calls();
+        if let (Some(all), serde_json::Value::Array(more)) =
+            (outputs.as_array_mut(), empty_and_unreadable_outputs())
+        {
+            all.extend(more);
+        }
+        let text = String::from_utf8(bundle(outputs).bytes).expect("utf-8");
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let tree = super::normalize(&doc, "bundle.json", "").expect("tree path reads it");
+        let streamed = super::normalize_text(&text, "bundle.json").expect("text path reads it");
+        assert_eq!(streamed, tree);
+        assert!(!tree.0.is_empty() && tree.1.len() >= 3, "{:?}", tree.1);
+
+        let mut wrong = doc.clone();
+        wrong["format_version"] = json!(2);
+        assert!(super::normalize_text(&wrong.to_string(), "bundle.json").is_none());
+        let mut bad_entry = doc;
+        bad_entry["outputs"][1] = json!("not an object");
+        assert!(super::normalize_text(&bad_entry.to_string(), "bundle.json").is_none());
+    }
+
+    #[test]
+    fn reads_outputs_and_reports_failed_and_unknown_calls() {
+        let inv = build_inventory(&[bundle(reading_and_failed_calls())]);
         assert_eq!(
             inv.inputs[0].status,
             InputStatus::Recognized,
@@ -245,16 +368,7 @@ mod tests {
 
     #[test]
     fn empty_success_is_not_configured_and_one_bad_output_loses_only_itself() {
-        let inv = build_inventory(&[bundle(json!([
-            {"service": "s3api", "operation": "list-buckets", "region": null, "args": {}, "exit_code": 0,
-             "output": {"Buckets": [{"Name": "example-logs", "CreationDate": "2026-01-01T00:00:00+00:00"}], "Owner": {"ID": "abc"}}, "error": null},
-            {"service": "s3api", "operation": "get-bucket-versioning", "region": "us-east-1", "args": {"bucket": "example-logs"},
-             "exit_code": 0, "output": null, "error": null},
-            {"service": "ec2", "operation": "describe-security-groups", "region": "us-east-1", "args": {}, "exit_code": 0,
-             "output": {"SecurityGroups": "not a list"}, "error": null},
-            {"service": "ec2", "operation": "describe-volumes", "region": "us-east-1", "args": {}, "exit_code": 255,
-             "output": null, "error": {"code": null, "message": "Could not connect to the endpoint URL"}}
-        ]))]);
+        let inv = build_inventory(&[bundle(empty_and_unreadable_outputs())]);
         assert_eq!(
             inv.inputs[0].status,
             InputStatus::Recognized,
