@@ -6,10 +6,9 @@ mod clock;
 mod compliance;
 mod output;
 
-/// The engine allocates many small strings and JSON nodes; mimalloc handles that pattern far
-/// better than glibc's allocator (measured with `cargo xtask bench`).
+/// See `stratoscope_native_alloc` for why this allocator.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: stratoscope_native_alloc::Allocator = stratoscope_native_alloc::Allocator {};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Read;
@@ -193,6 +192,7 @@ fn emitln(text: String) {
 }
 
 fn main() -> ExitCode {
+    stratoscope_native_alloc::tune();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

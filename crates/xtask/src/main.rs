@@ -6,11 +6,11 @@
 mod bench;
 mod gen;
 
-/// The engine allocates many small strings and JSON nodes; mimalloc handles that pattern far
-/// better than glibc's allocator (measured with `cargo xtask bench`). Wrapped in a counter so
-/// the bench can say how much live heap each stage holds, which RSS alone cannot.
+/// The CLI's allocator (see `stratoscope_native_alloc`), wrapped in a counter so the bench can
+/// say how much live heap each stage holds, which RSS alone cannot.
 #[global_allocator]
-static ALLOCATOR: bench::Counting<mimalloc::MiMalloc> = bench::Counting(mimalloc::MiMalloc);
+static ALLOCATOR: bench::Counting<stratoscope_native_alloc::Allocator> =
+    bench::Counting(stratoscope_native_alloc::Allocator {});
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,6 +23,7 @@ const END: &str = "<!-- rules:end -->";
 const GENERATED_DIRS: [&str; 2] = ["docs/rules", "docs/frameworks"];
 
 fn main() -> ExitCode {
+    stratoscope_native_alloc::tune();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     match args.first().map(String::as_str) {
