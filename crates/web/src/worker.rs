@@ -153,19 +153,20 @@ pub mod transfer {
     pub const FINDINGS_PER_SLICE: usize = 250;
 
     /// The report without its findings, then its findings in slices of `per_slice`, each as
-    /// JSON.
+    /// JSON. The report is lent, not given: the worker keeps it for drift, and a copy of a
+    /// large report (250,000 findings for the 100 MB bundle) costs as much as writing it.
     pub fn split(
-        mut report: Report,
+        report: &mut Report,
         per_slice: usize,
     ) -> Result<(Vec<u8>, Vec<Vec<u8>>), serde_json::Error> {
         let findings = std::mem::take(&mut report.findings);
-        let head = serde_json::to_vec(&report)?;
-        drop(report);
+        let head = serde_json::to_vec(&*report);
         let slices = findings
             .chunks(per_slice.max(1))
             .map(serde_json::to_vec)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((head, slices))
+            .collect::<Result<Vec<_>, _>>();
+        report.findings = findings;
+        Ok((head?, slices?))
     }
 
     /// The report from [`split`]'s head, still without findings.
@@ -400,16 +401,18 @@ fn handle(
     on_stage(Stage::Reading {
         files: inputs.len(),
     });
-    let (report, timing, inventory) = analyze_inputs_kept(inputs, pack, &options, &mut on_stage);
-    // Kept for drift: the report the page gets is taken apart on the way.
+    let (mut report, timing, inventory) =
+        analyze_inputs_kept(inputs, pack, &options, &mut on_stage);
+    let finding_count = report.findings.len();
+    let split = transfer::split(&mut report, transfer::FINDINGS_PER_SLICE);
+    // Kept for drift.
     let kept = job.as_f64().map(|j| answers::Kept {
         job: j,
         inventory,
-        report: report.clone(),
+        report,
         options,
     });
-    let finding_count = report.findings.len();
-    match transfer::split(report, transfer::FINDINGS_PER_SLICE) {
+    match split {
         Ok((head, slices)) => {
             // Copied out of this worker's memory once; the buffers then move to the page.
             let transfer = js_sys::Array::new();
@@ -467,7 +470,9 @@ mod tests {
         );
         assert!(report.findings.len() > 3);
         for per_slice in [1, 3, report.findings.len(), 10_000] {
-            let (head, slices) = transfer::split(report.clone(), per_slice).expect("splits");
+            let mut lent = report.clone();
+            let (head, slices) = transfer::split(&mut lent, per_slice).expect("splits");
+            assert_eq!(lent, report, "the lent report keeps its findings");
             assert_eq!(slices.len(), report.findings.len().div_ceil(per_slice));
             let mut back = transfer::head(&head).expect("head parses");
             assert!(back.findings.is_empty());
@@ -537,7 +542,7 @@ mod tests {
         let load = load_builtin();
         let report = analyze_files(&[LoadedFile::new("x.json", b"{}".to_vec())], &load.pack);
         assert!(report.findings.is_empty());
-        let (head, slices) = transfer::split(report.clone(), 10).expect("splits");
+        let (head, slices) = transfer::split(&mut report.clone(), 10).expect("splits");
         assert!(slices.is_empty());
         assert_eq!(transfer::head(&head).expect("parses"), report);
     }
