@@ -387,6 +387,13 @@ impl Catalogue {
             .map(|e| e.resources.split(',').filter(|t| !t.is_empty()).collect())
     }
 
+    /// Whether the action can be scoped to some resource type: [`Catalogue::resource_types`]
+    /// is not empty, without listing them (checks ask this of every action a `*` expands to).
+    pub fn scopable(&self, action: &str) -> Option<bool> {
+        self.entry(action)
+            .map(|e| e.resources.split(',').any(|t| !t.is_empty()))
+    }
+
     /// All actions of a service prefix (case-insensitive), in catalogue order; empty when the
     /// service is unknown.
     pub fn actions_of_service(&self, service: &str) -> Vec<&'static str> {
@@ -681,6 +688,13 @@ mod tests {
         assert_eq!(c.resource_types("iam:PassRole"), Some(vec!["role"]));
         assert_eq!(c.resource_types("s3:ListAllMyBuckets"), Some(vec![]));
         assert_eq!(c.resource_types("s3:NoSuchAction"), None);
+        for action in c.expand("*").into_iter().chain(["s3:NoSuchAction"]) {
+            assert_eq!(
+                c.scopable(action),
+                c.resource_types(action).map(|t| !t.is_empty()),
+                "{action}"
+            );
+        }
     }
 
     #[test]

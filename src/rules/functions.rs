@@ -618,11 +618,7 @@ fn infrastructure_modification(permissions: &Permissions<Arc<Statement>>) -> Opt
     unconditional_on_every_resource(
         permissions,
         AccessLevel::Write,
-        |a| {
-            catalogue
-                .resource_types(a)
-                .is_some_and(|types| !types.is_empty())
-        },
+        |a| catalogue.scopable(a) == Some(true),
         |n, services, actions| {
             format!(
                 "{n} write action(s) that could be scoped to named resources, across {services} ({actions}), on every resource without condition"
@@ -675,11 +671,8 @@ fn unconditional_on_every_resource(
     candidates.retain(|a| keep(a));
     candidates.sort_unstable();
     candidates.dedup();
-    let grants: Vec<Grant> = candidates
-        .iter()
-        .map(|a| permissions.grant(a, None))
-        .filter(|g| g.access == Access::Unconditional)
-        .collect();
+    let mut grants = permissions.grant_each(&candidates);
+    grants.retain(|g| g.access == Access::Unconditional);
     if grants.is_empty() {
         return None;
     }
