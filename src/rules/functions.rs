@@ -140,6 +140,9 @@ struct Citations<'a> {
 /// answered without scanning the whole note.
 struct Mentions<'a> {
     head: usize,
+    /// Where the head has a colon: a plain action can only sit in the head with its colon on
+    /// one of them.
+    head_colons: Vec<usize>,
     /// Added actions of the plain `service:Name` shape, by (name, service).
     plain: BTreeSet<(&'a str, &'a str)>,
     /// Added actions of any other shape (a parameter may hold anything).
@@ -149,18 +152,40 @@ struct Mentions<'a> {
 /// `service:Name` with one colon and no separator characters: such a string can only occur in
 /// a note inside the head or inside one added action, with its colon on that action's colon.
 fn plain_action(action: &str) -> Option<(&str, &str)> {
-    let (service, name) = action.split_once(':')?;
-    let clean = |t: &str| !t.contains([':', ',', ' ']);
+    let colon = action.bytes().position(|b| b == b':')?;
+    let (service, name) = (&action[..colon], &action[colon + 1..]);
+    let clean = |t: &str| !t.bytes().any(|b| matches!(b, b':' | b',' | b' '));
     (clean(service) && clean(name)).then_some((service, name))
 }
 
 impl<'a> Mentions<'a> {
+    /// For a note that is only its head so far.
+    fn new(head: &str) -> Mentions<'a> {
+        Mentions {
+            head: head.len(),
+            head_colons: head
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b':')
+                .map(|(i, _)| i)
+                .collect(),
+            plain: BTreeSet::new(),
+            other: Vec::new(),
+        }
+    }
+
     /// Exactly `note.contains(action)`, where `note` is the note these mentions describe.
     fn contained_in(&self, note: &str, action: &str) -> bool {
         let Some((service, name)) = plain_action(action) else {
             return note.contains(action);
         };
-        note[..self.head].contains(action)
+        let head = &note.as_bytes()[..self.head];
+        let in_head = self.head_colons.iter().any(|&c| {
+            c >= service.len()
+                && &head[c - service.len()..c] == service.as_bytes()
+                && head[c + 1..].starts_with(name.as_bytes())
+        });
+        in_head
             || self.other.iter().any(|t| t.contains(action))
             || self
                 .plain
@@ -183,26 +208,31 @@ impl<'a> Citations<'a> {
     /// Cites `s` for `action` once: a statement already cited gains the action in its note,
     /// otherwise `note` writes the first one.
     fn add(&mut self, s: &Statement, action: &'a str, note: impl FnOnce() -> String) {
-        match self.by_source.get(&s.source) {
-            Some(&at) => {
-                let (_, existing) = &mut self.out[at];
-                let mentions = &mut self.mentions[at];
-                if !mentions.contained_in(existing, action) {
-                    existing.push_str(", ");
-                    existing.push_str(action);
-                    mentions.add(action);
-                }
-            }
-            None => {
-                let note = note();
-                self.by_source.insert(s.source.clone(), self.out.len());
-                self.mentions.push(Mentions {
-                    head: note.len(),
-                    plain: BTreeSet::new(),
-                    other: Vec::new(),
-                });
-                self.out.push((s.clone(), note));
-            }
+        if let Some(at) = self.by_source.get(&s.source).copied() {
+            self.mention(at, action);
+        } else {
+            self.first(s, note);
+        }
+    }
+
+    /// Cites `s` (not cited yet) with the note `note` writes; returns where.
+    fn first(&mut self, s: &Statement, note: impl FnOnce() -> String) -> usize {
+        let note = note();
+        let at = self.out.len();
+        self.by_source.insert(s.source.clone(), at);
+        self.mentions.push(Mentions::new(&note));
+        self.out.push((s.clone(), note));
+        at
+    }
+
+    /// Adds `action` to the note of the statement cited at `at`, unless the note has it.
+    fn mention(&mut self, at: usize, action: &'a str) {
+        let (_, existing) = &mut self.out[at];
+        let mentions = &mut self.mentions[at];
+        if !mentions.contained_in(existing, action) {
+            existing.push_str(", ");
+            existing.push_str(action);
+            mentions.add(action);
         }
     }
 }
@@ -213,12 +243,28 @@ fn cite<S: Borrow<Statement>>(
 ) -> Vec<(Statement, String)> {
     let statements = permissions.statements();
     let mut out = Citations::default();
+    // Where each statement index was cited: a broad statement is cited for thousands of
+    // actions, and finding it by index skips hashing its source each time.
+    let mut cited_at: Vec<Option<usize>> = vec![None; statements.len()];
     for g in grants {
         for &i in &g.allowed_by {
-            if let Some(s) = statements.get(i).map(Borrow::borrow) {
-                out.add(s, &g.action, || {
-                    format!("{} grants {}", s.display_label(), g.action)
-                });
+            let Some(s) = statements.get(i).map(Borrow::borrow) else {
+                continue;
+            };
+            match cited_at[i] {
+                Some(at) => out.mention(at, &g.action),
+                None => {
+                    let at = match out.by_source.get(&s.source).copied() {
+                        Some(at) => {
+                            out.mention(at, &g.action);
+                            at
+                        }
+                        None => {
+                            out.first(s, || format!("{} grants {}", s.display_label(), g.action))
+                        }
+                    };
+                    cited_at[i] = Some(at);
+                }
             }
         }
     }
@@ -863,11 +909,7 @@ mod tests {
             ":",
         ];
         let mut naive = format!("{label} grants first:Action");
-        let mut mentions = Mentions {
-            head: naive.len(),
-            plain: BTreeSet::new(),
-            other: Vec::new(),
-        };
+        let mut mentions = Mentions::new(&naive);
         for a in actions {
             let expected = naive.contains(a);
             assert_eq!(
@@ -881,6 +923,43 @@ mod tests {
                 mentions.add(a);
             }
         }
+    }
+
+    /// A statement reached twice (one managed policy through two groups) shares its source: it
+    /// is cited once, whichever index a grant names, and its note gains each action once.
+    #[test]
+    fn cite_merges_statements_that_share_a_source() {
+        let r = principal(
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}),
+            true,
+        );
+        let mut stmts: Vec<Arc<Statement>> =
+            r.facts.effective.as_deref().cloned().unwrap_or_default();
+        let twin = stmts[0].clone();
+        stmts.push(twin);
+        let p = Permissions::new(stmts.as_slice(), None);
+        let grant = |action: &str, allowed_by: Vec<usize>| Grant {
+            allowed_by,
+            ..p.grant(action, None)
+        };
+        let grants = [
+            grant("s3:GetObject", vec![2]),
+            grant("iam:PassRole", vec![1]),
+            grant("s3:PutObject", vec![0, 2]),
+            grant("s3:GetObjectAcl", vec![0]),
+            grant("s3:GetObject", vec![2, 0]),
+        ];
+        let cited = cite(&p, &grants);
+        let notes: Vec<&str> = cited.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(
+            notes,
+            [
+                "inline policy p grants s3:GetObject, s3:PutObject, s3:GetObjectAcl",
+                "inline policy p grants iam:PassRole",
+            ]
+        );
     }
 
     fn call_t(name: &str, r: &Resource, args: &Value) -> FnResult {
