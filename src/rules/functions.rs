@@ -12,7 +12,7 @@ use crate::iam::privesc::{
 use crate::{Resource, Source};
 use serde_json::Value;
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Every function name a rule may use.
@@ -143,8 +143,15 @@ struct Mentions<'a> {
     /// Where the head has a colon: a plain action can only sit in the head with its colon on
     /// one of them.
     head_colons: Vec<usize>,
-    /// Added actions of the plain `service:Name` shape, by (name, service).
-    plain: BTreeSet<(&'a str, &'a str)>,
+    /// Names of the added actions of the plain `service:Name` shape, sorted, one list per
+    /// service (in the order services were first added). A note's actions usually arrive in
+    /// order, so most insertions append.
+    names: Vec<Vec<&'a str>>,
+    /// Where each service's names are in `names`.
+    service_at: HashMap<&'a str, usize>,
+    /// Every suffix of every added service (`ses`, `es`, `s` and `` for `ses`), with the
+    /// services that end with it: `es:ListTags` sits inside `ses:ListTags`.
+    ending_with: HashMap<&'a str, Vec<usize>>,
     /// Added actions of any other shape (a parameter may hold anything).
     other: Vec<&'a str>,
 }
@@ -169,7 +176,9 @@ impl<'a> Mentions<'a> {
                 .filter(|&(_, b)| b == b':')
                 .map(|(i, _)| i)
                 .collect(),
-            plain: BTreeSet::new(),
+            names: Vec::new(),
+            service_at: HashMap::new(),
+            ending_with: HashMap::new(),
             other: Vec::new(),
         }
     }
@@ -187,19 +196,38 @@ impl<'a> Mentions<'a> {
         });
         in_head
             || self.other.iter().any(|t| t.contains(action))
-            || self
-                .plain
-                .range((name, "")..)
-                .take_while(|(n, _)| n.starts_with(name))
-                .any(|(_, s)| s.ends_with(service))
+            || self.ending_with.get(service).is_some_and(|services| {
+                // Names starting with `name` are a run from the first name not below it.
+                services.iter().any(|&k| {
+                    let names = &self.names[k];
+                    let from = names.partition_point(|n| *n < name);
+                    names.get(from).is_some_and(|n| n.starts_with(name))
+                })
+            })
     }
 
     fn add(&mut self, action: &'a str) {
-        match plain_action(action) {
-            Some((service, name)) => {
-                self.plain.insert((name, service));
+        let Some((service, name)) = plain_action(action) else {
+            self.other.push(action);
+            return;
+        };
+        let k = match self.service_at.get(service) {
+            Some(&k) => k,
+            None => {
+                let k = self.names.len();
+                self.names.push(Vec::new());
+                self.service_at.insert(service, k);
+                let starts = service.char_indices().map(|(i, _)| i);
+                for i in starts.chain([service.len()]) {
+                    self.ending_with.entry(&service[i..]).or_default().push(k);
+                }
+                k
             }
-            None => self.other.push(action),
+        };
+        let names = &mut self.names[k];
+        let at = names.partition_point(|n| *n < name);
+        if names.get(at) != Some(&name) {
+            names.insert(at, name);
         }
     }
 }
@@ -907,6 +935,16 @@ mod tests {
             "S3:GetObject",
             "x",
             ":",
+            "ses:DeleteIdentity",
+            "s:ListTag",
+            ":ListT",
+            "s:DeleteIdentity",
+            "ses:Delete",
+            "s3:A",
+            "s3:GetObjectAclX",
+            "s3:GetObjectAc",
+            "s3:",
+            "s3:Get",
         ];
         let mut naive = format!("{label} grants first:Action");
         let mut mentions = Mentions::new(&naive);
