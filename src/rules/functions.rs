@@ -147,10 +147,11 @@ struct Mentions<'a> {
     /// service (in the order services were first added). A note's actions usually arrive in
     /// order, so most insertions append.
     names: Vec<Vec<&'a str>>,
-    /// Where each service's names are in `names`.
-    service_at: HashMap<&'a str, usize>,
+    /// The service of each list in `names`.
+    services: Vec<&'a str>,
     /// Every suffix of every added service (`ses`, `es`, `s` and `` for `ses`), with the
-    /// services that end with it: `es:ListTags` sits inside `ses:ListTags`.
+    /// services that end with it (the service itself among them): `es:ListTags` sits inside
+    /// `ses:ListTags`.
     ending_with: HashMap<&'a str, Vec<usize>>,
     /// Added actions of any other shape (a parameter may hold anything).
     other: Vec<&'a str>,
@@ -177,16 +178,23 @@ impl<'a> Mentions<'a> {
                 .map(|(i, _)| i)
                 .collect(),
             names: Vec::new(),
-            service_at: HashMap::new(),
+            services: Vec::new(),
             ending_with: HashMap::new(),
             other: Vec::new(),
         }
     }
 
-    /// Exactly `note.contains(action)`, where `note` is the note these mentions describe.
-    fn contained_in(&self, note: &str, action: &str) -> bool {
+    /// Records `action` unless `note` (the note these mentions describe) contains it, and
+    /// says whether it did: exactly `!note.contains(action)`, answered from the head's colons
+    /// and the sorted names instead of a scan, with one map lookup and one binary search for
+    /// a plain action.
+    fn add_unless_contained(&mut self, note: &str, action: &'a str) -> bool {
         let Some((service, name)) = plain_action(action) else {
-            return note.contains(action);
+            if note.contains(action) {
+                return false;
+            }
+            self.other.push(action);
+            return true;
         };
         let head = &note.as_bytes()[..self.head];
         let in_head = self.head_colons.iter().any(|&c| {
@@ -194,41 +202,35 @@ impl<'a> Mentions<'a> {
                 && &head[c - service.len()..c] == service.as_bytes()
                 && head[c + 1..].starts_with(name.as_bytes())
         });
-        in_head
-            || self.other.iter().any(|t| t.contains(action))
-            || self.ending_with.get(service).is_some_and(|services| {
-                // Names starting with `name` are a run from the first name not below it.
-                services.iter().any(|&k| {
-                    let names = &self.names[k];
-                    let from = names.partition_point(|n| *n < name);
-                    names.get(from).is_some_and(|n| n.starts_with(name))
-                })
-            })
-    }
-
-    fn add(&mut self, action: &'a str) {
-        let Some((service, name)) = plain_action(action) else {
-            self.other.push(action);
-            return;
-        };
-        let k = match self.service_at.get(service) {
-            Some(&k) => k,
+        if in_head || self.other.iter().any(|t| t.contains(action)) {
+            return false;
+        }
+        // Names starting with `name` are a run from the first name not below it.
+        let first_not_below = |names: &[&str]| names.partition_point(|n| *n < name);
+        let mut own = None;
+        for &k in self.ending_with.get(service).into_iter().flatten() {
+            let names = &self.names[k];
+            let at = first_not_below(names);
+            if names.get(at).is_some_and(|n| n.starts_with(name)) {
+                return false;
+            }
+            if self.services[k] == service {
+                own = Some((k, at));
+            }
+        }
+        match own {
+            Some((k, at)) => self.names[k].insert(at, name),
             None => {
                 let k = self.names.len();
-                self.names.push(Vec::new());
-                self.service_at.insert(service, k);
+                self.names.push(vec![name]);
+                self.services.push(service);
                 let starts = service.char_indices().map(|(i, _)| i);
                 for i in starts.chain([service.len()]) {
                     self.ending_with.entry(&service[i..]).or_default().push(k);
                 }
-                k
             }
-        };
-        let names = &mut self.names[k];
-        let at = names.partition_point(|n| *n < name);
-        if names.get(at) != Some(&name) {
-            names.insert(at, name);
         }
+        true
     }
 }
 
@@ -256,11 +258,9 @@ impl<'a> Citations<'a> {
     /// Adds `action` to the note of the statement cited at `at`, unless the note has it.
     fn mention(&mut self, at: usize, action: &'a str) {
         let (_, existing) = &mut self.out[at];
-        let mentions = &mut self.mentions[at];
-        if !mentions.contained_in(existing, action) {
+        if self.mentions[at].add_unless_contained(existing, action) {
             existing.push_str(", ");
             existing.push_str(action);
-            mentions.add(action);
         }
     }
 }
@@ -951,14 +951,13 @@ mod tests {
         for a in actions {
             let expected = naive.contains(a);
             assert_eq!(
-                mentions.contained_in(&naive, a),
-                expected,
+                mentions.add_unless_contained(&naive, a),
+                !expected,
                 "{a:?} in {naive:?}"
             );
             if !expected {
                 naive.push_str(", ");
                 naive.push_str(a);
-                mentions.add(a);
             }
         }
     }
