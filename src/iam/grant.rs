@@ -505,6 +505,15 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
         self.grant_where(action, resource_filter, &|_| true)
     }
 
+    /// False when no Allow statement covers `action`, so that every grant of it (any filter,
+    /// any `keep`) is [`Access::None`]; a cheap test before asking for the grant itself.
+    pub fn may_allow(&self, action: &str) -> bool {
+        self.index.candidates(&service_key(action)).any(|i| {
+            let stmt: &Statement = self.statements[i].borrow();
+            stmt.is_allow() && covers_action(stmt, action)
+        })
+    }
+
     /// As [`Grants::grant`], counting only the Allow statements `keep` accepts: a PassRole
     /// Allow whose `iam:PassedToService` names another service grants nothing to a method that
     /// hands the role to EC2. Deny statements always count.
@@ -620,6 +629,12 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
 
     pub fn grant(&self, action: &str, resource_filter: Option<&str>) -> Grant {
         self.grant_where(action, resource_filter, &|_| true)
+    }
+
+    /// False when the identity statements allow `action` nowhere, so that every grant of it is
+    /// [`Access::None`] (a boundary or SCP only narrows); see [`Grants::may_allow`].
+    pub fn may_allow(&self, action: &str) -> bool {
+        self.identity.may_allow(action)
     }
 
     /// See [`Grants::grant_where`]; `keep` applies to the boundary's Allows as well, since a
@@ -900,6 +915,13 @@ mod tests {
                 Permissions::new(identity.as_slice(), Some(boundary.as_slice())).with_scps(&levels),
             ];
             for p in &cases {
+                for a in actions {
+                    if !p.may_allow(a) {
+                        for filter in [None, Some("arn:aws:iam::*:role/*")] {
+                            assert_eq!(p.grant(a, filter).access, Access::None, "{a}");
+                        }
+                    }
+                }
                 for list in [&actions[..], &sorted[..]] {
                     let one_by_one: Vec<Grant> = list.iter().map(|a| p.grant(a, None)).collect();
                     assert_eq!(p.grant_each(list), one_by_one);
@@ -914,6 +936,10 @@ mod tests {
         assert_eq!(access("sts:AssumeRole"), Access::None);
         assert_eq!(access(":foo"), Access::Unconditional);
         assert_eq!(access("foo"), Access::None);
+        assert!(p.may_allow("s3:DeleteBucket"), "allowed, then denied");
+        let narrow = Permissions::new(&shapes[..2], None);
+        assert!(!narrow.may_allow("kms:Decrypt"));
+        assert!(narrow.may_allow("IAM:passrole"));
         assert_eq!(access("kms:Decrypt"), Access::Unconditional);
         assert_eq!(access("ec2:StopInstances"), Access::Scoped);
         assert_eq!(access("sqs:SendMessage"), Access::Conditional);

@@ -630,6 +630,7 @@ fn unrestricted_actions<S: Borrow<Statement>>(
         .unwrap_or_default();
     let grants: Vec<Grant> = wanted
         .iter()
+        .filter(|a| permissions.may_allow(a))
         .map(|a| permissions.grant(a, None))
         .filter(|g| g.access == Access::Unconditional)
         .collect();
