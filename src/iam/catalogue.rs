@@ -136,10 +136,13 @@ fn loaded() -> &'static (Catalogue, Option<String>) {
 /// Compares ASCII case-insensitively, the way IAM compares action names.
 fn cmp_ci(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    for (x, y) in a.iter().zip(b) {
-        match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
-            Ordering::Equal => {}
-            unequal => return unequal,
+    // Lower-cased only where the bytes differ: lookups compare long equal runs.
+    for (&x, &y) in a.iter().zip(b) {
+        if x != y {
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
         }
     }
     a.len().cmp(&b.len())
@@ -353,7 +356,18 @@ impl Catalogue {
 
     fn entry(&self, action: &str) -> Option<&Entry> {
         let address = action.as_ptr() as usize;
-        if let Ok(at) = self.by_address.binary_search_by(|(a, _)| a.cmp(&address)) {
+        // Names from elsewhere (a policy's own patterns) lie outside the embedded text.
+        let inside = |(first, last): (&(usize, usize), &(usize, usize))| {
+            (first.0..=last.0).contains(&address)
+        };
+        let searched = self
+            .by_address
+            .first()
+            .zip(self.by_address.last())
+            .is_some_and(inside);
+        if let Some(Ok(at)) =
+            searched.then(|| self.by_address.binary_search_by(|(a, _)| a.cmp(&address)))
+        {
             let entry = &self.entries[self.by_address[at].1];
             if entry.name.len() == action.len() {
                 return Some(entry);
@@ -385,6 +399,13 @@ impl Catalogue {
     pub fn resource_types(&self, action: &str) -> Option<Vec<&'static str>> {
         self.entry(action)
             .map(|e| e.resources.split(',').filter(|t| !t.is_empty()).collect())
+    }
+
+    /// Whether the action can be scoped to some resource type: [`Catalogue::resource_types`]
+    /// is not empty, without listing them (checks ask this of every action a `*` expands to).
+    pub fn scopable(&self, action: &str) -> Option<bool> {
+        self.entry(action)
+            .map(|e| e.resources.split(',').any(|t| !t.is_empty()))
     }
 
     /// All actions of a service prefix (case-insensitive), in catalogue order; empty when the
@@ -681,6 +702,13 @@ mod tests {
         assert_eq!(c.resource_types("iam:PassRole"), Some(vec!["role"]));
         assert_eq!(c.resource_types("s3:ListAllMyBuckets"), Some(vec![]));
         assert_eq!(c.resource_types("s3:NoSuchAction"), None);
+        for action in c.expand("*").into_iter().chain(["s3:NoSuchAction"]) {
+            assert_eq!(
+                c.scopable(action),
+                c.resource_types(action).map(|t| !t.is_empty()),
+                "{action}"
+            );
+        }
     }
 
     #[test]

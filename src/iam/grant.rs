@@ -119,21 +119,27 @@ pub fn pattern_covers_all(pattern: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    // Fields read in place: this runs for every matching statement of every action asked.
-    let mut parts = pattern.splitn(6, ':');
-    let (Some(arn), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return false;
-    };
-    if arn != "arn" {
+    // Fields found by their colons in one byte pass: this runs for every statement of every
+    // principal a check asks about.
+    if !pattern.starts_with("arn:") {
         return false;
     }
+    let mut colons = [0usize; 5];
+    let mut found = 0;
+    for (i, b) in pattern.bytes().enumerate() {
+        if b == b':' {
+            colons[found] = i;
+            found += 1;
+            if found == colons.len() {
+                break;
+            }
+        }
+    }
+    if found < colons.len() {
+        return false;
+    }
+    let service = &pattern[colons[1] + 1..colons[2]];
+    let resource = &pattern[colons[4] + 1..];
     if resource == "*" || resource == "*/*" {
         return true;
     }
@@ -248,6 +254,135 @@ fn covers(stmt: &Statement, filter: &str) -> bool {
             .iter()
             .any(|p| wildcard_match(p, filter, false) || wildcard_match(filter, p, false)),
         (None, None) => true,
+    }
+}
+
+/// What a statement that covers the action contributes to its grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// An unconditional Deny covering the whole filter: the action is denied.
+    Deny,
+    /// An Allow that counts, at this breadth.
+    Allow(Access),
+}
+
+/// The statement's part in a grant of any action it covers, or `None` when it takes no part
+/// (a conditional or narrower Deny, an Allow that `keep` rejects, that can never apply or that
+/// reaches nothing of the filter). It does not depend on the action, so a batch of actions
+/// works it out once per statement.
+fn role(
+    stmt: &Statement,
+    resource_filter: Option<&str>,
+    keep: &dyn Fn(&Statement) -> bool,
+) -> Option<Role> {
+    if stmt.is_deny() {
+        let whole = match resource_filter {
+            Some(f) => (covers_all_resources(stmt) && overlaps(stmt, f)) || covers(stmt, f),
+            None => covers_all_resources(stmt),
+        };
+        return (whole && !stmt.conditional()).then_some(Role::Deny);
+    }
+    if !stmt.is_allow()
+        || !keep(stmt)
+        || never_applies(stmt)
+        || resource_filter.is_some_and(|f| !overlaps(stmt, f))
+    {
+        return None;
+    }
+    let access = if stmt.restricts() {
+        if !customer_reachable(stmt, resource_filter) {
+            return None;
+        }
+        Access::Conditional
+    } else if covers_all_resources(stmt) {
+        // `arn:aws:s3:::*` covers every bucket but no role: with a filter, the broad
+        // pattern must still be of the kind asked about.
+        if resource_filter.is_some() && !customer_reachable(stmt, resource_filter) {
+            return None;
+        }
+        Access::Unconditional
+    } else if customer_reachable(stmt, resource_filter) {
+        Access::Scoped
+    } else {
+        return None;
+    };
+    Some(Role::Allow(access))
+}
+
+/// How a statement's action element covers the actions of one service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ServiceCover {
+    /// Every action of the service (`*`, `s3:*`).
+    All,
+    /// Some, perhaps: ask [`covers_action`] per action.
+    Ask,
+    /// None (a NotAction that names `*` or `s3:*`).
+    Nothing,
+}
+
+/// `*`, or `service:*` with the given (lower-case) service: a pattern every action of that
+/// service matches.
+fn names_whole_service(pattern: &str, service: &str) -> bool {
+    pattern == "*"
+        || pattern
+            .strip_suffix(":*")
+            .is_some_and(|s| s.eq_ignore_ascii_case(service))
+}
+
+fn service_cover(stmt: &Statement, service: &str) -> ServiceCover {
+    let whole = |patterns: &Vec<String>| patterns.iter().any(|p| names_whole_service(p, service));
+    match (&stmt.actions, &stmt.not_actions) {
+        (Some(actions), _) if whole(actions) => ServiceCover::All,
+        (Some(_), _) => ServiceCover::Ask,
+        (None, Some(not_actions)) if whole(not_actions) => ServiceCover::Nothing,
+        (None, Some(_)) => ServiceCover::Ask,
+        (None, None) => ServiceCover::Nothing,
+    }
+}
+
+/// The service part of an action, lower-cased only when it has to be.
+fn service_key(action: &str) -> Cow<'_, str> {
+    // One byte pass: this runs for every action asked about.
+    let mut upper = false;
+    for (i, b) in action.bytes().enumerate() {
+        if b == b':' {
+            let service = &action[..i];
+            return if upper {
+                Cow::Owned(service.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(service)
+            };
+        }
+        upper |= b.is_ascii_uppercase();
+    }
+    Cow::Borrowed("")
+}
+
+/// The grant that the parts of the statements covering `action` add up to, in statement order:
+/// any Deny wins, otherwise the broadest Allow.
+fn decide(action: &str, parts: impl Iterator<Item = (usize, Role)>) -> Grant {
+    let mut allowed_by = Vec::new();
+    let mut denied_by = Vec::new();
+    let mut best = Access::None;
+    for (i, role) in parts {
+        match role {
+            Role::Deny => denied_by.push(i),
+            Role::Allow(access) => {
+                allowed_by.push(i);
+                best = best.max(access);
+            }
+        }
+    }
+    if !denied_by.is_empty() {
+        best = Access::None;
+    }
+    Grant {
+        action: action.to_string(),
+        access: best,
+        allowed_by,
+        denied_by,
+        limited_by_boundary: false,
+        limited_by_scp: None,
     }
 }
 
@@ -370,6 +505,15 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
         self.grant_where(action, resource_filter, &|_| true)
     }
 
+    /// False when no Allow statement covers `action`, so that every grant of it (any filter,
+    /// any `keep`) is [`Access::None`]; a cheap test before asking for the grant itself.
+    pub fn may_allow(&self, action: &str) -> bool {
+        self.index.candidates(&service_key(action)).any(|i| {
+            let stmt: &Statement = self.statements[i].borrow();
+            stmt.is_allow() && covers_action(stmt, action)
+        })
+    }
+
     /// As [`Grants::grant`], counting only the Allow statements `keep` accepts: a PassRole
     /// Allow whose `iam:PassedToService` names another service grants nothing to a method that
     /// hands the role to EC2. Deny statements always count.
@@ -379,71 +523,60 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
         resource_filter: Option<&str>,
         keep: &dyn Fn(&Statement) -> bool,
     ) -> Grant {
-        let service = action.split_once(':').map(|(s, _)| s).unwrap_or_default();
-        let lower;
-        let service = if service.bytes().any(|b| b.is_ascii_uppercase()) {
-            lower = service.to_ascii_lowercase();
-            lower.as_str()
-        } else {
-            service
-        };
-        let candidates = self.index.candidates(service);
-        let mut allowed_by = Vec::new();
-        let mut denied_by = Vec::new();
-        let mut best = Access::None;
-        for i in candidates {
+        let service = service_key(action);
+        let parts = self.index.candidates(&service).filter_map(|i| {
             let stmt: &Statement = self.statements[i].borrow();
             if !covers_action(stmt, action) {
+                return None;
+            }
+            role(stmt, resource_filter, keep).map(|r| (i, r))
+        });
+        decide(action, parts)
+    }
+
+    /// `grant(action, None)` for each of `actions`, in order, with the same answers. Each
+    /// statement's part is worked out once, and once per service whether it names the whole
+    /// service, so a run of actions of one service (the catalogue's write actions that a `*`
+    /// statement expands to) costs a few comparisons each instead of a full evaluation.
+    pub fn grant_each(&self, actions: &[&str]) -> Vec<Grant> {
+        let keep_all: &dyn Fn(&Statement) -> bool = &|_| true;
+        let roles: Vec<Option<Role>> = self
+            .statements
+            .iter()
+            .map(|s| role(s.borrow(), None, keep_all))
+            .collect();
+        // The statements that take part in grants of the current service, with how they cover it.
+        let mut service: Option<Cow<str>> = None;
+        let mut parts: Vec<(usize, Role, ServiceCover)> = Vec::new();
+        let mut out = Vec::with_capacity(actions.len());
+        for &action in actions {
+            // Without a colon the service key is empty, as for `:Name`, but `:*` covers only
+            // the latter: such an action (never a catalogue one) is asked about on its own.
+            if !action.contains(':') {
+                out.push(self.grant(action, None));
                 continue;
             }
-            if stmt.is_deny() {
-                let whole = match resource_filter {
-                    Some(f) => (covers_all_resources(stmt) && overlaps(stmt, f)) || covers(stmt, f),
-                    None => covers_all_resources(stmt),
-                };
-                if whole && !stmt.conditional() {
-                    denied_by.push(i);
+            let key = service_key(action);
+            if service.as_deref() != Some(&*key) {
+                parts.clear();
+                for i in self.index.candidates(&key) {
+                    let Some(role) = roles[i] else { continue };
+                    let cover = service_cover(self.statements[i].borrow(), &key);
+                    if cover != ServiceCover::Nothing {
+                        parts.push((i, role, cover));
+                    }
                 }
-                continue;
+                service = Some(key);
             }
-            if !stmt.is_allow()
-                || !keep(stmt)
-                || never_applies(stmt)
-                || resource_filter.is_some_and(|f| !overlaps(stmt, f))
-            {
-                continue;
-            }
-            let access = if stmt.restricts() {
-                if !customer_reachable(stmt, resource_filter) {
-                    continue;
-                }
-                Access::Conditional
-            } else if covers_all_resources(stmt) {
-                // `arn:aws:s3:::*` covers every bucket but no role: with a filter, the broad
-                // pattern must still be of the kind asked about.
-                if resource_filter.is_some() && !customer_reachable(stmt, resource_filter) {
-                    continue;
-                }
-                Access::Unconditional
-            } else if customer_reachable(stmt, resource_filter) {
-                Access::Scoped
-            } else {
-                continue;
-            };
-            allowed_by.push(i);
-            best = best.max(access);
+            let parts = parts
+                .iter()
+                .filter(|&&(i, _, cover)| {
+                    cover == ServiceCover::All || covers_action(self.statements[i].borrow(), action)
+                })
+                .map(|&(i, role, _)| (i, role));
+            out.push(decide(action, parts));
         }
-        if !denied_by.is_empty() {
-            best = Access::None;
-        }
-        Grant {
-            action: action.to_string(),
-            access: best,
-            allowed_by,
-            denied_by,
-            limited_by_boundary: false,
-            limited_by_scp: None,
-        }
+        out
     }
 }
 
@@ -498,6 +631,12 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
         self.grant_where(action, resource_filter, &|_| true)
     }
 
+    /// False when the identity statements allow `action` nowhere, so that every grant of it is
+    /// [`Access::None`] (a boundary or SCP only narrows); see [`Grants::may_allow`].
+    pub fn may_allow(&self, action: &str) -> bool {
+        self.identity.may_allow(action)
+    }
+
     /// See [`Grants::grant_where`]; `keep` applies to the boundary's Allows as well, since a
     /// boundary that lets the role pass only to Lambda does not let it pass to EC2.
     pub fn grant_where(
@@ -506,11 +645,40 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
         resource_filter: Option<&str>,
         keep: &dyn Fn(&Statement) -> bool,
     ) -> Grant {
-        let mut g = self.identity.grant_where(action, resource_filter, keep);
-        if let Some(boundary) = &self.boundary {
-            let b = boundary.grant_where(action, resource_filter, keep);
-            if b.access < g.access {
-                g.access = b.access;
+        let g = self.identity.grant_where(action, resource_filter, keep);
+        let boundary = self
+            .boundary
+            .as_ref()
+            .map(|b| b.grant_where(action, resource_filter, keep).access);
+        self.capped(g, boundary, resource_filter)
+    }
+
+    /// `grant(action, None)` for each of `actions`, in order, with the same answers; see
+    /// [`Grants::grant_each`].
+    pub fn grant_each(&self, actions: &[&str]) -> Vec<Grant> {
+        let identity = self.identity.grant_each(actions);
+        let boundary = self.boundary.as_ref().map(|b| b.grant_each(actions));
+        identity
+            .into_iter()
+            .enumerate()
+            .map(|(k, g)| {
+                let b = boundary.as_ref().and_then(|b| b.get(k)).map(|b| b.access);
+                self.capped(g, b, None)
+            })
+            .collect()
+    }
+
+    /// The identity grant `g` capped by what the boundary grants (`boundary`, when there is
+    /// one) and by each SCP level.
+    fn capped(
+        &self,
+        mut g: Grant,
+        boundary: Option<Access>,
+        resource_filter: Option<&str>,
+    ) -> Grant {
+        if let Some(b) = boundary {
+            if b < g.access {
+                g.access = b;
                 g.limited_by_boundary = true;
             }
         }
@@ -518,8 +686,8 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
             if g.access == Access::None {
                 break;
             }
-            let s =
-                Grants::with_index(&level.statements, &level.index).grant(action, resource_filter);
+            let s = Grants::with_index(&level.statements, &level.index)
+                .grant(&g.action, resource_filter);
             let denied = !s.denied_by.is_empty();
             if denied || (level.complete && s.access < g.access) {
                 let before = g.limited_by_scp.as_ref().map_or(g.access, |l| l.before);
@@ -676,6 +844,108 @@ mod tests {
         );
     }
 
+    /// Statements of every shape `grant` distinguishes: whole-service and partial patterns in
+    /// either case, NotAction, NotResource, restricting and never-applying conditions, Denies
+    /// that do and do not cancel, and `:*`, which covers `:Name` but not a name without colon.
+    fn every_shape() -> Vec<Statement> {
+        stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": ["S3:*", "iam:Pass*", "ec2:RunInstances"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::reports.example.com/*"},
+            {"Effect": "Allow", "NotAction": ["iam:*", "s3:Put*"], "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a"}}},
+            {"Effect": "Allow", "Action": ":*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "kms:*", "NotResource": "arn:aws:kms:*:*:key/k"},
+            {"Effect": "Allow", "Action": "sqs:*", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "2019-01-01"}}},
+            {"Effect": "Allow", "Action": "lambda:*", "Resource": "arn:aws:iam::aws:policy/x"},
+            {"Effect": "Allow", "NotAction": "sqs:*", "Resource": "arn:aws:s3:::b"},
+            {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"},
+            {"Effect": "Deny", "NotAction": "ec2:*", "Resource": "arn:aws:s3:::b"},
+            {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}},
+            {"Effect": "Deny", "NotAction": ["s3:*", "iam:*", "ec2:*", "kms:*", "sqs:*", "lambda:*", ":*"], "Resource": "*"}]}))
+    }
+
+    #[test]
+    fn grant_each_answers_as_grant_does() {
+        let actions = [
+            "s3:GetObject",
+            "S3:getobject",
+            "s3:PutObject",
+            "s3:DeleteBucket",
+            "iam:PassRole",
+            "iam:CreateUser",
+            "ec2:RunInstances",
+            "ec2:StopInstances",
+            "kms:Decrypt",
+            "sqs:SendMessage",
+            "lambda:CreateFunction",
+            "sts:AssumeRole",
+            "foo",
+            ":foo",
+            "",
+            "s3:ListBucket",
+            "iam:PassRole",
+        ];
+        let shapes = every_shape();
+        let allow_all =
+            stmts(json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}));
+        let boundary = stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": ["s3:*", "iam:PassRole"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "ec2:*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}));
+        let levels = vec![
+            level(
+                "root r-ab12",
+                json!({"Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:Put*", "Resource": "*"}]}),
+                true,
+            ),
+            level(
+                "account 123456789012",
+                json!({"Statement":
+                {"Effect": "Allow", "Action": ["s3:*", "iam:*", "kms:*"], "Resource": "*"}}),
+                true,
+            ),
+        ];
+        let mut sorted = actions.to_vec();
+        sorted.sort_unstable();
+        for identity in [&shapes, &allow_all, &shapes[..8].to_vec()] {
+            let cases = [
+                Permissions::new(identity.as_slice(), None),
+                Permissions::new(identity.as_slice(), Some(boundary.as_slice())),
+                Permissions::new(identity.as_slice(), None).with_scps(&levels),
+                Permissions::new(identity.as_slice(), Some(boundary.as_slice())).with_scps(&levels),
+            ];
+            for p in &cases {
+                for a in actions {
+                    if !p.may_allow(a) {
+                        for filter in [None, Some("arn:aws:iam::*:role/*")] {
+                            assert_eq!(p.grant(a, filter).access, Access::None, "{a}");
+                        }
+                    }
+                }
+                for list in [&actions[..], &sorted[..]] {
+                    let one_by_one: Vec<Grant> = list.iter().map(|a| p.grant(a, None)).collect();
+                    assert_eq!(p.grant_each(list), one_by_one);
+                }
+            }
+        }
+        // The shapes do reach every answer, so the comparison above means something.
+        let p = Permissions::new(shapes.as_slice(), None);
+        let access = |a: &str| p.grant(a, None).access;
+        assert_eq!(access("s3:GetObject"), Access::Unconditional);
+        assert_eq!(access("s3:DeleteBucket"), Access::None);
+        assert_eq!(access("sts:AssumeRole"), Access::None);
+        assert_eq!(access(":foo"), Access::Unconditional);
+        assert_eq!(access("foo"), Access::None);
+        assert!(p.may_allow("s3:DeleteBucket"), "allowed, then denied");
+        let narrow = Permissions::new(&shapes[..2], None);
+        assert!(!narrow.may_allow("kms:Decrypt"));
+        assert!(narrow.may_allow("IAM:passrole"));
+        assert_eq!(access("kms:Decrypt"), Access::Unconditional);
+        assert_eq!(access("ec2:StopInstances"), Access::Scoped);
+        assert_eq!(access("sqs:SendMessage"), Access::Conditional);
+        assert_eq!(p.grant("iam:PassRole", None).denied_by, Vec::<usize>::new());
+    }
+
     #[test]
     fn type_wide_patterns_cover_all() {
         for p in [
@@ -695,9 +965,17 @@ mod tests {
             "arn:aws:secretsmanager:*:*:secret:app/*",
             "arn:aws:iam::123456789012:role/web",
             "not-an-arn",
+            "arn:aws:s3",
+            "arn:aws:iam::123456789012",
+            "arn:aws:s3:::",
+            "arnx:aws:s3:::*",
+            "arn:aws:ec2:eu-west-1:123456789012:instance/i-1:*",
         ] {
             assert!(!pattern_covers_all(p), "{p}");
         }
+        assert!(pattern_covers_all(
+            "arn:aws:logs:eu-west-1:123456789012:log-group:*"
+        ));
     }
 
     #[test]

@@ -3,28 +3,39 @@
 
 /// Matches `text` against an IAM wildcard `pattern`.
 pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    // Fast path: exact pattern (no wildcard), the common case for action lists. A byte scan:
-    // this runs for every pattern of every candidate statement of every action asked about.
-    if !pattern.bytes().any(|b| b == b'*' || b == b'?') {
-        return if case_insensitive {
-            pattern.eq_ignore_ascii_case(text)
+    // The literal head (up to the first wildcard) must equal the text's start, and most
+    // mismatches show within a few bytes of it: compare there first, and only look for
+    // wildcards in the rest. This runs for every pattern of every candidate statement of every
+    // action asked about.
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let same = |a: u8, b: u8| {
+        if case_insensitive {
+            a.eq_ignore_ascii_case(&b)
         } else {
-            pattern == text
-        };
-    }
-    // `s3:*`, `iam:Put*`, `*`: one trailing star is a prefix test, the common wildcard shape.
-    if let Some(prefix) = pattern.strip_suffix('*') {
-        if !prefix.bytes().any(|b| b == b'*' || b == b'?') {
-            let head = text.as_bytes().get(..prefix.len());
-            return head.is_some_and(|head| {
-                if case_insensitive {
-                    head.eq_ignore_ascii_case(prefix.as_bytes())
-                } else {
-                    head == prefix.as_bytes()
-                }
-            });
+            a == b
+        }
+    };
+    let mut i = 0;
+    loop {
+        match (p.get(i), t.get(i)) {
+            (None, None) => return true,
+            (Some(b'*' | b'?'), _) => break,
+            (Some(&a), Some(&b)) if same(a, b) => i += 1,
+            _ => return false,
         }
     }
+    // `i` is a character boundary in both: the bytes before it are equal up to ASCII case and
+    // `p[i]` is ASCII. What remains starts with a wildcard.
+    let (pattern, text) = (&pattern[i..], &text[i..]);
+    // `s3:*`, `iam:Put*`, `*`: a trailing star after the head matches anything.
+    if pattern == "*" {
+        return true;
+    }
+    wildcard_tail(pattern, text, case_insensitive)
+}
+
+/// What remains after the literal head: `pattern` starts with a wildcard and is not a lone `*`.
+fn wildcard_tail(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     if pattern.is_ascii() && text.is_ascii() {
         let eq = |a: u8, b: u8| {
             if case_insensitive {
@@ -133,6 +144,44 @@ mod tests {
         assert!(wildcard_match("café*", "café-au-lait", false));
         assert!(!wildcard_match("caf*", "ca", false));
         assert!(!wildcard_match("iam:Pass*", "iam:Pas", true));
+    }
+
+    /// Every pattern and text of up to four characters from an alphabet with both cases, both
+    /// wildcards and a two-byte character: the head-first matcher answers as a plain glob over
+    /// characters does.
+    #[test]
+    fn head_first_matching_equals_a_plain_glob() {
+        fn all(alphabet: &[char], up_to: usize) -> Vec<String> {
+            let mut out = vec![String::new()];
+            let mut last = vec![String::new()];
+            for _ in 0..up_to {
+                last = last
+                    .iter()
+                    .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                    .collect();
+                out.extend(last.iter().cloned());
+            }
+            out
+        }
+        let patterns = all(&['a', 'B', '*', '?', 'é'], 4);
+        let texts = all(&['A', 'b', 'é', '*'], 4);
+        for ci in [true, false] {
+            for p in &patterns {
+                let pc: Vec<char> = p.chars().collect();
+                for t in &texts {
+                    let tc: Vec<char> = t.chars().collect();
+                    let eq = |a: char, b: char| {
+                        if ci {
+                            a.eq_ignore_ascii_case(&b)
+                        } else {
+                            a == b
+                        }
+                    };
+                    let expected = glob(&pc, &tc, '*', '?', eq);
+                    assert_eq!(wildcard_match(p, t, ci), expected, "{p:?} {t:?} {ci}");
+                }
+            }
+        }
     }
 
     #[test]

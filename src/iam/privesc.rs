@@ -521,6 +521,10 @@ fn method_hit<S: Borrow<Statement>>(
 ) -> Option<MethodHit> {
     let mut grants = Vec::with_capacity(method.steps.len());
     for step in method.steps {
+        // Most principals are allowed no action of most steps: say so before building grants.
+        if !step.any_of.iter().any(|a| index.may_allow(a)) {
+            return None;
+        }
         let best = step
             .any_of
             .iter()

@@ -12,7 +12,7 @@ use crate::iam::privesc::{
 use crate::{Resource, Source};
 use serde_json::Value;
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Every function name a rule may use.
@@ -140,8 +140,19 @@ struct Citations<'a> {
 /// answered without scanning the whole note.
 struct Mentions<'a> {
     head: usize,
-    /// Added actions of the plain `service:Name` shape, by (name, service).
-    plain: BTreeSet<(&'a str, &'a str)>,
+    /// Where the head has a colon: a plain action can only sit in the head with its colon on
+    /// one of them.
+    head_colons: Vec<usize>,
+    /// Names of the added actions of the plain `service:Name` shape, sorted, one list per
+    /// service (in the order services were first added). A note's actions usually arrive in
+    /// order, so most insertions append.
+    names: Vec<Vec<&'a str>>,
+    /// The service of each list in `names`.
+    services: Vec<&'a str>,
+    /// Every suffix of every added service (`ses`, `es`, `s` and `` for `ses`), with the
+    /// services that end with it (the service itself among them): `es:ListTags` sits inside
+    /// `ses:ListTags`.
+    ending_with: HashMap<&'a str, Vec<usize>>,
     /// Added actions of any other shape (a parameter may hold anything).
     other: Vec<&'a str>,
 }
@@ -149,33 +160,77 @@ struct Mentions<'a> {
 /// `service:Name` with one colon and no separator characters: such a string can only occur in
 /// a note inside the head or inside one added action, with its colon on that action's colon.
 fn plain_action(action: &str) -> Option<(&str, &str)> {
-    let (service, name) = action.split_once(':')?;
-    let clean = |t: &str| !t.contains([':', ',', ' ']);
+    let colon = action.bytes().position(|b| b == b':')?;
+    let (service, name) = (&action[..colon], &action[colon + 1..]);
+    let clean = |t: &str| !t.bytes().any(|b| matches!(b, b':' | b',' | b' '));
     (clean(service) && clean(name)).then_some((service, name))
 }
 
 impl<'a> Mentions<'a> {
-    /// Exactly `note.contains(action)`, where `note` is the note these mentions describe.
-    fn contained_in(&self, note: &str, action: &str) -> bool {
-        let Some((service, name)) = plain_action(action) else {
-            return note.contains(action);
-        };
-        note[..self.head].contains(action)
-            || self.other.iter().any(|t| t.contains(action))
-            || self
-                .plain
-                .range((name, "")..)
-                .take_while(|(n, _)| n.starts_with(name))
-                .any(|(_, s)| s.ends_with(service))
+    /// For a note that is only its head so far.
+    fn new(head: &str) -> Mentions<'a> {
+        Mentions {
+            head: head.len(),
+            head_colons: head
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b':')
+                .map(|(i, _)| i)
+                .collect(),
+            names: Vec::new(),
+            services: Vec::new(),
+            ending_with: HashMap::new(),
+            other: Vec::new(),
+        }
     }
 
-    fn add(&mut self, action: &'a str) {
-        match plain_action(action) {
-            Some((service, name)) => {
-                self.plain.insert((name, service));
+    /// Records `action` unless `note` (the note these mentions describe) contains it, and
+    /// says whether it did: exactly `!note.contains(action)`, answered from the head's colons
+    /// and the sorted names instead of a scan, with one map lookup and one binary search for
+    /// a plain action.
+    fn add_unless_contained(&mut self, note: &str, action: &'a str) -> bool {
+        let Some((service, name)) = plain_action(action) else {
+            if note.contains(action) {
+                return false;
             }
-            None => self.other.push(action),
+            self.other.push(action);
+            return true;
+        };
+        let head = &note.as_bytes()[..self.head];
+        let in_head = self.head_colons.iter().any(|&c| {
+            c >= service.len()
+                && &head[c - service.len()..c] == service.as_bytes()
+                && head[c + 1..].starts_with(name.as_bytes())
+        });
+        if in_head || self.other.iter().any(|t| t.contains(action)) {
+            return false;
         }
+        // Names starting with `name` are a run from the first name not below it.
+        let first_not_below = |names: &[&str]| names.partition_point(|n| *n < name);
+        let mut own = None;
+        for &k in self.ending_with.get(service).into_iter().flatten() {
+            let names = &self.names[k];
+            let at = first_not_below(names);
+            if names.get(at).is_some_and(|n| n.starts_with(name)) {
+                return false;
+            }
+            if self.services[k] == service {
+                own = Some((k, at));
+            }
+        }
+        match own {
+            Some((k, at)) => self.names[k].insert(at, name),
+            None => {
+                let k = self.names.len();
+                self.names.push(vec![name]);
+                self.services.push(service);
+                let starts = service.char_indices().map(|(i, _)| i);
+                for i in starts.chain([service.len()]) {
+                    self.ending_with.entry(&service[i..]).or_default().push(k);
+                }
+            }
+        }
+        true
     }
 }
 
@@ -183,26 +238,29 @@ impl<'a> Citations<'a> {
     /// Cites `s` for `action` once: a statement already cited gains the action in its note,
     /// otherwise `note` writes the first one.
     fn add(&mut self, s: &Statement, action: &'a str, note: impl FnOnce() -> String) {
-        match self.by_source.get(&s.source) {
-            Some(&at) => {
-                let (_, existing) = &mut self.out[at];
-                let mentions = &mut self.mentions[at];
-                if !mentions.contained_in(existing, action) {
-                    existing.push_str(", ");
-                    existing.push_str(action);
-                    mentions.add(action);
-                }
-            }
-            None => {
-                let note = note();
-                self.by_source.insert(s.source.clone(), self.out.len());
-                self.mentions.push(Mentions {
-                    head: note.len(),
-                    plain: BTreeSet::new(),
-                    other: Vec::new(),
-                });
-                self.out.push((s.clone(), note));
-            }
+        if let Some(at) = self.by_source.get(&s.source).copied() {
+            self.mention(at, action);
+        } else {
+            self.first(s, note);
+        }
+    }
+
+    /// Cites `s` (not cited yet) with the note `note` writes; returns where.
+    fn first(&mut self, s: &Statement, note: impl FnOnce() -> String) -> usize {
+        let note = note();
+        let at = self.out.len();
+        self.by_source.insert(s.source.clone(), at);
+        self.mentions.push(Mentions::new(&note));
+        self.out.push((s.clone(), note));
+        at
+    }
+
+    /// Adds `action` to the note of the statement cited at `at`, unless the note has it.
+    fn mention(&mut self, at: usize, action: &'a str) {
+        let (_, existing) = &mut self.out[at];
+        if self.mentions[at].add_unless_contained(existing, action) {
+            existing.push_str(", ");
+            existing.push_str(action);
         }
     }
 }
@@ -213,12 +271,28 @@ fn cite<S: Borrow<Statement>>(
 ) -> Vec<(Statement, String)> {
     let statements = permissions.statements();
     let mut out = Citations::default();
+    // Where each statement index was cited: a broad statement is cited for thousands of
+    // actions, and finding it by index skips hashing its source each time.
+    let mut cited_at: Vec<Option<usize>> = vec![None; statements.len()];
     for g in grants {
         for &i in &g.allowed_by {
-            if let Some(s) = statements.get(i).map(Borrow::borrow) {
-                out.add(s, &g.action, || {
-                    format!("{} grants {}", s.display_label(), g.action)
-                });
+            let Some(s) = statements.get(i).map(Borrow::borrow) else {
+                continue;
+            };
+            match cited_at[i] {
+                Some(at) => out.mention(at, &g.action),
+                None => {
+                    let at = match out.by_source.get(&s.source).copied() {
+                        Some(at) => {
+                            out.mention(at, &g.action);
+                            at
+                        }
+                        None => {
+                            out.first(s, || format!("{} grants {}", s.display_label(), g.action))
+                        }
+                    };
+                    cited_at[i] = Some(at);
+                }
             }
         }
     }
@@ -556,6 +630,7 @@ fn unrestricted_actions<S: Borrow<Statement>>(
         .unwrap_or_default();
     let grants: Vec<Grant> = wanted
         .iter()
+        .filter(|a| permissions.may_allow(a))
         .map(|a| permissions.grant(a, None))
         .filter(|g| g.access == Access::Unconditional)
         .collect();
@@ -618,11 +693,7 @@ fn infrastructure_modification(permissions: &Permissions<Arc<Statement>>) -> Opt
     unconditional_on_every_resource(
         permissions,
         AccessLevel::Write,
-        |a| {
-            catalogue
-                .resource_types(a)
-                .is_some_and(|types| !types.is_empty())
-        },
+        |a| catalogue.scopable(a) == Some(true),
         |n, services, actions| {
             format!(
                 "{n} write action(s) that could be scoped to named resources, across {services} ({actions}), on every resource without condition"
@@ -675,11 +746,8 @@ fn unconditional_on_every_resource(
     candidates.retain(|a| keep(a));
     candidates.sort_unstable();
     candidates.dedup();
-    let grants: Vec<Grant> = candidates
-        .iter()
-        .map(|a| permissions.grant(a, None))
-        .filter(|g| g.access == Access::Unconditional)
-        .collect();
+    let mut grants = permissions.grant_each(&candidates);
+    grants.retain(|g| g.access == Access::Unconditional);
     if grants.is_empty() {
         return None;
     }
@@ -868,26 +936,68 @@ mod tests {
             "S3:GetObject",
             "x",
             ":",
+            "ses:DeleteIdentity",
+            "s:ListTag",
+            ":ListT",
+            "s:DeleteIdentity",
+            "ses:Delete",
+            "s3:A",
+            "s3:GetObjectAclX",
+            "s3:GetObjectAc",
+            "s3:",
+            "s3:Get",
         ];
         let mut naive = format!("{label} grants first:Action");
-        let mut mentions = Mentions {
-            head: naive.len(),
-            plain: BTreeSet::new(),
-            other: Vec::new(),
-        };
+        let mut mentions = Mentions::new(&naive);
         for a in actions {
             let expected = naive.contains(a);
             assert_eq!(
-                mentions.contained_in(&naive, a),
-                expected,
+                mentions.add_unless_contained(&naive, a),
+                !expected,
                 "{a:?} in {naive:?}"
             );
             if !expected {
                 naive.push_str(", ");
                 naive.push_str(a);
-                mentions.add(a);
             }
         }
+    }
+
+    /// A statement reached twice (one managed policy through two groups) shares its source: it
+    /// is cited once, whichever index a grant names, and its note gains each action once.
+    #[test]
+    fn cite_merges_statements_that_share_a_source() {
+        let r = principal(
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}),
+            true,
+        );
+        let mut stmts: Vec<Arc<Statement>> =
+            r.facts.effective.as_deref().cloned().unwrap_or_default();
+        let twin = stmts[0].clone();
+        stmts.push(twin);
+        let p = Permissions::new(stmts.as_slice(), None);
+        let grant = |action: &str, allowed_by: Vec<usize>| Grant {
+            allowed_by,
+            ..p.grant(action, None)
+        };
+        let grants = [
+            grant("s3:GetObject", vec![2]),
+            grant("iam:PassRole", vec![1]),
+            grant("s3:PutObject", vec![0, 2]),
+            grant("s3:GetObjectAcl", vec![0]),
+            grant("s3:GetObject", vec![2, 0]),
+        ];
+        let cited = cite(&p, &grants);
+        let notes: Vec<&str> = cited.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(
+            notes,
+            [
+                "inline policy p grants s3:GetObject, s3:PutObject, s3:GetObjectAcl",
+                "inline policy p grants iam:PassRole",
+            ]
+        );
     }
 
     fn call_t(name: &str, r: &Resource, args: &Value) -> FnResult {
