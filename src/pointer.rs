@@ -57,7 +57,7 @@ type Wanted = Vec<(Vec<String>, usize)>;
 fn walk(raw: &str, wanted: Wanted, depth: usize, out: &mut [Option<Value>]) {
     let (here, deeper): (Wanted, Wanted) = wanted.into_iter().partition(|(t, _)| t.len() == depth);
     if !here.is_empty() {
-        if let Ok(value) = serde_json::from_str::<Value>(raw) {
+        if let Some(value) = self::value(raw) {
             for (_, i) in here {
                 out[i] = Some(value.clone());
             }
@@ -85,6 +85,22 @@ fn walk(raw: &str, wanted: Wanted, depth: usize, out: &mut [Option<Value>]) {
                 walk(child, group, depth + 1, out);
             }
         }
+    }
+}
+
+/// The value of accepted JSON text (see [`members`]). Strings without escapes and the literals,
+/// most of an entry's fields, are read directly: the parser's setup costs more than they do.
+pub fn value(text: &str) -> Option<Value> {
+    match text {
+        "true" => Some(Value::Bool(true)),
+        "false" => Some(Value::Bool(false)),
+        "null" => Some(Value::Null),
+        _ => match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(plain) if text.len() >= 2 && !plain.contains('\\') => {
+                Some(Value::String(plain.to_string()))
+            }
+            _ => serde_json::from_str(text).ok(),
+        },
     }
 }
 
@@ -344,6 +360,29 @@ mod tests {
         assert_eq!(members("[1]"), None);
         assert_eq!(elements("{}"), None);
         assert_eq!(elements("[1, 2"), None, "unterminated text is no array");
+    }
+
+    #[test]
+    fn values_read_as_the_parser_reads_them() {
+        for text in [
+            "true",
+            "false",
+            "null",
+            "\"\"",
+            "\"a b\"",
+            "\"a\\\"b\"",
+            "\"\\u00e9\"",
+            "-0",
+            "1.5e3",
+            "[1]",
+            "{\"a\": 1}",
+        ] {
+            assert_eq!(
+                value(text),
+                serde_json::from_str::<Value>(text).ok(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -99,20 +99,8 @@ pub fn normalize_text(text: &str, file: &str) -> Option<Result<Vec<Resource>, No
     Some(normalize_lists(&members, file, ""))
 }
 
-/// [`normalize`] over the text of a document serde_json accepts (see
+/// [`normalize`] over the members of a document serde_json accepts (see
 /// [`crate::decode::parses_as_tree`]), with the same results and the same located errors.
-#[cfg_attr(not(test), allow(dead_code))]
-pub fn normalize_members(
-    text: &str,
-    file: &str,
-    base: &str,
-) -> Result<Vec<Resource>, NormalizeError> {
-    match pointer::members(text) {
-        Some(members) => normalize_lists(&members, file, base),
-        None => Ok(Vec::new()),
-    }
-}
-
 fn normalize_lists(
     members: &pointer::Members,
     file: &str,
@@ -199,7 +187,7 @@ impl<'a> Text<'a> {
 
 impl Fields for Text<'_> {
     fn value(&self, key: &str) -> Option<Value> {
-        serde_json::from_str(self.raw(key)?).ok()
+        pointer::value(self.raw(key)?)
     }
     fn object(&self, key: &str) -> Option<Self> {
         Text::of(self.raw(key)?)
@@ -539,6 +527,14 @@ pub fn lone_role(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn normalize_members(
+        text: &str,
+        file: &str,
+        base: &str,
+    ) -> Result<Vec<Resource>, NormalizeError> {
+        normalize_lists(&pointer::members(text).expect("object"), file, base)
+    }
 
     #[test]
     fn normalises_each_list_with_pointers() {
