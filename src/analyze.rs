@@ -214,6 +214,9 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
             .push(verdict(InputStatus::Recognized, format, new, message));
         inv.documents.insert(name, quoted);
     }
+    // The inventory lives through evaluation; growth by doubling left up to half of its list
+    // unused.
+    inv.resources.shrink_to_fit();
     crate::normalize::aws::derive(&mut inv.resources);
     crate::derive::derive(&mut inv.resources);
     inv

@@ -179,6 +179,59 @@ fn decode_ndjson(text: &str) -> Result<Option<Vec<(usize, Value)>>, DecodeError>
     Ok((docs.len() > 1).then_some(docs))
 }
 
+/// Whether `text` is one JSON document that parses into a tree, checked without building one:
+/// what [`decode_text`]'s parser accepts, number ranges and nesting depth included, which merely
+/// skipping over values (as `RawValue` does) does not check. Lets the streamed normalisers read
+/// fragments of the text knowing the whole would have parsed.
+pub fn parses_as_tree(text: &str) -> bool {
+    serde_json::from_str::<Parses>(text).is_ok()
+}
+
+/// A value read and dropped as it is parsed: serde_json's tree reader without the tree.
+struct Parses;
+
+impl<'de> serde::Deserialize<'de> for Parses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Parses, D::Error> {
+        d.deserialize_any(Parses)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Parses {
+    type Value = Parses;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Parses, E> {
+        Ok(Parses)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Parses, E> {
+        Ok(Parses)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Parses, E> {
+        Ok(Parses)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Parses, E> {
+        Ok(Parses)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Parses, E> {
+        Ok(Parses)
+    }
+    fn visit_unit<E>(self) -> Result<Parses, E> {
+        Ok(Parses)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Parses, A::Error> {
+        while seq.next_element::<Parses>()?.is_some() {}
+        Ok(Parses)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Parses, A::Error> {
+        while map.next_key::<Parses>()?.is_some() {
+            map.next_value::<Parses>()?;
+        }
+        Ok(Parses)
+    }
+}
+
 fn syntax_error(err: &serde_json::Error) -> DecodeError {
     let message = err.to_string();
     // serde_json appends " at line L column C"; we report those separately.
@@ -197,6 +250,27 @@ fn syntax_error(err: &serde_json::Error) -> DecodeError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Skipping over values accepts what the tree reader refuses; the check must not.
+    #[test]
+    fn parses_as_tree_is_what_the_tree_reader_accepts() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        for text in [
+            r#"{"a": [1, -2.5e3, "x\"", null, true]}"#,
+            "[1e400]",
+            "{\"a\": 1} 2",
+            &deep,
+            "[1,]",
+            "7",
+        ] {
+            assert_eq!(
+                parses_as_tree(text),
+                serde_json::from_str::<Value>(text).is_ok(),
+                "{text}"
+            );
+        }
+        assert!(serde_json::from_str::<&serde_json::value::RawValue>("[1e400]").is_ok());
+    }
 
     #[test]
     fn plain_json() {

@@ -8,6 +8,7 @@ use crate::iam::grant::{Permissions, ScpLevel, ServiceIndex};
 use crate::iam::policy::Statement;
 use crate::iam::privesc::admin_equivalent_for;
 use crate::Resource;
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -76,7 +77,8 @@ fn assumption_chains(resources: &mut [Resource]) {
             resources[i]
                 .attributes
                 .get("trust_statements")
-                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                // Read from the tree in place: a copy of it would be dropped straight away.
+                .and_then(|v| Vec::<Statement>::deserialize(v).ok())
         })
         .collect();
     let empty: Vec<Arc<Statement>> = Vec::new();

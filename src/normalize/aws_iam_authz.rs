@@ -5,109 +5,209 @@
 use super::NormalizeError;
 use crate::iam::policy::{account_of_arn, parse_document, PolicyRef, Statement};
 use crate::{pointer, Facts, Resource, Source};
-use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub fn normalize(doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, NormalizeError> {
     let mut out = Vec::new();
-    let cx = Cx { doc, file, base };
-    for (list, f) in LISTS {
+    let cx = Cx { file };
+    for list in LISTS {
         let Some(items) = doc.get(list) else { continue };
         let list_ptr = pointer::join(base, list);
-        let items = items.as_array().ok_or_else(|| NormalizeError {
-            pointer: list_ptr.clone(),
-            message: format!("{list} must be an array"),
-        })?;
+        let items = items.as_array().ok_or_else(|| not_array(list, &list_ptr))?;
         for (i, item) in items.iter().enumerate() {
             let ptr = pointer::join(&list_ptr, i);
-            let entry = item.as_object().ok_or_else(|| NormalizeError {
-                pointer: ptr.clone(),
-                message: format!("{list} entries must be objects"),
-            })?;
-            out.push(f(&cx, entry, &ptr)?);
+            let entry = item.as_object().ok_or_else(|| not_object(list, &ptr))?;
+            out.push(entry_resource(&cx, list, &Tree(Some(entry)), &ptr)?);
         }
     }
     Ok(out)
 }
 
-type EntryFn = fn(&Cx, &Map<String, Value>, &str) -> Result<Resource, NormalizeError>;
-
-/// The lists in the order [`normalize`] reads them, with the function for their entries.
-const LISTS: [(&str, EntryFn); 4] = [
-    ("Policies", managed_policy as EntryFn),
-    ("UserDetailList", user),
-    ("GroupDetailList", group),
-    ("RoleDetailList", role),
+/// The lists in the order [`normalize`] reads them.
+const LISTS: [&str; 4] = [
+    "Policies",
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
 ];
 
-/// [`normalize`] over the file's text, parsing one entry at a time: a tree of a large export
-/// costs about nine times the file, an entry's tree a few kilobytes. Only for a plain document
-/// holding nothing but these lists (as the CLI prints it), and only when detection agrees;
-/// anything else is left to the tree-based path (`None`), which also locates syntax errors.
+fn not_array(list: &str, ptr: &str) -> NormalizeError {
+    NormalizeError {
+        pointer: ptr.to_string(),
+        message: format!("{list} must be an array"),
+    }
+}
+
+fn not_object(list: &str, ptr: &str) -> NormalizeError {
+    NormalizeError {
+        pointer: ptr.to_string(),
+        message: format!("{list} entries must be objects"),
+    }
+}
+
+fn entry_resource<F: Fields>(
+    cx: &Cx,
+    list: &str,
+    entry: &F,
+    ptr: &str,
+) -> Result<Resource, NormalizeError> {
+    match list {
+        "Policies" => managed_policy(cx, entry, ptr),
+        "UserDetailList" => user(cx, entry, ptr),
+        "GroupDetailList" => group(cx, entry, ptr),
+        _ => role(cx, entry, ptr),
+    }
+}
+
+/// [`normalize`] over the file's text, one entry at a time and without a tree of any entry:
+/// a tree of a large export costs about nine times the file, and most of an entry (the managed
+/// policies' other versions, ids, dates) is never read. Only for a plain document holding
+/// nothing but these lists (as the CLI prints it), and only when detection agrees; anything
+/// else is left to the tree-based path (`None`), which also locates syntax errors.
 pub fn normalize_text(text: &str, file: &str) -> Option<Result<Vec<Resource>, NormalizeError>> {
-    let lists: BTreeMap<String, &RawValue> = serde_json::from_str(text).ok()?;
+    if !crate::decode::parses_as_tree(text) {
+        return None;
+    }
+    let members = pointer::members(text)?;
+    let lists: BTreeMap<&str, &str> = members.iter().map(|(k, v)| (k.as_ref(), *v)).collect();
     if lists.len() < 2
         || !lists
             .iter()
-            .all(|(k, v)| LISTS.iter().any(|(l, _)| l == k) && v.get().starts_with('['))
+            .all(|(k, v)| LISTS.contains(k) && v.starts_with('['))
     {
         return None;
     }
-    let mut parsed: Vec<(&str, EntryFn, Vec<&RawValue>)> = Vec::new();
-    for (list, f) in LISTS {
-        if let Some(raw) = lists.get(list) {
-            parsed.push((list, f, serde_json::from_str(raw.get()).ok()?));
-        }
-    }
     // Detection sees the same keys with each list's first entry, as it would see the file.
     let mut sample = Map::new();
-    for (list, _, items) in &parsed {
-        let first: Vec<Value> = match items.first() {
-            Some(raw) => vec![serde_json::from_str(raw.get()).ok()?],
-            None => Vec::new(),
-        };
-        sample.insert(list.to_string(), Value::Array(first));
+    for list in LISTS {
+        if let Some(raw) = lists.get(list) {
+            let first: Vec<Value> = match pointer::first_element(raw)? {
+                Some(raw) => vec![serde_json::from_str(raw).ok()?],
+                None => Vec::new(),
+            };
+            sample.insert(list.to_string(), Value::Array(first));
+        }
     }
-    let sample = Value::Object(sample);
-    if crate::detect::detect(&sample)
+    if crate::detect::detect(&Value::Object(sample))
         != crate::detect::Detection::Recognized(crate::detect::Format::AwsIamAuthorizationDetails)
     {
         return None;
     }
-    let cx = Cx {
-        doc: &sample,
-        file,
-        base: "",
-    };
+    Some(normalize_lists(&members, file, ""))
+}
+
+/// [`normalize`] over the members of a document serde_json accepts (see
+/// [`crate::decode::parses_as_tree`]), with the same results and the same located errors.
+fn normalize_lists(
+    members: &pointer::Members,
+    file: &str,
+    base: &str,
+) -> Result<Vec<Resource>, NormalizeError> {
     let mut out = Vec::new();
-    for (list, f, items) in parsed {
-        let list_ptr = pointer::join("", list);
-        for (i, raw) in items.into_iter().enumerate() {
+    let cx = Cx { file };
+    for list in LISTS {
+        // A repeated key reads as its last occurrence, as in a parsed tree.
+        let Some((_, raw)) = members.iter().rev().find(|(k, _)| k == list) else {
+            continue;
+        };
+        let list_ptr = pointer::join(base, list);
+        let items = pointer::objects(raw).ok_or_else(|| not_array(list, &list_ptr))?;
+        out.reserve(items.len());
+        for (i, entry) in items.into_iter().enumerate() {
             let ptr = pointer::join(&list_ptr, i);
-            let item: Value = serde_json::from_str(raw.get()).ok()?;
-            let Some(entry) = item.as_object() else {
-                return Some(Err(NormalizeError {
-                    pointer: ptr,
-                    message: format!("{list} entries must be objects"),
-                }));
-            };
-            match f(&cx, entry, &ptr) {
-                Ok(r) => out.push(r),
-                Err(e) => return Some(Err(e)),
-            }
+            let entry = entry.map(Text).ok_or_else(|| not_object(list, &ptr))?;
+            out.push(entry_resource(&cx, list, &entry, &ptr)?);
         }
     }
-    Some(Ok(out))
+    Ok(out)
+}
+
+/// An entry's fields, from a parsed tree or read straight from the export's text, so that one
+/// set of functions normalises both.
+trait Fields: Sized {
+    /// A field's value.
+    fn value(&self, key: &str) -> Option<Value>;
+    /// The fields of an object-valued field; `None` when absent or not an object.
+    fn object(&self, key: &str) -> Option<Self>;
+    /// An array field's elements (one that is not an object has no fields); `None` when absent
+    /// or not an array.
+    fn items(&self, key: &str) -> Option<Vec<Self>>;
+    /// A field's value as the policy parser takes it, borrowed where it can be.
+    fn document(&self, key: &str) -> Option<Cow<'_, Value>>;
+
+    fn str(&self, key: &str) -> Option<String> {
+        match self.value(key)? {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A field's value, or `null` when absent.
+    fn opt(&self, key: &str) -> Value {
+        self.value(key).unwrap_or(Value::Null)
+    }
+}
+
+/// An entry of a parsed tree (`None`: a value that is not an object, which has no fields).
+struct Tree<'a>(Option<&'a Map<String, Value>>);
+
+impl Fields for Tree<'_> {
+    fn value(&self, key: &str) -> Option<Value> {
+        self.0?.get(key).cloned()
+    }
+    fn object(&self, key: &str) -> Option<Self> {
+        Some(Tree(Some(self.0?.get(key)?.as_object()?)))
+    }
+    fn items(&self, key: &str) -> Option<Vec<Self>> {
+        let items = self.0?.get(key)?.as_array()?;
+        Some(items.iter().map(|v| Tree(v.as_object())).collect())
+    }
+    fn document(&self, key: &str) -> Option<Cow<'_, Value>> {
+        self.0?.get(key).map(Cow::Borrowed)
+    }
+}
+
+/// An entry read from text: each member's key and the text of its value.
+struct Text<'a>(pointer::Members<'a>);
+
+impl<'a> Text<'a> {
+    /// `None` when `raw` is not an object.
+    fn of(raw: &'a str) -> Option<Text<'a>> {
+        pointer::members(raw).map(Text)
+    }
+
+    /// A repeated key reads as its last occurrence, as in a parsed tree.
+    fn raw(&self, key: &str) -> Option<&'a str> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+}
+
+impl Fields for Text<'_> {
+    fn value(&self, key: &str) -> Option<Value> {
+        pointer::value(self.raw(key)?)
+    }
+    fn object(&self, key: &str) -> Option<Self> {
+        Text::of(self.raw(key)?)
+    }
+    fn items(&self, key: &str) -> Option<Vec<Self>> {
+        let items = pointer::objects(self.raw(key)?)?;
+        Some(
+            items
+                .into_iter()
+                .map(|m| Text(m.unwrap_or_default()))
+                .collect(),
+        )
+    }
+    fn document(&self, key: &str) -> Option<Cow<'_, Value>> {
+        self.value(key).map(Cow::Owned)
+    }
 }
 
 struct Cx<'a> {
-    #[allow(dead_code)]
-    doc: &'a Value,
     file: &'a str,
-    #[allow(dead_code)]
-    base: &'a str,
 }
 
 impl Cx<'_> {
@@ -119,22 +219,11 @@ impl Cx<'_> {
     }
 }
 
-fn required_str<'a>(
-    entry: &'a Map<String, Value>,
-    key: &str,
-    ptr: &str,
-) -> Result<&'a str, NormalizeError> {
-    entry
-        .get(key)
-        .and_then(Value::as_str)
-        .ok_or_else(|| NormalizeError {
-            pointer: ptr.to_string(),
-            message: format!("entry has no {key} string"),
-        })
-}
-
-fn opt(entry: &Map<String, Value>, key: &str) -> Value {
-    entry.get(key).cloned().unwrap_or(Value::Null)
+fn required_str<F: Fields>(entry: &F, key: &str, ptr: &str) -> Result<String, NormalizeError> {
+    entry.str(key).ok_or_else(|| NormalizeError {
+        pointer: ptr.to_string(),
+        message: format!("entry has no {key} string"),
+    })
 }
 
 fn is_aws_managed(arn: &str) -> bool {
@@ -159,17 +248,17 @@ fn policy_error(e: crate::iam::PolicyError) -> NormalizeError {
 fn base_resource(
     cx: &Cx,
     kind: &str,
-    arn: &str,
-    name: &str,
+    arn: String,
+    name: String,
     ptr: &str,
     attributes: Map<String, Value>,
 ) -> Resource {
     Resource {
         provider: "aws".into(),
         kind: kind.into(),
-        id: arn.into(),
-        name: name.into(),
-        account: account_of_arn(arn),
+        account: account_of_arn(&arn),
+        id: arn,
+        name,
         region: Some("global".into()),
         attributes,
         source: cx.source(ptr),
@@ -178,65 +267,54 @@ fn base_resource(
     }
 }
 
-fn managed_policy(
-    cx: &Cx,
-    entry: &Map<String, Value>,
-    ptr: &str,
-) -> Result<Resource, NormalizeError> {
+fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "PolicyName", ptr)?;
-    let default_id = entry.get("DefaultVersionId").and_then(Value::as_str);
+    let default_id = entry.str("DefaultVersionId");
     let versions_ptr = pointer::join(ptr, "PolicyVersionList");
-    let versions = entry
-        .get("PolicyVersionList")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let versions = entry.items("PolicyVersionList").unwrap_or_default();
     let policy_ref = PolicyRef {
-        name: name.into(),
-        arn: Some(arn.into()),
+        name: name.clone(),
+        arn: Some(arn.clone()),
         kind: "managed".into(),
         via_group: None,
     };
     let mut attrs = Map::new();
     attrs.insert("arn".into(), json!(arn));
-    attrs.insert("path".into(), opt(entry, "Path"));
-    attrs.insert("aws_managed".into(), json!(is_aws_managed(arn)));
-    attrs.insert("attachment_count".into(), opt(entry, "AttachmentCount"));
-    attrs.insert(
-        "attached".into(),
-        entry
-            .get("AttachmentCount")
-            .and_then(Value::as_u64)
-            .map(|n| json!(n > 0))
-            .unwrap_or(Value::Null),
-    );
+    attrs.insert("path".into(), entry.opt("Path"));
+    attrs.insert("aws_managed".into(), json!(is_aws_managed(&arn)));
+    let attachment_count = entry.opt("AttachmentCount");
+    let attached = attachment_count
+        .as_u64()
+        .map(|n| json!(n > 0))
+        .unwrap_or(Value::Null);
+    attrs.insert("attachment_count".into(), attachment_count);
+    attrs.insert("attached".into(), attached);
     attrs.insert(
         "permissions_boundary_usage_count".into(),
-        opt(entry, "PermissionsBoundaryUsageCount"),
+        entry.opt("PermissionsBoundaryUsageCount"),
     );
-    attrs.insert("default_version_id".into(), opt(entry, "DefaultVersionId"));
+    attrs.insert("default_version_id".into(), entry.opt("DefaultVersionId"));
     attrs.insert("version_count".into(), json!(versions.len()));
-    attrs.insert("create_date".into(), opt(entry, "CreateDate"));
-    attrs.insert("update_date".into(), opt(entry, "UpdateDate"));
+    attrs.insert("create_date".into(), entry.opt("CreateDate"));
+    attrs.insert("update_date".into(), entry.opt("UpdateDate"));
     let mut default_statements = None;
     for (i, version) in versions.iter().enumerate() {
-        let vptr = pointer::join(&versions_ptr, i);
         let is_default = version
-            .get("IsDefaultVersion")
-            .and_then(Value::as_bool)
+            .value("IsDefaultVersion")
+            .and_then(|v| v.as_bool())
             .unwrap_or(false)
-            || (default_id.is_some()
-                && version.get("VersionId").and_then(Value::as_str) == default_id);
+            || (default_id.is_some() && version.str("VersionId") == default_id);
         if !is_default {
             continue;
         }
-        let raw = version.get("Document").ok_or_else(|| NormalizeError {
+        let vptr = pointer::join(&versions_ptr, i);
+        let raw = version.document("Document").ok_or_else(|| NormalizeError {
             pointer: vptr.clone(),
             message: "policy version has no Document".into(),
         })?;
         let (_, statements) = parse_document(
-            raw,
+            &raw,
             &cx.source(&pointer::join(&vptr, "Document")),
             &policy_ref,
         )
@@ -250,31 +328,21 @@ fn managed_policy(
     r.facts.statements = default_statements;
     Ok(r)
 }
-
 /// Inline policies (`UserPolicyList` and friends): names plus their parsed statements.
-fn inline_policies(
+fn inline_policies<F: Fields>(
     cx: &Cx,
-    entry: &Map<String, Value>,
+    entry: &F,
     list: &str,
     ptr: &str,
 ) -> Result<(Vec<Value>, Vec<Statement>), NormalizeError> {
     let mut names = Vec::new();
     let mut statements = Vec::new();
     let list_ptr = pointer::join(ptr, list);
-    for (i, p) in entry
-        .get(list)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (i, p) in entry.items(list).unwrap_or_default().iter().enumerate() {
         let pptr = pointer::join(&list_ptr, i);
-        let name = p
-            .get("PolicyName")
-            .and_then(Value::as_str)
-            .unwrap_or("(unnamed)");
-        let raw = p.get("PolicyDocument").ok_or_else(|| NormalizeError {
+        let name = p.str("PolicyName");
+        let name = name.as_deref().unwrap_or("(unnamed)");
+        let raw = p.document("PolicyDocument").ok_or_else(|| NormalizeError {
             pointer: pptr.clone(),
             message: "inline policy has no PolicyDocument".into(),
         })?;
@@ -285,7 +353,7 @@ fn inline_policies(
             via_group: None,
         };
         let (_, mut stmts) = parse_document(
-            raw,
+            &raw,
             &cx.source(&pointer::join(&pptr, "PolicyDocument")),
             &policy_ref,
         )
@@ -296,29 +364,28 @@ fn inline_policies(
     Ok((names, statements))
 }
 
-fn attached(entry: &Map<String, Value>) -> Vec<Value> {
+fn attached<F: Fields>(entry: &F) -> Vec<Value> {
     entry
-        .get("AttachedManagedPolicies")
-        .and_then(Value::as_array)
+        .items("AttachedManagedPolicies")
         .map(|list| {
             list.iter()
-                .map(|p| json!({"name": p.get("PolicyName"), "arn": p.get("PolicyArn")}))
+                .map(|p| json!({"name": p.value("PolicyName"), "arn": p.value("PolicyArn")}))
                 .collect()
         })
         .unwrap_or_default()
 }
 
-fn principal_common(
+fn principal_common<F: Fields>(
     cx: &Cx,
-    entry: &Map<String, Value>,
+    entry: &F,
     inline_list: &str,
     ptr: &str,
     attrs: &mut Map<String, Value>,
 ) -> Result<Vec<Statement>, NormalizeError> {
     let (inline_names, inline_statements) = inline_policies(cx, entry, inline_list, ptr)?;
     let attached = attached(entry);
-    attrs.insert("path".into(), opt(entry, "Path"));
-    attrs.insert("create_date".into(), opt(entry, "CreateDate"));
+    attrs.insert("path".into(), entry.opt("Path"));
+    attrs.insert("create_date".into(), entry.opt("CreateDate"));
     attrs.insert("inline_policy_count".into(), json!(inline_names.len()));
     attrs.insert("inline_policies".into(), Value::Array(inline_names));
     attrs.insert("attached_policy_count".into(), json!(attached.len()));
@@ -326,18 +393,17 @@ fn principal_common(
     attrs.insert(
         "permissions_boundary".into(),
         entry
-            .get("PermissionsBoundary")
-            .and_then(|b| b.get("PermissionsBoundaryArn"))
-            .cloned()
+            .object("PermissionsBoundary")
+            .and_then(|b| b.value("PermissionsBoundaryArn"))
             .unwrap_or(Value::Null),
     );
-    if let Some(tags) = entry.get("Tags") {
-        attrs.insert("tags".into(), tags.clone());
+    if let Some(tags) = entry.value("Tags") {
+        attrs.insert("tags".into(), tags);
     }
     Ok(inline_statements)
 }
 
-fn user(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
+fn user<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "UserName", ptr)?;
     let mut attrs = Map::new();
@@ -345,17 +411,14 @@ fn user(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
     let inline = principal_common(cx, entry, "UserPolicyList", ptr, &mut attrs)?;
     attrs.insert(
         "groups".into(),
-        entry
-            .get("GroupList")
-            .cloned()
-            .unwrap_or(Value::Array(Vec::new())),
+        entry.value("GroupList").unwrap_or(Value::Array(Vec::new())),
     );
     let mut r = base_resource(cx, "aws.iam.user", arn, name, ptr, attrs);
     r.facts.statements = Some(shared(inline));
     Ok(r)
 }
 
-fn group(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
+fn group<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "GroupName", ptr)?;
     let mut attrs = Map::new();
@@ -366,20 +429,23 @@ fn group(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Nor
     Ok(r)
 }
 
-fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, NormalizeError> {
+fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "RoleName", ptr)?;
     let mut attrs = Map::new();
     attrs.insert("arn".into(), json!(arn));
     let inline = principal_common(cx, entry, "RolePolicyList", ptr, &mut attrs)?;
-    let path = entry.get("Path").and_then(Value::as_str).unwrap_or("/");
+    let path = entry.str("Path");
     attrs.insert(
         "service_linked".into(),
-        json!(path.starts_with("/aws-service-role/")),
+        json!(path
+            .as_deref()
+            .unwrap_or("/")
+            .starts_with("/aws-service-role/")),
     );
     // Every role has a trust policy; an export without it leaves trust rules unknown, so the key
     // stays absent rather than null ("known to be empty").
-    if let Some(raw) = entry.get("AssumeRolePolicyDocument") {
+    if let Some(raw) = entry.document("AssumeRolePolicyDocument") {
         let policy_ref = PolicyRef {
             name: format!("{name} trust policy"),
             arn: None,
@@ -387,7 +453,7 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
             via_group: None,
         };
         let (_, stmts) = parse_document(
-            raw,
+            &raw,
             &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
             &policy_ref,
         )
@@ -395,17 +461,15 @@ fn role(cx: &Cx, entry: &Map<String, Value>, ptr: &str) -> Result<Resource, Norm
         attrs.insert("trust_statements".into(), statements_json(&stmts));
     }
     let profiles: Vec<Value> = entry
-        .get("InstanceProfileList")
-        .and_then(Value::as_array)
-        .map(|l| l.iter().filter_map(|p| p.get("Arn").cloned()).collect())
+        .items("InstanceProfileList")
+        .map(|l| l.iter().filter_map(|p| p.value("Arn")).collect())
         .unwrap_or_default();
     attrs.insert("instance_profiles".into(), Value::Array(profiles));
     attrs.insert(
         "last_used".into(),
         entry
-            .get("RoleLastUsed")
-            .and_then(|r| r.get("LastUsedDate"))
-            .cloned()
+            .object("RoleLastUsed")
+            .and_then(|r| r.value("LastUsedDate"))
             .unwrap_or(Value::Null),
     );
     let mut r = base_resource(cx, "aws.iam.role", arn, name, ptr, attrs);
@@ -430,9 +494,9 @@ pub fn lone_role(
             pointer: ptr.clone(),
             message: "Role must be an object".into(),
         })?;
-    let cx = Cx { doc, file, base };
+    let cx = Cx { file };
     let mut notes = Vec::new();
-    let mut r = match role(&cx, entry, &ptr) {
+    let mut r = match role(&cx, &Tree(Some(entry)), &ptr) {
         Ok(r) => r,
         Err(e) => {
             notes.push(format!(
@@ -441,7 +505,7 @@ pub fn lone_role(
             ));
             let mut without = entry.clone();
             without.remove("AssumeRolePolicyDocument");
-            role(&cx, &without, &ptr)?
+            role(&cx, &Tree(Some(&without)), &ptr)?
         }
     };
     for key in [
@@ -463,6 +527,14 @@ pub fn lone_role(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn normalize_members(
+        text: &str,
+        file: &str,
+        base: &str,
+    ) -> Result<Vec<Resource>, NormalizeError> {
+        normalize_lists(&pointer::members(text).expect("object"), file, base)
+    }
 
     #[test]
     fn normalises_each_list_with_pointers() {
@@ -492,6 +564,69 @@ mod tests {
         assert_eq!(rs[1].source.pointer, "/UserDetailList/0");
         assert_eq!(rs[1].account.as_deref(), Some("123456789012"));
         assert_eq!(rs[2].attributes["service_linked"], json!(true));
+    }
+
+    /// The text path reads every shape exactly as the tree path does: fields that are not
+    /// objects or arrays, versions that are not objects, a version picked by DefaultVersionId,
+    /// repeated and escaped keys, a missing document.
+    #[test]
+    fn text_reads_as_the_tree() {
+        let doc = r#"{
+            "Policies": [{"PolicyName": "p", "Arn": "arn:aws:iam::123456789012:policy/p", "AttachmentCount": 0,
+                "DefaultVersionId": "v2", "PolicyVersionList": [7, {"VersionId": "v1", "Document": {"Statement": []}},
+                {"VersionId": "v2", "Document": "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A*%22%2C%22Resource%22%3A%22*%22%7D%5D%7D"}]},
+                {"PolicyName": "q", "Arn": "arn:aws:iam::aws:policy/q", "PolicyVersionList": "none"}],
+            "UserDetailList": [{"UserName": "a\u006c\"ice", "Arn": "arn:aws:iam::123456789012:user/alice", "Path": "/x/", "Path": "/y/",
+                "UserPolicyList": [{"PolicyDocument": {"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}}],
+                "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::123456789012:policy/p"}, "x"],
+                "PermissionsBoundary": "none", "Tags": [{"Key": "k", "Value": "v"}]}],
+            "RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "Path": 3,
+                "PermissionsBoundary": {"PermissionsBoundaryArn": "arn:aws:iam::123456789012:policy/p"},
+                "InstanceProfileList": [{"Arn": "arn:aws:iam::123456789012:instance-profile/r"}, {}],
+                "RoleLastUsed": {}, "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": ["arn:aws:iam::210987654321:root"]}, "Action": "sts:AssumeRole"}]}}],
+            "GroupDetailList": []
+        }"#;
+        let tree: Value = serde_json::from_str(doc).expect("json");
+        let want = normalize(&tree, "f.json", "/b").expect("tree reads it");
+        assert_eq!(normalize_members(doc, "f.json", "/b"), Ok(want.clone()));
+        assert_eq!(want.len(), 4);
+        assert_eq!(want[2].attributes["path"], json!("/y/"));
+        let streamed = normalize_text(doc, "f.json")
+            .expect("plain export")
+            .expect("reads");
+        assert_eq!(streamed, normalize(&tree, "f.json", "").expect("tree"));
+
+        let not_array = r#"{"UserDetailList": [], "RoleDetailList": {"x": 1}}"#;
+        let tree: Value = serde_json::from_str(not_array).expect("json");
+        assert_eq!(
+            normalize_members(not_array, "f", ""),
+            normalize(&tree, "f", "")
+        );
+        assert!(normalize_text(not_array, "f").is_none());
+        for bad in [
+            r#"{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r"}, 3]}"#,
+            r#"{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "AssumeRolePolicyDocument": {"Statement": 3}}]}"#,
+            r#"{"Policies": [{"PolicyName": "p", "Arn": "a", "PolicyVersionList": [{"IsDefaultVersion": true}]}]}"#,
+            r#"{"UserDetailList": [{"UserName": "u", "Arn": 7}]}"#,
+            r#"{"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::123456789012:user/u", "UserPolicyList": [5]}]}"#,
+        ] {
+            let tree: Value = serde_json::from_str(bad).expect("json");
+            let err = normalize(&tree, "f", "").expect_err(bad);
+            assert_eq!(normalize_members(bad, "f", ""), Err(err), "{bad}");
+        }
+        assert!(
+            normalize_text(
+                r#"{"UserDetailList": [], "RoleDetailList": [], "x": [1e400]}"#,
+                "f"
+            )
+            .is_none(),
+            "not a plain export"
+        );
+        assert!(
+            normalize_text(r#"{"UserDetailList": [], "RoleDetailList": [1e400]}"#, "f").is_none(),
+            "left to the tree path, which reports the number"
+        );
     }
 
     #[test]
