@@ -217,7 +217,17 @@ fn evidence_at(
 fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
     match cond {
         Cond::All(items) => {
-            let results: Vec<Res> = items.iter().map(|c| eval(cx, c, scope)).collect();
+            let mut results: Vec<Res> = Vec::with_capacity(items.len());
+            for (k, item) in items.iter().enumerate() {
+                let r = eval(cx, item, scope);
+                // One false item decides the answer and drops all evidence; the rest need not
+                // run (building their evidence was most of the time spent on statement lists)
+                // unless a function among them would add to the message.
+                if r.tri == Tri::False && !items[k + 1..].iter().any(Cond::calls_function) {
+                    return Res::new(Tri::False);
+                }
+                results.push(r);
+            }
             if results.iter().any(|r| r.tri == Tri::False) {
                 Res::new(Tri::False)
             } else {
@@ -673,6 +683,42 @@ mod tests {
             },
         );
         (out.tri, out.evidence)
+    }
+
+    /// Details the functions of `c` added while it was evaluated on a resource without facts.
+    fn details_of(c: &str) -> Vec<String> {
+        let r = res(json!({"flag": false}));
+        let params = BTreeMap::new();
+        let mut cx = Ctx {
+            resource: &r,
+            params: &params,
+            details: Vec::new(),
+        };
+        let scope = Scope {
+            value: None,
+            source: None,
+            path: String::new(),
+        };
+        eval(&mut cx, &cond(c), &scope);
+        cx.details
+    }
+
+    #[test]
+    fn a_false_item_stops_an_all_unless_a_function_follows() {
+        let func = r#"{ fn = "iam_admin_equivalent" }"#;
+        let alone = details_of(func);
+        assert!(!alone.is_empty(), "the function says why it cannot tell");
+        // The leaf is false, so the answer is known, but the function still adds its details.
+        let after_false = format!(r#"{{ all = [{{ path = "flag", eq = true }}, {func}] }}"#);
+        assert_eq!(details_of(&after_false), alone);
+        let nested = format!(
+            r#"{{ all = [{{ path = "flag", eq = true }}, {{ not = {{ any = [{func}] }} }}] }}"#
+        );
+        assert_eq!(details_of(&nested), alone);
+        // Without a function after it, the answer is the same as evaluating every item.
+        let c = r#"{ all = [{ path = "flag", eq = true }, { path = "missing", eq = 1 }] }"#;
+        assert_eq!(run(c, json!({"flag": false})).0, Tri::False);
+        assert!(run(c, json!({"flag": false})).1.is_empty());
     }
 
     #[test]

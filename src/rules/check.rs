@@ -120,6 +120,21 @@ pub enum Cond {
     },
 }
 
+impl Cond {
+    /// True when evaluating this condition calls a named function anywhere inside it. Function
+    /// calls are the only conditions with an effect beyond their answer (they add the details
+    /// a finding's message quotes), so only they must run even when the answer is already known.
+    pub fn calls_function(&self) -> bool {
+        match self {
+            Cond::All(items) | Cond::Any(items) => items.iter().any(Cond::calls_function),
+            Cond::Not(inner) => inner.calls_function(),
+            Cond::Some { cond, .. } | Cond::Every { cond, .. } => cond.calls_function(),
+            Cond::Leaf { .. } => false,
+            Cond::Func { .. } => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckError {
     pub at: String,
@@ -321,6 +336,17 @@ mod tests {
     fn p(src: &str) -> Result<Cond, CheckError> {
         let v: toml::Value = toml::from_str(src).expect("toml");
         parse(&v["c"], "check.fail_if", &["iam_admin_equivalent"])
+    }
+
+    #[test]
+    fn finds_a_function_at_any_depth() {
+        let leaves =
+            p(r#"c = { all = [ { path = "a", eq = 1 }, { not = { path = "b", eq = 2 } } ] }"#);
+        assert!(!leaves.expect("ok").calls_function());
+        let deep = p(
+            r#"c = { any = [ { path = "a", eq = 1 }, { some = "s", where = { not = { fn = "iam_admin_equivalent" } } } ] }"#,
+        );
+        assert!(deep.expect("ok").calls_function());
     }
 
     #[test]
