@@ -135,7 +135,7 @@ impl Stage {
 
 /// Milliseconds from the high-resolution clock of the page or the worker, whichever runs this
 /// (0 outside a browser, where only the report matters).
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;

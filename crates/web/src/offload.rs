@@ -769,6 +769,10 @@ mod imp {
         dispatcher.dispatch(action);
     }
 
+    /// Parsing the page does between two turns for the browser while it takes in findings: well
+    /// under the 200 ms a user notices, a few slices' worth.
+    const TURN_MS: f64 = 40.0;
+
     async fn assemble(
         dispatcher: &UseReducerDispatcher<AppState>,
         generation: u64,
@@ -791,8 +795,15 @@ mod imp {
             stage: Stage::Preparing { findings },
         });
         report.findings.reserve(findings);
+        // A turn for the page every `TURN_MS` of parsing, not after every slice: each yield is a
+        // timer task the browser clamps to a few milliseconds, and a 100 MB bundle sends over a
+        // thousand slices, so yielding per slice left the thread idle for seconds.
+        let mut turn_started = f64::NEG_INFINITY;
         for slice in slices.iter() {
-            yew::platform::time::sleep(std::time::Duration::ZERO).await;
+            if crate::analysis::now_ms() - turn_started >= TURN_MS {
+                yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                turn_started = crate::analysis::now_ms();
+            }
             let bytes = slice
                 .dyn_into::<js_sys::Uint8Array>()
                 .map_err(|_| "The analysis sent back a malformed report.".to_string())?;
