@@ -5,7 +5,7 @@
 use crate::iam::pattern::action_matches;
 use crate::model::{Evidence, Outcome, Resource};
 use crate::rules::check::{Cond, Op, Operand};
-use crate::rules::functions::{self, Tri};
+use crate::rules::functions::{self, FnResult, Tri};
 use crate::rules::Rule;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -22,6 +22,32 @@ struct Ctx<'a> {
     resource: &'a Resource,
     params: &'a BTreeMap<String, Value>,
     details: Vec<String>,
+    /// Each function node's answer on this resource, by node: a function reads only the
+    /// resource and the parameters, so deciding the outcome and then explaining it call each
+    /// function once.
+    calls: Vec<(*const Cond, FnResult)>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(resource: &'a Resource, params: &'a BTreeMap<String, Value>) -> Ctx<'a> {
+        Ctx {
+            resource,
+            params,
+            details: Vec::new(),
+            calls: Vec::new(),
+        }
+    }
+
+    /// Where `cond`'s answer sits in [`Ctx::calls`], calling the function the first time.
+    fn call(&mut self, cond: &Cond, name: &str, args: &Value) -> usize {
+        let node: *const Cond = cond;
+        if let Some(i) = self.calls.iter().position(|(c, _)| *c == node) {
+            return i;
+        }
+        let r = functions::call(name, self.resource, args, self.params);
+        self.calls.push((node, r));
+        self.calls.len() - 1
+    }
 }
 
 struct Res {
@@ -40,28 +66,28 @@ impl Res {
 
 /// Evaluates `rule` on `resource`. `params` are the rule's parameters after settings overrides.
 pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Value>) -> Evaluation {
-    let mut cx = Ctx {
-        resource,
-        params,
-        details: Vec::new(),
+    let mut cx = Ctx::new(resource, params);
+    let quiet = |outcome| Evaluation {
+        outcome,
+        evidence: Vec::new(),
+        message: String::new(),
     };
+    // The precondition's evidence and details are never shown, and most resources pass: both
+    // are first only decided, which builds nothing. Only a failing or undecided check is
+    // evaluated again with its evidence.
+    if let Some(applies) = &rule.applies_if {
+        if decide(&mut cx, applies, None) == Tri::False {
+            return quiet(Outcome::NotApplicable);
+        }
+    }
+    if decide(&mut cx, &rule.fail_if, None) == Tri::False {
+        return quiet(Outcome::Pass);
+    }
     let root = Scope {
         value: None,
         source: None,
         path: String::new(),
     };
-    if let Some(applies) = &rule.applies_if {
-        let r = eval(&mut cx, applies, &root);
-        if r.tri == Tri::False {
-            return Evaluation {
-                outcome: Outcome::NotApplicable,
-                evidence: Vec::new(),
-                message: String::new(),
-            };
-        }
-        // The precondition's own findings are not the rule's; only the check speaks in messages.
-        cx.details.clear();
-    }
     let r = eval(&mut cx, &rule.fail_if, &root);
     let outcome = match r.tri {
         Tri::True => Outcome::Fail,
@@ -163,9 +189,9 @@ fn lookup<'v>(map: &'v serde_json::Map<String, Value>, path: &str) -> Option<&'v
     Some(cur)
 }
 
-fn get<'v>(cx: &Ctx<'v>, scope: &Scope<'v>, path: &str) -> Option<&'v Value> {
+fn get<'v>(cx: &Ctx<'v>, at: Option<&'v Value>, path: &str) -> Option<&'v Value> {
     let resource: &'v Resource = cx.resource;
-    match scope.value {
+    match at {
         // `.` is the element itself, for quantifiers over lists of plain values.
         Some(v) if path == "." => Some(v),
         Some(v) => {
@@ -282,23 +308,30 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
         Cond::Every { path, cond } => quantify(cx, scope, path, cond, false),
         Cond::Leaf { path, op, operand } => leaf(cx, scope, path, *op, operand),
         Cond::Func { name, args } => {
-            let r = functions::call(name, cx.resource, args, cx.params);
+            let i = cx.call(cond, name, args);
+            let r = &cx.calls[i].1;
             if !r.details.is_empty() {
                 cx.details.push(r.details.clone());
             }
             let evidence = r
                 .statements
-                .into_iter()
+                .iter()
                 .map(|(s, note)| Evidence {
                     file: s.source.file.clone(),
                     pointer: s.source.pointer.clone(),
                     path: "statements".into(),
-                    value: serde_json::to_value(&s).ok(),
-                    note,
+                    value: serde_json::to_value(s).ok(),
+                    note: note.clone(),
                 })
                 .collect::<Vec<_>>();
             let evidence = if evidence.is_empty() && r.tri == Tri::Unknown {
-                vec![evidence_at(cx, scope, "statements", None, r.details)]
+                vec![evidence_at(
+                    cx,
+                    scope,
+                    "statements",
+                    None,
+                    r.details.clone(),
+                )]
             } else {
                 evidence
             };
@@ -310,10 +343,74 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
     }
 }
 
+/// The answer [`eval`] gives, without its evidence or details, stopping as soon as the answer
+/// is known. `at` is the element a quantifier is visiting, if any.
+fn decide<'v>(cx: &mut Ctx<'v>, cond: &Cond, at: Option<&'v Value>) -> Tri {
+    match cond {
+        Cond::All(items) => decide_each(cx, Tri::False, items.iter().map(|c| (c, at))),
+        Cond::Any(items) => decide_each(cx, Tri::True, items.iter().map(|c| (c, at))),
+        Cond::Not(inner) => match decide(cx, inner, at) {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        },
+        Cond::Some { path, cond: inner } | Cond::Every { path, cond: inner } => {
+            let items: &'v [Value] = match get(cx, at, path) {
+                Some(Value::Array(items)) => items,
+                Some(Value::Null) => &[],
+                _ => return Tri::Unknown,
+            };
+            // `some` stops at a hit, `every` at a miss.
+            let decisive = if matches!(cond, Cond::Some { .. }) {
+                Tri::True
+            } else {
+                Tri::False
+            };
+            decide_each(cx, decisive, items.iter().map(|v| (&**inner, Some(v))))
+        }
+        Cond::Leaf { path, op, operand } => {
+            let (Some(expected), Some(actual)) = (resolve(cx, operand), get(cx, at, path)) else {
+                return Tri::Unknown;
+            };
+            match compare(*op, actual, expected) {
+                Some(true) => Tri::True,
+                Some(false) => Tri::False,
+                None => Tri::Unknown,
+            }
+        }
+        Cond::Func { name, args } => {
+            let i = cx.call(cond, name, args);
+            cx.calls[i].1.tri
+        }
+    }
+}
+
+/// Kleene AND (`decisive` false: `all`, `every`) or OR (`decisive` true: `any`, `some`) of
+/// conditions, each on its element; it stops at the first decisive answer.
+fn decide_each<'c, 'v>(
+    cx: &mut Ctx<'v>,
+    decisive: Tri,
+    items: impl Iterator<Item = (&'c Cond, Option<&'v Value>)>,
+) -> Tri {
+    let mut tri = if decisive == Tri::True {
+        Tri::False
+    } else {
+        Tri::True
+    };
+    for (cond, at) in items {
+        match decide(cx, cond, at) {
+            t if t == decisive => return decisive,
+            Tri::Unknown => tri = Tri::Unknown,
+            _ => {}
+        }
+    }
+    tri
+}
+
 /// `some` (any element satisfies) or `every` (all elements satisfy) over an array attribute.
 /// A missing array is unknown; an explicit null is an empty array (known to have no elements).
 fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, some: bool) -> Res {
-    let items: &'v [Value] = match get(cx, scope, path) {
+    let items: &'v [Value] = match get(cx, scope.value, path) {
         None => {
             let note = format!("the export does not include `{path}`");
             return Res {
@@ -464,7 +561,7 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             evidence: vec![evidence_at(cx, scope, path, None, note)],
         };
     };
-    let actual = get(cx, scope, path);
+    let actual = get(cx, scope.value, path);
     let Some(actual) = actual else {
         let note = format!("the export does not include `{path}`");
         return Res {
@@ -472,8 +569,29 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             evidence: vec![evidence_at(cx, scope, path, None, note)],
         };
     };
+    match compare(op, actual, expected) {
+        Some(true) => {
+            let note = format!("`{path}` {} {}", op.name(), operand_text(operand, expected));
+            Res {
+                tri: Tri::True,
+                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
+            }
+        }
+        Some(false) => Res::new(Tri::False),
+        None => {
+            let note = format!("`{path}` has a value that `{}` cannot compare", op.name());
+            Res {
+                tri: Tri::Unknown,
+                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
+            }
+        }
+    }
+}
+
+/// A leaf's answer: `None` when the value is not of a kind `op` can judge.
+fn compare(op: Op, actual: &Value, expected: &Value) -> Option<bool> {
     let num = |v: &Value| v.as_f64();
-    let truth: Option<bool> = match op {
+    match op {
         Op::Eq => Some(str_eq(actual, expected)),
         Op::Ne => Some(!str_eq(actual, expected)),
         Op::In => Some(as_list(expected).iter().any(|e| str_eq(actual, e))),
@@ -553,23 +671,6 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
         }
         Op::PortRangeIncludes => port_range_includes(actual, as_list(expected)),
         Op::PortRangeWithin => port_range_within(actual, as_list(expected)),
-    };
-    match truth {
-        Some(true) => {
-            let note = format!("`{path}` {} {}", op.name(), operand_text(operand, expected));
-            Res {
-                tri: Tri::True,
-                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
-            }
-        }
-        Some(false) => Res::new(Tri::False),
-        None => {
-            let note = format!("`{path}` has a value that `{}` cannot compare", op.name());
-            Res {
-                tri: Tri::Unknown,
-                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
-            }
-        }
     }
 }
 
@@ -668,11 +769,7 @@ mod tests {
     fn run(c: &str, attrs: Value) -> (Tri, Vec<Evidence>) {
         let r = res(attrs);
         let params = BTreeMap::from([("svcs".to_string(), json!(["iam", "s3"]))]);
-        let mut cx = Ctx {
-            resource: &r,
-            params: &params,
-            details: Vec::new(),
-        };
+        let mut cx = Ctx::new(&r, &params);
         let out = eval(
             &mut cx,
             &cond(c),
@@ -689,11 +786,7 @@ mod tests {
     fn details_of(c: &str) -> Vec<String> {
         let r = res(json!({"flag": false}));
         let params = BTreeMap::new();
-        let mut cx = Ctx {
-            resource: &r,
-            params: &params,
-            details: Vec::new(),
-        };
+        let mut cx = Ctx::new(&r, &params);
         let scope = Scope {
             value: None,
             source: None,
@@ -719,6 +812,150 @@ mod tests {
         let c = r#"{ all = [{ path = "flag", eq = true }, { path = "missing", eq = 1 }] }"#;
         assert_eq!(run(c, json!({"flag": false})).0, Tri::False);
         assert!(run(c, json!({"flag": false})).1.is_empty());
+    }
+
+    /// A rule of the embedded pack with its conditions replaced, run through [`evaluate`].
+    fn evaluate_with(applies_if: Option<&str>, fail_if: &str, attrs: Value) -> Evaluation {
+        let pack = crate::pack::builtin().expect("pack");
+        let mut rule = pack.rules[0].clone();
+        rule.message = "{name} fails: {details}".into();
+        rule.applies_if = applies_if.map(cond);
+        rule.fail_if = cond(fail_if);
+        evaluate(&rule, &res(attrs), &BTreeMap::new())
+    }
+
+    #[test]
+    fn deciding_answers_as_evaluating_does() {
+        let conds = [
+            r#"{ path = "a", eq = 1 }"#,
+            r#"{ path = "a", gt = 0 }"#,
+            r#"{ path = "a", eq = { param = "unset" } }"#,
+            r#"{ all = [{ path = "a", eq = 1 }, { path = "b", eq = 2 }] }"#,
+            r#"{ any = [{ path = "a", eq = 1 }, { path = "b", eq = 2 }] }"#,
+            r#"{ not = { any = [{ path = "a", eq = 1 }, { path = "b", eq = 2 }] } }"#,
+            r#"{ some = "xs", where = { path = "v", eq = 1 } }"#,
+            r#"{ every = "xs", where = { path = "v", eq = 1 } }"#,
+            r#"{ not = { every = "xs", where = { not = { path = "v", eq = 1 } } } }"#,
+            r#"{ some = "xs", where = { all = [{ path = "v", eq = 1 }, { path = "w", exists = true }] } }"#,
+            r#"{ every = "xs", where = { any = [{ path = "v", ne = 1 }, { fn = "iam_admin_equivalent" }] } }"#,
+            r#"{ all = [{ path = "a", eq = 1 }, { fn = "iam_admin_equivalent" }] }"#,
+        ];
+        let attrs = [
+            json!({}),
+            json!({"a": 1, "b": 2}),
+            json!({"a": 1, "b": 3}),
+            json!({"a": 0, "b": 2}),
+            json!({"a": "x", "xs": null}),
+            json!({"a": 0, "xs": 7}),
+            json!({"xs": []}),
+            json!({"xs": [{"v": 1}, {"v": 1, "w": 0}]}),
+            json!({"xs": [{"v": 2}, {"v": 1, "w": null}]}),
+            json!({"xs": [{"w": 1}, {"v": 2}]}),
+            json!({"xs": [{"v": 1}, {"x": 1}]}),
+        ];
+        for c in conds {
+            for a in &attrs {
+                let r = res(a.clone());
+                let params = BTreeMap::new();
+                let c = cond(c);
+                let decided = decide(&mut Ctx::new(&r, &params), &c, None);
+                let scope = Scope {
+                    value: None,
+                    source: None,
+                    path: String::new(),
+                };
+                let evaluated = eval(&mut Ctx::new(&r, &params), &c, &scope).tri;
+                assert_eq!(decided, evaluated, "{c:?} on {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_any_decided_by_its_second_item_shows_that_item() {
+        let e = evaluate_with(
+            None,
+            r#"{ any = [{ path = "a", eq = 1 }, { path = "b", eq = 2 }] }"#,
+            json!({"a": 0, "b": 2}),
+        );
+        assert_eq!(e.outcome, Outcome::Fail);
+        assert_eq!(e.evidence.len(), 1);
+        assert_eq!(e.evidence[0].path, "b");
+        assert_eq!(e.evidence[0].value, Some(json!(2)));
+        assert_eq!(e.evidence[0].note, "`b` eq 2");
+        assert_eq!(e.message, "n fails:");
+    }
+
+    #[test]
+    fn a_not_around_a_quantifier() {
+        let c = r#"{ not = { some = "xs", where = { path = "v", eq = 1 } } }"#;
+        let fail = evaluate_with(None, c, json!({"xs": [{"v": 2}, {"v": 3}]}));
+        assert_eq!(fail.outcome, Outcome::Fail);
+        assert_eq!(fail.evidence.len(), 1);
+        assert_eq!(fail.evidence[0].path, "");
+        assert_eq!(
+            fail.evidence[0].note,
+            "the resource as a whole meets the failing condition"
+        );
+        let pass = evaluate_with(None, c, json!({"xs": [{"v": 2}, {"v": 1}]}));
+        assert_eq!(pass.outcome, Outcome::Pass);
+        assert!(pass.evidence.is_empty() && pass.message.is_empty());
+        let unknown = evaluate_with(None, c, json!({"xs": [{"v": 2}, {"w": 1}]}));
+        assert_eq!(unknown.outcome, Outcome::Unknown);
+        assert_eq!(unknown.evidence.len(), 1);
+        assert_eq!(unknown.evidence[0].path, "xs[1].v");
+        assert_eq!(unknown.evidence[0].value, None);
+    }
+
+    #[test]
+    fn unknown_evidence_names_the_missing_path() {
+        let c = r#"{ all = [{ path = "a", eq = 1 }, { path = "missing", eq = 1 }] }"#;
+        let e = evaluate_with(None, c, json!({"a": 1}));
+        assert_eq!(e.outcome, Outcome::Unknown);
+        assert_eq!(e.evidence.len(), 1, "the true item's evidence is dropped");
+        assert_eq!(e.evidence[0].path, "missing");
+        assert_eq!(e.evidence[0].value, None);
+        assert_eq!(
+            e.message,
+            "Cannot decide for n: the export does not include `missing`"
+        );
+    }
+
+    #[test]
+    fn a_precondition_is_only_decided() {
+        let applies = Some(r#"{ path = "kind", eq = "x" }"#);
+        let c = r#"{ path = "a", eq = 1 }"#;
+        let na = evaluate_with(applies, c, json!({"kind": "y", "a": 1}));
+        assert_eq!(na.outcome, Outcome::NotApplicable);
+        assert!(na.evidence.is_empty() && na.message.is_empty());
+        let fail = evaluate_with(applies, c, json!({"kind": "x", "a": 1}));
+        assert_eq!(fail.outcome, Outcome::Fail);
+        assert_eq!(fail.evidence[0].path, "a");
+        // An undecided precondition still lets the check speak, without its own details.
+        let fail = evaluate_with(applies, c, json!({"a": 1}));
+        assert_eq!(fail.outcome, Outcome::Fail);
+        let func = Some(r#"{ fn = "iam_admin_equivalent" }"#);
+        assert_eq!(evaluate_with(func, c, json!({"a": 1})).message, "n fails:");
+    }
+
+    #[test]
+    fn a_function_runs_once_but_speaks_each_time_it_is_evaluated() {
+        let c = cond(r#"{ some = "xs", where = { fn = "iam_admin_equivalent" } }"#);
+        let r = res(json!({"xs": [1, 2]}));
+        let params = BTreeMap::new();
+        let mut cx = Ctx::new(&r, &params);
+        assert_eq!(decide(&mut cx, &c, None), Tri::Unknown);
+        let scope = Scope {
+            value: None,
+            source: None,
+            path: String::new(),
+        };
+        let out = eval(&mut cx, &c, &scope);
+        assert_eq!(out.tri, Tri::Unknown);
+        assert_eq!(cx.calls.len(), 1);
+        assert_eq!(cx.details.len(), 2);
+        assert_eq!(cx.details[0], cx.details[1]);
+        assert_eq!(out.evidence.len(), 2);
+        assert_eq!(out.evidence[1].path, "xs[1].statements");
     }
 
     #[test]
