@@ -3,6 +3,7 @@
 //! evidence behind: the value and where it sits in the export.
 
 use crate::iam::pattern::action_matches;
+use crate::iam::policy::Statement;
 use crate::model::{Evidence, Outcome, Resource};
 use crate::rules::check::{Cond, Op, Operand};
 use crate::rules::functions::{self, FnResult, Tri};
@@ -26,6 +27,8 @@ struct Ctx<'a> {
     /// resource and the parameters, so deciding the outcome and then explaining it call each
     /// function once.
     calls: Vec<(*const Cond, FnResult)>,
+    /// Leave the values of statement evidence unset (see [`evaluate_unquoted`]).
+    unquoted: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -35,6 +38,7 @@ impl<'a> Ctx<'a> {
             params,
             details: Vec::new(),
             calls: Vec::new(),
+            unquoted: false,
         }
     }
 
@@ -66,7 +70,29 @@ impl Res {
 
 /// Evaluates `rule` on `resource`. `params` are the rule's parameters after settings overrides.
 pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Value>) -> Evaluation {
+    let (mut evaluation, statements) = evaluate_unquoted(rule, resource, params);
+    for (k, statement) in statements {
+        evaluation.evidence[k].value = statement_value(&statement);
+    }
+    evaluation
+}
+
+/// The value statement evidence shows unless the export is quoted instead.
+pub fn statement_value(statement: &Statement) -> Option<Value> {
+    serde_json::to_value(statement).ok()
+}
+
+/// [`evaluate`], except that when the check is a single function call, the statements it cites
+/// come back beside the evidence (with the index of the evidence each one explains) instead of
+/// as its values. The report quotes those fragments from the export, which replaces the value;
+/// serialising every cited statement first was a sizeable part of evaluating failing principals.
+pub fn evaluate_unquoted(
+    rule: &Rule,
+    resource: &Resource,
+    params: &BTreeMap<String, Value>,
+) -> (Evaluation, Vec<(usize, Statement)>) {
     let mut cx = Ctx::new(resource, params);
+    cx.unquoted = matches!(rule.fail_if, Cond::Func { .. });
     let quiet = |outcome| Evaluation {
         outcome,
         evidence: Vec::new(),
@@ -77,11 +103,11 @@ pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Valu
     // evaluated again with its evidence.
     if let Some(applies) = &rule.applies_if {
         if decide(&mut cx, applies, None) == Tri::False {
-            return quiet(Outcome::NotApplicable);
+            return (quiet(Outcome::NotApplicable), Vec::new());
         }
     }
     if decide(&mut cx, &rule.fail_if, None) == Tri::False {
-        return quiet(Outcome::Pass);
+        return (quiet(Outcome::Pass), Vec::new());
     }
     let root = Scope {
         value: None,
@@ -130,11 +156,28 @@ pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Valu
         ),
         Outcome::Pass | Outcome::NotApplicable => String::new(),
     };
-    Evaluation {
+    // With `unquoted`, the check is the one function call, whose statements are the evidence
+    // in order.
+    let statements = if cx.unquoted {
+        let root: *const Cond = &rule.fail_if;
+        cx.calls
+            .iter_mut()
+            .find(|(c, _)| *c == root)
+            .map(|(_, r)| std::mem::take(&mut r.statements))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(s, _)| s)
+            .enumerate()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let evaluation = Evaluation {
         outcome,
         evidence,
         message,
-    }
+    };
+    (evaluation, statements)
 }
 
 /// Fills `{name}`, `{id}`, `{account}`, `{kind}`, `{details}` and `{attribute.path}`.
@@ -320,7 +363,11 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
                     file: s.source.file.clone(),
                     pointer: s.source.pointer.clone(),
                     path: "statements".into(),
-                    value: serde_json::to_value(s).ok(),
+                    value: if cx.unquoted {
+                        None
+                    } else {
+                        statement_value(s)
+                    },
                     note: note.clone(),
                 })
                 .collect::<Vec<_>>();
