@@ -5,7 +5,7 @@
 use crate::iam::pattern::action_matches;
 use crate::iam::policy::Statement;
 use crate::model::{Evidence, Outcome, Resource};
-use crate::rules::check::{Cond, Op, Operand};
+use crate::rules::check::{AttrPath, Cond, Op, Operand};
 use crate::rules::functions::{self, FnResult, Tri};
 use crate::rules::Rule;
 use serde_json::Value;
@@ -197,7 +197,7 @@ pub fn render(template: &str, resource: &Resource, details: &str) -> String {
             "kind" => resource.kind.clone(),
             "account" => resource.account.clone().unwrap_or_else(|| "-".into()),
             "details" => details.to_string(),
-            path => lookup(&resource.attributes, path)
+            path => lookup(&resource.attributes, path.split('.'))
                 .map(display)
                 .unwrap_or_else(|| format!("{{{path}}}")),
         };
@@ -223,28 +223,43 @@ struct Scope<'v> {
     path: String,
 }
 
-fn lookup<'v>(map: &'v serde_json::Map<String, Value>, path: &str) -> Option<&'v Value> {
-    let mut parts = path.split('.');
-    let mut cur = map.get(parts.next()?)?;
-    for part in parts {
-        cur = cur.get(part)?;
+/// The value at the keys `keys` under the object `map`.
+fn lookup<'v, 'k>(
+    map: &'v serde_json::Map<String, Value>,
+    keys: impl IntoIterator<Item = &'k str>,
+) -> Option<&'v Value> {
+    let mut keys = keys.into_iter();
+    let mut cur = member(map, keys.next()?)?;
+    for key in keys {
+        cur = match cur {
+            Value::Object(map) => member(map, key)?,
+            _ => return None,
+        };
     }
     Some(cur)
 }
 
-fn get<'v>(cx: &Ctx<'v>, at: Option<&'v Value>, path: &str) -> Option<&'v Value> {
-    let resource: &'v Resource = cx.resource;
+/// Objects up to this size are searched key by key rather than through their hash index.
+const SCANNED_MEMBERS: usize = 32;
+
+/// The member `key` of `map`. The objects rules look into (a resource's attributes, a
+/// statement, a principal) have a few dozen members at most, and comparing keys, most of which
+/// differ in length, costs less than hashing the one asked for.
+fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() > SCANNED_MEMBERS {
+        return map.get(key);
+    }
+    map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+}
+
+fn get<'v>(cx: &Ctx<'v>, at: Option<&'v Value>, path: &AttrPath) -> Option<&'v Value> {
+    let keys = path.keys().iter().map(String::as_str);
     match at {
         // `.` is the element itself, for quantifiers over lists of plain values.
-        Some(v) if path == "." => Some(v),
-        Some(v) => {
-            let mut cur = v;
-            for part in path.split('.') {
-                cur = cur.get(part)?;
-            }
-            Some(cur)
-        }
-        None => lookup(&resource.attributes, path),
+        Some(v) if path.as_str() == "." => Some(v),
+        Some(Value::Object(map)) => lookup(map, keys),
+        Some(_) => None,
+        None => lookup(&cx.resource.attributes, keys),
     }
 }
 
@@ -456,7 +471,13 @@ fn decide_each<'c, 'v>(
 
 /// `some` (any element satisfies) or `every` (all elements satisfy) over an array attribute.
 /// A missing array is unknown; an explicit null is an empty array (known to have no elements).
-fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, some: bool) -> Res {
+fn quantify<'v>(
+    cx: &mut Ctx<'v>,
+    scope: &Scope<'v>,
+    path: &AttrPath,
+    cond: &Cond,
+    some: bool,
+) -> Res {
     let items: &'v [Value] = match get(cx, scope.value, path) {
         None => {
             let note = format!("the export does not include `{path}`");
@@ -600,7 +621,13 @@ fn str_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &Operand) -> Res {
+fn leaf<'v>(
+    cx: &mut Ctx<'v>,
+    scope: &Scope<'v>,
+    path: &AttrPath,
+    op: Op,
+    operand: &Operand,
+) -> Res {
     let Some(expected) = resolve(cx, operand) else {
         let note = format!("rule parameter for `{path}` is not set");
         return Res {
@@ -1003,6 +1030,43 @@ mod tests {
         assert_eq!(cx.details[0], cx.details[1]);
         assert_eq!(out.evidence.len(), 2);
         assert_eq!(out.evidence[1].path, "xs[1].statements");
+    }
+
+    /// Small objects are searched key by key, large ones through their index; both find the
+    /// same members, nested or not, and neither finds a missing one.
+    #[test]
+    fn paths_read_alike_in_small_and_large_objects() {
+        for size in [3, SCANNED_MEMBERS, SCANNED_MEMBERS + 1, 80] {
+            let mut attrs = serde_json::Map::new();
+            for i in 0..size {
+                attrs.insert(format!("k{i}"), json!(i));
+            }
+            let last = format!("k{}", size - 1);
+            attrs.insert("nested".into(), Value::Object(attrs.clone()));
+            attrs.insert("xs".into(), json!([Value::Object(attrs.clone()), 5]));
+            let attrs = Value::Object(attrs);
+            let eq = |path: &str, n: usize| format!(r#"{{ path = "{path}", eq = {n} }}"#);
+            for (c, want) in [
+                (eq(&last, size - 1), Tri::True),
+                (eq(&format!("nested.{last}"), size - 1), Tri::True),
+                (eq("nested.k0", 1), Tri::False),
+                (eq("nested.absent", 1), Tri::Unknown),
+                (eq("k0.deeper", 0), Tri::Unknown),
+                (
+                    format!(r#"{{ some = "xs", where = {} }}"#, eq(&last, size - 1)),
+                    Tri::True,
+                ),
+                (
+                    format!(r#"{{ every = "xs", where = {} }}"#, eq("nested.k1", 1)),
+                    Tri::Unknown,
+                ),
+            ] {
+                assert_eq!(run(&c, attrs.clone()).0, want, "{c} with {size} members");
+                let r = res(attrs.clone());
+                let params = BTreeMap::new();
+                assert_eq!(decide(&mut Ctx::new(&r, &params), &cond(&c), None), want);
+            }
+        }
     }
 
     #[test]
