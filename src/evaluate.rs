@@ -504,7 +504,15 @@ fn quantify<'v>(
     let mut hits = Vec::new();
     let mut unknown = Vec::new();
     let mut misses = Vec::new();
+    // The evidence of a false answer is never shown (every enclosing condition drops it), so an
+    // element that misses is only decided, unless a function in the condition must add its
+    // details. A miss still makes an `every` false.
+    let quiet = !cond.calls_function();
     for (i, item) in items.iter().enumerate() {
+        if quiet && decide(cx, cond, Some(item)) == Tri::False {
+            misses.push(Vec::new());
+            continue;
+        }
         let inner = Scope {
             value: Some(item),
             source: element_source(item).or_else(|| scope.source.clone()),
@@ -978,6 +986,28 @@ mod tests {
         assert_eq!(unknown.evidence.len(), 1);
         assert_eq!(unknown.evidence[0].path, "xs[1].v");
         assert_eq!(unknown.evidence[0].value, None);
+    }
+
+    /// Elements that miss are only decided: they still make an `every` false (over an unknown
+    /// one), and the elements that hit or cannot be decided keep their places and evidence.
+    #[test]
+    fn misses_are_only_decided() {
+        let xs = json!({"xs": [{"v": 2}, {"v": 1}, {"w": 1}, {"v": 1}]});
+        let every = r#"{ every = "xs", where = { path = "v", eq = 1 } }"#;
+        assert_eq!(run(every, xs.clone()).0, Tri::False);
+        let e = evaluate_with(None, &format!("{{ not = {every} }}"), xs.clone());
+        assert_eq!(e.outcome, Outcome::Fail);
+        assert_eq!(e.evidence[0].path, "");
+        let some = r#"{ some = "xs", where = { path = "v", eq = 1 } }"#;
+        let (tri, ev) = run(some, xs.clone());
+        assert_eq!(tri, Tri::True);
+        let paths: Vec<&str> = ev.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["xs[1]", "xs[3]"]);
+        let none = json!({"xs": [{"v": 2}, {"w": 1}, {"v": 3}]});
+        let (tri, ev) = run(some, none);
+        assert_eq!(tri, Tri::Unknown);
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].path, "xs[1].v");
     }
 
     #[test]
