@@ -3,7 +3,7 @@
 
 use crate::decode::{decode_text, Decoded, CREDENTIAL_REPORT_HEADER};
 use crate::detect::{detect, Detection, Format};
-use crate::evaluate::evaluate;
+use crate::evaluate::{evaluate_unquoted, statement_value};
 use crate::model::{Outcome, Resource};
 use crate::normalize::normalize;
 use crate::report::{
@@ -287,6 +287,9 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
     let mut coverage = Vec::new();
     // Evidence to quote from the export: (finding, evidence) indices.
     let mut to_quote: Vec<(usize, usize)> = Vec::new();
+    // Statements cited by evidence that is quoted: their own value is needed only where the
+    // export gives none (see `quote_exports`).
+    let mut unquoted = Vec::new();
     for rule in &pack.rules {
         let mut params = rule.parameters.clone();
         for key in [&rule.id, &rule.name] {
@@ -319,15 +322,20 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
         let mut lacking: BTreeSet<String> = BTreeSet::new();
         let mut only_unknown = true;
         for resource in targets {
-            let eval = evaluate(rule, resource, &params);
+            let (mut eval, statements) = evaluate_unquoted(rule, resource, &params);
             counts.add(eval.outcome);
             if eval.outcome == Outcome::Unknown {
                 if only_unknown {
                     lacking.extend(
                         eval.evidence
                             .iter()
-                            .filter(|e| e.value.is_none() && !e.path.is_empty())
-                            .map(|e| e.path.clone()),
+                            .enumerate()
+                            .filter(|(k, e)| {
+                                e.value.is_none()
+                                    && !e.path.is_empty()
+                                    && !statements.iter().any(|(j, _)| j == k)
+                            })
+                            .map(|(_, e)| e.path.clone()),
                     );
                 }
             } else {
@@ -340,6 +348,13 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             for (k, e) in eval.evidence.iter().enumerate() {
                 if e.pointer != resource.source.pointer {
                     to_quote.push((findings.len(), k));
+                }
+            }
+            for (k, statement) in statements {
+                if eval.evidence[k].pointer != resource.source.pointer {
+                    unquoted.push((findings.len(), k, statement));
+                } else {
+                    eval.evidence[k].value = statement_value(&statement);
                 }
             }
             let evidence = eval.evidence;
@@ -364,6 +379,12 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
         }
     }
     quote_exports(inv, &mut findings, &to_quote);
+    for (f, k, statement) in unquoted {
+        let evidence = &mut findings[f].evidence[k];
+        if evidence.value.is_none() {
+            evidence.value = statement_value(&statement);
+        }
+    }
     summary.tally_findings(&findings);
     sort_findings(&mut findings);
     let mut report = Report {
@@ -413,5 +434,53 @@ fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, us
     }
     for ((f, k), v) in quotes {
         findings[f].evidence[k].value = Some(v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::evaluate;
+
+    /// Each finding's evidence as [`evaluate`] alone gives it, except where the export has a
+    /// fragment (not a string) at its pointer: then the fragment.
+    fn assert_quoted_or_evaluated(inv: &Inventory, pack: &RulePack) -> usize {
+        let report = evaluate_inventory(inv, pack, &Options::default());
+        let mut cited = 0;
+        for f in &report.findings {
+            let rule = pack.get(&f.rule_id).expect("rule");
+            let resource = inv
+                .resources
+                .iter()
+                .find(|r| r.id == f.resource.id && r.kind == f.resource.kind)
+                .expect("resource");
+            let plain = evaluate(rule, resource, &rule.parameters);
+            assert_eq!(f.evidence.len(), plain.evidence.len());
+            for (e, p) in f.evidence.iter().zip(&plain.evidence) {
+                let quoted = inv
+                    .documents
+                    .get(&e.file)
+                    .filter(|_| e.pointer != resource.source.pointer)
+                    .and_then(|text| crate::pointer::resolve_many(text, &[&e.pointer]).remove(0))
+                    .filter(|v| !v.is_string());
+                assert_eq!(e.value, quoted.or_else(|| p.value.clone()), "{}", e.pointer);
+                cited += usize::from(e.path == "statements");
+            }
+        }
+        cited
+    }
+
+    /// Statements a function cites are serialised only when the export cannot be quoted.
+    #[test]
+    fn cited_statements_show_the_export_else_their_own_value() {
+        let text = include_str!("../tests/fixtures/aws/authz-small.json");
+        let pack = crate::pack::builtin().expect("pack");
+        let mut inv = build_inventory(&[Input::new("authz.json", text)]);
+        assert!(
+            assert_quoted_or_evaluated(&inv, &pack) > 0,
+            "no statement cited"
+        );
+        inv.documents.clear();
+        assert!(assert_quoted_or_evaluated(&inv, &pack) > 0);
     }
 }

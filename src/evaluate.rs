@@ -3,9 +3,10 @@
 //! evidence behind: the value and where it sits in the export.
 
 use crate::iam::pattern::action_matches;
+use crate::iam::policy::Statement;
 use crate::model::{Evidence, Outcome, Resource};
-use crate::rules::check::{Cond, Op, Operand};
-use crate::rules::functions::{self, Tri};
+use crate::rules::check::{AttrPath, Cond, Op, Operand};
+use crate::rules::functions::{self, FnResult, Tri};
 use crate::rules::Rule;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -22,6 +23,35 @@ struct Ctx<'a> {
     resource: &'a Resource,
     params: &'a BTreeMap<String, Value>,
     details: Vec<String>,
+    /// Each function node's answer on this resource, by node: a function reads only the
+    /// resource and the parameters, so deciding the outcome and then explaining it call each
+    /// function once.
+    calls: Vec<(*const Cond, FnResult)>,
+    /// Leave the values of statement evidence unset (see [`evaluate_unquoted`]).
+    unquoted: bool,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(resource: &'a Resource, params: &'a BTreeMap<String, Value>) -> Ctx<'a> {
+        Ctx {
+            resource,
+            params,
+            details: Vec::new(),
+            calls: Vec::new(),
+            unquoted: false,
+        }
+    }
+
+    /// Where `cond`'s answer sits in [`Ctx::calls`], calling the function the first time.
+    fn call(&mut self, cond: &Cond, name: &str, args: &Value) -> usize {
+        let node: *const Cond = cond;
+        if let Some(i) = self.calls.iter().position(|(c, _)| *c == node) {
+            return i;
+        }
+        let r = functions::call(name, self.resource, args, self.params);
+        self.calls.push((node, r));
+        self.calls.len() - 1
+    }
 }
 
 struct Res {
@@ -40,28 +70,50 @@ impl Res {
 
 /// Evaluates `rule` on `resource`. `params` are the rule's parameters after settings overrides.
 pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Value>) -> Evaluation {
-    let mut cx = Ctx {
-        resource,
-        params,
-        details: Vec::new(),
+    let (mut evaluation, statements) = evaluate_unquoted(rule, resource, params);
+    for (k, statement) in statements {
+        evaluation.evidence[k].value = statement_value(&statement);
+    }
+    evaluation
+}
+
+/// The value statement evidence shows unless the export is quoted instead.
+pub fn statement_value(statement: &Statement) -> Option<Value> {
+    serde_json::to_value(statement).ok()
+}
+
+/// [`evaluate`], except that when the check is a single function call, the statements it cites
+/// come back beside the evidence (with the index of the evidence each one explains) instead of
+/// as its values. The report quotes those fragments from the export, which replaces the value;
+/// serialising every cited statement first was a sizeable part of evaluating failing principals.
+pub fn evaluate_unquoted(
+    rule: &Rule,
+    resource: &Resource,
+    params: &BTreeMap<String, Value>,
+) -> (Evaluation, Vec<(usize, Statement)>) {
+    let mut cx = Ctx::new(resource, params);
+    cx.unquoted = matches!(rule.fail_if, Cond::Func { .. });
+    let quiet = |outcome| Evaluation {
+        outcome,
+        evidence: Vec::new(),
+        message: String::new(),
     };
+    // The precondition's evidence and details are never shown, and most resources pass: both
+    // are first only decided, which builds nothing. Only a failing or undecided check is
+    // evaluated again with its evidence.
+    if let Some(applies) = &rule.applies_if {
+        if decide(&mut cx, applies, None) == Tri::False {
+            return (quiet(Outcome::NotApplicable), Vec::new());
+        }
+    }
+    if decide(&mut cx, &rule.fail_if, None) == Tri::False {
+        return (quiet(Outcome::Pass), Vec::new());
+    }
     let root = Scope {
         value: None,
         source: None,
         path: String::new(),
     };
-    if let Some(applies) = &rule.applies_if {
-        let r = eval(&mut cx, applies, &root);
-        if r.tri == Tri::False {
-            return Evaluation {
-                outcome: Outcome::NotApplicable,
-                evidence: Vec::new(),
-                message: String::new(),
-            };
-        }
-        // The precondition's own findings are not the rule's; only the check speaks in messages.
-        cx.details.clear();
-    }
     let r = eval(&mut cx, &rule.fail_if, &root);
     let outcome = match r.tri {
         Tri::True => Outcome::Fail,
@@ -104,11 +156,28 @@ pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Valu
         ),
         Outcome::Pass | Outcome::NotApplicable => String::new(),
     };
-    Evaluation {
+    // With `unquoted`, the check is the one function call, whose statements are the evidence
+    // in order.
+    let statements = if cx.unquoted {
+        let root: *const Cond = &rule.fail_if;
+        cx.calls
+            .iter_mut()
+            .find(|(c, _)| *c == root)
+            .map(|(_, r)| std::mem::take(&mut r.statements))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(s, _)| s)
+            .enumerate()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let evaluation = Evaluation {
         outcome,
         evidence,
         message,
-    }
+    };
+    (evaluation, statements)
 }
 
 /// Fills `{name}`, `{id}`, `{account}`, `{kind}`, `{details}` and `{attribute.path}`.
@@ -128,7 +197,7 @@ pub fn render(template: &str, resource: &Resource, details: &str) -> String {
             "kind" => resource.kind.clone(),
             "account" => resource.account.clone().unwrap_or_else(|| "-".into()),
             "details" => details.to_string(),
-            path => lookup(&resource.attributes, path)
+            path => lookup(&resource.attributes, path.split('.'))
                 .map(display)
                 .unwrap_or_else(|| format!("{{{path}}}")),
         };
@@ -154,28 +223,43 @@ struct Scope<'v> {
     path: String,
 }
 
-fn lookup<'v>(map: &'v serde_json::Map<String, Value>, path: &str) -> Option<&'v Value> {
-    let mut parts = path.split('.');
-    let mut cur = map.get(parts.next()?)?;
-    for part in parts {
-        cur = cur.get(part)?;
+/// The value at the keys `keys` under the object `map`.
+fn lookup<'v, 'k>(
+    map: &'v serde_json::Map<String, Value>,
+    keys: impl IntoIterator<Item = &'k str>,
+) -> Option<&'v Value> {
+    let mut keys = keys.into_iter();
+    let mut cur = member(map, keys.next()?)?;
+    for key in keys {
+        cur = match cur {
+            Value::Object(map) => member(map, key)?,
+            _ => return None,
+        };
     }
     Some(cur)
 }
 
-fn get<'v>(cx: &Ctx<'v>, scope: &Scope<'v>, path: &str) -> Option<&'v Value> {
-    let resource: &'v Resource = cx.resource;
-    match scope.value {
+/// Objects up to this size are searched key by key rather than through their hash index.
+const SCANNED_MEMBERS: usize = 32;
+
+/// The member `key` of `map`. The objects rules look into (a resource's attributes, a
+/// statement, a principal) have a few dozen members at most, and comparing keys, most of which
+/// differ in length, costs less than hashing the one asked for.
+fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() > SCANNED_MEMBERS {
+        return map.get(key);
+    }
+    map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+}
+
+fn get<'v>(cx: &Ctx<'v>, at: Option<&'v Value>, path: &AttrPath) -> Option<&'v Value> {
+    let keys = path.keys().iter().map(String::as_str);
+    match at {
         // `.` is the element itself, for quantifiers over lists of plain values.
-        Some(v) if path == "." => Some(v),
-        Some(v) => {
-            let mut cur = v;
-            for part in path.split('.') {
-                cur = cur.get(part)?;
-            }
-            Some(cur)
-        }
-        None => lookup(&resource.attributes, path),
+        Some(v) if path.as_str() == "." => Some(v),
+        Some(Value::Object(map)) => lookup(map, keys),
+        Some(_) => None,
+        None => lookup(&cx.resource.attributes, keys),
     }
 }
 
@@ -282,23 +366,34 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
         Cond::Every { path, cond } => quantify(cx, scope, path, cond, false),
         Cond::Leaf { path, op, operand } => leaf(cx, scope, path, *op, operand),
         Cond::Func { name, args } => {
-            let r = functions::call(name, cx.resource, args, cx.params);
+            let i = cx.call(cond, name, args);
+            let r = &cx.calls[i].1;
             if !r.details.is_empty() {
                 cx.details.push(r.details.clone());
             }
             let evidence = r
                 .statements
-                .into_iter()
+                .iter()
                 .map(|(s, note)| Evidence {
                     file: s.source.file.clone(),
                     pointer: s.source.pointer.clone(),
                     path: "statements".into(),
-                    value: serde_json::to_value(&s).ok(),
-                    note,
+                    value: if cx.unquoted {
+                        None
+                    } else {
+                        statement_value(s)
+                    },
+                    note: note.clone(),
                 })
                 .collect::<Vec<_>>();
             let evidence = if evidence.is_empty() && r.tri == Tri::Unknown {
-                vec![evidence_at(cx, scope, "statements", None, r.details)]
+                vec![evidence_at(
+                    cx,
+                    scope,
+                    "statements",
+                    None,
+                    r.details.clone(),
+                )]
             } else {
                 evidence
             };
@@ -310,10 +405,80 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
     }
 }
 
+/// The answer [`eval`] gives, without its evidence or details, stopping as soon as the answer
+/// is known. `at` is the element a quantifier is visiting, if any.
+fn decide<'v>(cx: &mut Ctx<'v>, cond: &Cond, at: Option<&'v Value>) -> Tri {
+    match cond {
+        Cond::All(items) => decide_each(cx, Tri::False, items.iter().map(|c| (c, at))),
+        Cond::Any(items) => decide_each(cx, Tri::True, items.iter().map(|c| (c, at))),
+        Cond::Not(inner) => match decide(cx, inner, at) {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        },
+        Cond::Some { path, cond: inner } | Cond::Every { path, cond: inner } => {
+            let items: &'v [Value] = match get(cx, at, path) {
+                Some(Value::Array(items)) => items,
+                Some(Value::Null) => &[],
+                _ => return Tri::Unknown,
+            };
+            // `some` stops at a hit, `every` at a miss.
+            let decisive = if matches!(cond, Cond::Some { .. }) {
+                Tri::True
+            } else {
+                Tri::False
+            };
+            decide_each(cx, decisive, items.iter().map(|v| (&**inner, Some(v))))
+        }
+        Cond::Leaf { path, op, operand } => {
+            let (Some(expected), Some(actual)) = (resolve(cx, operand), get(cx, at, path)) else {
+                return Tri::Unknown;
+            };
+            match compare(*op, actual, expected) {
+                Some(true) => Tri::True,
+                Some(false) => Tri::False,
+                None => Tri::Unknown,
+            }
+        }
+        Cond::Func { name, args } => {
+            let i = cx.call(cond, name, args);
+            cx.calls[i].1.tri
+        }
+    }
+}
+
+/// Kleene AND (`decisive` false: `all`, `every`) or OR (`decisive` true: `any`, `some`) of
+/// conditions, each on its element; it stops at the first decisive answer.
+fn decide_each<'c, 'v>(
+    cx: &mut Ctx<'v>,
+    decisive: Tri,
+    items: impl Iterator<Item = (&'c Cond, Option<&'v Value>)>,
+) -> Tri {
+    let mut tri = if decisive == Tri::True {
+        Tri::False
+    } else {
+        Tri::True
+    };
+    for (cond, at) in items {
+        match decide(cx, cond, at) {
+            t if t == decisive => return decisive,
+            Tri::Unknown => tri = Tri::Unknown,
+            _ => {}
+        }
+    }
+    tri
+}
+
 /// `some` (any element satisfies) or `every` (all elements satisfy) over an array attribute.
 /// A missing array is unknown; an explicit null is an empty array (known to have no elements).
-fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, some: bool) -> Res {
-    let items: &'v [Value] = match get(cx, scope, path) {
+fn quantify<'v>(
+    cx: &mut Ctx<'v>,
+    scope: &Scope<'v>,
+    path: &AttrPath,
+    cond: &Cond,
+    some: bool,
+) -> Res {
+    let items: &'v [Value] = match get(cx, scope.value, path) {
         None => {
             let note = format!("the export does not include `{path}`");
             return Res {
@@ -339,7 +504,15 @@ fn quantify<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, cond: &Cond, so
     let mut hits = Vec::new();
     let mut unknown = Vec::new();
     let mut misses = Vec::new();
+    // The evidence of a false answer is never shown (every enclosing condition drops it), so an
+    // element that misses is only decided, unless a function in the condition must add its
+    // details. A miss still makes an `every` false.
+    let quiet = !cond.calls_function();
     for (i, item) in items.iter().enumerate() {
+        if quiet && decide(cx, cond, Some(item)) == Tri::False {
+            misses.push(Vec::new());
+            continue;
+        }
         let inner = Scope {
             value: Some(item),
             source: element_source(item).or_else(|| scope.source.clone()),
@@ -456,7 +629,13 @@ fn str_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &Operand) -> Res {
+fn leaf<'v>(
+    cx: &mut Ctx<'v>,
+    scope: &Scope<'v>,
+    path: &AttrPath,
+    op: Op,
+    operand: &Operand,
+) -> Res {
     let Some(expected) = resolve(cx, operand) else {
         let note = format!("rule parameter for `{path}` is not set");
         return Res {
@@ -464,7 +643,7 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             evidence: vec![evidence_at(cx, scope, path, None, note)],
         };
     };
-    let actual = get(cx, scope, path);
+    let actual = get(cx, scope.value, path);
     let Some(actual) = actual else {
         let note = format!("the export does not include `{path}`");
         return Res {
@@ -472,8 +651,29 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
             evidence: vec![evidence_at(cx, scope, path, None, note)],
         };
     };
+    match compare(op, actual, expected) {
+        Some(true) => {
+            let note = format!("`{path}` {} {}", op.name(), operand_text(operand, expected));
+            Res {
+                tri: Tri::True,
+                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
+            }
+        }
+        Some(false) => Res::new(Tri::False),
+        None => {
+            let note = format!("`{path}` has a value that `{}` cannot compare", op.name());
+            Res {
+                tri: Tri::Unknown,
+                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
+            }
+        }
+    }
+}
+
+/// A leaf's answer: `None` when the value is not of a kind `op` can judge.
+fn compare(op: Op, actual: &Value, expected: &Value) -> Option<bool> {
     let num = |v: &Value| v.as_f64();
-    let truth: Option<bool> = match op {
+    match op {
         Op::Eq => Some(str_eq(actual, expected)),
         Op::Ne => Some(!str_eq(actual, expected)),
         Op::In => Some(as_list(expected).iter().any(|e| str_eq(actual, e))),
@@ -553,23 +753,6 @@ fn leaf<'v>(cx: &mut Ctx<'v>, scope: &Scope<'v>, path: &str, op: Op, operand: &O
         }
         Op::PortRangeIncludes => port_range_includes(actual, as_list(expected)),
         Op::PortRangeWithin => port_range_within(actual, as_list(expected)),
-    };
-    match truth {
-        Some(true) => {
-            let note = format!("`{path}` {} {}", op.name(), operand_text(operand, expected));
-            Res {
-                tri: Tri::True,
-                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
-            }
-        }
-        Some(false) => Res::new(Tri::False),
-        None => {
-            let note = format!("`{path}` has a value that `{}` cannot compare", op.name());
-            Res {
-                tri: Tri::Unknown,
-                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
-            }
-        }
     }
 }
 
@@ -668,11 +851,7 @@ mod tests {
     fn run(c: &str, attrs: Value) -> (Tri, Vec<Evidence>) {
         let r = res(attrs);
         let params = BTreeMap::from([("svcs".to_string(), json!(["iam", "s3"]))]);
-        let mut cx = Ctx {
-            resource: &r,
-            params: &params,
-            details: Vec::new(),
-        };
+        let mut cx = Ctx::new(&r, &params);
         let out = eval(
             &mut cx,
             &cond(c),
@@ -689,11 +868,7 @@ mod tests {
     fn details_of(c: &str) -> Vec<String> {
         let r = res(json!({"flag": false}));
         let params = BTreeMap::new();
-        let mut cx = Ctx {
-            resource: &r,
-            params: &params,
-            details: Vec::new(),
-        };
+        let mut cx = Ctx::new(&r, &params);
         let scope = Scope {
             value: None,
             source: None,
@@ -719,6 +894,209 @@ mod tests {
         let c = r#"{ all = [{ path = "flag", eq = true }, { path = "missing", eq = 1 }] }"#;
         assert_eq!(run(c, json!({"flag": false})).0, Tri::False);
         assert!(run(c, json!({"flag": false})).1.is_empty());
+    }
+
+    /// A rule of the embedded pack with its conditions replaced, run through [`evaluate`].
+    fn evaluate_with(applies_if: Option<&str>, fail_if: &str, attrs: Value) -> Evaluation {
+        let pack = crate::pack::builtin().expect("pack");
+        let mut rule = pack.rules[0].clone();
+        rule.message = "{name} fails: {details}".into();
+        rule.applies_if = applies_if.map(cond);
+        rule.fail_if = cond(fail_if);
+        evaluate(&rule, &res(attrs), &BTreeMap::new())
+    }
+
+    #[test]
+    fn deciding_answers_as_evaluating_does() {
+        let conds = [
+            r#"{ path = "a", eq = 1 }"#,
+            r#"{ path = "a", gt = 0 }"#,
+            r#"{ path = "a", eq = { param = "unset" } }"#,
+            r#"{ all = [{ path = "a", eq = 1 }, { path = "b", eq = 2 }] }"#,
+            r#"{ any = [{ path = "a", eq = 1 }, { path = "b", eq = 2 }] }"#,
+            r#"{ not = { any = [{ path = "a", eq = 1 }, { path = "b", eq = 2 }] } }"#,
+            r#"{ some = "xs", where = { path = "v", eq = 1 } }"#,
+            r#"{ every = "xs", where = { path = "v", eq = 1 } }"#,
+            r#"{ not = { every = "xs", where = { not = { path = "v", eq = 1 } } } }"#,
+            r#"{ some = "xs", where = { all = [{ path = "v", eq = 1 }, { path = "w", exists = true }] } }"#,
+            r#"{ every = "xs", where = { any = [{ path = "v", ne = 1 }, { fn = "iam_admin_equivalent" }] } }"#,
+            r#"{ all = [{ path = "a", eq = 1 }, { fn = "iam_admin_equivalent" }] }"#,
+        ];
+        let attrs = [
+            json!({}),
+            json!({"a": 1, "b": 2}),
+            json!({"a": 1, "b": 3}),
+            json!({"a": 0, "b": 2}),
+            json!({"a": "x", "xs": null}),
+            json!({"a": 0, "xs": 7}),
+            json!({"xs": []}),
+            json!({"xs": [{"v": 1}, {"v": 1, "w": 0}]}),
+            json!({"xs": [{"v": 2}, {"v": 1, "w": null}]}),
+            json!({"xs": [{"w": 1}, {"v": 2}]}),
+            json!({"xs": [{"v": 1}, {"x": 1}]}),
+        ];
+        for c in conds {
+            for a in &attrs {
+                let r = res(a.clone());
+                let params = BTreeMap::new();
+                let c = cond(c);
+                let decided = decide(&mut Ctx::new(&r, &params), &c, None);
+                let scope = Scope {
+                    value: None,
+                    source: None,
+                    path: String::new(),
+                };
+                let evaluated = eval(&mut Ctx::new(&r, &params), &c, &scope).tri;
+                assert_eq!(decided, evaluated, "{c:?} on {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_any_decided_by_its_second_item_shows_that_item() {
+        let e = evaluate_with(
+            None,
+            r#"{ any = [{ path = "a", eq = 1 }, { path = "b", eq = 2 }] }"#,
+            json!({"a": 0, "b": 2}),
+        );
+        assert_eq!(e.outcome, Outcome::Fail);
+        assert_eq!(e.evidence.len(), 1);
+        assert_eq!(e.evidence[0].path, "b");
+        assert_eq!(e.evidence[0].value, Some(json!(2)));
+        assert_eq!(e.evidence[0].note, "`b` eq 2");
+        assert_eq!(e.message, "n fails:");
+    }
+
+    #[test]
+    fn a_not_around_a_quantifier() {
+        let c = r#"{ not = { some = "xs", where = { path = "v", eq = 1 } } }"#;
+        let fail = evaluate_with(None, c, json!({"xs": [{"v": 2}, {"v": 3}]}));
+        assert_eq!(fail.outcome, Outcome::Fail);
+        assert_eq!(fail.evidence.len(), 1);
+        assert_eq!(fail.evidence[0].path, "");
+        assert_eq!(
+            fail.evidence[0].note,
+            "the resource as a whole meets the failing condition"
+        );
+        let pass = evaluate_with(None, c, json!({"xs": [{"v": 2}, {"v": 1}]}));
+        assert_eq!(pass.outcome, Outcome::Pass);
+        assert!(pass.evidence.is_empty() && pass.message.is_empty());
+        let unknown = evaluate_with(None, c, json!({"xs": [{"v": 2}, {"w": 1}]}));
+        assert_eq!(unknown.outcome, Outcome::Unknown);
+        assert_eq!(unknown.evidence.len(), 1);
+        assert_eq!(unknown.evidence[0].path, "xs[1].v");
+        assert_eq!(unknown.evidence[0].value, None);
+    }
+
+    /// Elements that miss are only decided: they still make an `every` false (over an unknown
+    /// one), and the elements that hit or cannot be decided keep their places and evidence.
+    #[test]
+    fn misses_are_only_decided() {
+        let xs = json!({"xs": [{"v": 2}, {"v": 1}, {"w": 1}, {"v": 1}]});
+        let every = r#"{ every = "xs", where = { path = "v", eq = 1 } }"#;
+        assert_eq!(run(every, xs.clone()).0, Tri::False);
+        let e = evaluate_with(None, &format!("{{ not = {every} }}"), xs.clone());
+        assert_eq!(e.outcome, Outcome::Fail);
+        assert_eq!(e.evidence[0].path, "");
+        let some = r#"{ some = "xs", where = { path = "v", eq = 1 } }"#;
+        let (tri, ev) = run(some, xs.clone());
+        assert_eq!(tri, Tri::True);
+        let paths: Vec<&str> = ev.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["xs[1]", "xs[3]"]);
+        let none = json!({"xs": [{"v": 2}, {"w": 1}, {"v": 3}]});
+        let (tri, ev) = run(some, none);
+        assert_eq!(tri, Tri::Unknown);
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].path, "xs[1].v");
+    }
+
+    #[test]
+    fn unknown_evidence_names_the_missing_path() {
+        let c = r#"{ all = [{ path = "a", eq = 1 }, { path = "missing", eq = 1 }] }"#;
+        let e = evaluate_with(None, c, json!({"a": 1}));
+        assert_eq!(e.outcome, Outcome::Unknown);
+        assert_eq!(e.evidence.len(), 1, "the true item's evidence is dropped");
+        assert_eq!(e.evidence[0].path, "missing");
+        assert_eq!(e.evidence[0].value, None);
+        assert_eq!(
+            e.message,
+            "Cannot decide for n: the export does not include `missing`"
+        );
+    }
+
+    #[test]
+    fn a_precondition_is_only_decided() {
+        let applies = Some(r#"{ path = "kind", eq = "x" }"#);
+        let c = r#"{ path = "a", eq = 1 }"#;
+        let na = evaluate_with(applies, c, json!({"kind": "y", "a": 1}));
+        assert_eq!(na.outcome, Outcome::NotApplicable);
+        assert!(na.evidence.is_empty() && na.message.is_empty());
+        let fail = evaluate_with(applies, c, json!({"kind": "x", "a": 1}));
+        assert_eq!(fail.outcome, Outcome::Fail);
+        assert_eq!(fail.evidence[0].path, "a");
+        // An undecided precondition still lets the check speak, without its own details.
+        let fail = evaluate_with(applies, c, json!({"a": 1}));
+        assert_eq!(fail.outcome, Outcome::Fail);
+        let func = Some(r#"{ fn = "iam_admin_equivalent" }"#);
+        assert_eq!(evaluate_with(func, c, json!({"a": 1})).message, "n fails:");
+    }
+
+    #[test]
+    fn a_function_runs_once_but_speaks_each_time_it_is_evaluated() {
+        let c = cond(r#"{ some = "xs", where = { fn = "iam_admin_equivalent" } }"#);
+        let r = res(json!({"xs": [1, 2]}));
+        let params = BTreeMap::new();
+        let mut cx = Ctx::new(&r, &params);
+        assert_eq!(decide(&mut cx, &c, None), Tri::Unknown);
+        let scope = Scope {
+            value: None,
+            source: None,
+            path: String::new(),
+        };
+        let out = eval(&mut cx, &c, &scope);
+        assert_eq!(out.tri, Tri::Unknown);
+        assert_eq!(cx.calls.len(), 1);
+        assert_eq!(cx.details.len(), 2);
+        assert_eq!(cx.details[0], cx.details[1]);
+        assert_eq!(out.evidence.len(), 2);
+        assert_eq!(out.evidence[1].path, "xs[1].statements");
+    }
+
+    /// Small objects are searched key by key, large ones through their index; both find the
+    /// same members, nested or not, and neither finds a missing one.
+    #[test]
+    fn paths_read_alike_in_small_and_large_objects() {
+        for size in [3, SCANNED_MEMBERS, SCANNED_MEMBERS + 1, 80] {
+            let mut attrs = serde_json::Map::new();
+            for i in 0..size {
+                attrs.insert(format!("k{i}"), json!(i));
+            }
+            let last = format!("k{}", size - 1);
+            attrs.insert("nested".into(), Value::Object(attrs.clone()));
+            attrs.insert("xs".into(), json!([Value::Object(attrs.clone()), 5]));
+            let attrs = Value::Object(attrs);
+            let eq = |path: &str, n: usize| format!(r#"{{ path = "{path}", eq = {n} }}"#);
+            for (c, want) in [
+                (eq(&last, size - 1), Tri::True),
+                (eq(&format!("nested.{last}"), size - 1), Tri::True),
+                (eq("nested.k0", 1), Tri::False),
+                (eq("nested.absent", 1), Tri::Unknown),
+                (eq("k0.deeper", 0), Tri::Unknown),
+                (
+                    format!(r#"{{ some = "xs", where = {} }}"#, eq(&last, size - 1)),
+                    Tri::True,
+                ),
+                (
+                    format!(r#"{{ every = "xs", where = {} }}"#, eq("nested.k1", 1)),
+                    Tri::Unknown,
+                ),
+            ] {
+                assert_eq!(run(&c, attrs.clone()).0, want, "{c} with {size} members");
+                let r = res(attrs.clone());
+                let params = BTreeMap::new();
+                assert_eq!(decide(&mut Ctx::new(&r, &params), &cond(&c), None), want);
+            }
+        }
     }
 
     #[test]

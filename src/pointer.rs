@@ -16,30 +16,39 @@ pub fn join(base: &str, token: impl std::fmt::Display) -> String {
 
 /// Resolves `pointers` in the JSON `text` as [`Value::pointer`] would on the parsed text, but
 /// builds values only for the fragments asked for: a whole tree costs about nine times the
-/// file, and evidence quotes a few thousand small fragments of it. Each object or array on the
-/// way to a fragment is scanned once, however many pointers pass through it. The text must be
-/// one that serde_json has accepted (the inventory keeps only such texts): it is split by
-/// [`members`] and [`elements`], which do not check syntax.
+/// file, and evidence quotes a few thousand small fragments of it. The text is read once, in
+/// order: a container on the way to a fragment is split as its end is sought, and everything
+/// else is only skipped. The text must be one that serde_json has accepted (the inventory keeps
+/// only such texts): it is split by the same scanning as [`members`] and [`elements`], which
+/// does not check syntax.
 pub fn resolve_many(text: &str, pointers: &[&str]) -> Vec<Option<Value>> {
-    let mut out = vec![None; pointers.len()];
-    let wanted: Vec<(Vec<String>, usize)> = pointers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| Some((tokens(p)?, i)))
+    let mut walk = Walk {
+        text: text.trim(),
+        tokens: pointers.iter().map(|p| tokens(p)).collect(),
+        out: vec![None; pointers.len()],
+    };
+    let all: Vec<usize> = (0..pointers.len())
+        .filter(|&i| walk.tokens[i].is_some())
         .collect();
-    walk(text.trim(), wanted, 0, &mut out);
-    out
+    walk.value_at(0, &all, 0);
+    walk.out
 }
 
 /// A pointer's reference tokens, unescaped; `None` for a malformed pointer (no leading `/`).
-fn tokens(pointer: &str) -> Option<Vec<String>> {
+fn tokens(pointer: &str) -> Option<Vec<Cow<'_, str>>> {
     if pointer.is_empty() {
         return Some(Vec::new());
     }
     let rest = pointer.strip_prefix('/')?;
     Some(
         rest.split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .map(|t| {
+                if t.contains('~') {
+                    Cow::Owned(t.replace("~1", "/").replace("~0", "~"))
+                } else {
+                    Cow::Borrowed(t)
+                }
+            })
             .collect(),
     )
 }
@@ -52,39 +61,88 @@ fn index(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
-type Wanted = Vec<(Vec<String>, usize)>;
+/// One [`resolve_many`]: the text, each pointer's tokens, and the fragments found so far.
+struct Walk<'t> {
+    text: &'t str,
+    tokens: Vec<Option<Vec<Cow<'t, str>>>>,
+    out: Vec<Option<Value>>,
+}
 
-fn walk(raw: &str, wanted: Wanted, depth: usize, out: &mut [Option<Value>]) {
-    let (here, deeper): (Wanted, Wanted) = wanted.into_iter().partition(|(t, _)| t.len() == depth);
-    if !here.is_empty() {
-        if let Some(value) = self::value(raw) {
-            for (_, i) in here {
-                out[i] = Some(value.clone());
+impl Walk<'_> {
+    /// Resolves the pointers `wanted` (indices into `tokens`), whose first `depth` tokens lead
+    /// to the value starting at `text[i]`; returns where that value ends.
+    fn value_at(&mut self, i: usize, wanted: &[usize], depth: usize) -> Option<usize> {
+        let b = self.text.as_bytes();
+        let len = |w: &usize| self.tokens[*w].as_ref().map_or(0, Vec::len);
+        let here: Vec<usize> = wanted.iter().copied().filter(|w| len(w) == depth).collect();
+        let deeper: Vec<usize> = wanted.iter().copied().filter(|w| len(w) > depth).collect();
+        let end = match b.get(i) {
+            Some(b'{') if !deeper.is_empty() => self.object_at(i, &deeper, depth)?,
+            Some(b'[') if !deeper.is_empty() => self.array_at(i, &deeper, depth)?,
+            _ => value_end(b, i)?,
+        };
+        if !here.is_empty() {
+            if let Some(value) = value(self.text.get(i..end)?) {
+                for w in here {
+                    self.out[w] = Some(value.clone());
+                }
             }
         }
+        Some(end)
     }
-    if deeper.is_empty() {
-        return;
+
+    /// The token of pointer `w` at `depth` (only asked of pointers that go that deep).
+    fn token(&self, w: usize, depth: usize) -> &str {
+        self.tokens[w]
+            .as_ref()
+            .and_then(|t| t.get(depth))
+            .map_or("", |t| t.as_ref())
     }
-    let mut by_token: BTreeMap<String, Wanted> = BTreeMap::new();
-    for w in deeper {
-        by_token.entry(w.0[depth].clone()).or_default().push(w);
-    }
-    if raw.starts_with('{') {
-        let Some(map) = members(raw) else { return };
-        for (token, group) in by_token {
-            // A repeated key reads as its last occurrence, as in a parsed tree.
-            if let Some((_, child)) = map.iter().rev().find(|(k, _)| *k == token) {
-                walk(child, group, depth + 1, out);
-            }
+
+    fn object_at(&mut self, i: usize, wanted: &[usize], depth: usize) -> Option<usize> {
+        let text = self.text;
+        let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for &w in wanted {
+            by_key.entry(self.token(w, depth)).or_default().push(w);
         }
-    } else if raw.starts_with('[') {
-        let Some(items) = elements(raw) else { return };
-        for (token, group) in by_token {
-            if let Some(child) = index(&token).and_then(|i| items.get(i)) {
-                walk(child, group, depth + 1, out);
+        let by_key: BTreeMap<String, Vec<usize>> = by_key
+            .into_iter()
+            .map(|(k, group)| (k.to_string(), group))
+            .collect();
+        each_member_at(text, i, |key, start| {
+            let Some(group) = by_key.get(key.as_ref()) else {
+                return value_end(text.as_bytes(), start);
+            };
+            // A repeated key reads as its last occurrence, as in a parsed tree: what an earlier
+            // one gave is forgotten.
+            for &w in group {
+                self.out[w] = None;
             }
-        }
+            self.value_at(start, group, depth + 1)
+        })
+    }
+
+    fn array_at(&mut self, i: usize, wanted: &[usize], depth: usize) -> Option<usize> {
+        let text = self.text;
+        let mut by_index: Vec<(usize, usize)> = wanted
+            .iter()
+            .filter_map(|&w| Some((index(self.token(w, depth))?, w)))
+            .collect();
+        by_index.sort_unstable();
+        let mut next = by_index.iter().peekable();
+        let mut k = 0;
+        each_element_at(text, i, |b, start| {
+            let mut group = Vec::new();
+            while let Some(&(_, w)) = next.next_if(|(at, _)| *at == k) {
+                group.push(w);
+            }
+            k += 1;
+            if group.is_empty() {
+                value_end(b, start)
+            } else {
+                self.value_at(start, &group, depth + 1)
+            }
+        })
     }
 }
 
@@ -159,37 +217,61 @@ pub fn first_element(text: &str) -> Option<Option<&str>> {
 
 /// Calls `element(bytes, start)` for each element of the array `text`; it returns where the
 /// element ends.
-fn each_element(text: &str, mut element: impl FnMut(&[u8], usize) -> Option<usize>) -> Option<()> {
+fn each_element(text: &str, element: impl FnMut(&[u8], usize) -> Option<usize>) -> Option<()> {
+    each_element_at(text, skip_ws(text.as_bytes(), 0), element).map(|_| ())
+}
+
+/// [`each_element`] for the array starting at `text[i]`; returns where the array ends.
+fn each_element_at(
+    text: &str,
+    mut i: usize,
+    mut element: impl FnMut(&[u8], usize) -> Option<usize>,
+) -> Option<usize> {
     let b = text.as_bytes();
-    let mut i = skip_ws(b, 0);
     if b.get(i) != Some(&b'[') {
         return None;
     }
     i = skip_ws(b, i + 1);
     if b.get(i) == Some(&b']') {
-        return Some(());
+        return Some(i + 1);
     }
     loop {
         let end = element(b, i)?;
         i = skip_ws(b, end);
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
-            Some(b']') => return Some(()),
+            Some(b']') => return Some(i + 1),
             _ => return None,
         }
     }
 }
 
 /// The object starting at `text[i]` split into members, and where it ends.
-fn members_at(text: &str, mut i: usize) -> Option<(Members<'_>, usize)> {
+fn members_at(text: &str, i: usize) -> Option<(Members<'_>, usize)> {
+    let mut out = Vec::new();
+    let end = each_member_at(text, i, |key, start| {
+        let end = value_end(text.as_bytes(), start)?;
+        out.push((key, text.get(start..end)?));
+        Some(end)
+    })?;
+    Some((out, end))
+}
+
+/// Calls `member(key, start)` for each member of the object starting at `text[i]`, its key
+/// decoded; it returns where the member's value (starting at `text[start]`) ends. Returns
+/// where the object ends.
+fn each_member_at<'a>(
+    text: &'a str,
+    mut i: usize,
+    mut member: impl FnMut(Cow<'a, str>, usize) -> Option<usize>,
+) -> Option<usize> {
     let b = text.as_bytes();
     if b.get(i) != Some(&b'{') {
         return None;
     }
-    let mut out = Vec::new();
     i = skip_ws(b, i + 1);
     if b.get(i) == Some(&b'}') {
-        return Some((out, i + 1));
+        return Some(i + 1);
     }
     loop {
         let key_end = string_end(b, i)?;
@@ -203,13 +285,11 @@ fn members_at(text: &str, mut i: usize) -> Option<(Members<'_>, usize)> {
         if b.get(i) != Some(&b':') {
             return None;
         }
-        let start = skip_ws(b, i + 1);
-        let end = value_end(b, start)?;
-        out.push((key, text.get(start..end)?));
+        let end = member(key, skip_ws(b, i + 1))?;
         i = skip_ws(b, end);
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
-            Some(b'}') => return Some((out, i + 1)),
+            Some(b'}') => return Some(i + 1),
             _ => return None,
         }
     }
@@ -327,6 +407,41 @@ mod tests {
         let tree: Value = serde_json::from_str(nested).expect("json");
         let p = "/a/0/b~1c/d~0e";
         assert_eq!(resolve_many(nested, &[p])[0].as_ref(), tree.pointer(p));
+    }
+
+    /// The text is read once, so an earlier occurrence of a repeated key is walked too: what it
+    /// gave must not survive the last occurrence, which has no such fragment.
+    #[test]
+    fn a_repeated_key_forgets_its_earlier_occurrence() {
+        let text = r#"{"a": {"b": [1, {"c": 2}], "d": 3}, "e": [], "a": {"b": [4]}, "f": "g"}"#;
+        resolves_as_the_tree(
+            text,
+            &["/a/b/1/c", "/a/b/1", "/a/b/0", "/a/d", "/a", "/f", "/e/0"],
+        );
+    }
+
+    /// Pointers in any order, repeated, into strings or past an array's end, resolve each on
+    /// its own.
+    #[test]
+    fn pointers_in_any_order_resolve_each() {
+        let text = r#"{"l": [{"s": "x/y"}, [0, 1, 2], "str", {"t~": {"u": null}}], "n": 1}"#;
+        resolves_as_the_tree(
+            text,
+            &[
+                "/l/3/t~0/u",
+                "/l/1/2",
+                "/l/0/s",
+                "/l/1/2",
+                "/l/2/0",
+                "/l/9",
+                "/l/1",
+                "/n",
+                "/n/x",
+                "",
+                "/l/3/t~0",
+            ],
+        );
+        assert_eq!(resolve_many("[1]", &[]), Vec::<Option<Value>>::new());
     }
 
     /// Strings holding brackets, quotes, backslashes and escapes, keys with escapes, repeated

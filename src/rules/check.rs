@@ -93,6 +93,58 @@ pub enum Operand {
     Param(String),
 }
 
+/// An attribute path as a rule writes it (`a.b`, or `.` for the element a quantifier visits),
+/// split into its keys once when the rule is loaded: leaves run for every element of every list
+/// of every resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttrPath {
+    text: String,
+    keys: Vec<String>,
+}
+
+impl AttrPath {
+    pub fn new(text: impl Into<String>) -> AttrPath {
+        let text = text.into();
+        let keys = text.split('.').map(str::to_string).collect();
+        AttrPath { text, keys }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The keys between the dots, in order (`.` itself reads as two empty keys).
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+}
+
+impl std::ops::Deref for AttrPath {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for AttrPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<&str> for AttrPath {
+    fn from(text: &str) -> AttrPath {
+        AttrPath::new(text)
+    }
+}
+
+impl PartialEq<&str> for AttrPath {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
     All(Vec<Cond>),
@@ -100,16 +152,16 @@ pub enum Cond {
     Not(Box<Cond>),
     /// True when the condition holds for at least one element of the array at `path`.
     Some {
-        path: String,
+        path: AttrPath,
         cond: Box<Cond>,
     },
     /// True when the condition holds for every element of the array at `path`.
     Every {
-        path: String,
+        path: AttrPath,
         cond: Box<Cond>,
     },
     Leaf {
-        path: String,
+        path: AttrPath,
         op: Op,
         operand: Operand,
     },
@@ -215,6 +267,7 @@ pub fn parse(v: &toml::Value, at: &str, known_functions: &[&str]) -> Result<Cond
                 .get("where")
                 .ok_or_else(|| err(at, format!("{quantifier:?} needs a `where` condition")))?;
             let cond = Box::new(parse(inner, &format!("{at}.where"), known_functions)?);
+            let path = AttrPath::new(path);
             return Ok(if quantifier == "some" {
                 Cond::Some { path, cond }
             } else {
@@ -307,7 +360,11 @@ pub fn parse(v: &toml::Value, at: &str, known_functions: &[&str]) -> Result<Cond
         }
         _ => {}
     }
-    Ok(Cond::Leaf { path, op, operand })
+    Ok(Cond::Leaf {
+        path: AttrPath::new(path),
+        op,
+        operand,
+    })
 }
 
 /// TOML to JSON; TOML datetimes become strings.
@@ -347,6 +404,21 @@ mod tests {
             r#"c = { any = [ { path = "a", eq = 1 }, { some = "s", where = { not = { fn = "iam_admin_equivalent" } } } ] }"#,
         );
         assert!(deep.expect("ok").calls_function());
+    }
+
+    #[test]
+    fn paths_are_split_once() {
+        let c = p(r#"c = { some = "a.b", where = { path = ".", eq = 1 } }"#).expect("ok");
+        let Cond::Some { path, cond } = c else {
+            panic!("some")
+        };
+        assert_eq!(path.keys(), ["a", "b"]);
+        assert_eq!(path.to_string(), "a.b");
+        let Cond::Leaf { path, .. } = *cond else {
+            panic!("leaf")
+        };
+        assert_eq!(path, ".");
+        assert_eq!(path.keys(), ["", ""]);
     }
 
     #[test]
