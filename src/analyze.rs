@@ -13,6 +13,7 @@ use crate::report::{
 use crate::rules::RulePack;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// One input file.
 #[derive(Debug, Clone)]
@@ -288,6 +289,14 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
     // Evidence to quote from the export: (finding, evidence) indices.
     let mut to_quote: Vec<(usize, usize)> = Vec::new();
     for rule in &pack.rules {
+        // Shared by every finding of the rule.
+        let (rule_id, rule_name, title, service) = (
+            Arc::<str>::from(rule.id.as_str()),
+            Arc::<str>::from(rule.name.as_str()),
+            Arc::<str>::from(rule.title.as_str()),
+            Arc::<str>::from(rule.service.as_str()),
+        );
+        let frameworks = Arc::new(rule.frameworks.clone());
         let mut params = rule.parameters.clone();
         for key in [&rule.id, &rule.name] {
             if let Some(over) = options.parameters.get(key) {
@@ -344,16 +353,16 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             }
             let evidence = eval.evidence;
             findings.push(Finding {
-                rule_id: rule.id.clone(),
-                rule_name: rule.name.clone(),
-                title: rule.title.clone(),
+                rule_id: rule_id.clone(),
+                rule_name: rule_name.clone(),
+                title: title.clone(),
                 severity: rule.severity,
                 outcome: eval.outcome,
-                service: rule.service.clone(),
+                service: service.clone(),
                 resource: ResourceRef::of(resource),
                 message: eval.message,
                 evidence,
-                frameworks: rule.frameworks.clone(),
+                frameworks: frameworks.clone(),
                 accepted: None,
             });
         }

@@ -239,7 +239,7 @@ fn summary(h: &mut String, report: &Report, pack: &RulePack) {
         .coverage
         .iter()
         .filter(|c| !c.evaluated)
-        .map(|c| c.rule_id.as_str())
+        .map(|c| &*c.rule_id)
         .collect();
     if !missing.is_empty() {
         let exports: BTreeSet<&str> = report
@@ -317,7 +317,7 @@ fn controls<'a>(
             report
                 .findings
                 .iter()
-                .map(|f| (f.rule_id.as_str(), &f.frameworks)),
+                .map(|f| (&*f.rule_id, &*f.frameworks)),
         );
     for (rule, frameworks) in mapped {
         for (fw, ids) in frameworks {
@@ -332,7 +332,7 @@ fn controls<'a>(
         }
     }
     for f in &report.findings {
-        for (fw, ids) in &f.frameworks {
+        for (fw, ids) in f.frameworks.iter() {
             for id in ids {
                 if let Some(c) = out
                     .get_mut(fw.as_str())
@@ -425,7 +425,7 @@ fn findings(h: &mut String, report: &Report, pack: &RulePack) {
         );
         let mut by_rule: Vec<(&str, Vec<&Finding>)> = Vec::new();
         for f in of_severity {
-            match by_rule.iter_mut().find(|(id, _)| *id == f.rule_id) {
+            match by_rule.iter_mut().find(|(id, _)| *id == &*f.rule_id) {
                 Some((_, list)) => list.push(f),
                 None => by_rule.push((&f.rule_id, vec![f])),
             }

@@ -152,7 +152,7 @@ fn result(f: &Finding, rule_index: &BTreeMap<&str, usize>, artifacts: &[&str]) -
     };
     let mut v = Map::new();
     v.insert("ruleId".into(), json!(f.rule_id));
-    if let Some(i) = rule_index.get(f.rule_id.as_str()) {
+    if let Some(i) = rule_index.get(&*f.rule_id) {
         v.insert("ruleIndex".into(), json!(i));
     }
     if f.outcome == Outcome::Fail {

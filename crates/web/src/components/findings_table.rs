@@ -227,7 +227,7 @@ mod tests {
     fn group_headers_show_counts_and_fold_state() {
         let (report, _) = demo_report();
         let visible: Vec<usize> = (0..report.findings.len()).collect();
-        let collapsed: BTreeSet<String> = [report.findings[0].rule_id.clone()].into();
+        let collapsed: BTreeSet<String> = [report.findings[0].rule_id.to_string()].into();
         let list = rows(&report, &visible, Grouping::Rule, &collapsed);
         let html = render::<FindingsTable>(props(report.clone(), list));
         assert!(html.contains("data-testid=\"group-row\""));
