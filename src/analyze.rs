@@ -351,7 +351,9 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
                     to_quote.push((findings.len(), k));
                 }
             }
-            let evidence = eval.evidence;
+            let mut evidence = eval.evidence;
+            // Kept in the report: give back the room pushing left.
+            evidence.shrink_to_fit();
             findings.push(Finding {
                 rule_id: rule_id.clone(),
                 rule_name: rule_name.clone(),
