@@ -360,12 +360,12 @@ pub fn apply(report: &mut Report, acceptances: &[Acceptance], today: &str) -> Ap
             .find(|(_, a)| a.scope.covers(f))
             .map(|(i, a)| {
                 counts[*i] += 1;
-                AcceptedBy {
+                Box::new(AcceptedBy {
                     acceptance_id: a.id.clone(),
                     reason: a.reason.clone(),
                     owner: a.owner.clone(),
                     expires: a.expires.clone(),
-                }
+                })
             });
     }
     for (i, a) in acceptances.iter().enumerate() {

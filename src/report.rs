@@ -82,8 +82,9 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     pub frameworks: Arc<BTreeMap<String, Vec<String>>>,
     /// Set when an auditor accepted the risk (see `accept`); the finding stays in the report.
+    /// Boxed: most findings have none, and inline it would add 96 bytes to every one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accepted: Option<AcceptedBy>,
+    pub accepted: Option<Box<AcceptedBy>>,
 }
 
 /// The acceptance that covers a finding, copied onto it so every export can show why.

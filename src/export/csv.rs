@@ -153,12 +153,12 @@ mod tests {
     #[test]
     fn every_finding_is_one_well_formed_row() {
         let (mut report, _) = super::super::fixture::hostile();
-        report.findings[0].accepted = Some(crate::report::AcceptedBy {
+        report.findings[0].accepted = Some(Box::new(crate::report::AcceptedBy {
             acceptance_id: "risk-7".into(),
             reason: "migration".into(),
             owner: None,
             expires: None,
-        });
+        }));
         let rows = parse(&findings_csv(&report.findings));
         assert_eq!(rows[0], COLUMNS);
         assert_eq!(rows.len(), report.findings.len() + 1);

@@ -697,12 +697,12 @@ mod tests {
     #[test]
     fn hostile_strings_are_text_and_nothing_is_loaded() {
         let (mut report, pack) = super::super::fixture::hostile();
-        report.findings[0].accepted = Some(AcceptedBy {
+        report.findings[0].accepted = Some(Box::new(AcceptedBy {
             acceptance_id: "<b>id</b>".into(),
             reason: "\"><script>alert(2)</script>".into(),
             owner: Some("<i>me</i>".into()),
             expires: None,
-        });
+        }));
         let html = html_report(&report, &pack, "2025-01-31<script>");
         assert!(html.contains(
             "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"

@@ -178,12 +178,12 @@ mod tests {
     #[test]
     fn events_are_ocsf_detection_findings() {
         let (mut report, pack) = super::super::fixture::hostile();
-        report.findings[1].accepted = Some(AcceptedBy {
+        report.findings[1].accepted = Some(Box::new(AcceptedBy {
             acceptance_id: "risk-2".into(),
             reason: "sandbox".into(),
             owner: None,
             expires: None,
-        });
+        }));
         let events: Vec<Value> =
             serde_json::from_str(&ocsf_findings(&report, &pack, 1_738_368_000_000))
                 .expect("a JSON array");
