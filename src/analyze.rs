@@ -286,6 +286,8 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
         ..Summary::default()
     };
     let mut coverage = Vec::new();
+    // Each resource's reference, made at its first finding and shared by the others.
+    let mut refs: HashMap<*const Resource, Arc<ResourceRef>> = HashMap::new();
     // Evidence to quote from the export: (finding, evidence) indices.
     let mut to_quote: Vec<(usize, usize)> = Vec::new();
     for rule in &pack.rules {
@@ -361,7 +363,10 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
                 severity: rule.severity,
                 outcome: eval.outcome,
                 service: service.clone(),
-                resource: ResourceRef::of(resource),
+                resource: refs
+                    .entry(std::ptr::from_ref(resource))
+                    .or_insert_with(|| Arc::new(ResourceRef::of(resource)))
+                    .clone(),
                 message: eval.message,
                 evidence,
                 frameworks: frameworks.clone(),

@@ -77,7 +77,8 @@ pub struct Finding {
     pub severity: Severity,
     pub outcome: Outcome,
     pub service: Arc<str>,
-    pub resource: ResourceRef,
+    /// Shared by all of the resource's findings.
+    pub resource: Arc<ResourceRef>,
     pub message: String,
     pub evidence: Vec<Evidence>,
     pub frameworks: Arc<BTreeMap<String, Vec<String>>>,

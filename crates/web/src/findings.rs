@@ -537,7 +537,8 @@ pub(crate) mod tests {
                 name: name.into(),
                 account: Some(account.into()),
                 region: (rule == "R3").then(|| "eu-west-1".to_string()),
-            },
+            }
+            .into(),
             message: format!("{name} fails {rule}"),
             evidence: Vec::new(),
             frameworks: frameworks.into(),

@@ -446,7 +446,8 @@ mod tests {
                 name: name.into(),
                 account: Some("123456789012".into()),
                 region: None,
-            },
+            }
+            .into(),
             message: message.into(),
             evidence: Vec::new(),
             frameworks: Default::default(),

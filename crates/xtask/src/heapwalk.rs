@@ -49,6 +49,13 @@ pub fn walk(file: &Path) -> Result<(), String> {
     let add = |parts: &mut BTreeMap<String, usize>, key: &str, n: usize| {
         *parts.entry(key.to_string()).or_default() += n;
     };
+    let nowhere = std::sync::Arc::new(stratoscope::report::ResourceRef {
+        id: String::new(),
+        kind: String::new(),
+        name: String::new(),
+        account: None,
+        region: None,
+    });
     let mut findings = report.findings;
     let count = findings.len();
     for f in &mut findings {
@@ -82,29 +89,10 @@ pub fn walk(file: &Path) -> Result<(), String> {
             "message",
             freed(|| drop(std::mem::take(&mut f.message))),
         );
-        let r = &mut f.resource;
         add(
             &mut parts,
-            "resource.id",
-            freed(|| drop(std::mem::take(&mut r.id))),
-        );
-        add(
-            &mut parts,
-            "resource.kind",
-            freed(|| drop(std::mem::take(&mut r.kind))),
-        );
-        add(
-            &mut parts,
-            "resource.name",
-            freed(|| drop(std::mem::take(&mut r.name))),
-        );
-        add(
-            &mut parts,
-            "resource.account/region",
-            freed(|| {
-                drop(r.account.take());
-                drop(r.region.take());
-            }),
+            "resource (shared refs)",
+            freed(|| drop(std::mem::replace(&mut f.resource, nowhere.clone()))),
         );
         for e in &mut f.evidence {
             add(&mut parts, "evidence.value", freed(|| drop(e.value.take())));

@@ -212,7 +212,7 @@ mod tests {
         big.findings = (0..5000)
             .map(|i| {
                 let mut f = one.clone();
-                f.resource.id = format!("{}-{i}", one.resource.id);
+                std::sync::Arc::make_mut(&mut f.resource).id = format!("{}-{i}", one.resource.id);
                 f
             })
             .collect();
@@ -253,7 +253,8 @@ mod tests {
                 name: "<img src=x onerror=alert(1)>".into(),
                 account: None,
                 region: None,
-            },
+            }
+            .into(),
             message: "m".into(),
             evidence: Vec::new(),
             frameworks: Default::default(),
