@@ -90,7 +90,7 @@ impl Scope {
                 rule_id,
                 resource_id,
             } => {
-                (rule_id.eq_ignore_ascii_case(&f.rule_id) || *rule_id == f.rule_name)
+                (rule_id.eq_ignore_ascii_case(&f.rule_id) || **rule_id == *f.rule_name)
                     && *resource_id == f.resource.id
             }
             Scope::Pattern { rule, resource } => {
@@ -360,12 +360,12 @@ pub fn apply(report: &mut Report, acceptances: &[Acceptance], today: &str) -> Ap
             .find(|(_, a)| a.scope.covers(f))
             .map(|(i, a)| {
                 counts[*i] += 1;
-                AcceptedBy {
+                Box::new(AcceptedBy {
                     acceptance_id: a.id.clone(),
                     reason: a.reason.clone(),
                     owner: a.owner.clone(),
                     expires: a.expires.clone(),
-                }
+                })
             });
     }
     for (i, a) in acceptances.iter().enumerate() {
@@ -562,7 +562,7 @@ mod tests {
                 let a = f.accepted.as_ref()?;
                 Some((
                     a.acceptance_id.as_str(),
-                    f.rule_id.as_str(),
+                    &*f.rule_id,
                     f.resource.name.as_str(),
                 ))
             })
@@ -612,7 +612,7 @@ mod tests {
         let by = |rule: &str| {
             r.findings
                 .iter()
-                .find(|f| f.rule_id == rule && f.resource.id == DEPLOY_BOT)
+                .find(|f| &*f.rule_id == rule && f.resource.id == DEPLOY_BOT)
                 .and_then(|f| f.accepted.as_ref())
                 .map(|a| a.acceptance_id.clone())
         };

@@ -13,6 +13,7 @@ use crate::report::{
 use crate::rules::RulePack;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// One input file.
 #[derive(Debug, Clone)]
@@ -285,12 +286,22 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
         ..Summary::default()
     };
     let mut coverage = Vec::new();
+    // Each resource's reference, made at its first finding and shared by the others.
+    let mut refs: HashMap<*const Resource, Arc<ResourceRef>> = HashMap::new();
     // Evidence to quote from the export: (finding, evidence) indices.
     let mut to_quote: Vec<(usize, usize)> = Vec::new();
     // Statements cited by evidence that is quoted: their own value is needed only where the
     // export gives none (see `quote_exports`).
     let mut unquoted = Vec::new();
     for rule in &pack.rules {
+        // Shared by every finding of the rule.
+        let (rule_id, rule_name, title, service) = (
+            Arc::<str>::from(rule.id.as_str()),
+            Arc::<str>::from(rule.name.as_str()),
+            Arc::<str>::from(rule.title.as_str()),
+            Arc::<str>::from(rule.service.as_str()),
+        );
+        let frameworks = Arc::new(rule.frameworks.clone());
         let mut params = rule.parameters.clone();
         for key in [&rule.id, &rule.name] {
             if let Some(over) = options.parameters.get(key) {
@@ -357,18 +368,23 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
                     eval.evidence[k].value = statement_value(&statement);
                 }
             }
-            let evidence = eval.evidence;
+            let mut evidence = eval.evidence;
+            // Kept in the report: give back the room pushing left.
+            evidence.shrink_to_fit();
             findings.push(Finding {
-                rule_id: rule.id.clone(),
-                rule_name: rule.name.clone(),
-                title: rule.title.clone(),
+                rule_id: rule_id.clone(),
+                rule_name: rule_name.clone(),
+                title: title.clone(),
                 severity: rule.severity,
                 outcome: eval.outcome,
-                service: rule.service.clone(),
-                resource: ResourceRef::of(resource),
+                service: service.clone(),
+                resource: refs
+                    .entry(std::ptr::from_ref(resource))
+                    .or_insert_with(|| Arc::new(ResourceRef::of(resource)))
+                    .clone(),
                 message: eval.message,
                 evidence,
-                frameworks: rule.frameworks.clone(),
+                frameworks: frameworks.clone(),
                 accepted: None,
             });
         }

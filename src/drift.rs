@@ -312,7 +312,7 @@ mod tests {
         let d = both();
         let keys = |fs: &[Finding]| -> Vec<(String, String)> {
             fs.iter()
-                .map(|f| (f.rule_id.clone(), f.resource.name.clone()))
+                .map(|f| (f.rule_id.to_string(), f.resource.name.clone()))
                 .collect()
         };
         assert_eq!(

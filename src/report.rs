@@ -4,6 +4,7 @@
 use crate::model::{Evidence, Outcome, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -66,21 +67,25 @@ impl ResourceRef {
 }
 
 /// A failing or undecidable rule outcome on one resource. Passes are counted in the summary.
+/// The rule's metadata is shared by all of the rule's findings rather than copied into each
+/// (a rule can have tens of thousands); it serialises the same either way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule_id: String,
-    pub rule_name: String,
-    pub title: String,
+    pub rule_id: Arc<str>,
+    pub rule_name: Arc<str>,
+    pub title: Arc<str>,
     pub severity: Severity,
     pub outcome: Outcome,
-    pub service: String,
-    pub resource: ResourceRef,
+    pub service: Arc<str>,
+    /// Shared by all of the resource's findings.
+    pub resource: Arc<ResourceRef>,
     pub message: String,
     pub evidence: Vec<Evidence>,
-    pub frameworks: BTreeMap<String, Vec<String>>,
+    pub frameworks: Arc<BTreeMap<String, Vec<String>>>,
     /// Set when an auditor accepted the risk (see `accept`); the finding stays in the report.
+    /// Boxed: most findings have none, and inline it would add 96 bytes to every one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accepted: Option<AcceptedBy>,
+    pub accepted: Option<Box<AcceptedBy>>,
 }
 
 /// The acceptance that covers a finding, copied onto it so every export can show why.
@@ -158,7 +163,7 @@ impl Summary {
                 .or_default() += 1;
             *self
                 .failing_by_service
-                .entry(f.service.clone())
+                .entry(f.service.to_string())
                 .or_default() += 1;
             *self
                 .failing_by_account
@@ -277,4 +282,43 @@ pub fn sort_findings(findings: &mut [Finding]) {
                 &b.resource.id,
             ))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings share their rule's metadata in memory; stored reports (the web app's, drift's
+    /// baselines) still read back, and write out byte for byte as before.
+    #[test]
+    fn shared_rule_metadata_reads_and_writes_as_plain_fields() {
+        let text = r#"{
+  "rule_id": "STRAT-AWS-IAM-001",
+  "rule_name": "iam-root-access-keys",
+  "title": "Root has access keys",
+  "severity": "critical",
+  "outcome": "fail",
+  "service": "iam",
+  "resource": {
+    "id": "arn:aws:iam::123456789012:root",
+    "kind": "aws.account",
+    "name": "root",
+    "account": "123456789012",
+    "region": null
+  },
+  "message": "root has keys",
+  "evidence": [],
+  "frameworks": {
+    "cis-aws-5.0": [
+      "1.3"
+    ]
+  }
+}"#;
+        let finding: Finding = serde_json::from_str(text).expect("reads");
+        assert_eq!(&*finding.rule_id, "STRAT-AWS-IAM-001");
+        assert_eq!(finding.frameworks["cis-aws-5.0"], vec!["1.3".to_string()]);
+        assert_eq!(pretty_json(&finding), format!("{text}\n"));
+        let copy = finding.clone();
+        assert!(Arc::ptr_eq(&copy.frameworks, &finding.frameworks));
+    }
 }

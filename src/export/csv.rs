@@ -37,18 +37,18 @@ pub fn findings_csv(findings: &[Finding]) -> String {
         push_row(
             &mut out,
             [
-                f.rule_id.as_str(),
-                f.rule_name.as_str(),
+                &*f.rule_id,
+                &*f.rule_name,
                 f.severity.as_str(),
                 f.outcome.as_str(),
                 accepted.unwrap_or(""),
-                f.service.as_str(),
+                &*f.service,
                 f.resource.account.as_deref().unwrap_or(""),
                 f.resource.region.as_deref().unwrap_or(""),
                 f.resource.kind.as_str(),
                 f.resource.id.as_str(),
                 f.resource.name.as_str(),
-                f.title.as_str(),
+                &*f.title,
                 f.message.as_str(),
                 frameworks.as_str(),
             ],
@@ -153,18 +153,18 @@ mod tests {
     #[test]
     fn every_finding_is_one_well_formed_row() {
         let (mut report, _) = super::super::fixture::hostile();
-        report.findings[0].accepted = Some(crate::report::AcceptedBy {
+        report.findings[0].accepted = Some(Box::new(crate::report::AcceptedBy {
             acceptance_id: "risk-7".into(),
             reason: "migration".into(),
             owner: None,
             expires: None,
-        });
+        }));
         let rows = parse(&findings_csv(&report.findings));
         assert_eq!(rows[0], COLUMNS);
         assert_eq!(rows.len(), report.findings.len() + 1);
         for (row, f) in rows[1..].iter().zip(&report.findings) {
             assert_eq!(row.len(), COLUMNS.len());
-            assert_eq!(row[0], f.rule_id);
+            assert_eq!(row[0], &*f.rule_id);
             assert_eq!(row[9], f.resource.id);
             let shown = |s: &str| match s.starts_with('=') {
                 true => format!("'{s}"),

@@ -239,7 +239,7 @@ fn summary(h: &mut String, report: &Report, pack: &RulePack) {
         .coverage
         .iter()
         .filter(|c| !c.evaluated)
-        .map(|c| c.rule_id.as_str())
+        .map(|c| &*c.rule_id)
         .collect();
     if !missing.is_empty() {
         let exports: BTreeSet<&str> = report
@@ -317,7 +317,7 @@ fn controls<'a>(
             report
                 .findings
                 .iter()
-                .map(|f| (f.rule_id.as_str(), &f.frameworks)),
+                .map(|f| (&*f.rule_id, &*f.frameworks)),
         );
     for (rule, frameworks) in mapped {
         for (fw, ids) in frameworks {
@@ -332,7 +332,7 @@ fn controls<'a>(
         }
     }
     for f in &report.findings {
-        for (fw, ids) in &f.frameworks {
+        for (fw, ids) in f.frameworks.iter() {
             for id in ids {
                 if let Some(c) = out
                     .get_mut(fw.as_str())
@@ -425,7 +425,7 @@ fn findings(h: &mut String, report: &Report, pack: &RulePack) {
         );
         let mut by_rule: Vec<(&str, Vec<&Finding>)> = Vec::new();
         for f in of_severity {
-            match by_rule.iter_mut().find(|(id, _)| *id == f.rule_id) {
+            match by_rule.iter_mut().find(|(id, _)| *id == &*f.rule_id) {
                 Some((_, list)) => list.push(f),
                 None => by_rule.push((&f.rule_id, vec![f])),
             }
@@ -697,12 +697,12 @@ mod tests {
     #[test]
     fn hostile_strings_are_text_and_nothing_is_loaded() {
         let (mut report, pack) = super::super::fixture::hostile();
-        report.findings[0].accepted = Some(AcceptedBy {
+        report.findings[0].accepted = Some(Box::new(AcceptedBy {
             acceptance_id: "<b>id</b>".into(),
             reason: "\"><script>alert(2)</script>".into(),
             owner: Some("<i>me</i>".into()),
             expires: None,
-        });
+        }));
         let html = html_report(&report, &pack, "2025-01-31<script>");
         assert!(html.contains(
             "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"

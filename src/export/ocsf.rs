@@ -104,7 +104,7 @@ fn event(f: &Finding, report: &Report, pack: &RulePack, time_ms: i64) -> Value {
     let rule = pack.get(&f.rule_id);
     let types: Vec<&str> = match rule {
         Some(r) if !r.categories.is_empty() => r.categories.iter().map(String::as_str).collect(),
-        _ => vec![f.service.as_str()],
+        _ => vec![&*f.service],
     };
     let mut finding_info = Map::new();
     finding_info.insert(
@@ -178,12 +178,12 @@ mod tests {
     #[test]
     fn events_are_ocsf_detection_findings() {
         let (mut report, pack) = super::super::fixture::hostile();
-        report.findings[1].accepted = Some(AcceptedBy {
+        report.findings[1].accepted = Some(Box::new(AcceptedBy {
             acceptance_id: "risk-2".into(),
             reason: "sandbox".into(),
             owner: None,
             expires: None,
-        });
+        }));
         let events: Vec<Value> =
             serde_json::from_str(&ocsf_findings(&report, &pack, 1_738_368_000_000))
                 .expect("a JSON array");
@@ -199,10 +199,10 @@ mod tests {
                 assert!(e["metadata"]["product"][key].is_string(), "{key}");
             }
             assert_eq!(e["severity_id"], severity(f.severity).0);
-            assert_eq!(e["finding_info"]["title"], f.title.as_str());
+            assert_eq!(e["finding_info"]["title"], &*f.title);
             assert!(e["finding_info"]["uid"]
                 .as_str()
-                .is_some_and(|u| u.contains(&f.rule_id) && u.contains(&f.resource.id)));
+                .is_some_and(|u| u.contains(&*f.rule_id) && u.contains(&f.resource.id)));
             assert!(e["finding_info"]["types"]
                 .as_array()
                 .is_some_and(|t| !t.is_empty()));

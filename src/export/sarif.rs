@@ -152,7 +152,7 @@ fn result(f: &Finding, rule_index: &BTreeMap<&str, usize>, artifacts: &[&str]) -
     };
     let mut v = Map::new();
     v.insert("ruleId".into(), json!(f.rule_id));
-    if let Some(i) = rule_index.get(f.rule_id.as_str()) {
+    if let Some(i) = rule_index.get(&*f.rule_id) {
         v.insert("ruleIndex".into(), json!(i));
     }
     if f.outcome == Outcome::Fail {
@@ -218,12 +218,12 @@ mod tests {
 
     fn log() -> (Value, Report, RulePack) {
         let (mut report, pack) = super::super::fixture::hostile();
-        report.findings[0].accepted = Some(AcceptedBy {
+        report.findings[0].accepted = Some(Box::new(AcceptedBy {
             acceptance_id: "risk-1".into(),
             reason: "break-glass user, reviewed quarterly".into(),
             owner: Some("secops@example.com".into()),
             expires: Some("2031-01-31".into()),
-        });
+        }));
         let text = sarif(&report, &pack);
         let v: Value = serde_json::from_str(&text).expect("SARIF is JSON");
         (v, report, pack)

@@ -267,6 +267,19 @@ fn base_resource(
     }
 }
 
+// How many attributes each kind ends up with: what this file sets, and for principals what
+// `crate::derive` adds (admin_equivalent, effective_statement_count, statements_complete,
+// missing_policies, service_control_policy_levels; can_assume and admin_path for users and
+// roles; assumable_by for roles). A map made at its size stays there, where one grown by
+// insertion holds up to 28 slots of 112 bytes for a role's 21; the inventory keeps them all
+// through evaluation. A miscount costs memory, never results.
+const POLICY_KEYS: usize = 11;
+const PRINCIPAL_KEYS: usize = 9;
+const DERIVED_KEYS: usize = 5;
+const USER_KEYS: usize = PRINCIPAL_KEYS + 1 + DERIVED_KEYS + 2;
+const GROUP_KEYS: usize = PRINCIPAL_KEYS + DERIVED_KEYS;
+const ROLE_KEYS: usize = PRINCIPAL_KEYS + 4 + DERIVED_KEYS + 3;
+
 fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "PolicyName", ptr)?;
@@ -279,7 +292,7 @@ fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, 
         kind: "managed".into(),
         via_group: None,
     };
-    let mut attrs = Map::new();
+    let mut attrs = Map::with_capacity(POLICY_KEYS);
     attrs.insert("arn".into(), json!(arn));
     attrs.insert("path".into(), entry.opt("Path"));
     attrs.insert("aws_managed".into(), json!(is_aws_managed(&arn)));
@@ -369,7 +382,13 @@ fn attached<F: Fields>(entry: &F) -> Vec<Value> {
         .items("AttachedManagedPolicies")
         .map(|list| {
             list.iter()
-                .map(|p| json!({"name": p.value("PolicyName"), "arn": p.value("PolicyArn")}))
+                .map(|p| {
+                    // Made at its size: `json!` leaves room for a third key in each of these.
+                    let mut m = Map::with_capacity(2);
+                    m.insert("name".into(), p.opt("PolicyName"));
+                    m.insert("arn".into(), p.opt("PolicyArn"));
+                    Value::Object(m)
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -406,7 +425,7 @@ fn principal_common<F: Fields>(
 fn user<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "UserName", ptr)?;
-    let mut attrs = Map::new();
+    let mut attrs = Map::with_capacity(USER_KEYS);
     attrs.insert("arn".into(), json!(arn));
     let inline = principal_common(cx, entry, "UserPolicyList", ptr, &mut attrs)?;
     attrs.insert(
@@ -421,7 +440,7 @@ fn user<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
 fn group<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "GroupName", ptr)?;
-    let mut attrs = Map::new();
+    let mut attrs = Map::with_capacity(GROUP_KEYS);
     attrs.insert("arn".into(), json!(arn));
     let inline = principal_common(cx, entry, "GroupPolicyList", ptr, &mut attrs)?;
     let mut r = base_resource(cx, "aws.iam.group", arn, name, ptr, attrs);
@@ -432,7 +451,7 @@ fn group<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, Normalize
 fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "RoleName", ptr)?;
-    let mut attrs = Map::new();
+    let mut attrs = Map::with_capacity(ROLE_KEYS);
     attrs.insert("arn".into(), json!(arn));
     let inline = principal_common(cx, entry, "RolePolicyList", ptr, &mut attrs)?;
     let path = entry.str("Path");
@@ -627,6 +646,42 @@ mod tests {
             normalize_text(r#"{"UserDetailList": [], "RoleDetailList": [1e400]}"#, "f").is_none(),
             "left to the tree path, which reports the number"
         );
+    }
+
+    /// The capacities the attribute maps are made with cover what normalisation and derivation
+    /// give each kind (a larger count only costs memory, but the constants should say so).
+    #[test]
+    fn attribute_maps_are_made_at_their_final_size() {
+        let doc = r#"{
+            "Policies": [{"PolicyName": "p", "Arn": "arn:aws:iam::123456789012:policy/p", "Path": "/", "AttachmentCount": 2,
+                "PermissionsBoundaryUsageCount": 1, "DefaultVersionId": "v1", "CreateDate": "2024-01-01T00:00:00Z", "UpdateDate": "2024-01-01T00:00:00Z",
+                "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}],
+            "UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::123456789012:user/u", "Path": "/", "CreateDate": "2024-01-01T00:00:00Z",
+                "GroupList": ["g"], "AttachedManagedPolicies": [{"PolicyName": "p", "PolicyArn": "arn:aws:iam::123456789012:policy/p"}],
+                "PermissionsBoundary": {"PermissionsBoundaryArn": "arn:aws:iam::123456789012:policy/p"}, "Tags": [{"Key": "k", "Value": "v"}]}],
+            "GroupDetailList": [{"GroupName": "g", "Arn": "arn:aws:iam::123456789012:group/g", "Path": "/", "CreateDate": "2024-01-01T00:00:00Z",
+                "GroupPolicyList": [], "AttachedManagedPolicies": []}],
+            "RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "Path": "/", "CreateDate": "2024-01-01T00:00:00Z",
+                "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/u"}, "Action": "sts:AssumeRole"}]},
+                "RolePolicyList": [], "AttachedManagedPolicies": [{"PolicyName": "p", "PolicyArn": "arn:aws:iam::123456789012:policy/p"}],
+                "PermissionsBoundary": {"PermissionsBoundaryArn": "arn:aws:iam::123456789012:policy/other"}, "Tags": [],
+                "InstanceProfileList": [], "RoleLastUsed": {"LastUsedDate": "2024-01-01T00:00:00Z"}}]
+        }"#;
+        let inv = crate::analyze::build_inventory(&[crate::Input::new("authz.json", doc)]);
+        assert_eq!(inv.resources.len(), 4);
+        for r in &inv.resources {
+            let keys = match r.kind.as_str() {
+                "aws.iam.policy" => POLICY_KEYS,
+                "aws.iam.user" => USER_KEYS,
+                "aws.iam.group" => GROUP_KEYS,
+                _ => ROLE_KEYS,
+            };
+            // Without an Organizations export there are no SCP levels, one key fewer.
+            let expected = keys - usize::from(r.kind != "aws.iam.policy");
+            let mut names: Vec<&String> = r.attributes.keys().collect();
+            names.sort();
+            assert!(r.attributes.len() <= expected, "{}: {names:?}", r.kind);
+        }
     }
 
     #[test]

@@ -65,7 +65,7 @@ impl Draft {
         };
         Draft {
             scope: ScopeChoice::Finding,
-            rule_id: f.rule_id.clone(),
+            rule_id: f.rule_id.to_string(),
             resource_id: id.clone(),
             resource_glob: glob,
             account: f.resource.account.clone(),

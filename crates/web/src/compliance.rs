@@ -185,7 +185,11 @@ mod tests {
         assert!(!shown.is_empty());
         for i in shown {
             let f = &report.findings[i];
-            assert!(control.rules.contains(&f.rule_id), "{}", f.rule_id);
+            assert!(
+                control.rules.contains(&f.rule_id.to_string()),
+                "{}",
+                f.rule_id
+            );
             assert!(f.frameworks[&summary.framework].contains(&control.id));
         }
         assert!(score_caption(summary).contains("measured controls pass"));

@@ -106,14 +106,14 @@ impl Dim {
         match self {
             Dim::Severity => emit(Cow::Borrowed(f.severity.as_str())),
             Dim::Outcome => emit(Cow::Borrowed(f.outcome.as_str())),
-            Dim::Service => emit(Cow::Borrowed(f.service.as_str())),
+            Dim::Service => emit(Cow::Borrowed(&*f.service)),
             Dim::Account => emit(Cow::Borrowed(
                 f.resource.account.as_deref().unwrap_or(NONE_VALUE),
             )),
             Dim::Region => emit(Cow::Borrowed(
                 f.resource.region.as_deref().unwrap_or(NONE_VALUE),
             )),
-            Dim::Rule => emit(Cow::Borrowed(f.rule_id.as_str())),
+            Dim::Rule => emit(Cow::Borrowed(&*f.rule_id)),
             Dim::Framework => f
                 .frameworks
                 .iter()
@@ -213,7 +213,7 @@ pub fn value_label(report: &Report, dim: Dim, value: &str) -> String {
         Dim::Severity => Severity::parse(value)
             .map(|s| severity_label(s).to_string())
             .unwrap_or_else(|| value.to_string()),
-        Dim::Rule => match report.findings.iter().find(|f| f.rule_id == value) {
+        Dim::Rule => match report.findings.iter().find(|f| &*f.rule_id == value) {
             Some(f) => format!("{} — {}", f.rule_id, f.rule_name),
             None => value.to_string(),
         },
@@ -269,7 +269,7 @@ pub fn options(report: &Report, dim: Dim) -> Vec<(String, String)> {
         report
             .findings
             .iter()
-            .map(|f| (f.rule_id.as_str(), f.rule_name.as_str()))
+            .map(|f| (&*f.rule_id, &*f.rule_name))
             .collect()
     } else {
         HashMap::new()
@@ -430,7 +430,7 @@ pub fn rows(
 ) -> Vec<Row> {
     let key_of = |f: &Finding| match grouping {
         Grouping::None => String::new(),
-        Grouping::Rule => f.rule_id.clone(),
+        Grouping::Rule => f.rule_id.to_string(),
         Grouping::Resource => f.resource.id.clone(),
     };
     if grouping == Grouping::None {
@@ -454,7 +454,7 @@ pub fn rows(
         };
         let f = &report.findings[first];
         let (title, subtitle) = match grouping {
-            Grouping::Rule => (f.title.clone(), f.rule_id.clone()),
+            Grouping::Rule => (f.title.to_string(), f.rule_id.to_string()),
             _ => (
                 f.resource.name.clone(),
                 format!(
@@ -522,8 +522,8 @@ pub(crate) mod tests {
         }
         Finding {
             rule_id: rule.into(),
-            rule_name: format!("{}-name", rule.to_lowercase()),
-            title: format!("Title of {rule}"),
+            rule_name: format!("{}-name", rule.to_lowercase()).into(),
+            title: format!("Title of {rule}").into(),
             severity: sev,
             outcome: if name.starts_with('u') {
                 Outcome::Unknown
@@ -537,10 +537,11 @@ pub(crate) mod tests {
                 name: name.into(),
                 account: Some(account.into()),
                 region: (rule == "R3").then(|| "eu-west-1".to_string()),
-            },
+            }
+            .into(),
             message: format!("{name} fails {rule}"),
             evidence: Vec::new(),
-            frameworks,
+            frameworks: frameworks.into(),
             accepted: None,
         }
     }

@@ -90,13 +90,13 @@ pub struct FindingKey {
 impl FindingKey {
     pub fn of(finding: &Finding) -> FindingKey {
         FindingKey {
-            rule_id: finding.rule_id.clone(),
+            rule_id: finding.rule_id.to_string(),
             resource_id: finding.resource.id.clone(),
         }
     }
 
     pub fn matches(&self, finding: &Finding) -> bool {
-        finding.rule_id == self.rule_id && finding.resource.id == self.resource_id
+        *finding.rule_id == *self.rule_id && finding.resource.id == self.resource_id
     }
 }
 
@@ -125,14 +125,14 @@ impl Query {
             return true;
         }
         let haystack = [
-            finding.title.as_str(),
-            finding.rule_id.as_str(),
-            finding.rule_name.as_str(),
+            &*finding.title,
+            &*finding.rule_id,
+            &*finding.rule_name,
             finding.resource.name.as_str(),
             finding.resource.id.as_str(),
             finding.resource.kind.as_str(),
             finding.resource.account.as_deref().unwrap_or(""),
-            finding.service.as_str(),
+            &*finding.service,
             finding.message.as_str(),
         ]
         .join("\n")
@@ -435,8 +435,8 @@ mod tests {
     fn finding(rule_id: &str, severity: Severity, name: &str, message: &str) -> Finding {
         Finding {
             rule_id: rule_id.into(),
-            rule_name: format!("{}-name", rule_id.to_lowercase()),
-            title: format!("Title of {rule_id}"),
+            rule_name: format!("{}-name", rule_id.to_lowercase()).into(),
+            title: format!("Title of {rule_id}").into(),
             severity,
             outcome: Outcome::Fail,
             service: "iam".into(),
@@ -446,10 +446,11 @@ mod tests {
                 name: name.into(),
                 account: Some("123456789012".into()),
                 region: None,
-            },
+            }
+            .into(),
             message: message.into(),
             evidence: Vec::new(),
-            frameworks: BTreeMap::new(),
+            frameworks: Default::default(),
             accepted: None,
         }
     }

@@ -44,6 +44,11 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Counting<A> {
     }
 }
 
+/// Live heap bytes now.
+pub fn live_bytes() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
 /// Live heap now and its peak since the last call, in MiB.
 fn heap_mb() -> (f64, f64) {
     let live = LIVE.load(Ordering::Relaxed);

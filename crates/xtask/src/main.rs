@@ -5,6 +5,7 @@
 
 mod bench;
 mod gen;
+mod heapwalk;
 
 /// The CLI's allocator (see `stratoscope_native_alloc`), wrapped in a counter so the bench can
 /// say how much live heap each stage holds, which RSS alone cannot.
@@ -59,6 +60,17 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("heap-walk") => match args.get(1).map(|f| heapwalk::walk(Path::new(f))) {
+            Some(Ok(())) => ExitCode::SUCCESS,
+            Some(Err(e)) => {
+                eprintln!("xtask heap-walk: {e}");
+                ExitCode::FAILURE
+            }
+            None => {
+                eprintln!("usage: xtask heap-walk FILE");
+                ExitCode::from(2)
+            }
+        },
         Some("gen-bundle") => {
             // The benchmark's collector bundle at a given size, for the browser test that keeps
             // the page responsive through a 100 MB analysis.
@@ -79,7 +91,7 @@ fn main() -> ExitCode {
             }
         }
         _ => {
-            eprintln!("usage: cargo xtask docs [--check] | cargo xtask bench [--quick] | cargo xtask gen-bundle MEGABYTES OUT");
+            eprintln!("usage: cargo xtask docs [--check] | cargo xtask bench [--quick] | cargo xtask gen-bundle MEGABYTES OUT | cargo xtask heap-walk FILE");
             ExitCode::from(2)
         }
     }

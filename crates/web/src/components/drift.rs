@@ -71,7 +71,7 @@ fn finding_table(
                 None => html! { { f.title.clone() } },
             };
             html! {
-                <tr data-testid="drift-finding" data-kind={kind} data-rule-id={f.rule_id.clone()} data-resource-id={f.resource.id.clone()}>
+                <tr data-testid="drift-finding" data-kind={kind} data-rule-id={f.rule_id.to_string()} data-resource-id={f.resource.id.clone()}>
                     <td><SeverityBadge severity={f.severity} /></td>
                     <td>{ title }<span class="ctl-section muted mono">{ f.rule_id.clone() }</span></td>
                     <td><span title={f.resource.id.clone()}>{ f.resource.name.clone() }</span><span class="ctl-section muted mono">{ f.resource.kind.clone() }</span></td>

@@ -163,7 +163,7 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
     let outcome = f.outcome.as_str();
     let frameworks = framework_lines(&f.frameworks);
     let accept = match &f.accepted {
-        Some(a) => html! { <AcceptedBox accepted={a.clone()} /> },
+        Some(a) => html! { <AcceptedBox accepted={(**a).clone()} /> },
         None => html! { <AcceptToggle finding={f.clone()} /> },
     };
     html! {

@@ -212,7 +212,7 @@ mod tests {
         big.findings = (0..5000)
             .map(|i| {
                 let mut f = one.clone();
-                f.resource.id = format!("{}-{i}", one.resource.id);
+                std::sync::Arc::make_mut(&mut f.resource).id = format!("{}-{i}", one.resource.id);
                 f
             })
             .collect();
@@ -227,7 +227,7 @@ mod tests {
     fn group_headers_show_counts_and_fold_state() {
         let (report, _) = demo_report();
         let visible: Vec<usize> = (0..report.findings.len()).collect();
-        let collapsed: BTreeSet<String> = [report.findings[0].rule_id.clone()].into();
+        let collapsed: BTreeSet<String> = [report.findings[0].rule_id.to_string()].into();
         let list = rows(&report, &visible, Grouping::Rule, &collapsed);
         let html = render::<FindingsTable>(props(report.clone(), list));
         assert!(html.contains("data-testid=\"group-row\""));
@@ -253,7 +253,8 @@ mod tests {
                 name: "<img src=x onerror=alert(1)>".into(),
                 account: None,
                 region: None,
-            },
+            }
+            .into(),
             message: "m".into(),
             evidence: Vec::new(),
             frameworks: Default::default(),

@@ -1,0 +1,239 @@
+//! `xtask heap-walk FILE`: where the inventory's and the report's heap bytes sit. Each part is
+//! dropped in turn and the counting allocator says how much that gave back, so the figures are
+//! exact (capacity and allocator overhead included) and shared parts count once, where their
+//! last holder lets go.
+
+use crate::bench::live_bytes;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Bytes `f` gave back to the allocator.
+fn freed(f: impl FnOnce()) -> usize {
+    let before = live_bytes();
+    f();
+    before.saturating_sub(live_bytes())
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1_048_576.0
+}
+
+fn print_table(title: &str, total: usize, rows: &BTreeMap<String, usize>) {
+    println!("{title}: {:.1} MB", mb(total));
+    let mut rows: Vec<(&String, &usize)> = rows.iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (name, bytes) in rows.into_iter().take(40) {
+        if *bytes == 0 {
+            continue;
+        }
+        println!(
+            "  {:>8.2} MB {:>5.1} %  {name}",
+            mb(*bytes),
+            100.0 * *bytes as f64 / total.max(1) as f64
+        );
+    }
+}
+
+pub fn walk(file: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let pack = stratoscope::pack::builtin().map_err(|e| format!("{e:?}"))?;
+    let input = [stratoscope::Input::new("bench.json", bytes)];
+    let start = live_bytes();
+    let mut inv = stratoscope::analyze::build_inventory(&input);
+    let inventory = live_bytes() - start;
+    let report =
+        stratoscope::analyze::evaluate_inventory(&inv, &pack, &stratoscope::Options::default());
+    let report_bytes = live_bytes() - start - inventory;
+
+    let mut parts: BTreeMap<String, usize> = BTreeMap::new();
+    let add = |parts: &mut BTreeMap<String, usize>, key: &str, n: usize| {
+        *parts.entry(key.to_string()).or_default() += n;
+    };
+    let nowhere = std::sync::Arc::new(stratoscope::report::ResourceRef {
+        id: String::new(),
+        kind: String::new(),
+        name: String::new(),
+        account: None,
+        region: None,
+    });
+    let mut findings = report.findings;
+    let count = findings.len();
+    for f in &mut findings {
+        add(
+            &mut parts,
+            "rule_id",
+            freed(|| drop(std::mem::take(&mut f.rule_id))),
+        );
+        add(
+            &mut parts,
+            "rule_name",
+            freed(|| drop(std::mem::take(&mut f.rule_name))),
+        );
+        add(
+            &mut parts,
+            "title",
+            freed(|| drop(std::mem::take(&mut f.title))),
+        );
+        add(
+            &mut parts,
+            "service",
+            freed(|| drop(std::mem::take(&mut f.service))),
+        );
+        add(
+            &mut parts,
+            "frameworks",
+            freed(|| drop(std::mem::take(&mut f.frameworks))),
+        );
+        add(
+            &mut parts,
+            "message",
+            freed(|| drop(std::mem::take(&mut f.message))),
+        );
+        add(
+            &mut parts,
+            "resource (shared refs)",
+            freed(|| drop(std::mem::replace(&mut f.resource, nowhere.clone()))),
+        );
+        for e in &mut f.evidence {
+            add(&mut parts, "evidence.value", freed(|| drop(e.value.take())));
+            add(
+                &mut parts,
+                "evidence.note",
+                freed(|| drop(std::mem::take(&mut e.note))),
+            );
+            add(
+                &mut parts,
+                "evidence.file",
+                freed(|| drop(std::mem::take(&mut e.file))),
+            );
+            add(
+                &mut parts,
+                "evidence.pointer",
+                freed(|| drop(std::mem::take(&mut e.pointer))),
+            );
+            add(
+                &mut parts,
+                "evidence.path",
+                freed(|| drop(std::mem::take(&mut e.path))),
+            );
+        }
+        add(
+            &mut parts,
+            "evidence (list)",
+            freed(|| drop(std::mem::take(&mut f.evidence))),
+        );
+    }
+    add(&mut parts, "findings (list)", freed(|| drop(findings)));
+    let rest = freed(|| {
+        drop(report.inputs);
+        drop(report.summary);
+        drop(report.coverage);
+        drop(report.compliance);
+    });
+    add(&mut parts, "summary, coverage, compliance, inputs", rest);
+    print_table(
+        &format!(
+            "report ({count} findings, {:.0} bytes each)",
+            report_bytes as f64 / count.max(1) as f64
+        ),
+        report_bytes,
+        &parts,
+    );
+
+    let mut parts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    let n = inv.resources.len();
+    for r in &mut inv.resources {
+        *kinds.entry(r.kind.clone()).or_default() += 1;
+        for (key, value) in r.attributes.iter_mut() {
+            let bytes = freed(|| drop(std::mem::take(value)));
+            add(&mut parts, &format!("attributes.{key}"), bytes);
+            add(&mut by_kind, &r.kind, bytes);
+        }
+    }
+    for r in &mut inv.resources {
+        add(
+            &mut parts,
+            "attributes (maps: keys, slots, index)",
+            freed(|| drop(std::mem::take(&mut r.attributes))),
+        );
+        let facts = &mut r.facts;
+        add(
+            &mut parts,
+            "facts.effective_index",
+            freed(|| drop(facts.effective_index.take())),
+        );
+        add(
+            &mut parts,
+            "facts.boundary(+index)",
+            freed(|| {
+                drop(facts.boundary.take());
+                drop(facts.boundary_index.take());
+            }),
+        );
+        add(
+            &mut parts,
+            "facts.effective (lists)",
+            freed(|| drop(facts.effective.take())),
+        );
+        add(
+            &mut parts,
+            "facts.statements",
+            freed(|| drop(facts.statements.take())),
+        );
+        add(&mut parts, "facts.scps", freed(|| drop(facts.scps.take())));
+        add(
+            &mut parts,
+            "source",
+            freed(|| {
+                drop(std::mem::take(&mut r.source.file));
+                drop(std::mem::take(&mut r.source.pointer));
+            }),
+        );
+        add(
+            &mut parts,
+            "sources",
+            freed(|| drop(std::mem::take(&mut r.sources))),
+        );
+        add(
+            &mut parts,
+            "id, name, kind, provider, account, region",
+            freed(|| {
+                drop(std::mem::take(&mut r.id));
+                drop(std::mem::take(&mut r.name));
+                drop(std::mem::take(&mut r.kind));
+                drop(std::mem::take(&mut r.provider));
+                drop(r.account.take());
+                drop(r.region.take());
+            }),
+        );
+    }
+    add(
+        &mut parts,
+        "resources (list)",
+        freed(|| drop(std::mem::take(&mut inv.resources))),
+    );
+    add(
+        &mut parts,
+        "documents (export text)",
+        freed(|| drop(std::mem::take(&mut inv.documents))),
+    );
+    add(
+        &mut parts,
+        "inputs (verdicts)",
+        freed(|| drop(std::mem::take(&mut inv.inputs))),
+    );
+    parts.retain(|_, v| *v > 0);
+    print_table(
+        &format!(
+            "inventory ({n} resources, {:.0} bytes each)",
+            inventory as f64 / n.max(1) as f64
+        ),
+        inventory,
+        &parts,
+    );
+    println!("resources by kind: {kinds:?}");
+    print_table("attribute values by kind", by_kind.values().sum(), &by_kind);
+    Ok(())
+}
