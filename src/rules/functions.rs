@@ -10,6 +10,7 @@ use crate::iam::privesc::{
     admin_equivalent_for, escalation_methods_for, MethodHit, ADMIN_PROBES, METHODS,
 };
 use crate::{Resource, Source};
+use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
@@ -833,7 +834,8 @@ fn cross_account_trust(resource: &Resource, params: &BTreeMap<String, Value>) ->
             details: "the export does not include this role's trust policy".into(),
         };
     };
-    let trust: Vec<Statement> = serde_json::from_value(raw.clone()).unwrap_or_default();
+    // Read from the tree in place: a copy of it would be dropped straight away.
+    let trust: Vec<Statement> = Vec::<Statement>::deserialize(raw).unwrap_or_default();
     let guards: Vec<String> = params
         .get("guarding_condition_keys")
         .and_then(Value::as_array)
