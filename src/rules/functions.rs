@@ -152,6 +152,10 @@ struct Mentions<'a> {
     /// services that end with it (the service itself among them): `es:ListTags` sits inside
     /// `ses:ListTags`.
     ending_with: HashMap<&'a str, Vec<usize>>,
+    /// The service last asked about and its `ending_with` list, while no service has been
+    /// added since: a note's actions come in runs of one service, and hashing the service for
+    /// each of thousands of actions was most of the cost of citing a broad statement.
+    recent: Option<(&'a str, Vec<usize>)>,
     /// Added actions of any other shape (a parameter may hold anything).
     other: Vec<&'a str>,
 }
@@ -179,6 +183,7 @@ impl<'a> Mentions<'a> {
             names: Vec::new(),
             services: Vec::new(),
             ending_with: HashMap::new(),
+            recent: None,
             other: Vec::new(),
         }
     }
@@ -204,10 +209,23 @@ impl<'a> Mentions<'a> {
         if in_head || self.other.iter().any(|t| t.contains(action)) {
             return false;
         }
-        // Names starting with `name` are a run from the first name not below it.
-        let first_not_below = |names: &[&str]| names.partition_point(|n| *n < name);
+        // Names starting with `name` are a run from the first name not below it; names mostly
+        // arrive in order, so the last one is compared first.
+        let first_not_below = |names: &[&str]| match names.last() {
+            Some(last) if *last < name => names.len(),
+            _ => names.partition_point(|n| *n < name),
+        };
+        if self.recent.as_ref().is_none_or(|(s, _)| *s != service) {
+            let ks = self.ending_with.get(service).cloned().unwrap_or_default();
+            self.recent = Some((service, ks));
+        }
+        let ks = self
+            .recent
+            .as_ref()
+            .map(|(_, ks)| ks.as_slice())
+            .unwrap_or_default();
         let mut own = None;
-        for &k in self.ending_with.get(service).into_iter().flatten() {
+        for &k in ks {
             let names = &self.names[k];
             let at = first_not_below(names);
             if names.get(at).is_some_and(|n| n.starts_with(name)) {
@@ -227,6 +245,7 @@ impl<'a> Mentions<'a> {
                 for i in starts.chain([service.len()]) {
                     self.ending_with.entry(&service[i..]).or_default().push(k);
                 }
+                self.recent = None;
             }
         }
         true
@@ -954,6 +973,15 @@ mod tests {
             "s3:GetObjectAc",
             "s3:",
             "s3:Get",
+            // Runs of one service with a service that ends with it added in between.
+            "es:ListTagsZ",
+            "es:ListTagsZZ",
+            "zes:ListTags",
+            "es:ListTags",
+            "es:ListTagsZ",
+            "es:A",
+            "ses:ListTagsZZ",
+            "es:ListTagsZZ",
         ];
         let mut naive = format!("{label} grants first:Action");
         let mut mentions = Mentions::new(&naive);
