@@ -14,6 +14,8 @@ use super::pattern::wildcard_match;
 use super::policy::Statement;
 use serde_json::Value;
 use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// One step of a method: any one of `any_of` does its job.
 #[derive(Debug, Clone, Copy)]
@@ -509,20 +511,69 @@ pub fn escalation_methods<S: Borrow<Statement>>(statements: &[S]) -> Vec<MethodH
 
 /// Every catalogued method a principal's permissions (boundary included) allow.
 pub fn escalation_methods_for<S: Borrow<Statement>>(index: &Permissions<S>) -> Vec<MethodHit> {
+    let numbers = action_numbers();
+    let mut allowed = vec![None; numbers.distinct];
     METHODS
         .iter()
-        .filter_map(|method| method_hit(index, method))
+        .zip(&numbers.by_step)
+        .filter_map(|(method, steps)| method_hit(index, method, steps, &mut allowed))
         .collect()
 }
 
+/// The catalogue's actions numbered, each distinct action (case as written) once, so that a
+/// principal is asked whether it may be allowed an action once however many methods need it:
+/// sixteen methods start with `iam:PassRole`, and most principals are not allowed it.
+struct ActionNumbers {
+    /// Per method, per step, the number of each of the step's `any_of`.
+    by_step: Vec<Vec<Vec<usize>>>,
+    distinct: usize,
+}
+
+fn action_numbers() -> &'static ActionNumbers {
+    static NUMBERS: OnceLock<ActionNumbers> = OnceLock::new();
+    NUMBERS.get_or_init(|| {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let by_step = METHODS
+            .iter()
+            .map(|m| {
+                m.steps
+                    .iter()
+                    .map(|s| {
+                        s.any_of
+                            .iter()
+                            .map(|a| {
+                                let next = seen.len();
+                                *seen.entry(a).or_insert(next)
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        ActionNumbers {
+            by_step,
+            distinct: seen.len(),
+        }
+    })
+}
+
+/// `numbers` are the method's action numbers (see [`ActionNumbers`]); `allowed` remembers
+/// [`Permissions::may_allow`] by number across the methods of one principal.
 fn method_hit<S: Borrow<Statement>>(
     index: &Permissions<S>,
     method: &'static Method,
+    numbers: &[Vec<usize>],
+    allowed: &mut [Option<bool>],
 ) -> Option<MethodHit> {
     let mut grants = Vec::with_capacity(method.steps.len());
-    for step in method.steps {
+    for (step, numbers) in method.steps.iter().zip(numbers) {
         // Most principals are allowed no action of most steps: say so before building grants.
-        if !step.any_of.iter().any(|a| index.may_allow(a)) {
+        let mut may = step
+            .any_of
+            .iter()
+            .zip(numbers)
+            .map(|(a, &n)| *allowed[n].get_or_insert_with(|| index.may_allow(a)));
+        if !may.any(|m| m) {
             return None;
         }
         let best = step
@@ -1141,5 +1192,55 @@ mod tests {
             json!({"Statement": {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}})
         ))
         .is_none());
+    }
+
+    /// Remembering `may_allow` across methods answers as asking afresh for each method does:
+    /// principals without PassRole, with it only for Lambda, with only some methods' steps, and
+    /// with a Deny on one shared action.
+    #[test]
+    fn shared_may_allow_answers_as_asking_per_method() {
+        let docs = [
+            json!({"Statement": [allow(&["iam:CreateAccessKey", "lambda:CreateFunction"])]}),
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+                 "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}},
+                allow(&["lambda:*", "ec2:RunInstances", "glue:CreateDevEndpoint"])]}),
+            json!({"Statement": [allow(&["iam:*", "ec2:Run*"])]}),
+            json!({"Statement": [allow(&["*"]),
+                {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}]}),
+        ];
+        let numbers = action_numbers();
+        for doc in docs {
+            let s = stmts(doc);
+            let index = Permissions::new(s.as_slice(), None);
+            let fresh: Vec<&str> = METHODS
+                .iter()
+                .zip(&numbers.by_step)
+                .filter_map(|(m, steps)| {
+                    let mut allowed = vec![None; numbers.distinct];
+                    method_hit(&index, m, steps, &mut allowed)
+                })
+                .map(|h| h.method.name)
+                .collect();
+            let shared: Vec<&str> = escalation_methods_for(&index)
+                .iter()
+                .map(|h| h.method.name)
+                .collect();
+            assert_eq!(shared, fresh);
+        }
+        // The numbers name the actions they stand for, each distinct action once.
+        let mut names: Vec<Option<&str>> = vec![None; numbers.distinct];
+        for (m, steps) in METHODS.iter().zip(&numbers.by_step) {
+            for (step, ns) in m.steps.iter().zip(steps) {
+                for (a, &n) in step.any_of.iter().zip(ns) {
+                    assert_eq!(*names[n].get_or_insert(a), *a);
+                }
+            }
+        }
+        let mut names: Vec<&str> = names.into_iter().flatten().collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!((count, names.len()), (numbers.distinct, numbers.distinct));
     }
 }
