@@ -565,30 +565,40 @@ fn method_hit<S: Borrow<Statement>>(
     numbers: &[Vec<usize>],
     allowed: &mut [Option<bool>],
 ) -> Option<MethodHit> {
+    let mut may =
+        |action: &str, n: usize| *allowed[n].get_or_insert_with(|| index.may_allow(action));
+    // Most principals are allowed no action of most steps: say so for every step before
+    // building any grant, so that a PassRole holder costs no PassRole grant for each of the
+    // methods whose other step it lacks.
+    for (step, numbers) in method.steps.iter().zip(numbers) {
+        if !step.any_of.iter().zip(numbers).any(|(a, &n)| may(a, n)) {
+            return None;
+        }
+    }
     let mut grants = Vec::with_capacity(method.steps.len());
     for (step, numbers) in method.steps.iter().zip(numbers) {
-        // Most principals are allowed no action of most steps: say so before building grants.
-        let mut may = step
+        // An action no statement allows grants nothing under any filter: it cannot be the
+        // step's best (a tie keeps the earlier grant, and a step of no access closes the method).
+        let allowed = step
             .any_of
             .iter()
             .zip(numbers)
-            .map(|(a, &n)| *allowed[n].get_or_insert_with(|| index.may_allow(a)));
-        if !may.any(|m| m) {
-            return None;
-        }
-        let best = step
-            .any_of
-            .iter()
-            .map(|action| {
-                let hands_over = action.eq_ignore_ascii_case("iam:PassRole");
-                let keep = |s: &Statement| !hands_over || passes_to_any(s, method.passed_to);
-                index.grant_where(action, step.on, &keep)
-            })
-            .reduce(|best, g| if g.access > best.access { g } else { best })?;
+            .filter(|&(a, &n)| may(a, n))
+            .map(|(a, _)| *a);
+        let best = best_grant(index, method, step, allowed)?;
         if best.access == Access::None {
             return None;
         }
         grants.push(best);
+    }
+    hit(method, grants)
+}
+
+/// The method's hit from one grant per step, when every step grants something: a method is
+/// only as open as its narrowest step.
+fn hit(method: &'static Method, grants: Vec<Grant>) -> Option<MethodHit> {
+    if grants.iter().any(|g| g.access == Access::None) {
+        return None;
     }
     let access = grants.iter().map(|g| g.access).min()?;
     Some(MethodHit {
@@ -596,6 +606,23 @@ fn method_hit<S: Borrow<Statement>>(
         access,
         grants,
     })
+}
+
+/// The broadest grant of `actions` (alternatives of the method's `step`), the earlier one on a
+/// tie; `None` without actions.
+fn best_grant<'a, S: Borrow<Statement>>(
+    index: &Permissions<S>,
+    method: &Method,
+    step: &Step,
+    actions: impl Iterator<Item = &'a str>,
+) -> Option<Grant> {
+    actions
+        .map(|action| {
+            let hands_over = action.eq_ignore_ascii_case("iam:PassRole");
+            let keep = |s: &Statement| !hands_over || passes_to_any(s, method.passed_to);
+            index.grant_where(action, step.on, &keep)
+        })
+        .reduce(|best, g| if g.access > best.access { g } else { best })
 }
 
 /// Whether the statement's `iam:PassedToService` condition, if any, lets the role go to one of
@@ -1194,39 +1221,75 @@ mod tests {
         .is_none());
     }
 
-    /// Remembering `may_allow` across methods answers as asking afresh for each method does:
-    /// principals without PassRole, with it only for Lambda, with only some methods' steps, and
-    /// with a Deny on one shared action.
+    /// The catalogue judged as before any shortcut: per method, per step, `may_allow` asked
+    /// afresh and a grant built for every alternative.
+    fn plain_hits(index: &Permissions<&Statement>) -> Vec<MethodHit> {
+        METHODS
+            .iter()
+            .filter_map(|method| {
+                let screened = method
+                    .steps
+                    .iter()
+                    .all(|step| step.any_of.iter().any(|a| index.may_allow(a)));
+                let grants = method
+                    .steps
+                    .iter()
+                    .map(|step| best_grant(index, method, step, step.any_of.iter().copied()))
+                    .collect::<Option<Vec<Grant>>>()?;
+                screened.then(|| hit(method, grants)).flatten()
+            })
+            .collect()
+    }
+
+    /// Remembering `may_allow` across methods, screening every step before building grants and
+    /// skipping alternatives no statement allows answer as the plain judgement does: principals
+    /// without PassRole, with it only for Lambda, with PassRole but not the other step, with
+    /// one alternative of a step or both at different breadths, and with a Deny on PassRole.
     #[test]
-    fn shared_may_allow_answers_as_asking_per_method() {
+    fn shortcuts_answer_as_the_plain_judgement() {
         let docs = [
             json!({"Statement": [allow(&["iam:CreateAccessKey", "lambda:CreateFunction"])]}),
             json!({"Statement": [
                 {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
                  "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}},
                 allow(&["lambda:*", "ec2:RunInstances", "glue:CreateDevEndpoint"])]}),
+            json!({"Statement": [allow(&["iam:PassRole", "s3:GetObject"])]}),
+            json!({"Statement": [allow(&["iam:PassRole", "ec2:RequestSpotInstances"])]}),
+            json!({"Statement": [allow(&["iam:PassRole", "ec2:RequestSpotInstances"]),
+                {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}),
             json!({"Statement": [allow(&["iam:*", "ec2:Run*"])]}),
             json!({"Statement": [allow(&["*"]),
                 {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}]}),
         ];
         let numbers = action_numbers();
+        let seen = |hits: &[MethodHit]| -> Vec<_> {
+            hits.iter()
+                .map(|h| {
+                    let grants: Vec<_> = h
+                        .grants
+                        .iter()
+                        .map(|g| (g.action.clone(), g.access, g.allowed_by.clone()))
+                        .collect();
+                    (h.method.name, h.access, grants)
+                })
+                .collect()
+        };
         for doc in docs {
             let s = stmts(doc);
-            let index = Permissions::new(s.as_slice(), None);
-            let fresh: Vec<&str> = METHODS
+            let refs: Vec<&Statement> = s.iter().collect();
+            let index = Permissions::new(refs.as_slice(), None);
+            let shared = escalation_methods_for(&index);
+            assert_eq!(seen(&shared), seen(&plain_hits(&index)));
+            let fresh: Vec<MethodHit> = METHODS
                 .iter()
                 .zip(&numbers.by_step)
                 .filter_map(|(m, steps)| {
                     let mut allowed = vec![None; numbers.distinct];
                     method_hit(&index, m, steps, &mut allowed)
                 })
-                .map(|h| h.method.name)
                 .collect();
-            let shared: Vec<&str> = escalation_methods_for(&index)
-                .iter()
-                .map(|h| h.method.name)
-                .collect();
-            assert_eq!(shared, fresh);
+            assert_eq!(seen(&shared), seen(&fresh));
         }
         // The numbers name the actions they stand for, each distinct action once.
         let mut names: Vec<Option<&str>> = vec![None; numbers.distinct];
