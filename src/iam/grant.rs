@@ -439,6 +439,17 @@ impl ServiceIndex {
         ServiceIndex { by_service, always }
     }
 
+    /// An index that names every one of `len` statements for every service: for statements
+    /// asked about a handful of times (one policy judged on its own), a scan of them all costs
+    /// less than sorting them by service first, and the answers are the same (the index only
+    /// ever skips statements that cannot cover the action).
+    pub fn every(len: usize) -> ServiceIndex {
+        ServiceIndex {
+            by_service: BTreeMap::new(),
+            always: (0..len).collect(),
+        }
+    }
+
     /// Statement indices that may cover an action of `service`, ascending and each once: the
     /// two sorted lists merged as they are read, since this runs for every action asked about.
     fn candidates<'s>(&'s self, service: &str) -> impl Iterator<Item = usize> + 's {
@@ -599,6 +610,19 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
         }
     }
 
+    /// Without a boundary or a service index (see [`ServiceIndex::every`]), for statements asked
+    /// about only a few times.
+    pub fn unindexed(identity: &'a [S]) -> Permissions<'a, S> {
+        Permissions {
+            identity: Grants {
+                statements: identity,
+                index: Cow::Owned(ServiceIndex::every(identity.len())),
+            },
+            boundary: None,
+            scps: &[],
+        }
+    }
+
     /// With indices the inventory stage built once for these statements (see [`crate::Facts`]).
     pub fn with_indices(
         identity: (&'a [S], &'a ServiceIndex),
@@ -714,6 +738,43 @@ mod tests {
 
     fn stmts(doc: serde_json::Value) -> Vec<Statement> {
         crate::iam::policy::test_statements(doc)
+    }
+
+    /// Scanning every statement must answer exactly as the service index does, for actions of
+    /// any case and shape, wildcard services and NotAction included.
+    #[test]
+    fn unindexed_answers_as_the_index_does() {
+        let s = stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "IAM:PassRole"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "s*:List*", "Resource": "arn:aws:s3:::b/*"},
+            {"Effect": "Allow", "Action": ["kms:*", ":Odd"], "Resource": "*",
+             "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}},
+            {"Effect": "Deny", "NotAction": "ec2:*", "Resource": "*"},
+            {"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::x"},
+            {"Effect": "Deny", "Action": "S3:Get*", "Resource": "arn:aws:s3:::b/*"}]}));
+        let indexed = Permissions::new(s.as_slice(), None);
+        let scanned = Permissions::unindexed(s.as_slice());
+        let actions = [
+            "s3:GetObject",
+            "S3:getobject",
+            "iam:PassRole",
+            "iam:passrole",
+            "sqs:ListQueues",
+            "kms:Decrypt",
+            "ec2:RunInstances",
+            ":Odd",
+            "Odd",
+            "",
+            "sts:AssumeRole",
+            "s3x:Get",
+        ];
+        for a in actions {
+            assert_eq!(indexed.may_allow(a), scanned.may_allow(a), "{a}");
+            assert_eq!(indexed.grant(a, None), scanned.grant(a, None), "{a}");
+            let filter = Some("arn:aws:s3:::b/k");
+            assert_eq!(indexed.grant(a, filter), scanned.grant(a, filter), "{a}");
+        }
+        assert_eq!(indexed.grant_each(&actions), scanned.grant_each(&actions));
     }
 
     #[test]

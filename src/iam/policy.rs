@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
+use std::fmt::Write;
 
 /// One principal entry of a resource or trust policy, flattened: `{"AWS": ["a", "b"]}` becomes
 /// two entries. `account` is the 12-digit account the principal belongs to, when it names one.
@@ -84,27 +85,30 @@ impl Statement {
     }
 
     /// The statement as the auditor wrote it, for evidence.
+    /// Written into one buffer: every citation of every finding starts with it.
     pub fn display_label(&self) -> String {
-        let sid = self
-            .sid
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .map(|s| format!(" statement {s:?}"))
-            .unwrap_or_default();
-        let via = self
-            .policy
-            .via_group
-            .as_deref()
-            .map(|g| format!(" (via group {g})"))
-            .unwrap_or_default();
         // Resource policies are named in full by their normaliser ("bucket policy of x", "key
         // policy"); only identity policies need their kind put in front.
-        let (kind, name) = (&self.policy.kind, &self.policy.name);
-        if kind == "resource" || name.starts_with(&format!("{kind} policy")) {
-            format!("{name}{sid}{via}")
-        } else {
-            format!("{kind} policy {name}{sid}{via}")
+        let (kind, name) = (self.policy.kind.as_str(), self.policy.name.as_str());
+        let named_in_full = kind == "resource"
+            || name
+                .strip_prefix(kind)
+                .is_some_and(|rest| rest.starts_with(" policy"));
+        let mut out = String::with_capacity(kind.len() + name.len() + 48);
+        if !named_in_full {
+            out.push_str(kind);
+            out.push_str(" policy ");
         }
+        out.push_str(name);
+        if let Some(sid) = self.sid.as_deref().filter(|s| !s.is_empty()) {
+            let _ = write!(out, " statement {sid:?}");
+        }
+        if let Some(group) = self.policy.via_group.as_deref() {
+            out.push_str(" (via group ");
+            out.push_str(group);
+            out.push(')');
+        }
+        out
     }
 }
 
@@ -458,6 +462,39 @@ mod tests {
             "TLS-only is conditional but not restricting"
         );
         assert_eq!(stmts[0].source.pointer, "/Doc/Statement/0");
+    }
+
+    #[test]
+    fn labels_name_the_policy_once() {
+        let label = |kind: &str, name: &str, sid: Option<&str>, group: Option<&str>| {
+            let mut s = test_statements(
+                json!({"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}),
+            )
+            .remove(0);
+            s.sid = sid.map(str::to_string);
+            s.policy = PolicyRef {
+                name: name.into(),
+                kind: kind.into(),
+                via_group: group.map(str::to_string),
+                ..PolicyRef::default()
+            };
+            s.display_label()
+        };
+        assert_eq!(label("managed", "p", None, None), "managed policy p");
+        assert_eq!(
+            label("inline", "p", Some("A\"b"), Some("devs")),
+            "inline policy p statement \"A\\\"b\" (via group devs)"
+        );
+        assert_eq!(label("inline", "p", Some(""), None), "inline policy p");
+        assert_eq!(label("key", "key policy", None, None), "key policy");
+        assert_eq!(
+            label("key", "keys policy", None, None),
+            "key policy keys policy"
+        );
+        assert_eq!(
+            label("resource", "bucket policy of b", Some("S"), None),
+            "bucket policy of b statement \"S\""
+        );
     }
 
     #[test]

@@ -14,6 +14,8 @@ use super::pattern::wildcard_match;
 use super::policy::Statement;
 use serde_json::Value;
 use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// One step of a method: any one of `any_of` does its job.
 #[derive(Debug, Clone, Copy)]
@@ -509,35 +511,94 @@ pub fn escalation_methods<S: Borrow<Statement>>(statements: &[S]) -> Vec<MethodH
 
 /// Every catalogued method a principal's permissions (boundary included) allow.
 pub fn escalation_methods_for<S: Borrow<Statement>>(index: &Permissions<S>) -> Vec<MethodHit> {
+    let numbers = action_numbers();
+    let mut allowed = vec![None; numbers.distinct];
     METHODS
         .iter()
-        .filter_map(|method| method_hit(index, method))
+        .zip(&numbers.by_step)
+        .filter_map(|(method, steps)| method_hit(index, method, steps, &mut allowed))
         .collect()
 }
 
+/// The catalogue's actions numbered, each distinct action (case as written) once, so that a
+/// principal is asked whether it may be allowed an action once however many methods need it:
+/// sixteen methods start with `iam:PassRole`, and most principals are not allowed it.
+struct ActionNumbers {
+    /// Per method, per step, the number of each of the step's `any_of`.
+    by_step: Vec<Vec<Vec<usize>>>,
+    distinct: usize,
+}
+
+fn action_numbers() -> &'static ActionNumbers {
+    static NUMBERS: OnceLock<ActionNumbers> = OnceLock::new();
+    NUMBERS.get_or_init(|| {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let by_step = METHODS
+            .iter()
+            .map(|m| {
+                m.steps
+                    .iter()
+                    .map(|s| {
+                        s.any_of
+                            .iter()
+                            .map(|a| {
+                                let next = seen.len();
+                                *seen.entry(a).or_insert(next)
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        ActionNumbers {
+            by_step,
+            distinct: seen.len(),
+        }
+    })
+}
+
+/// `numbers` are the method's action numbers (see [`ActionNumbers`]); `allowed` remembers
+/// [`Permissions::may_allow`] by number across the methods of one principal.
 fn method_hit<S: Borrow<Statement>>(
     index: &Permissions<S>,
     method: &'static Method,
+    numbers: &[Vec<usize>],
+    allowed: &mut [Option<bool>],
 ) -> Option<MethodHit> {
-    let mut grants = Vec::with_capacity(method.steps.len());
-    for step in method.steps {
-        // Most principals are allowed no action of most steps: say so before building grants.
-        if !step.any_of.iter().any(|a| index.may_allow(a)) {
+    let mut may =
+        |action: &str, n: usize| *allowed[n].get_or_insert_with(|| index.may_allow(action));
+    // Most principals are allowed no action of most steps: say so for every step before
+    // building any grant, so that a PassRole holder costs no PassRole grant for each of the
+    // methods whose other step it lacks.
+    for (step, numbers) in method.steps.iter().zip(numbers) {
+        if !step.any_of.iter().zip(numbers).any(|(a, &n)| may(a, n)) {
             return None;
         }
-        let best = step
+    }
+    let mut grants = Vec::with_capacity(method.steps.len());
+    for (step, numbers) in method.steps.iter().zip(numbers) {
+        // An action no statement allows grants nothing under any filter: it cannot be the
+        // step's best (a tie keeps the earlier grant, and a step of no access closes the method).
+        let allowed = step
             .any_of
             .iter()
-            .map(|action| {
-                let hands_over = action.eq_ignore_ascii_case("iam:PassRole");
-                let keep = |s: &Statement| !hands_over || passes_to_any(s, method.passed_to);
-                index.grant_where(action, step.on, &keep)
-            })
-            .reduce(|best, g| if g.access > best.access { g } else { best })?;
+            .zip(numbers)
+            .filter(|&(a, &n)| may(a, n))
+            .map(|(a, _)| *a);
+        let best = best_grant(index, method, step, allowed)?;
         if best.access == Access::None {
             return None;
         }
         grants.push(best);
+    }
+    hit(method, grants)
+}
+
+/// The method's hit from one grant per step, when every step grants something: a method is
+/// only as open as its narrowest step.
+fn hit(method: &'static Method, grants: Vec<Grant>) -> Option<MethodHit> {
+    if grants.iter().any(|g| g.access == Access::None) {
+        return None;
     }
     let access = grants.iter().map(|g| g.access).min()?;
     Some(MethodHit {
@@ -545,6 +606,23 @@ fn method_hit<S: Borrow<Statement>>(
         access,
         grants,
     })
+}
+
+/// The broadest grant of `actions` (alternatives of the method's `step`), the earlier one on a
+/// tie; `None` without actions.
+fn best_grant<'a, S: Borrow<Statement>>(
+    index: &Permissions<S>,
+    method: &Method,
+    step: &Step,
+    actions: impl Iterator<Item = &'a str>,
+) -> Option<Grant> {
+    actions
+        .map(|action| {
+            let hands_over = action.eq_ignore_ascii_case("iam:PassRole");
+            let keep = |s: &Statement| !hands_over || passes_to_any(s, method.passed_to);
+            index.grant_where(action, step.on, &keep)
+        })
+        .reduce(|best, g| if g.access > best.access { g } else { best })
 }
 
 /// Whether the statement's `iam:PassedToService` condition, if any, lets the role go to one of
@@ -1141,5 +1219,91 @@ mod tests {
             json!({"Statement": {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}})
         ))
         .is_none());
+    }
+
+    /// The catalogue judged as before any shortcut: per method, per step, `may_allow` asked
+    /// afresh and a grant built for every alternative.
+    fn plain_hits(index: &Permissions<&Statement>) -> Vec<MethodHit> {
+        METHODS
+            .iter()
+            .filter_map(|method| {
+                let screened = method
+                    .steps
+                    .iter()
+                    .all(|step| step.any_of.iter().any(|a| index.may_allow(a)));
+                let grants = method
+                    .steps
+                    .iter()
+                    .map(|step| best_grant(index, method, step, step.any_of.iter().copied()))
+                    .collect::<Option<Vec<Grant>>>()?;
+                screened.then(|| hit(method, grants)).flatten()
+            })
+            .collect()
+    }
+
+    /// Remembering `may_allow` across methods, screening every step before building grants and
+    /// skipping alternatives no statement allows answer as the plain judgement does: principals
+    /// without PassRole, with it only for Lambda, with PassRole but not the other step, with
+    /// one alternative of a step or both at different breadths, and with a Deny on PassRole.
+    #[test]
+    fn shortcuts_answer_as_the_plain_judgement() {
+        let docs = [
+            json!({"Statement": [allow(&["iam:CreateAccessKey", "lambda:CreateFunction"])]}),
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+                 "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}},
+                allow(&["lambda:*", "ec2:RunInstances", "glue:CreateDevEndpoint"])]}),
+            json!({"Statement": [allow(&["iam:PassRole", "s3:GetObject"])]}),
+            json!({"Statement": [allow(&["iam:PassRole", "ec2:RequestSpotInstances"])]}),
+            json!({"Statement": [allow(&["iam:PassRole", "ec2:RequestSpotInstances"]),
+                {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}),
+            json!({"Statement": [allow(&["iam:*", "ec2:Run*"])]}),
+            json!({"Statement": [allow(&["*"]),
+                {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}]}),
+        ];
+        let numbers = action_numbers();
+        let seen = |hits: &[MethodHit]| -> Vec<_> {
+            hits.iter()
+                .map(|h| {
+                    let grants: Vec<_> = h
+                        .grants
+                        .iter()
+                        .map(|g| (g.action.clone(), g.access, g.allowed_by.clone()))
+                        .collect();
+                    (h.method.name, h.access, grants)
+                })
+                .collect()
+        };
+        for doc in docs {
+            let s = stmts(doc);
+            let refs: Vec<&Statement> = s.iter().collect();
+            let index = Permissions::new(refs.as_slice(), None);
+            let shared = escalation_methods_for(&index);
+            assert_eq!(seen(&shared), seen(&plain_hits(&index)));
+            let fresh: Vec<MethodHit> = METHODS
+                .iter()
+                .zip(&numbers.by_step)
+                .filter_map(|(m, steps)| {
+                    let mut allowed = vec![None; numbers.distinct];
+                    method_hit(&index, m, steps, &mut allowed)
+                })
+                .collect();
+            assert_eq!(seen(&shared), seen(&fresh));
+        }
+        // The numbers name the actions they stand for, each distinct action once.
+        let mut names: Vec<Option<&str>> = vec![None; numbers.distinct];
+        for (m, steps) in METHODS.iter().zip(&numbers.by_step) {
+            for (step, ns) in m.steps.iter().zip(steps) {
+                for (a, &n) in step.any_of.iter().zip(ns) {
+                    assert_eq!(*names[n].get_or_insert(a), *a);
+                }
+            }
+        }
+        let mut names: Vec<&str> = names.into_iter().flatten().collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!((count, names.len()), (numbers.distinct, numbers.distinct));
     }
 }

@@ -10,9 +10,11 @@ use crate::iam::privesc::{
     admin_equivalent_for, escalation_methods_for, MethodHit, ADMIN_PROBES, METHODS,
 };
 use crate::{Resource, Source};
+use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 use std::sync::Arc;
 
 /// Every function name a rule may use.
@@ -71,16 +73,16 @@ pub fn call(
         .get("statements_complete")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let missing: Vec<String> = resource
-        .attributes
-        .get("missing_policies")
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    // Read only for the outcomes that name them; most calls pass or fail without.
+    let missing = || {
+        resource
+            .attributes
+            .get("missing_policies")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+    };
     let found = match name {
         "iam_admin_equivalent" => admin(&permissions),
         "iam_privilege_escalation" => privesc(resource, &permissions).or_else(|| chain(resource)),
@@ -90,20 +92,17 @@ pub fn call(
         "iam_infrastructure_modification" => infrastructure_modification(&permissions),
         _ => None,
     };
-    let boundary_missing: Vec<&String> = missing
-        .iter()
-        .filter(|m| m.starts_with("permissions boundary"))
-        .collect();
+    let boundary_missing = || missing().filter(|m| m.starts_with("permissions boundary"));
     match found {
         // Held back by a service control policy: no policy the export lacks can undo that.
         Some(r) if r.tri == Tri::False => r,
         // A boundary we cannot see may remove exactly what we found: unknown, not fail.
-        Some(r) if !boundary_missing.is_empty() => FnResult {
+        Some(r) if boundary_missing().next().is_some() => FnResult {
             tri: Tri::Unknown,
             statements: r.statements,
             details: format!(
                 "its identity policies would allow it, but the {} is not in the export and may forbid it",
-                boundary_missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                boundary_missing().collect::<Vec<_>>().join(", ")
             ),
         },
         Some(r) => r,
@@ -113,7 +112,7 @@ pub fn call(
             statements: Vec::new(),
             details: format!(
                 "the export lacks attached policies or groups: {}",
-                missing.join(", ")
+                missing().collect::<Vec<_>>().join(", ")
             ),
         },
         None => FnResult {
@@ -153,6 +152,10 @@ struct Mentions<'a> {
     /// services that end with it (the service itself among them): `es:ListTags` sits inside
     /// `ses:ListTags`.
     ending_with: HashMap<&'a str, Vec<usize>>,
+    /// The service last asked about and its `ending_with` list, while no service has been
+    /// added since: a note's actions come in runs of one service, and hashing the service for
+    /// each of thousands of actions was most of the cost of citing a broad statement.
+    recent: Option<(&'a str, Vec<usize>)>,
     /// Added actions of any other shape (a parameter may hold anything).
     other: Vec<&'a str>,
 }
@@ -180,6 +183,7 @@ impl<'a> Mentions<'a> {
             names: Vec::new(),
             services: Vec::new(),
             ending_with: HashMap::new(),
+            recent: None,
             other: Vec::new(),
         }
     }
@@ -205,10 +209,23 @@ impl<'a> Mentions<'a> {
         if in_head || self.other.iter().any(|t| t.contains(action)) {
             return false;
         }
-        // Names starting with `name` are a run from the first name not below it.
-        let first_not_below = |names: &[&str]| names.partition_point(|n| *n < name);
+        // Names starting with `name` are a run from the first name not below it; names mostly
+        // arrive in order, so the last one is compared first.
+        let first_not_below = |names: &[&str]| match names.last() {
+            Some(last) if *last < name => names.len(),
+            _ => names.partition_point(|n| *n < name),
+        };
+        if self.recent.as_ref().is_none_or(|(s, _)| *s != service) {
+            let ks = self.ending_with.get(service).cloned().unwrap_or_default();
+            self.recent = Some((service, ks));
+        }
+        let ks = self
+            .recent
+            .as_ref()
+            .map(|(_, ks)| ks.as_slice())
+            .unwrap_or_default();
         let mut own = None;
-        for &k in self.ending_with.get(service).into_iter().flatten() {
+        for &k in ks {
             let names = &self.names[k];
             let at = first_not_below(names);
             if names.get(at).is_some_and(|n| n.starts_with(name)) {
@@ -228,6 +245,7 @@ impl<'a> Mentions<'a> {
                 for i in starts.chain([service.len()]) {
                     self.ending_with.entry(&service[i..]).or_default().push(k);
                 }
+                self.recent = None;
             }
         }
         true
@@ -287,9 +305,12 @@ fn cite<S: Borrow<Statement>>(
                             out.mention(at, &g.action);
                             at
                         }
-                        None => {
-                            out.first(s, || format!("{} grants {}", s.display_label(), g.action))
-                        }
+                        None => out.first(s, || {
+                            let mut note = s.display_label();
+                            note.push_str(" grants ");
+                            note.push_str(&g.action);
+                            note
+                        }),
                     };
                     cited_at[i] = Some(at);
                 }
@@ -376,7 +397,7 @@ fn scp_holds_back_admin(permissions: &Permissions<Arc<Statement>>) -> Option<FnR
         return None;
     }
     let (statements, by) = cite_scps(&held);
-    let actions: Vec<String> = held.iter().map(|g| g.action.clone()).collect();
+    let actions: Vec<&str> = held.iter().map(|g| g.action.as_str()).collect();
     Some(FnResult {
         tri: Tri::False,
         statements,
@@ -430,13 +451,12 @@ fn scp_blocked_methods(
     }
     let refs: Vec<&Grant> = grants.iter().collect();
     let (statements, by) = cite_scps(&refs);
-    let names: Vec<String> = blocked.iter().map(|s| s.to_string()).collect();
     Some((
         statements,
         format!(
             "{by} blocks {} more: {}.",
             blocked.len(),
-            summarize(&names, 4)
+            summarize(&blocked, 4)
         ),
     ))
 }
@@ -637,14 +657,13 @@ fn unrestricted_actions<S: Borrow<Statement>>(
     if grants.is_empty() {
         return None;
     }
-    let names: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
+    let names: Vec<&str> = grants.iter().map(|g| g.action.as_str()).collect();
+    let mut details = summarize(&names, 6);
+    details.push_str(" on every resource, without condition");
     Some(FnResult {
         tri: Tri::True,
         statements: cite(permissions, &grants),
-        details: format!(
-            "{} on every resource, without condition",
-            summarize(&names, 6)
-        ),
+        details,
     })
 }
 
@@ -666,7 +685,9 @@ fn own_unrestricted_actions(resource: &Resource, params: &BTreeMap<String, Value
             },
         };
     };
-    let permissions = Permissions::new(statements.as_slice(), None);
+    // Asked about the rule's few actions once: sorting the statements by service would cost
+    // more than the questions.
+    let permissions = Permissions::unindexed(statements.as_slice());
     unrestricted_actions(&permissions, params).unwrap_or(FnResult {
         tri: Tri::False,
         statements: Vec::new(),
@@ -756,37 +777,42 @@ fn unconditional_on_every_resource(
         .filter_map(|g| g.action.split_once(':').map(|(s, _)| s))
         .collect();
     services.dedup();
-    let names: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
+    let names: Vec<&str> = grants.iter().map(|g| g.action.as_str()).collect();
     Some(FnResult {
         tri: Tri::True,
         statements: cite(permissions, &grants),
         details: message(
             grants.len(),
-            &summarize(
-                &services.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-                6,
-            ),
+            &summarize(&services, 6),
             &summarize(&names, 4),
         ),
     })
 }
 
 /// The first `n` items, then "and K more", so messages stay readable for broad principals.
-fn summarize(items: &[String], n: usize) -> String {
+fn summarize<T: AsRef<str>>(items: &[T], n: usize) -> String {
     summarize_with(items, n, ", ")
 }
 
-/// As [`summarize`], joined by `separator`.
-fn summarize_with(items: &[String], n: usize, separator: &str) -> String {
-    if items.len() <= n {
-        items.join(separator)
-    } else {
-        format!(
-            "{} and {} more",
-            items[..n].join(separator),
-            items.len() - n
-        )
+/// As [`summarize`], joined by `separator`. Borrows the items and writes one buffer: a broad
+/// principal's list runs to thousands of actions, of which only the first few are shown.
+fn summarize_with<T: AsRef<str>>(items: &[T], n: usize, separator: &str) -> String {
+    let shown = &items[..items.len().min(n)];
+    let len: usize = shown
+        .iter()
+        .map(|i| i.as_ref().len() + separator.len())
+        .sum();
+    let mut out = String::with_capacity(len + 24);
+    for (k, item) in shown.iter().enumerate() {
+        if k > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(item.as_ref());
     }
+    if items.len() > n {
+        let _ = write!(out, " and {} more", items.len() - n);
+    }
+    out
 }
 
 /// PassRole is unrestricted when an Allow that no Deny cancels covers it on every role (`*`, or
@@ -833,7 +859,8 @@ fn cross_account_trust(resource: &Resource, params: &BTreeMap<String, Value>) ->
             details: "the export does not include this role's trust policy".into(),
         };
     };
-    let trust: Vec<Statement> = serde_json::from_value(raw.clone()).unwrap_or_default();
+    // Read from the tree in place: a copy of it would be dropped straight away.
+    let trust: Vec<Statement> = Vec::<Statement>::deserialize(raw).unwrap_or_default();
     let guards: Vec<String> = params
         .get("guarding_condition_keys")
         .and_then(Value::as_array)
@@ -946,6 +973,15 @@ mod tests {
             "s3:GetObjectAc",
             "s3:",
             "s3:Get",
+            // Runs of one service with a service that ends with it added in between.
+            "es:ListTagsZ",
+            "es:ListTagsZZ",
+            "zes:ListTags",
+            "es:ListTags",
+            "es:ListTagsZ",
+            "es:A",
+            "ses:ListTagsZZ",
+            "es:ListTagsZZ",
         ];
         let mut naive = format!("{label} grants first:Action");
         let mut mentions = Mentions::new(&naive);
