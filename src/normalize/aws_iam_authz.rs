@@ -3,7 +3,9 @@
 //! ([`crate::derive`]) resolves them, because the policies may arrive in another file.
 
 use super::NormalizeError;
-use crate::iam::policy::{account_of_arn, parse_document, PolicyRef, Statement};
+use crate::iam::policy::{
+    account_of_arn, parse_document, parse_document_text, PolicyRef, Statement,
+};
 use crate::{pointer, Facts, Resource, Source};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -135,8 +137,34 @@ trait Fields: Sized {
     /// An array field's elements (one that is not an object has no fields); `None` when absent
     /// or not an array.
     fn items(&self, key: &str) -> Option<Vec<Self>>;
-    /// A field's value as the policy parser takes it, borrowed where it can be.
-    fn document(&self, key: &str) -> Option<Cow<'_, Value>>;
+    /// A field's value as the policy parser takes it.
+    fn document(&self, key: &str) -> Option<Document<'_>>;
+
+    /// The statements of the policy document in a field; `None` when the field is absent.
+    fn statements(
+        &self,
+        key: &str,
+        source: &Source,
+        policy: &PolicyRef,
+    ) -> Option<Result<Vec<Statement>, NormalizeError>> {
+        let raw = match self.document(key)? {
+            Document::Tree(raw) => Cow::Borrowed(raw),
+            // Read straight from the text where the document has a plain shape; otherwise from
+            // its tree, which gives the same statements or the located error.
+            Document::Text(raw) => match parse_document_text(raw, source, policy) {
+                Some(statements) => return Some(Ok(statements)),
+                None => Cow::Owned(pointer::value(raw)?),
+            },
+        };
+        Some(
+            parse_document(&raw, source, policy)
+                .map(|(_, statements)| statements)
+                .map_err(|e| NormalizeError {
+                    pointer: e.pointer,
+                    message: e.message,
+                }),
+        )
+    }
 
     fn str(&self, key: &str) -> Option<String> {
         match self.value(key)? {
@@ -149,6 +177,12 @@ trait Fields: Sized {
     fn opt(&self, key: &str) -> Value {
         self.value(key).unwrap_or(Value::Null)
     }
+}
+
+/// A policy document as an entry holds it.
+enum Document<'a> {
+    Tree(&'a Value),
+    Text(&'a str),
 }
 
 /// An entry of a parsed tree (`None`: a value that is not an object, which has no fields).
@@ -165,8 +199,8 @@ impl Fields for Tree<'_> {
         let items = self.0?.get(key)?.as_array()?;
         Some(items.iter().map(|v| Tree(v.as_object())).collect())
     }
-    fn document(&self, key: &str) -> Option<Cow<'_, Value>> {
-        self.0?.get(key).map(Cow::Borrowed)
+    fn document(&self, key: &str) -> Option<Document<'_>> {
+        self.0?.get(key).map(Document::Tree)
     }
 }
 
@@ -201,8 +235,8 @@ impl Fields for Text<'_> {
                 .collect(),
         )
     }
-    fn document(&self, key: &str) -> Option<Cow<'_, Value>> {
-        self.value(key).map(Cow::Owned)
+    fn document(&self, key: &str) -> Option<Document<'_>> {
+        self.raw(key).map(Document::Text)
     }
 }
 
@@ -236,13 +270,6 @@ fn statements_json(statements: &[Statement]) -> Value {
 
 fn shared(statements: Vec<Statement>) -> Arc<Vec<Arc<Statement>>> {
     Arc::new(statements.into_iter().map(Arc::new).collect())
-}
-
-fn policy_error(e: crate::iam::PolicyError) -> NormalizeError {
-    NormalizeError {
-        pointer: e.pointer,
-        message: e.message,
-    }
 }
 
 fn base_resource(
@@ -322,16 +349,16 @@ fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, 
             continue;
         }
         let vptr = pointer::join(&versions_ptr, i);
-        let raw = version.document("Document").ok_or_else(|| NormalizeError {
-            pointer: vptr.clone(),
-            message: "policy version has no Document".into(),
-        })?;
-        let (_, statements) = parse_document(
-            &raw,
-            &cx.source(&pointer::join(&vptr, "Document")),
-            &policy_ref,
-        )
-        .map_err(policy_error)?;
+        let statements = version
+            .statements(
+                "Document",
+                &cx.source(&pointer::join(&vptr, "Document")),
+                &policy_ref,
+            )
+            .ok_or_else(|| NormalizeError {
+                pointer: vptr.clone(),
+                message: "policy version has no Document".into(),
+            })??;
         attrs.insert("statements".into(), statements_json(&statements));
         default_statements = Some(shared(statements));
         break;
@@ -355,22 +382,22 @@ fn inline_policies<F: Fields>(
         let pptr = pointer::join(&list_ptr, i);
         let name = p.str("PolicyName");
         let name = name.as_deref().unwrap_or("(unnamed)");
-        let raw = p.document("PolicyDocument").ok_or_else(|| NormalizeError {
-            pointer: pptr.clone(),
-            message: "inline policy has no PolicyDocument".into(),
-        })?;
         let policy_ref = PolicyRef {
             name: name.into(),
             arn: None,
             kind: "inline".into(),
             via_group: None,
         };
-        let (_, mut stmts) = parse_document(
-            &raw,
-            &cx.source(&pointer::join(&pptr, "PolicyDocument")),
-            &policy_ref,
-        )
-        .map_err(policy_error)?;
+        let mut stmts = p
+            .statements(
+                "PolicyDocument",
+                &cx.source(&pointer::join(&pptr, "PolicyDocument")),
+                &policy_ref,
+            )
+            .ok_or_else(|| NormalizeError {
+                pointer: pptr.clone(),
+                message: "inline policy has no PolicyDocument".into(),
+            })??;
         names.push(json!(name));
         statements.append(&mut stmts);
     }
@@ -464,20 +491,18 @@ fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
     );
     // Every role has a trust policy; an export without it leaves trust rules unknown, so the key
     // stays absent rather than null ("known to be empty").
-    if let Some(raw) = entry.document("AssumeRolePolicyDocument") {
-        let policy_ref = PolicyRef {
-            name: format!("{name} trust policy"),
-            arn: None,
-            kind: "trust".into(),
-            via_group: None,
-        };
-        let (_, stmts) = parse_document(
-            &raw,
-            &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
-            &policy_ref,
-        )
-        .map_err(policy_error)?;
-        attrs.insert("trust_statements".into(), statements_json(&stmts));
+    let policy_ref = PolicyRef {
+        name: format!("{name} trust policy"),
+        arn: None,
+        kind: "trust".into(),
+        via_group: None,
+    };
+    if let Some(stmts) = entry.statements(
+        "AssumeRolePolicyDocument",
+        &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
+        &policy_ref,
+    ) {
+        attrs.insert("trust_statements".into(), statements_json(&stmts?));
     }
     let profiles: Vec<Value> = entry
         .items("InstanceProfileList")
