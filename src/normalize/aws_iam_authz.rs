@@ -264,8 +264,60 @@ fn is_aws_managed(arn: &str) -> bool {
     arn.split(':').nth(4) == Some("aws")
 }
 
+/// What `serde_json::to_value` gives for the statements, built directly: the serializer grows
+/// every map from empty (rehashing each key on the way) and names each key anew, and an export
+/// holds thousands of statements. The test `statements_json_is_serde_json` keeps the two alike.
 fn statements_json(statements: &[Statement]) -> Value {
-    serde_json::to_value(statements).unwrap_or(Value::Array(Vec::new()))
+    Value::Array(statements.iter().map(statement_json).collect())
+}
+
+fn statement_json(s: &Statement) -> Value {
+    let strings = |list: &Option<Vec<String>>| match list {
+        Some(list) => Value::Array(list.iter().map(|s| json!(s)).collect()),
+        None => Value::Null,
+    };
+    let principals = |list: &Option<Vec<crate::iam::policy::Principal>>| match list {
+        Some(list) => Value::Array(
+            list.iter()
+                .map(|p| {
+                    let mut m = Map::with_capacity(5);
+                    m.insert("type".into(), json!(p.kind));
+                    m.insert("value".into(), json!(p.value));
+                    m.insert("account".into(), json!(p.account));
+                    m.insert("other_account".into(), json!(p.other_account));
+                    m.insert("everyone".into(), json!(p.everyone));
+                    Value::Object(m)
+                })
+                .collect(),
+        ),
+        None => Value::Null,
+    };
+    let mut policy = Map::with_capacity(4);
+    policy.insert("name".into(), json!(s.policy.name));
+    policy.insert("arn".into(), json!(s.policy.arn));
+    policy.insert("kind".into(), json!(s.policy.kind));
+    policy.insert("via_group".into(), json!(s.policy.via_group));
+    let mut source = Map::with_capacity(2);
+    source.insert("file".into(), json!(s.source.file));
+    source.insert("pointer".into(), json!(s.source.pointer));
+    let mut m = Map::with_capacity(13);
+    m.insert("sid".into(), json!(s.sid));
+    m.insert("effect".into(), json!(s.effect));
+    m.insert("actions".into(), strings(&s.actions));
+    m.insert("not_actions".into(), strings(&s.not_actions));
+    m.insert("resources".into(), strings(&s.resources));
+    m.insert("not_resources".into(), strings(&s.not_resources));
+    m.insert("principals".into(), principals(&s.principals));
+    m.insert("not_principals".into(), principals(&s.not_principals));
+    m.insert("condition".into(), json!(s.condition));
+    m.insert("condition_keys".into(), json!(s.condition_keys));
+    m.insert(
+        "restricting_condition".into(),
+        json!(s.restricting_condition),
+    );
+    m.insert("policy".into(), Value::Object(policy));
+    m.insert("source".into(), Value::Object(source));
+    Value::Object(m)
 }
 
 fn shared(statements: Vec<Statement>) -> Arc<Vec<Arc<Statement>>> {
@@ -707,6 +759,34 @@ mod tests {
             names.sort();
             assert!(r.attributes.len() <= expected, "{}: {names:?}", r.kind);
         }
+    }
+
+    #[test]
+    fn statements_json_is_serde_json() {
+        let doc = json!({"Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": ["s3:*", "kms:Decrypt"], "NotResource": "*",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}},
+            {"Effect": "Deny", "NotAction": "iam:*", "Resource": []},
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": ["123456789012", "*"], "Service": "ec2.amazonaws.com"}},
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "NotPrincipal": "*"}
+        ]});
+        let mut statements = crate::iam::policy::test_statements(doc);
+        statements[1].policy = PolicyRef {
+            name: "p".into(),
+            arn: Some("arn:aws:iam::123456789012:policy/p".into()),
+            kind: "managed".into(),
+            via_group: Some("g".into()),
+        };
+        if let Some(p) = statements[2].principals.as_mut() {
+            p[0].other_account = true;
+        }
+        let want = serde_json::to_value(&statements).expect("serialises");
+        assert_eq!(statements_json(&statements), want);
+        assert_eq!(
+            serde_json::to_string(&statements_json(&statements)).expect("json"),
+            serde_json::to_string(&want).expect("json"),
+            "same keys in the same order"
+        );
     }
 
     #[test]
