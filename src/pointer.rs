@@ -9,9 +9,22 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Appends a token to a pointer.
+/// Appends a token to a pointer. Written in place, escaping only a token that needs it: every
+/// entry and statement of an export is given a pointer, and formatting and escaping each into
+/// new strings cost more than reading the entry's fields.
 pub fn join(base: &str, token: impl std::fmt::Display) -> String {
-    format!("{base}/{}", escape(&token.to_string()))
+    use std::fmt::Write;
+    let mut out = String::with_capacity(base.len() + 16);
+    out.push_str(base);
+    out.push('/');
+    let start = out.len();
+    let _ = write!(out, "{token}");
+    if out[start..].contains(['~', '/']) {
+        let escaped = escape(&out[start..]);
+        out.truncate(start);
+        out.push_str(&escaped);
+    }
+    out
 }
 
 /// Resolves `pointers` in the JSON `text` as [`Value::pointer`] would on the parsed text, but
@@ -504,5 +517,12 @@ mod tests {
     fn escapes_slash_and_tilde() {
         assert_eq!(join("/Policies/0", "a/b~c"), "/Policies/0/a~1b~0c");
         assert_eq!(join("", 3), "/3");
+        assert_eq!(
+            join("/a~0b", "plain"),
+            "/a~0b/plain",
+            "the base is kept as it is"
+        );
+        assert_eq!(join("/a", "~"), "/a/~0");
+        assert_eq!(join("/a", ""), "/a/");
     }
 }

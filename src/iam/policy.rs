@@ -239,33 +239,308 @@ pub fn parse_document<'a>(
             }
             None => return Err(err(&ptr, "statement has no Effect".into())),
         };
-        let condition = obj
-            .get("Condition")
-            .filter(|c| c.as_object().is_some_and(|m| !m.is_empty()))
-            .cloned();
-        let condition_keys = condition_keys(condition.as_ref());
-        out.push(Statement {
+        let parts = text::Statement {
             sid: obj.get("Sid").and_then(Value::as_str).map(str::to_string),
             effect,
-            actions: string_list(obj.get("Action"), &ptr, "Action")?,
-            not_actions: string_list(obj.get("NotAction"), &ptr, "NotAction")?,
-            resources: string_list(obj.get("Resource"), &ptr, "Resource")?,
-            not_resources: string_list(obj.get("NotResource"), &ptr, "NotResource")?,
-            principals: principal_list(obj.get("Principal"), &ptr, "Principal")?,
-            not_principals: principal_list(obj.get("NotPrincipal"), &ptr, "NotPrincipal")?,
-            condition,
-            restricting_condition: condition_keys
-                .iter()
-                .any(|k| !NON_RESTRICTING_KEYS.contains(&k.as_str())),
-            condition_keys,
-            policy: policy.clone(),
-            source: Source {
-                file: source.file.clone(),
-                pointer: ptr,
-            },
-        });
+            action: string_list(obj.get("Action"), &ptr, "Action")?,
+            not_action: string_list(obj.get("NotAction"), &ptr, "NotAction")?,
+            resource: string_list(obj.get("Resource"), &ptr, "Resource")?,
+            not_resource: string_list(obj.get("NotResource"), &ptr, "NotResource")?,
+            principal: principal_list(obj.get("Principal"), &ptr, "Principal")?,
+            not_principal: principal_list(obj.get("NotPrincipal"), &ptr, "NotPrincipal")?,
+            condition: obj.get("Condition").cloned(),
+        };
+        out.push(statement(parts, policy, source, ptr));
     }
     Ok((doc, out))
+}
+
+/// A statement from its fields as read, at `ptr` in the document at `source`: an empty or
+/// non-object `Condition` counts as none, and the condition keys and whether they restrict
+/// follow from it.
+fn statement(s: text::Statement, policy: &PolicyRef, source: &Source, ptr: String) -> Statement {
+    let condition = s
+        .condition
+        .filter(|c| c.as_object().is_some_and(|m| !m.is_empty()));
+    let condition_keys = condition_keys(condition.as_ref());
+    Statement {
+        sid: s.sid,
+        effect: s.effect,
+        actions: s.action,
+        not_actions: s.not_action,
+        resources: s.resource,
+        not_resources: s.not_resource,
+        principals: s.principal,
+        not_principals: s.not_principal,
+        condition,
+        restricting_condition: condition_keys
+            .iter()
+            .any(|k| !NON_RESTRICTING_KEYS.contains(&k.as_str())),
+        condition_keys,
+        policy: policy.clone(),
+        source: Source {
+            file: source.file.clone(),
+            pointer: ptr,
+        },
+    }
+}
+
+/// [`parse_document`]'s statements for a document given as the text of a JSON object (a
+/// fragment of text serde_json has accepted), read straight into statements: building the
+/// document's tree first cost more than the statements themselves. Only the plain shapes are
+/// read here; `None` for anything else (a string document, an invalid or unusual statement, a
+/// repeated key), which [`parse_document`] then reads with its located errors.
+pub fn parse_document_text(
+    text: &str,
+    source: &Source,
+    policy: &PolicyRef,
+) -> Option<Vec<Statement>> {
+    if !text.starts_with('{') {
+        return None;
+    }
+    let doc: text::Document = serde_json::from_str(text).ok()?;
+    let statements_ptr = pointer::join(&source.pointer, "Statement");
+    let text::Statements { list, single } = doc.statement;
+    let mut out = Vec::with_capacity(list.len());
+    for (i, s) in list.into_iter().enumerate() {
+        if !(s.effect.eq_ignore_ascii_case("allow") || s.effect.eq_ignore_ascii_case("deny")) {
+            return None;
+        }
+        let ptr = if single {
+            statements_ptr.clone()
+        } else {
+            pointer::join(&statements_ptr, i)
+        };
+        out.push(statement(s, policy, source, ptr));
+    }
+    Some(out)
+}
+
+/// The shapes [`parse_document_text`] reads. Each refuses (a deserialisation error) what
+/// [`parse_document`] would refuse or read differently, so that only documents both read alike
+/// take this path.
+mod text {
+    use super::{anyone, principal, Principal};
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde::Deserialize;
+    use serde_json::Value;
+    use std::fmt;
+
+    /// A repeated field is refused by the derived reader, where a tree keeps the last.
+    #[derive(Deserialize)]
+    pub struct Document {
+        #[serde(rename = "Statement", default)]
+        pub statement: Statements,
+    }
+
+    /// A document's statements, and whether `Statement` held one object rather than a list.
+    #[derive(Default)]
+    pub struct Statements {
+        pub list: Vec<Statement>,
+        pub single: bool,
+    }
+
+    /// A statement's fields as read, by either reader.
+    #[derive(Deserialize)]
+    pub struct Statement {
+        #[serde(rename = "Sid", default, deserialize_with = "read::<Sid, _, _>")]
+        pub sid: Option<String>,
+        #[serde(rename = "Effect")]
+        pub effect: String,
+        #[serde(rename = "Action", default, deserialize_with = "read::<Strings, _, _>")]
+        pub action: Option<Vec<String>>,
+        #[serde(
+            rename = "NotAction",
+            default,
+            deserialize_with = "read::<Strings, _, _>"
+        )]
+        pub not_action: Option<Vec<String>>,
+        #[serde(
+            rename = "Resource",
+            default,
+            deserialize_with = "read::<Strings, _, _>"
+        )]
+        pub resource: Option<Vec<String>>,
+        #[serde(
+            rename = "NotResource",
+            default,
+            deserialize_with = "read::<Strings, _, _>"
+        )]
+        pub not_resource: Option<Vec<String>>,
+        #[serde(
+            rename = "Principal",
+            default,
+            deserialize_with = "read::<Principals, _, _>"
+        )]
+        pub principal: Option<Vec<Principal>>,
+        #[serde(
+            rename = "NotPrincipal",
+            default,
+            deserialize_with = "read::<Principals, _, _>"
+        )]
+        pub not_principal: Option<Vec<Principal>>,
+        #[serde(rename = "Condition", default)]
+        pub condition: Option<Value>,
+    }
+
+    /// A field through its reader, which wraps what it reads.
+    fn read<'de, W: Deserialize<'de> + Into<T>, T, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        W::deserialize(d).map(Into::into)
+    }
+
+    /// Refuses every kind of value it is not written for.
+    fn refuse<E: de::Error>(what: &str) -> E {
+        E::custom(format_args!("not read here: {what}"))
+    }
+
+    /// `Deserialize` for `$ty` through `deserialize_any` with the given visit methods; every
+    /// other kind of value is refused.
+    macro_rules! read_any {
+        ($ty:ty, $expecting:literal, { $($visit:item)* }) => {
+            impl<'de> Deserialize<'de> for $ty {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    struct V;
+                    impl<'de> Visitor<'de> for V {
+                        type Value = $ty;
+                        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                            f.write_str($expecting)
+                        }
+                        $($visit)*
+                    }
+                    d.deserialize_any(V)
+                }
+            }
+        };
+    }
+
+    read_any!(Statements, "a statement or a list of them", {
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Statements, A::Error> {
+            Ok(Statements {
+                list: vec![Statement::deserialize(
+                    de::value::MapAccessDeserializer::new(map),
+                )?],
+                single: true,
+            })
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Statements, A::Error> {
+            let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(Object(s)) = seq.next_element()? {
+                list.push(s);
+            }
+            Ok(Statements {
+                list,
+                single: false,
+            })
+        }
+    });
+
+    /// A statement only from an object: the derived reader would also take an array.
+    struct Object(Statement);
+
+    read_any!(Object, "a statement object", {
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object, A::Error> {
+            Statement::deserialize(de::value::MapAccessDeserializer::new(map)).map(Object)
+        }
+    });
+
+    /// `Sid`: a string, or none for any other value, as the tree reader takes it.
+    struct Sid(Option<String>);
+
+    impl From<Sid> for Option<String> {
+        fn from(s: Sid) -> Self {
+            s.0
+        }
+    }
+
+    read_any!(Sid, "any value", {
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Sid, E> {
+            Ok(Sid(Some(s.to_string())))
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Sid, E> {
+            Ok(Sid(None))
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Sid, E> {
+            Ok(Sid(None))
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Sid, E> {
+            Ok(Sid(None))
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Sid, E> {
+            Ok(Sid(None))
+        }
+        fn visit_unit<E>(self) -> Result<Sid, E> {
+            Ok(Sid(None))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Sid, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(Sid(None))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Sid, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(Sid(None))
+        }
+    });
+
+    /// `Action` and friends: `null` (none), a string, or a list of strings.
+    struct Strings(Option<Vec<String>>);
+
+    impl From<Strings> for Option<Vec<String>> {
+        fn from(s: Strings) -> Self {
+            s.0
+        }
+    }
+
+    read_any!(Strings, "null, a string or a list of strings", {
+        fn visit_unit<E>(self) -> Result<Strings, E> {
+            Ok(Strings(None))
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Strings, E> {
+            Ok(Strings(Some(vec![s.to_string()])))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strings, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(s) = seq.next_element::<String>()? {
+                out.push(s);
+            }
+            Ok(Strings(Some(out)))
+        }
+    });
+
+    /// `Principal` and `NotPrincipal`: `"*"`, or an object of kinds each naming one principal
+    /// or a list (`null`: none), flattened in the object's order. A repeated kind is refused
+    /// (a tree keeps the first one's place and the last one's value).
+    struct Principals(Option<Vec<Principal>>);
+
+    impl From<Principals> for Option<Vec<Principal>> {
+        fn from(s: Principals) -> Self {
+            s.0
+        }
+    }
+
+    read_any!(Principals, "\"*\" or an object", {
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Principals, E> {
+            if s == "*" {
+                Ok(Principals(Some(vec![anyone()])))
+            } else {
+                Err(refuse("a principal string other than *"))
+            }
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Principals, A::Error> {
+            let mut kinds: Vec<String> = Vec::new();
+            let mut out = Vec::new();
+            while let Some(kind) = map.next_key::<String>()? {
+                if kinds.contains(&kind) {
+                    return Err(refuse("a repeated principal kind"));
+                }
+                let values = map.next_value::<Strings>()?.0.unwrap_or_default();
+                out.extend(values.into_iter().map(|v| principal(&kind, v)));
+                kinds.push(kind);
+            }
+            Ok(Principals(Some(out)))
+        }
+    });
 }
 
 fn string_list(
@@ -308,32 +583,12 @@ fn principal_list(
     let Some(v) = v else { return Ok(None) };
     let mut out = Vec::new();
     match v {
-        Value::String(s) if s == "*" => out.push(Principal {
-            kind: "*".into(),
-            value: "*".into(),
-            account: None,
-            other_account: false,
-            everyone: true,
-        }),
+        Value::String(s) if s == "*" => out.push(anyone()),
         Value::Object(map) => {
             for (kind, values) in map {
                 let list = string_list(Some(values), &pointer::join(ptr, field), kind)?
                     .unwrap_or_default();
-                for value in list {
-                    let everyone = kind == "AWS" && value == "*";
-                    let account = if kind == "AWS" {
-                        account_of_principal(&value)
-                    } else {
-                        None
-                    };
-                    out.push(Principal {
-                        kind: kind.clone(),
-                        value,
-                        account,
-                        other_account: false,
-                        everyone,
-                    });
-                }
+                out.extend(list.into_iter().map(|value| principal(kind, value)));
             }
         }
         other => {
@@ -347,6 +602,30 @@ fn principal_list(
         }
     }
     Ok(Some(out))
+}
+
+/// `"Principal": "*"`: anyone at all.
+fn anyone() -> Principal {
+    Principal {
+        everyone: true,
+        ..principal("*", "*".into())
+    }
+}
+
+/// One flattened entry of a principal object, `{kind: value}`.
+fn principal(kind: &str, value: String) -> Principal {
+    let aws = kind == "AWS";
+    Principal {
+        kind: kind.to_string(),
+        everyone: aws && value == "*",
+        account: if aws {
+            account_of_principal(&value)
+        } else {
+            None
+        },
+        value,
+        other_account: false,
+    }
 }
 
 /// The account an `AWS` principal names: a bare 12-digit id or the account field of an ARN.
@@ -495,6 +774,54 @@ mod tests {
             label("resource", "bucket policy of b", Some("S"), None),
             "bucket policy of b statement \"S\""
         );
+    }
+
+    /// Documents read straight from their text give what their tree gives; shapes the text
+    /// reader does not take (so that the tree reader locates the error, or keeps a repeated
+    /// key's last value) are left to the tree.
+    #[test]
+    fn text_reads_as_the_tree() {
+        let read = |text: &str| {
+            let tree: Value = serde_json::from_str(text).expect("json");
+            let want = parse_document(&tree, &src(), &PolicyRef::default()).map(|(_, s)| s);
+            let got = parse_document_text(text, &src(), &PolicyRef::default());
+            if let Some(got) = &got {
+                assert_eq!(Ok(got.clone()), want, "{text}");
+            }
+            got.is_some()
+        };
+        for plain in [
+            r#"{"Version": "2012-10-17"}"#,
+            r#"{"Statement": []}"#,
+            r#"{"Statement": {"Sid": "S\"1", "Effect": "deny", "NotAction": ["s3:*", "kms:*"], "NotResource": "*"}}"#,
+            r#"{"Statement": [{"Sid": 7, "Effect": "Allow", "Action": null, "Resource": [], "Condition": {}},
+                {"Sid": ["x"], "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                 "Condition": {"Bool": {"aws:SecureTransport": "true"}, "StringEquals": {"aws:PrincipalOrgID": ["o-1"]}}}]}"#,
+            r#"{"Id": {"x": [1]}, "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"Service": ["ec2.amazonaws.com"], "AWS": ["123456789012", "*", "arn:aws:iam::111122223333:root"], "Federated": null},
+                "NotPrincipal": "*", "Condition": null, "Other": 1}]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Principal": {"*": "*"}, "Action": "s3:*"}]}"#,
+        ] {
+            assert!(read(plain), "read from the text: {plain}");
+        }
+        for unusual in [
+            r#""{\"Statement\": []}""#,
+            r#"{"Statement": null}"#,
+            r#"{"Statement": "x"}"#,
+            r#"{"Statement": [{"Effect": "Allow"}, ["Allow"]]}"#,
+            r#"{"Statement": [{"Action": "x"}]}"#,
+            r#"{"Statement": [{"Effect": "Maybe"}]}"#,
+            r#"{"Statement": [{"Effect": 1}]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Action": ["a", 1]}]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Resource": {}}]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Principal": null}]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Principal": "arn:aws:iam::123456789012:root"}]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "a", "Service": "s", "AWS": "b"}}]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Effect": "Deny"}]}"#,
+            r#"{"Statement": [], "Statement": {"Effect": "Allow"}}"#,
+        ] {
+            assert!(!read(unusual), "left to the tree: {unusual}");
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! ([`crate::derive`]) resolves them, because the policies may arrive in another file.
 
 use super::NormalizeError;
-use crate::iam::policy::{account_of_arn, parse_document, PolicyRef, Statement};
+use crate::iam::policy::{
+    account_of_arn, parse_document, parse_document_text, PolicyRef, Statement,
+};
 use crate::{pointer, Facts, Resource, Source};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -135,8 +137,34 @@ trait Fields: Sized {
     /// An array field's elements (one that is not an object has no fields); `None` when absent
     /// or not an array.
     fn items(&self, key: &str) -> Option<Vec<Self>>;
-    /// A field's value as the policy parser takes it, borrowed where it can be.
-    fn document(&self, key: &str) -> Option<Cow<'_, Value>>;
+    /// A field's value as the policy parser takes it.
+    fn document(&self, key: &str) -> Option<Document<'_>>;
+
+    /// The statements of the policy document in a field; `None` when the field is absent.
+    fn statements(
+        &self,
+        key: &str,
+        source: &Source,
+        policy: &PolicyRef,
+    ) -> Option<Result<Vec<Statement>, NormalizeError>> {
+        let raw = match self.document(key)? {
+            Document::Tree(raw) => Cow::Borrowed(raw),
+            // Read straight from the text where the document has a plain shape; otherwise from
+            // its tree, which gives the same statements or the located error.
+            Document::Text(raw) => match parse_document_text(raw, source, policy) {
+                Some(statements) => return Some(Ok(statements)),
+                None => Cow::Owned(pointer::value(raw)?),
+            },
+        };
+        Some(
+            parse_document(&raw, source, policy)
+                .map(|(_, statements)| statements)
+                .map_err(|e| NormalizeError {
+                    pointer: e.pointer,
+                    message: e.message,
+                }),
+        )
+    }
 
     fn str(&self, key: &str) -> Option<String> {
         match self.value(key)? {
@@ -149,6 +177,12 @@ trait Fields: Sized {
     fn opt(&self, key: &str) -> Value {
         self.value(key).unwrap_or(Value::Null)
     }
+}
+
+/// A policy document as an entry holds it.
+enum Document<'a> {
+    Tree(&'a Value),
+    Text(&'a str),
 }
 
 /// An entry of a parsed tree (`None`: a value that is not an object, which has no fields).
@@ -165,8 +199,8 @@ impl Fields for Tree<'_> {
         let items = self.0?.get(key)?.as_array()?;
         Some(items.iter().map(|v| Tree(v.as_object())).collect())
     }
-    fn document(&self, key: &str) -> Option<Cow<'_, Value>> {
-        self.0?.get(key).map(Cow::Borrowed)
+    fn document(&self, key: &str) -> Option<Document<'_>> {
+        self.0?.get(key).map(Document::Tree)
     }
 }
 
@@ -201,8 +235,8 @@ impl Fields for Text<'_> {
                 .collect(),
         )
     }
-    fn document(&self, key: &str) -> Option<Cow<'_, Value>> {
-        self.value(key).map(Cow::Owned)
+    fn document(&self, key: &str) -> Option<Document<'_>> {
+        self.raw(key).map(Document::Text)
     }
 }
 
@@ -230,19 +264,64 @@ fn is_aws_managed(arn: &str) -> bool {
     arn.split(':').nth(4) == Some("aws")
 }
 
+/// What `serde_json::to_value` gives for the statements, built directly: the serializer grows
+/// every map from empty (rehashing each key on the way) and names each key anew, and an export
+/// holds thousands of statements. The test `statements_json_is_serde_json` keeps the two alike.
 fn statements_json(statements: &[Statement]) -> Value {
-    serde_json::to_value(statements).unwrap_or(Value::Array(Vec::new()))
+    Value::Array(statements.iter().map(statement_json).collect())
+}
+
+fn statement_json(s: &Statement) -> Value {
+    let strings = |list: &Option<Vec<String>>| match list {
+        Some(list) => Value::Array(list.iter().map(|s| json!(s)).collect()),
+        None => Value::Null,
+    };
+    let principals = |list: &Option<Vec<crate::iam::policy::Principal>>| match list {
+        Some(list) => Value::Array(
+            list.iter()
+                .map(|p| {
+                    let mut m = Map::with_capacity(5);
+                    m.insert("type".into(), json!(p.kind));
+                    m.insert("value".into(), json!(p.value));
+                    m.insert("account".into(), json!(p.account));
+                    m.insert("other_account".into(), json!(p.other_account));
+                    m.insert("everyone".into(), json!(p.everyone));
+                    Value::Object(m)
+                })
+                .collect(),
+        ),
+        None => Value::Null,
+    };
+    let mut policy = Map::with_capacity(4);
+    policy.insert("name".into(), json!(s.policy.name));
+    policy.insert("arn".into(), json!(s.policy.arn));
+    policy.insert("kind".into(), json!(s.policy.kind));
+    policy.insert("via_group".into(), json!(s.policy.via_group));
+    let mut source = Map::with_capacity(2);
+    source.insert("file".into(), json!(s.source.file));
+    source.insert("pointer".into(), json!(s.source.pointer));
+    let mut m = Map::with_capacity(13);
+    m.insert("sid".into(), json!(s.sid));
+    m.insert("effect".into(), json!(s.effect));
+    m.insert("actions".into(), strings(&s.actions));
+    m.insert("not_actions".into(), strings(&s.not_actions));
+    m.insert("resources".into(), strings(&s.resources));
+    m.insert("not_resources".into(), strings(&s.not_resources));
+    m.insert("principals".into(), principals(&s.principals));
+    m.insert("not_principals".into(), principals(&s.not_principals));
+    m.insert("condition".into(), json!(s.condition));
+    m.insert("condition_keys".into(), json!(s.condition_keys));
+    m.insert(
+        "restricting_condition".into(),
+        json!(s.restricting_condition),
+    );
+    m.insert("policy".into(), Value::Object(policy));
+    m.insert("source".into(), Value::Object(source));
+    Value::Object(m)
 }
 
 fn shared(statements: Vec<Statement>) -> Arc<Vec<Arc<Statement>>> {
     Arc::new(statements.into_iter().map(Arc::new).collect())
-}
-
-fn policy_error(e: crate::iam::PolicyError) -> NormalizeError {
-    NormalizeError {
-        pointer: e.pointer,
-        message: e.message,
-    }
 }
 
 fn base_resource(
@@ -322,16 +401,16 @@ fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, 
             continue;
         }
         let vptr = pointer::join(&versions_ptr, i);
-        let raw = version.document("Document").ok_or_else(|| NormalizeError {
-            pointer: vptr.clone(),
-            message: "policy version has no Document".into(),
-        })?;
-        let (_, statements) = parse_document(
-            &raw,
-            &cx.source(&pointer::join(&vptr, "Document")),
-            &policy_ref,
-        )
-        .map_err(policy_error)?;
+        let statements = version
+            .statements(
+                "Document",
+                &cx.source(&pointer::join(&vptr, "Document")),
+                &policy_ref,
+            )
+            .ok_or_else(|| NormalizeError {
+                pointer: vptr.clone(),
+                message: "policy version has no Document".into(),
+            })??;
         attrs.insert("statements".into(), statements_json(&statements));
         default_statements = Some(shared(statements));
         break;
@@ -355,22 +434,22 @@ fn inline_policies<F: Fields>(
         let pptr = pointer::join(&list_ptr, i);
         let name = p.str("PolicyName");
         let name = name.as_deref().unwrap_or("(unnamed)");
-        let raw = p.document("PolicyDocument").ok_or_else(|| NormalizeError {
-            pointer: pptr.clone(),
-            message: "inline policy has no PolicyDocument".into(),
-        })?;
         let policy_ref = PolicyRef {
             name: name.into(),
             arn: None,
             kind: "inline".into(),
             via_group: None,
         };
-        let (_, mut stmts) = parse_document(
-            &raw,
-            &cx.source(&pointer::join(&pptr, "PolicyDocument")),
-            &policy_ref,
-        )
-        .map_err(policy_error)?;
+        let mut stmts = p
+            .statements(
+                "PolicyDocument",
+                &cx.source(&pointer::join(&pptr, "PolicyDocument")),
+                &policy_ref,
+            )
+            .ok_or_else(|| NormalizeError {
+                pointer: pptr.clone(),
+                message: "inline policy has no PolicyDocument".into(),
+            })??;
         names.push(json!(name));
         statements.append(&mut stmts);
     }
@@ -464,20 +543,18 @@ fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
     );
     // Every role has a trust policy; an export without it leaves trust rules unknown, so the key
     // stays absent rather than null ("known to be empty").
-    if let Some(raw) = entry.document("AssumeRolePolicyDocument") {
-        let policy_ref = PolicyRef {
-            name: format!("{name} trust policy"),
-            arn: None,
-            kind: "trust".into(),
-            via_group: None,
-        };
-        let (_, stmts) = parse_document(
-            &raw,
-            &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
-            &policy_ref,
-        )
-        .map_err(policy_error)?;
-        attrs.insert("trust_statements".into(), statements_json(&stmts));
+    let policy_ref = PolicyRef {
+        name: format!("{name} trust policy"),
+        arn: None,
+        kind: "trust".into(),
+        via_group: None,
+    };
+    if let Some(stmts) = entry.statements(
+        "AssumeRolePolicyDocument",
+        &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
+        &policy_ref,
+    ) {
+        attrs.insert("trust_statements".into(), statements_json(&stmts?));
     }
     let profiles: Vec<Value> = entry
         .items("InstanceProfileList")
@@ -682,6 +759,34 @@ mod tests {
             names.sort();
             assert!(r.attributes.len() <= expected, "{}: {names:?}", r.kind);
         }
+    }
+
+    #[test]
+    fn statements_json_is_serde_json() {
+        let doc = json!({"Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": ["s3:*", "kms:Decrypt"], "NotResource": "*",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}},
+            {"Effect": "Deny", "NotAction": "iam:*", "Resource": []},
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": ["123456789012", "*"], "Service": "ec2.amazonaws.com"}},
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "NotPrincipal": "*"}
+        ]});
+        let mut statements = crate::iam::policy::test_statements(doc);
+        statements[1].policy = PolicyRef {
+            name: "p".into(),
+            arn: Some("arn:aws:iam::123456789012:policy/p".into()),
+            kind: "managed".into(),
+            via_group: Some("g".into()),
+        };
+        if let Some(p) = statements[2].principals.as_mut() {
+            p[0].other_account = true;
+        }
+        let want = serde_json::to_value(&statements).expect("serialises");
+        assert_eq!(statements_json(&statements), want);
+        assert_eq!(
+            serde_json::to_string(&statements_json(&statements)).expect("json"),
+            serde_json::to_string(&want).expect("json"),
+            "same keys in the same order"
+        );
     }
 
     #[test]
