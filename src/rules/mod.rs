@@ -138,15 +138,33 @@ impl fmt::Display for RuleError {
 
 impl std::error::Error for RuleError {}
 
+impl RuleError {
+    fn new(origin: &str, message: String) -> RuleError {
+        RuleError {
+            origin: origin.to_string(),
+            message,
+        }
+    }
+}
+
 impl Rule {
     /// Parses one rule file. `origin` names it in errors.
     pub fn parse(origin: &str, text: &str) -> Result<Rule, RuleError> {
-        let e = |message: String| RuleError {
-            origin: origin.to_string(),
-            message,
-        };
+        let raw: RawRule = toml::from_str(text)
+            .map_err(|err| RuleError::new(origin, err.to_string().trim_end().to_string()))?;
+        Rule::from_raw(origin, raw)
+    }
+
+    /// Parses a rule that build.rs turned from TOML into JSON (see `pack::builtin_lean`): the
+    /// same fields and checks, read several times faster than TOML.
+    pub fn parse_json(origin: &str, text: &str) -> Result<Rule, RuleError> {
         let raw: RawRule =
-            toml::from_str(text).map_err(|err| e(err.to_string().trim_end().to_string()))?;
+            serde_json::from_str(text).map_err(|err| RuleError::new(origin, err.to_string()))?;
+        Rule::from_raw(origin, raw)
+    }
+
+    fn from_raw(origin: &str, raw: RawRule) -> Result<Rule, RuleError> {
+        let e = |message: String| RuleError::new(origin, message);
         let severity = Severity::parse(&raw.severity).ok_or_else(|| {
             e(format!(
                 "severity {:?} is not one of critical, high, medium, low, info",
@@ -233,10 +251,21 @@ impl RulePack {
     pub fn from_sources<'a>(
         sources: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<RulePack, Vec<RuleError>> {
+        RulePack::from_parsed(
+            sources
+                .into_iter()
+                .map(|(origin, text)| Rule::parse(origin, text)),
+        )
+    }
+
+    /// [`RulePack::from_sources`] over rules parsed already, in whatever form they came.
+    pub fn from_parsed(
+        parsed: impl IntoIterator<Item = Result<Rule, RuleError>>,
+    ) -> Result<RulePack, Vec<RuleError>> {
         let mut rules = Vec::new();
         let mut errors = Vec::new();
-        for (origin, text) in sources {
-            match Rule::parse(origin, text) {
+        for rule in parsed {
+            match rule {
                 Ok(rule) => rules.push(rule),
                 Err(e) => errors.push(e),
             }

@@ -25,15 +25,13 @@ pub struct PackLoad {
 /// build; even then the page keeps every rule that did parse and says which did not, rather
 /// than refusing to work.
 pub fn load_builtin() -> PackLoad {
-    match pack::builtin() {
+    match pack::builtin_lean() {
         Ok(pack) => PackLoad {
             pack,
             errors: Vec::new(),
         },
         Err(errors) => {
-            let mut rules: Vec<Rule> = pack::rule_sources()
-                .filter_map(|(origin, text)| Rule::parse(origin, text).ok())
-                .collect();
+            let mut rules: Vec<Rule> = pack::lean_rules().filter_map(Result::ok).collect();
             rules.sort_by(|a, b| a.id.cmp(&b.id));
             rules.dedup_by(|a, b| a.id == b.id || a.name == b.name);
             PackLoad {
