@@ -341,21 +341,72 @@ pub fn checked_object<'a>(
 /// than surrogates (which serde_json may refuse when unpaired), nesting under 64 deep (serde_json
 /// stops at 128). `None` for anything else, which is for serde_json to judge.
 pub fn checked_end(text: &str, i: usize, depth: usize) -> Option<usize> {
+    // One loop with the open containers as bits (set: an object), not a call per value: the
+    // check reads every token of the export.
     let b = text.as_bytes();
-    match b.get(i)? {
-        b'"' => checked_string_end(b, i),
-        b'{' if depth < MAX_CHECKED_DEPTH => {
-            each_member::<true, _>(text, i, |_, start| checked_end(text, start, depth + 1))
+    let mut objects = 0u64;
+    let mut open = 0usize;
+    let mut j = i;
+    loop {
+        // A value starts at `j`.
+        match *b.get(j)? {
+            b'"' => j = checked_string_end(b, j)?,
+            c @ (b'{' | b'[') => {
+                if depth + open >= MAX_CHECKED_DEPTH {
+                    return None;
+                }
+                let (object, close) = if c == b'{' { (1, b'}') } else { (0, b']') };
+                j = skip_ws(b, j + 1);
+                if b.get(j) == Some(&close) {
+                    j += 1;
+                } else {
+                    objects = (objects & !(1 << open)) | (object << open);
+                    open += 1;
+                    if object == 1 {
+                        j = checked_key(b, j)?;
+                    }
+                    continue;
+                }
+            }
+            b't' => j = b[j..].starts_with(b"true").then_some(j + 4)?,
+            b'f' => j = b[j..].starts_with(b"false").then_some(j + 5)?,
+            b'n' => j = b[j..].starts_with(b"null").then_some(j + 4)?,
+            b'-' | b'0'..=b'9' => j = checked_number_end(b, j)?,
+            _ => return None,
         }
-        b'[' if depth < MAX_CHECKED_DEPTH => {
-            each_element_at(text, i, |_, start| checked_end(text, start, depth + 1))
+        // The value ends at `j`: close what it ends, up to the next value.
+        loop {
+            if open == 0 {
+                return Some(j);
+            }
+            j = skip_ws(b, j);
+            let object = objects >> (open - 1) & 1 == 1;
+            match *b.get(j)? {
+                b',' => {
+                    j = skip_ws(b, j + 1);
+                    if object {
+                        j = checked_key(b, j)?;
+                    }
+                    break;
+                }
+                b'}' if object => {
+                    j += 1;
+                    open -= 1;
+                }
+                b']' if !object => {
+                    j += 1;
+                    open -= 1;
+                }
+                _ => return None,
+            }
         }
-        b't' => b[i..].starts_with(b"true").then_some(i + 4),
-        b'f' => b[i..].starts_with(b"false").then_some(i + 5),
-        b'n' => b[i..].starts_with(b"null").then_some(i + 4),
-        b'-' | b'0'..=b'9' => checked_number_end(b, i),
-        _ => None,
     }
+}
+
+/// Past the checked key starting at `b[i]` and its colon, to where its value starts.
+fn checked_key(b: &[u8], i: usize) -> Option<usize> {
+    let j = skip_ws(b, checked_string_end(b, i)?);
+    (b.get(j) == Some(&b':')).then(|| skip_ws(b, j + 1))
 }
 
 /// [`objects`] of the array starting at `text[i]`, checked as [`checked_end`] checks it, nested
