@@ -275,8 +275,17 @@ fn members_at(text: &str, i: usize) -> Option<(Members<'_>, usize)> {
 /// where the object ends.
 fn each_member_at<'a>(
     text: &'a str,
+    i: usize,
+    member: impl FnMut(Cow<'a, str>, usize) -> Option<usize>,
+) -> Option<usize> {
+    each_member::<false, _>(text, i, member)
+}
+
+/// [`each_member_at`], with keys checked as [`checked_end`] checks strings when `CHECK`.
+fn each_member<'a, const CHECK: bool, F: FnMut(Cow<'a, str>, usize) -> Option<usize>>(
+    text: &'a str,
     mut i: usize,
-    mut member: impl FnMut(Cow<'a, str>, usize) -> Option<usize>,
+    mut member: F,
 ) -> Option<usize> {
     let b = text.as_bytes();
     if b.get(i) != Some(&b'{') {
@@ -287,7 +296,11 @@ fn each_member_at<'a>(
         return Some(i + 1);
     }
     loop {
-        let key_end = string_end(b, i)?;
+        let key_end = if CHECK {
+            checked_string_end(b, i)?
+        } else {
+            string_end(b, i)?
+        };
         let key = text.get(i..key_end)?;
         let key = if key.contains('\\') {
             Cow::Owned(serde_json::from_str::<String>(key).ok()?)
@@ -308,6 +321,187 @@ fn each_member_at<'a>(
     }
 }
 
+/// Checked splitting: the members of the JSON object `text`, each value checked to be JSON
+/// that serde_json reads into a tree, by `member(key, start)`, which returns where the value
+/// ends (through [`checked_end`] or [`checked_objects`]); nothing but whitespace may follow the
+/// object. Splitting and checking in one pass spares a separate validating pass over a large
+/// export. `None` when the text is not surely such an object (see [`checked_end`]).
+pub fn checked_object<'a>(
+    text: &'a str,
+    member: impl FnMut(Cow<'a, str>, usize) -> Option<usize>,
+) -> Option<()> {
+    let b = text.as_bytes();
+    let end = each_member::<true, _>(text, skip_ws(b, 0), member)?;
+    (skip_ws(b, end) == b.len()).then_some(())
+}
+
+/// Where the value starting at `text[i]`, nested `depth` containers deep, ends, having checked
+/// that serde_json reads it. Only a plain subset of what serde_json accepts is taken: numbers
+/// without exponent and with at most 18 integer digits (so none is out of range), escapes other
+/// than surrogates (which serde_json may refuse when unpaired), nesting under 64 deep (serde_json
+/// stops at 128). `None` for anything else, which is for serde_json to judge.
+pub fn checked_end(text: &str, i: usize, depth: usize) -> Option<usize> {
+    // One loop with the open containers as bits (set: an object), not a call per value: the
+    // check reads every token of the export.
+    let b = text.as_bytes();
+    let mut objects = 0u64;
+    let mut open = 0usize;
+    let mut j = i;
+    loop {
+        // A value starts at `j`.
+        match *b.get(j)? {
+            b'"' => j = checked_string_end(b, j)?,
+            c @ (b'{' | b'[') => {
+                if depth + open >= MAX_CHECKED_DEPTH {
+                    return None;
+                }
+                let (object, close) = if c == b'{' { (1, b'}') } else { (0, b']') };
+                j = skip_ws(b, j + 1);
+                if b.get(j) == Some(&close) {
+                    j += 1;
+                } else {
+                    objects = (objects & !(1 << open)) | (object << open);
+                    open += 1;
+                    if object == 1 {
+                        j = checked_key(b, j)?;
+                    }
+                    continue;
+                }
+            }
+            b't' => j = b[j..].starts_with(b"true").then_some(j + 4)?,
+            b'f' => j = b[j..].starts_with(b"false").then_some(j + 5)?,
+            b'n' => j = b[j..].starts_with(b"null").then_some(j + 4)?,
+            b'-' | b'0'..=b'9' => j = checked_number_end(b, j)?,
+            _ => return None,
+        }
+        // The value ends at `j`: close what it ends, up to the next value.
+        loop {
+            if open == 0 {
+                return Some(j);
+            }
+            j = skip_ws(b, j);
+            let object = objects >> (open - 1) & 1 == 1;
+            match *b.get(j)? {
+                b',' => {
+                    j = skip_ws(b, j + 1);
+                    if object {
+                        j = checked_key(b, j)?;
+                    }
+                    break;
+                }
+                b'}' if object => {
+                    j += 1;
+                    open -= 1;
+                }
+                b']' if !object => {
+                    j += 1;
+                    open -= 1;
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Past the checked key starting at `b[i]` and its colon, to where its value starts.
+fn checked_key(b: &[u8], i: usize) -> Option<usize> {
+    let j = skip_ws(b, checked_string_end(b, i)?);
+    (b.get(j) == Some(&b':')).then(|| skip_ws(b, j + 1))
+}
+
+/// [`objects`] of the array starting at `text[i]`, checked as [`checked_end`] checks it, nested
+/// `depth` containers deep, and where the array ends.
+pub fn checked_objects(
+    text: &str,
+    i: usize,
+    depth: usize,
+) -> Option<(Vec<Option<Members<'_>>>, usize)> {
+    if depth + 1 >= MAX_CHECKED_DEPTH {
+        return None;
+    }
+    let mut out = Vec::new();
+    let end = each_element_at(text, i, |b, start| {
+        if b.get(start) != Some(&b'{') {
+            out.push(None);
+            return checked_end(text, start, depth + 1);
+        }
+        let mut members = Vec::new();
+        let end = each_member::<true, _>(text, start, |key, at| {
+            let end = checked_end(text, at, depth + 2)?;
+            members.push((key, text.get(at..end)?));
+            Some(end)
+        })?;
+        out.push(Some(members));
+        Some(end)
+    })?;
+    Some((out, end))
+}
+
+const MAX_CHECKED_DEPTH: usize = 64;
+
+/// [`string_end`] for a string serde_json reads: no control characters, only its escapes.
+fn checked_string_end(b: &[u8], i: usize) -> Option<usize> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut j = i + 1;
+    loop {
+        j = skip_plain(b, j, |w| {
+            has_byte(w, b'"') | has_byte(w, b'\\') | has_less(w, 0x20)
+        });
+        match *b.get(j)? {
+            b'"' => return Some(j + 1),
+            b'\\' => match *b.get(j + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => j += 2,
+                b'u' => {
+                    let hex = std::str::from_utf8(b.get(j + 2..j + 6)?).ok()?;
+                    if !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+                        return None;
+                    }
+                    let unit = u16::from_str_radix(hex, 16).ok()?;
+                    if (0xD800..=0xDFFF).contains(&unit) {
+                        return None;
+                    }
+                    j += 6;
+                }
+                _ => return None,
+            },
+            c if c < 0x20 => return None,
+            _ => j += 1,
+        }
+    }
+}
+
+/// Where the number starting at `b[i]` ends, for the numbers [`checked_end`] takes.
+fn checked_number_end(b: &[u8], i: usize) -> Option<usize> {
+    let digits = |mut j: usize| {
+        while b.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        j
+    };
+    let start = i + usize::from(b.get(i) == Some(&b'-'));
+    let mut j = match b.get(start)? {
+        b'0' => start + 1,
+        b'1'..=b'9' => digits(start),
+        _ => return None,
+    };
+    if j - start > 18 {
+        return None;
+    }
+    if b.get(j) == Some(&b'.') {
+        let fraction = digits(j + 1);
+        if fraction == j + 1 {
+            return None;
+        }
+        j = fraction;
+    }
+    if matches!(b.get(j), Some(b'e' | b'E')) {
+        return None;
+    }
+    Some(j)
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
         i += 1;
@@ -323,18 +517,7 @@ fn string_end(b: &[u8], i: usize) -> Option<usize> {
     }
     let mut j = i + 1;
     loop {
-        while let Some(chunk) = b.get(j..j + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let found = has_byte(w, b'"') | has_byte(w, b'\\');
-            if found != 0 {
-                // The lowest flagged byte is exact (borrows only run upwards from it).
-                j += (found.trailing_zeros() / 8) as usize;
-                break;
-            }
-            j += 8;
-        }
+        j = skip_plain(b, j, |w| has_byte(w, b'"') | has_byte(w, b'\\'));
         match b.get(j)? {
             b'"' => return Some(j + 1),
             b'\\' => j += 2,
@@ -343,12 +526,35 @@ fn string_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// The first index from `j` whose byte `flag` marks in its eight-byte word, or where fewer than
+/// eight bytes are left. The lowest flagged byte is exact (borrows only run upwards from it).
+fn skip_plain(b: &[u8], mut j: usize, flag: impl Fn(u64) -> u64) -> usize {
+    while let Some(chunk) = b.get(j..j + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let found = flag(u64::from_le_bytes(word));
+        if found != 0 {
+            return j + (found.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    j
+}
+
 /// Non-zero when some byte of `w` is `c` (the classic zero-byte test on `w ^ c…c`).
 fn has_byte(w: u64, c: u8) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let x = w ^ (ONES * u64::from(c));
     x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// Non-zero when some byte of `w` is below `n` (at most 128); as in [`has_byte`], the lowest
+/// flagged byte is exact.
+fn has_less(w: u64, n: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
 }
 
 /// Where the value starting at `b[i]` ends.
@@ -488,6 +694,78 @@ mod tests {
         assert_eq!(members("[1]"), None);
         assert_eq!(elements("{}"), None);
         assert_eq!(elements("[1, 2"), None, "unterminated text is no array");
+    }
+
+    /// Whatever the checking split takes, serde_json reads into a tree; the plain shapes of an
+    /// export it takes itself, and anything unusual it leaves to serde_json.
+    #[test]
+    fn checked_split_takes_only_what_serde_json_reads() {
+        let deep = |n: usize| format!("{{\"a\": {}{}}}", "[".repeat(n), "]".repeat(n));
+        let (shallow, too_deep) = (deep(40), deep(100));
+        let cases: &[(&str, bool)] = &[
+            (
+                r#"{"a": [1, -2.5, 0, -0, 0.25, "x\"\\\/\b\f\n\r\t\u00e9", null, true, false, {}, []], "b": {"c": "d"}}"#,
+                true,
+            ),
+            ("{}", true),
+            (" \n{\"\\u0041\": \"\u{e9}\", \"a\": 1, \"a\": 2}\t\r", true),
+            (
+                "{\"abcdefghijklmn\\nop\": \"abcdefghijklmnopq\\\"rstuvwxyz\\u20ac\"}",
+                true,
+            ),
+            (&shallow, true),
+            (&too_deep, false),
+            ("{\"a\": 1e5}", false),
+            ("{\"a\": 2E-3}", false),
+            ("{\"a\": 1234567890123456789}", false),
+            ("{\"a\": 1e400}", false),
+            ("{\"a\": \"\\ud83d\\ude00\"}", false),
+            ("{\"a\": \"\\ud800\"}", false),
+            ("{\"a\": \"\\udc00\"}", false),
+            ("{\"a\": \"tab\there\"}", false),
+            ("{\"a\": \"abcdefghijklmnop\u{1}qrs\"}", false),
+            ("{\"k\u{1f}\": 1}", false),
+            ("{\"a\": [1,]}", false),
+            ("{\"a\": 1,}", false),
+            ("{\"a\": 01}", false),
+            ("{\"a\": -01}", false),
+            ("{\"a\": 1.}", false),
+            ("{\"a\": .5}", false),
+            ("{\"a\": +1}", false),
+            ("{\"a\": -}", false),
+            ("{\"a\": tru}", false),
+            ("{\"a\": truex}", false),
+            ("{\"a\": nul}", false),
+            ("{\"a\": \"\\x\"}", false),
+            ("{\"a\": \"\\u12g4\"}", false),
+            ("{\"a\": \"\\u12\"}", false),
+            ("{\"a\": 1} x", false),
+            ("{\"a\": 1}\n{\"a\": 2}", false),
+            ("{\"a\" 1}", false),
+            ("{a: 1}", false),
+            ("{\"a\": 1 \"b\": 2}", false),
+            ("{\"a\": [1 2]}", false),
+            ("{\"a\": \"unterminated}", false),
+            ("{\"a\": {\"b\": 1}", false),
+            ("\u{feff}{}", false),
+            ("{\"a\": 1}\u{a0}", false),
+            ("[1]", false),
+            ("", false),
+        ];
+        for &(text, plain) in cases {
+            let checked = checked_object(text, |_, start| checked_end(text, start, 1));
+            assert_eq!(checked.is_some(), plain, "{text}");
+            if checked.is_some() {
+                assert!(serde_json::from_str::<Value>(text).is_ok(), "{text}");
+            }
+        }
+        let list = r#"[{"a": 1, "b": [2, {"c": "d"}]}, 3, "x", {}, {"e": {"f": null}}]"#;
+        let (split, end) = checked_objects(list, 0, 1).expect("plain list");
+        assert_eq!(end, list.len());
+        assert_eq!(Some(split), objects(list));
+        for bad in ["[{\"a\": 1e3}]", "[{\"a\": 1},]", "[{\"a\" : \"\u{7}\"}]"] {
+            assert!(checked_objects(bad, 0, 1).is_none(), "{bad}");
+        }
     }
 
     #[test]

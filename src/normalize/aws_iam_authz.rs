@@ -70,13 +70,24 @@ fn entry_resource<F: Fields>(
 /// nothing but these lists (as the CLI prints it), and only when detection agrees; anything
 /// else is left to the tree-based path (`None`), which also locates syntax errors.
 pub fn normalize_text(text: &str, file: &str) -> Option<Result<Vec<Resource>, NormalizeError>> {
-    if !crate::decode::parses_as_tree(text) {
-        return None;
-    }
-    let members = pointer::members(text)?;
-    let lists: BTreeMap<&str, &str> = members.iter().map(|(k, v)| (k.as_ref(), *v)).collect();
-    if lists.len() < 2
-        || !lists
+    let lists = match checked_lists(text) {
+        Checked::Lists(lists) => lists,
+        Checked::NotPlain => return None,
+        // Something the checking split does not take: serde_json decides whether the text
+        // parses, and the plain split reads it.
+        Checked::Unsure => {
+            if !crate::decode::parses_as_tree(text) {
+                return None;
+            }
+            pointer::members(text)?
+                .into_iter()
+                .map(|(k, raw)| (k, List { raw, items: None }))
+                .collect()
+        }
+    };
+    let last: BTreeMap<&str, &str> = lists.iter().map(|(k, l)| (k.as_ref(), l.raw)).collect();
+    if last.len() < 2
+        || !last
             .iter()
             .all(|(k, v)| LISTS.contains(k) && v.starts_with('['))
     {
@@ -85,7 +96,7 @@ pub fn normalize_text(text: &str, file: &str) -> Option<Result<Vec<Resource>, No
     // Detection sees the same keys with each list's first entry, as it would see the file.
     let mut sample = Map::new();
     for list in LISTS {
-        if let Some(raw) = lists.get(list) {
+        if let Some(raw) = last.get(list) {
             let first: Vec<Value> = match pointer::first_element(raw)? {
                 Some(raw) => vec![serde_json::from_str(raw).ok()?],
                 None => Vec::new(),
@@ -98,13 +109,66 @@ pub fn normalize_text(text: &str, file: &str) -> Option<Result<Vec<Resource>, No
     {
         return None;
     }
-    Some(normalize_lists(&members, file, ""))
+    Some(normalize_lists(lists, file, ""))
 }
 
-/// [`normalize`] over the members of a document serde_json accepts (see
+/// A list's text, and its entries when already split.
+struct List<'a> {
+    raw: &'a str,
+    items: Option<Entries<'a>>,
+}
+
+/// A list's elements, each an object's members (`None` for one that is not an object).
+type Entries<'a> = Vec<Option<pointer::Members<'a>>>;
+
+/// What [`checked_lists`] made of a text.
+enum Checked<'a> {
+    /// The top-level members, every list split into its entries, the whole text checked to be
+    /// what serde_json reads into a tree.
+    Lists(Vec<(Cow<'a, str>, List<'a>)>),
+    /// Whether or not it parses, the text is no plain export: a member other than the lists,
+    /// or one of them not an array.
+    NotPlain,
+    /// Not surely JSON serde_json reads (see [`pointer::checked_end`]).
+    Unsure,
+}
+
+/// The top-level lists of `text`, split into entries in the same pass that checks the text,
+/// stopping at the first member that shows the text is no plain export (a bundle is not read
+/// to its end to learn that).
+fn checked_lists(text: &str) -> Checked<'_> {
+    if !text.trim_start().starts_with('{') {
+        return Checked::NotPlain;
+    }
+    let mut lists = Vec::new();
+    let mut plain = true;
+    let checked = pointer::checked_object(text, |key, start| {
+        if !LISTS.contains(&key.as_ref()) || text.as_bytes().get(start) != Some(&b'[') {
+            plain = false;
+            return None;
+        }
+        let (items, end) = pointer::checked_objects(text, start, 1)?;
+        let raw = text.get(start..end)?;
+        lists.push((
+            key,
+            List {
+                raw,
+                items: Some(items),
+            },
+        ));
+        Some(end)
+    });
+    match checked {
+        _ if !plain => Checked::NotPlain,
+        Some(()) => Checked::Lists(lists),
+        None => Checked::Unsure,
+    }
+}
+
+/// [`normalize`] over the top-level members of a document serde_json accepts (see
 /// [`crate::decode::parses_as_tree`]), with the same results and the same located errors.
 fn normalize_lists(
-    members: &pointer::Members,
+    mut lists: Vec<(Cow<str>, List)>,
     file: &str,
     base: &str,
 ) -> Result<Vec<Resource>, NormalizeError> {
@@ -112,11 +176,20 @@ fn normalize_lists(
     let cx = Cx { file };
     for list in LISTS {
         // A repeated key reads as its last occurrence, as in a parsed tree.
-        let Some((_, raw)) = members.iter().rev().find(|(k, _)| k == list) else {
+        let Some(at) = lists.iter().rposition(|(k, _)| k == list) else {
             continue;
         };
         let list_ptr = pointer::join(base, list);
-        let items = pointer::objects(raw).ok_or_else(|| not_array(list, &list_ptr))?;
+        let List { raw, items } = std::mem::replace(
+            &mut lists[at].1,
+            List {
+                raw: "",
+                items: None,
+            },
+        );
+        let items = items
+            .or_else(|| pointer::objects(raw))
+            .ok_or_else(|| not_array(list, &list_ptr))?;
         out.reserve(items.len());
         for (i, entry) in items.into_iter().enumerate() {
             let ptr = pointer::join(&list_ptr, i);
@@ -266,12 +339,59 @@ fn is_aws_managed(arn: &str) -> bool {
 
 /// What `serde_json::to_value` gives for the statements, built directly: the serializer grows
 /// every map from empty (rehashing each key on the way) and names each key anew, and an export
-/// holds thousands of statements. The test `statements_json_is_serde_json` keeps the two alike.
+/// holds thousands of statements. Each map is a copy of one made once with its keys, its values
+/// then set in order: copying a map copies its hash table, so no key is hashed again. The test
+/// `statements_json_is_serde_json` keeps the two alike.
 fn statements_json(statements: &[Statement]) -> Value {
     Value::Array(statements.iter().map(statement_json).collect())
 }
 
+/// A map with the given keys, each value `null`, for [`filled`] copies.
+fn shape(keys: &[&str]) -> Map<String, Value> {
+    keys.iter().map(|k| (k.to_string(), Value::Null)).collect()
+}
+
+/// A copy of `shape` with `values` in its keys' order.
+fn filled<const N: usize>(shape: &Map<String, Value>, values: [Value; N]) -> Value {
+    let mut m = shape.clone();
+    debug_assert_eq!(m.len(), N);
+    for (slot, value) in m.values_mut().zip(values) {
+        *slot = value;
+    }
+    Value::Object(m)
+}
+
+/// The maps [`statement_json`] copies, in the field order of [`Statement`] and its parts.
+struct Shapes {
+    statement: Map<String, Value>,
+    principal: Map<String, Value>,
+    policy: Map<String, Value>,
+    source: Map<String, Value>,
+}
+
+static SHAPES: std::sync::LazyLock<Shapes> = std::sync::LazyLock::new(|| Shapes {
+    statement: shape(&[
+        "sid",
+        "effect",
+        "actions",
+        "not_actions",
+        "resources",
+        "not_resources",
+        "principals",
+        "not_principals",
+        "condition",
+        "condition_keys",
+        "restricting_condition",
+        "policy",
+        "source",
+    ]),
+    principal: shape(&["type", "value", "account", "other_account", "everyone"]),
+    policy: shape(&["name", "arn", "kind", "via_group"]),
+    source: shape(&["file", "pointer"]),
+});
+
 fn statement_json(s: &Statement) -> Value {
+    let shapes = &*SHAPES;
     let strings = |list: &Option<Vec<String>>| match list {
         Some(list) => Value::Array(list.iter().map(|s| json!(s)).collect()),
         None => Value::Null,
@@ -280,44 +400,52 @@ fn statement_json(s: &Statement) -> Value {
         Some(list) => Value::Array(
             list.iter()
                 .map(|p| {
-                    let mut m = Map::with_capacity(5);
-                    m.insert("type".into(), json!(p.kind));
-                    m.insert("value".into(), json!(p.value));
-                    m.insert("account".into(), json!(p.account));
-                    m.insert("other_account".into(), json!(p.other_account));
-                    m.insert("everyone".into(), json!(p.everyone));
-                    Value::Object(m)
+                    filled(
+                        &shapes.principal,
+                        [
+                            json!(p.kind),
+                            json!(p.value),
+                            json!(p.account),
+                            json!(p.other_account),
+                            json!(p.everyone),
+                        ],
+                    )
                 })
                 .collect(),
         ),
         None => Value::Null,
     };
-    let mut policy = Map::with_capacity(4);
-    policy.insert("name".into(), json!(s.policy.name));
-    policy.insert("arn".into(), json!(s.policy.arn));
-    policy.insert("kind".into(), json!(s.policy.kind));
-    policy.insert("via_group".into(), json!(s.policy.via_group));
-    let mut source = Map::with_capacity(2);
-    source.insert("file".into(), json!(s.source.file));
-    source.insert("pointer".into(), json!(s.source.pointer));
-    let mut m = Map::with_capacity(13);
-    m.insert("sid".into(), json!(s.sid));
-    m.insert("effect".into(), json!(s.effect));
-    m.insert("actions".into(), strings(&s.actions));
-    m.insert("not_actions".into(), strings(&s.not_actions));
-    m.insert("resources".into(), strings(&s.resources));
-    m.insert("not_resources".into(), strings(&s.not_resources));
-    m.insert("principals".into(), principals(&s.principals));
-    m.insert("not_principals".into(), principals(&s.not_principals));
-    m.insert("condition".into(), json!(s.condition));
-    m.insert("condition_keys".into(), json!(s.condition_keys));
-    m.insert(
-        "restricting_condition".into(),
-        json!(s.restricting_condition),
+    let policy = filled(
+        &shapes.policy,
+        [
+            json!(s.policy.name),
+            json!(s.policy.arn),
+            json!(s.policy.kind),
+            json!(s.policy.via_group),
+        ],
     );
-    m.insert("policy".into(), Value::Object(policy));
-    m.insert("source".into(), Value::Object(source));
-    Value::Object(m)
+    let source = filled(
+        &shapes.source,
+        [json!(s.source.file), json!(s.source.pointer)],
+    );
+    filled(
+        &shapes.statement,
+        [
+            json!(s.sid),
+            json!(s.effect),
+            strings(&s.actions),
+            strings(&s.not_actions),
+            strings(&s.resources),
+            strings(&s.not_resources),
+            principals(&s.principals),
+            principals(&s.not_principals),
+            json!(s.condition),
+            json!(s.condition_keys),
+            json!(s.restricting_condition),
+            policy,
+            source,
+        ],
+    )
 }
 
 fn shared(statements: Vec<Statement>) -> Arc<Vec<Arc<Statement>>> {
@@ -629,7 +757,12 @@ mod tests {
         file: &str,
         base: &str,
     ) -> Result<Vec<Resource>, NormalizeError> {
-        normalize_lists(&pointer::members(text).expect("object"), file, base)
+        let lists = pointer::members(text)
+            .expect("object")
+            .into_iter()
+            .map(|(k, raw)| (k, List { raw, items: None }))
+            .collect();
+        normalize_lists(lists, file, base)
     }
 
     #[test]
@@ -692,6 +825,22 @@ mod tests {
             .expect("plain export")
             .expect("reads");
         assert_eq!(streamed, normalize(&tree, "f.json", "").expect("tree"));
+        assert!(matches!(checked_lists(doc), Checked::Lists(_)));
+
+        // A number with an exponent is left to serde_json to judge, then read by the plain split.
+        let unusual = doc.replace("\"AttachmentCount\": 0", "\"AttachmentCount\": 0e0");
+        assert!(matches!(checked_lists(&unusual), Checked::Unsure));
+        let tree: Value = serde_json::from_str(&unusual).expect("json");
+        assert_eq!(
+            normalize_text(&unusual, "f.json").expect("plain export"),
+            normalize(&tree, "f.json", "")
+        );
+        // Another document is known not to be an export at its first other member.
+        assert!(matches!(
+            checked_lists(r#"{"format": "x", "outputs": [1e400, ]}"#),
+            Checked::NotPlain
+        ));
+        assert!(matches!(checked_lists("[1, 2]"), Checked::NotPlain));
 
         let not_array = r#"{"UserDetailList": [], "RoleDetailList": {"x": 1}}"#;
         let tree: Value = serde_json::from_str(not_array).expect("json");
