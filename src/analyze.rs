@@ -12,6 +12,7 @@ use crate::report::{
 };
 use crate::rules::RulePack;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -52,19 +53,30 @@ pub struct Inventory {
 
 /// Decodes, detects and normalises every input, then derives inventory-level facts.
 pub fn build_inventory(inputs: &[Input]) -> Inventory {
+    build(inputs.iter().map(Cow::Borrowed).collect())
+}
+
+/// [`build_inventory`] of inputs the caller has no further use for: each file's bytes become
+/// the text the inventory keeps for quoting evidence, instead of being copied into it, so a
+/// large export is not held twice while it is read.
+pub fn build_inventory_from(inputs: Vec<Input>) -> Inventory {
+    build(inputs.into_iter().map(Cow::Owned).collect())
+}
+
+fn build(inputs: Vec<Cow<Input>>) -> Inventory {
     let mut inv = Inventory::default();
     // Fragments of one resource (a bucket from list-buckets, its policy from get-bucket-policy,
     // the same user from authorization details and the credential report) merge into one.
     let mut index: HashMap<(String, String), usize> = HashMap::new();
     let mut used_names: BTreeSet<String> = BTreeSet::new();
-    let mut expanded: Vec<std::borrow::Cow<Input>> = Vec::with_capacity(inputs.len());
+    let mut expanded: Vec<Cow<Input>> = Vec::with_capacity(inputs.len());
     for input in inputs {
         if !crate::archive::is_zip(&input.bytes) {
-            expanded.push(std::borrow::Cow::Borrowed(input));
+            expanded.push(input);
             continue;
         }
         match crate::archive::expand(&input.name, &input.bytes) {
-            Ok(members) => expanded.extend(members.into_iter().map(std::borrow::Cow::Owned)),
+            Ok(members) => expanded.extend(members.into_iter().map(Cow::Owned)),
             Err(e) => {
                 let name = unique_name(&input.name, &mut used_names);
                 inv.inputs.push(InputVerdict {
@@ -77,7 +89,7 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
             }
         }
     }
-    for input in &expanded {
+    for input in expanded {
         let name = unique_name(&input.name, &mut used_names);
         let verdict = |status, format: Option<Format>, resources, message: String| InputVerdict {
             name: name.clone(),
@@ -86,7 +98,11 @@ pub fn build_inventory(inputs: &[Input]) -> Inventory {
             resources,
             message,
         };
-        let text = match crate::decode::text(&input.bytes) {
+        let text = match input {
+            Cow::Borrowed(input) => crate::decode::text(&input.bytes),
+            Cow::Owned(input) => crate::decode::text_owned(input.bytes),
+        };
+        let text = match text {
             Ok(t) => t,
             Err(e) => {
                 inv.inputs
@@ -238,7 +254,7 @@ fn documents(decoded: &Decoded) -> Vec<(String, &Value, Option<usize>)> {
 /// The JSON text evidence pointers resolve against: the file itself, except that NDJSON reads
 /// as the array of its documents (as `jq -s` would make it) and the credential report's CSV as
 /// the JSON document it was read as.
-fn quotable_text(text: std::borrow::Cow<str>, decoded: &Decoded) -> String {
+fn quotable_text(text: Cow<str>, decoded: &Decoded) -> String {
     match decoded {
         Decoded::Json(v) if text.starts_with(CREDENTIAL_REPORT_HEADER) => v.to_string(),
         Decoded::Json(_) => text.into_owned(),

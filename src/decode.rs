@@ -100,6 +100,19 @@ pub fn text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     non_empty(Cow::Borrowed(text))
 }
 
+/// [`text`] of bytes the caller gives up: the text is the same buffer, not a copy of it (a
+/// 100 MB export would otherwise be held twice while it is read).
+pub fn text_owned(mut bytes: Vec<u8>) -> Result<Cow<'static, str>, DecodeError> {
+    if bytes.starts_with(GZIP) {
+        return text(&bytes).map(|t| Cow::Owned(t.into_owned()));
+    }
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
+    let text = String::from_utf8(bytes).map_err(|_| DecodeError::NotText)?;
+    non_empty(Cow::Owned(text))
+}
+
 const GZIP: &[u8] = &[0x1f, 0x8b];
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -346,6 +359,22 @@ mod tests {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         enc.write_all(data).expect("in-memory write");
         enc.finish().expect("in-memory gzip")
+    }
+
+    #[test]
+    fn owned_bytes_give_the_same_text_as_borrowed_ones() {
+        let bom = [BOM, br#"{"a": 1}"#.as_slice()].concat();
+        for bytes in [
+            br#"{"a": 1}"#.to_vec(),
+            bom,
+            gzip(br#"{"a": 1}"#),
+            gzip(&gzip(b"[]")),
+            b"  \n".to_vec(),
+            vec![0xff, 0xfe, b'{'],
+        ] {
+            let borrowed = text(&bytes).map(Cow::into_owned);
+            assert_eq!(text_owned(bytes).map(Cow::into_owned), borrowed);
+        }
     }
 
     #[test]

@@ -305,7 +305,7 @@ fn evaluate_files(
     for e in &read_errors {
         eprintln!("stratoscope: {label}cannot read {e}");
     }
-    let inventory = stratoscope::analyze::build_inventory(&inputs);
+    let inventory = stratoscope::analyze::build_inventory_from(inputs);
     let mut report = stratoscope::analyze::evaluate_inventory(&inventory, pack, &loaded.options);
     if let Some(list) = acceptances {
         let today = clock::today();

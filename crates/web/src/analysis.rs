@@ -5,7 +5,7 @@
 //! thread when no worker can be started, and natively in the tests.
 
 use crate::state::LoadedFile;
-use stratoscope::analyze::{build_inventory, evaluate_inventory, Inventory};
+use stratoscope::analyze::{build_inventory_from, evaluate_inventory, Inventory};
 use stratoscope::{pack, Input, Options, Report, Rule, RulePack};
 
 /// The demo export, embedded so "Load demo" works offline and from a single-file build without
@@ -225,8 +225,7 @@ pub fn analyze_inputs_kept(
         files: inputs.len(),
     });
     let start = now_ms();
-    let inventory = build_inventory(&inputs);
-    drop(inputs);
+    let inventory = build_inventory_from(inputs);
     let normalised = now_ms();
     on_stage(Stage::Evaluating {
         rules: pack.rules.len(),
