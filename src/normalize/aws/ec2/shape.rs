@@ -41,11 +41,35 @@ impl Loc {
 
 /// The value at `key` (`GroupId`), or at its Config spelling (`groupId`).
 pub fn field<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    m.get(key).or_else(|| {
-        let mut chars = key.chars();
-        let first = chars.next()?;
-        m.get(&format!("{}{}", first.to_ascii_lowercase(), chars.as_str()))
-    })
+    spelled(m, key).map(|(_, v)| v)
+}
+
+/// The key as the object spells it (`GroupId` or `groupId`) and its value. Describe outputs
+/// omit what is unset, so the Config spelling is looked up often: it is built on the stack.
+fn spelled<'v>(m: &'v Map<String, Value>, key: &str) -> Option<(&'v String, &'v Value)> {
+    if let Some(found) = m.get_key_value(key) {
+        return Some(found);
+    }
+    let first = *key.as_bytes().first()?;
+    if !first.is_ascii_uppercase() {
+        return None;
+    }
+    let mut buf = [0u8; 64];
+    let lower = match buf.get_mut(..key.len()) {
+        Some(b) => {
+            b.copy_from_slice(key.as_bytes());
+            b[0] = first.to_ascii_lowercase();
+            std::str::from_utf8(b).ok()?
+        }
+        None => {
+            return m.get_key_value(&format!(
+                "{}{}",
+                first.to_ascii_lowercase() as char,
+                &key[1..]
+            ))
+        }
+    };
+    m.get_key_value(lower)
 }
 
 pub fn text<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
@@ -70,24 +94,14 @@ pub fn items<'v>(
     key: &str,
     at: &Loc,
 ) -> Vec<(Loc, &'v Map<String, Value>)> {
-    let spelled = if m.contains_key(key) {
-        key.to_string()
-    } else {
-        let mut chars = key.chars();
-        chars
-            .next()
-            .map(|f| format!("{}{}", f.to_ascii_lowercase(), chars.as_str()))
-            .unwrap_or_default()
+    let Some((spelled, Value::Array(a))) = spelled(m, key) else {
+        return Vec::new();
     };
-    m.get(&spelled)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .enumerate()
-                .filter_map(|(i, v)| Some((at.at(&spelled).at(i), v.as_object()?)))
-                .collect()
-        })
-        .unwrap_or_default()
+    let list = at.at(spelled);
+    a.iter()
+        .enumerate()
+        .filter_map(|(i, v)| Some((list.at(i), v.as_object()?)))
+        .collect()
 }
 
 /// The value as it is, or an explicit `null` when the export omits it: describe outputs leave
@@ -240,6 +254,23 @@ mod tests {
         }
         let item_tags = json!({"Name": "db"});
         assert_eq!(name_tag(&tags(&Map::new(), Some(&item_tags))), Some("db"));
+    }
+
+    #[test]
+    fn config_spelling_found_for_short_and_long_keys_only_from_upper_case() {
+        let long = format!("a{}", "b".repeat(70));
+        let doc = json!({"groupId": "sg-1", "lower": 1, long.clone(): 2, "Items": [{}, 3, {}]});
+        let m = doc.as_object().expect("object");
+        assert_eq!(text(m, "GroupId"), Some("sg-1"));
+        assert_eq!(field(m, &format!("A{}", &long[1..])), Some(&json!(2)));
+        assert_eq!(field(m, "Lower"), Some(&json!(1)));
+        assert_eq!(field(m, "lower"), Some(&json!(1)));
+        assert_eq!(field(m, "missing"), None);
+        assert_eq!(field(m, ""), None);
+        let listed = items(m, "Items", &Loc::new("/x", true));
+        let ptrs: Vec<&str> = listed.iter().map(|(l, _)| l.ptr.as_str()).collect();
+        assert_eq!(ptrs, ["/x/Items/0", "/x/Items/2"]);
+        assert!(items(m, "GroupId", &Loc::new("/x", true)).is_empty());
     }
 
     #[test]
