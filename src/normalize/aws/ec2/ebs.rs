@@ -88,7 +88,14 @@ pub fn snapshot(cx: &Cx, m: &Map<String, Value>, at: &Loc) -> Result<Resource, N
         .copy("start_time", timestamp(field(m, "StartTime")).as_ref())
         .copy("description", field(m, "Description"))
         .set("tags", tags);
-    let mut r = cx.resource(SNAPSHOT, snapshot_id(cx, id), name, cx.region, &at.ptr, a.0);
+    let mut r = cx.resource(
+        SNAPSHOT,
+        snapshot_id(cx, id),
+        name,
+        cx.region,
+        &at.ptr,
+        a.into_map(),
+    );
     if r.account.is_none() {
         r.account = owner.map(str::to_string);
     }
@@ -131,7 +138,7 @@ pub fn create_volume_permissions(cx: &Cx, doc: &Value) -> Result<Vec<Resource>, 
         id,
         cx.region,
         &ptr,
-        a.0,
+        a.into_map(),
     )])
 }
 

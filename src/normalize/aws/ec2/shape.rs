@@ -187,7 +187,7 @@ pub fn build(
 ) -> Resource {
     let owner = cx.account.or(place.owner);
     let name = name
-        .or_else(|| a.0.get("tags").and_then(name_tag))
+        .or_else(|| a.get("tags").and_then(name_tag))
         .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path))
         .to_string();
     let mut r = cx.resource(
@@ -196,7 +196,7 @@ pub fn build(
         name,
         place.region,
         &at.ptr,
-        a.0,
+        a.into_map(),
     );
     if r.account.is_none() {
         r.account = owner.map(str::to_string);
@@ -204,22 +204,33 @@ pub fn build(
     r
 }
 
-/// An attribute map under construction.
+/// An attribute map under construction, kept as a list so that the map is made once, at its
+/// final size: a map grown insert by insert keeps up to half its room spare for the life of
+/// the inventory. A key set twice keeps its first place and its last value, as a map does.
 #[derive(Default)]
-pub struct Attrs(pub Map<String, Value>);
+pub struct Attrs(Vec<(String, Value)>);
 
 impl Attrs {
     pub fn set(&mut self, key: &str, v: impl Into<Value>) -> &mut Self {
-        self.0.insert(key.to_string(), v.into());
+        self.0.push((key.to_string(), v.into()));
         self
     }
 
     /// Sets `key` only when the export states it (absence stays "not collected").
     pub fn copy(&mut self, key: &str, v: Option<&Value>) -> &mut Self {
         if let Some(v) = v {
-            self.0.insert(key.to_string(), v.clone());
+            self.0.push((key.to_string(), v.clone()));
         }
         self
+    }
+
+    /// The value last set at `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0.into_iter().collect()
     }
 }
 
