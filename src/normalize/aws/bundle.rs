@@ -174,8 +174,9 @@ impl<'de> serde::de::Visitor<'de> for Outputs<'_, '_> {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let outputs_ptr = crate::pointer::join("", "outputs");
+        let mut scratch = Scratch::default();
         let mut i = 0usize;
-        while let Some(out) = seq.next_element::<Value>()? {
+        while let Some(out) = seq.next_element_seed(Tree(&mut scratch))? {
             self.0
                 .read(&crate::pointer::join(&outputs_ptr, i), &out)
                 .map_err(serde::de::Error::custom)?;
@@ -184,6 +185,82 @@ impl<'de> serde::de::Visitor<'de> for Outputs<'_, '_> {
         Ok(())
     }
 }
+
+/// The members and elements of the objects and arrays being parsed, on one stack shared by the
+/// whole output: each object and array is made once its last member is read, at its final size,
+/// instead of growing (and rehashing) as serde_json's own tree reader does.
+#[derive(Default)]
+struct Scratch {
+    members: Vec<(String, Value)>,
+    elements: Vec<Value>,
+}
+
+/// Reads one JSON value into the same [`Value`] serde_json's tree reader makes: same numbers,
+/// strings, key order, and a repeated key keeping its first place and its last value.
+struct Tree<'s>(&'s mut Scratch);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Tree<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Tree<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let start = self.0.elements.len();
+        while let Some(v) = seq.next_element_seed(Tree(&mut *self.0))? {
+            self.0.elements.push(v);
+        }
+        Ok(Value::Array(self.0.elements.drain(start..).collect()))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let start = self.0.members.len();
+        while let Some(key) = map.next_key::<String>()? {
+            // serde_json's tree reader turns an object whose first key is this token into the
+            // value its string holds; such a file is left to it.
+            if self.0.members.len() == start && key == RAW_VALUE_TOKEN {
+                return Err(serde::de::Error::custom(
+                    "serde_json's raw value token as a key",
+                ));
+            }
+            let v = map.next_value_seed(Tree(&mut *self.0))?;
+            self.0.members.push((key, v));
+        }
+        Ok(Value::Object(self.0.members.drain(start..).collect()))
+    }
+}
+
+/// The key serde_json's tree reader (with its `raw_value` feature, which this crate enables)
+/// treats specially when it comes first in an object.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
 fn check_version(doc: &Value, base: &str) -> Result<(), NormalizeError> {
     let version = doc.get("format_version").and_then(Value::as_u64);
@@ -473,6 +550,29 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// The tree each output is read into is the one serde_json's own reader makes.
+    #[test]
+    fn output_trees_are_serde_jsons_trees() {
+        use serde::de::DeserializeSeed;
+        let read = |text: &str| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            super::Tree(&mut super::Scratch::default()).deserialize(&mut de)
+        };
+        let text = r#"{"b": [1, -2, 3.5, 1e3, 18446744073709551615, true, null, "x\u00e9\n", [], {}],
+            "a": {"k": 1, "j": [{"z": 0, "y": [[]]}], "k": 2}, "": "", "$serde_json::private::RawValue": 1,
+            "nested": [[[{"q": [1, {"r": {}}]}]]]}"#;
+        let expected: serde_json::Value = serde_json::from_str(text).expect("json");
+        assert_eq!(read(text).expect("reads"), expected);
+        let keys: Vec<&String> = expected["a"].as_object().expect("object").keys().collect();
+        let tree = read(text).expect("reads");
+        let got: Vec<&String> = tree["a"].as_object().expect("object").keys().collect();
+        assert_eq!(got, keys, "a repeated key keeps its first place");
+        assert_eq!(tree["a"]["k"], json!(2), "and its last value");
+        assert!(read(r#"{"$serde_json::private::RawValue": "{}"}"#).is_err());
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(read(&deep).is_err() && serde_json::from_str::<serde_json::Value>(&deep).is_err());
     }
 
     #[test]
