@@ -104,6 +104,19 @@ pub fn items<'v>(
         .collect()
 }
 
+/// The objects of the array at `key`, as [`items`] finds them, for reading only: no pointers
+/// are joined for elements no evidence will point at.
+pub fn objects<'v>(
+    m: &'v Map<String, Value>,
+    key: &str,
+) -> impl Iterator<Item = &'v Map<String, Value>> {
+    let list = match spelled(m, key) {
+        Some((_, Value::Array(a))) => a.as_slice(),
+        _ => &[],
+    };
+    list.iter().filter_map(Value::as_object)
+}
+
 /// The value as it is, or an explicit `null` when the export omits it: describe outputs leave
 /// out what is not set (no public IP, no KMS key), so absence there is known absence.
 pub fn or_null(v: Option<&Value>) -> Value {
@@ -288,6 +301,9 @@ mod tests {
         let ptrs: Vec<&str> = listed.iter().map(|(l, _)| l.ptr.as_str()).collect();
         assert_eq!(ptrs, ["/x/Items/0", "/x/Items/2"]);
         assert!(items(m, "GroupId", &Loc::new("/x", true)).is_empty());
+        assert_eq!(objects(m, "Items").count(), 2);
+        assert_eq!(objects(m, "GroupId").count(), 0);
+        assert_eq!(objects(m, "Missing").count(), 0);
     }
 
     #[test]
