@@ -39,17 +39,19 @@ pub struct Normalized {
 /// Normalises the largest exports straight from their text, one entry at a time, so that no
 /// tree of the whole file is ever built: authorization details (entry by entry) and the
 /// collector's bundle (output by output). `None` when the text is not plainly one of them (the
-/// caller then decodes, detects and normalises it like any other file).
+/// caller then decodes, detects and normalises it like any other file). The bundle is tried
+/// first: it turns a file that does not start like one away at its first key, while
+/// authorization details first check that the whole text parses.
 pub fn streamed(text: &str, file: &str) -> Option<(Format, Result<Normalized, NormalizeError>)> {
-    if let Some(result) = aws_iam_authz::normalize_text(text, file) {
-        let normalized = result.map(|resources| Normalized {
-            resources,
-            notes: Vec::new(),
-        });
-        return Some((Format::AwsIamAuthorizationDetails, normalized));
+    if let Some((resources, notes)) = aws::bundle::normalize_text(text, file) {
+        return Some((Format::AwsBundle, Ok(Normalized { resources, notes })));
     }
-    let (resources, notes) = aws::bundle::normalize_text(text, file)?;
-    Some((Format::AwsBundle, Ok(Normalized { resources, notes })))
+    let result = aws_iam_authz::normalize_text(text, file)?;
+    let normalized = result.map(|resources| Normalized {
+        resources,
+        notes: Vec::new(),
+    });
+    Some((Format::AwsIamAuthorizationDetails, normalized))
 }
 
 /// Normalises one recognised document. `base` is the pointer of the document within its file

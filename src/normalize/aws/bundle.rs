@@ -61,36 +61,206 @@ pub fn normalize(
     Ok(reader.finish())
 }
 
-/// [`normalize`] over the file's text, parsing one output at a time: a tree of a 100 MB bundle
-/// costs about nine times the file, one output's tree only that output. Only for a plain JSON
-/// bundle that normalises without error; anything else is left to the tree-based path (`None`),
-/// which locates syntax and shape errors and reports them as it always has.
+/// [`normalize`] over the file's text in one pass, reading each output as the parser reaches it:
+/// a tree of a 100 MB bundle costs about nine times the file, one output's tree only that
+/// output. Only for a plain JSON bundle that normalises without error and whose `format` comes
+/// before any key a bundle does not have (so that any other file is turned away at its first
+/// key); anything else is left to the tree-based path (`None`), which locates syntax and shape
+/// errors and reports them as it always has.
 pub fn normalize_text(text: &str, file: &str) -> Option<(Vec<Resource>, Vec<String>)> {
-    let top: BTreeMap<String, &RawValue> = serde_json::from_str(text).ok()?;
-    let format: Value = serde_json::from_str(top.get("format")?.get()).ok()?;
-    if format.as_str() != Some(FORMAT) {
-        return None;
-    }
-    // Everything but the outputs is small: the manifest, the version, the format.
-    let mut head = serde_json::Map::new();
-    for (key, raw) in &top {
-        if key != "outputs" {
-            head.insert(key.clone(), serde_json::from_str(raw.get()).ok()?);
-        }
-    }
-    let head = Value::Object(head);
-    check_version(&head, "").ok()?;
-    let outputs: Vec<&RawValue> = serde_json::from_str(top.get("outputs")?.get()).ok()?;
-    let outputs_ptr = crate::pointer::join("", "outputs");
-    let mut reader = Reader::new(&head, file);
-    for (i, raw) in outputs.into_iter().enumerate() {
-        let out: Value = serde_json::from_str(raw.get()).ok()?;
-        reader
-            .read(&crate::pointer::join(&outputs_ptr, i), &out)
-            .ok()?;
-    }
+    use serde::Deserializer as _;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let reader = de.deserialize_map(Bundle { file }).ok()?;
+    de.end().ok()?;
     Some(reader.finish())
 }
+
+/// The bundle's top-level object. The collector writes `format`, `format_version` and
+/// `manifest` before `outputs`, so the outputs are read as they stream past; in any other order
+/// they are kept as text and read once the rest is known.
+struct Bundle<'f> {
+    file: &'f str,
+}
+
+impl<'de, 'f> serde::de::Visitor<'de> for Bundle<'f> {
+    type Value = Reader<'f>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a collector bundle")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Reader<'f>, A::Error> {
+        use serde::de::Error;
+        let mut head = serde_json::Map::new();
+        let mut reader: Option<Reader<'f>> = None;
+        let mut later: Option<&'de RawValue> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            // A repeated key reads as its last occurrence in a tree; the tree path handles it.
+            if head.contains_key(&key)
+                || (key == "outputs" && (reader.is_some() || later.is_some()))
+            {
+                return Err(A::Error::custom("repeated key"));
+            }
+            if key == "outputs" {
+                if ["format", "format_version", "manifest"]
+                    .iter()
+                    .all(|k| head.contains_key(*k))
+                {
+                    let mut r = self.reader(&head)?;
+                    map.next_value_seed(Outputs(&mut r))?;
+                    reader = Some(r);
+                } else {
+                    later = Some(map.next_value()?);
+                }
+                continue;
+            }
+            if !head.contains_key("format")
+                && !matches!(key.as_str(), "format" | "format_version" | "manifest")
+            {
+                return Err(A::Error::custom("not a bundle"));
+            }
+            let value: Value = map.next_value()?;
+            if key == "format" && value.as_str() != Some(FORMAT) {
+                return Err(A::Error::custom("not a bundle"));
+            }
+            head.insert(key, value);
+        }
+        if !head.contains_key("format") {
+            return Err(A::Error::custom("not a bundle"));
+        }
+        match (reader, later) {
+            (Some(r), _) => Ok(r),
+            (None, Some(raw)) => {
+                use serde::Deserializer as _;
+                let mut r = self.reader(&head)?;
+                serde_json::Deserializer::from_str(raw.get())
+                    .deserialize_seq(Outputs(&mut r))
+                    .map_err(A::Error::custom)?;
+                Ok(r)
+            }
+            (None, None) => Err(A::Error::custom("no outputs")),
+        }
+    }
+}
+
+impl<'f> Bundle<'f> {
+    fn reader<E: serde::de::Error>(
+        &self,
+        head: &serde_json::Map<String, Value>,
+    ) -> Result<Reader<'f>, E> {
+        let head = Value::Object(head.clone());
+        check_version(&head, "").map_err(E::custom)?;
+        Ok(Reader::new(&head, self.file))
+    }
+}
+
+/// The `outputs` array, each output read by the [`Reader`] as soon as it is parsed.
+struct Outputs<'r, 'f>(&'r mut Reader<'f>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Outputs<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Outputs<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of outputs")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let outputs_ptr = crate::pointer::join("", "outputs");
+        let mut scratch = Scratch::default();
+        let mut i = 0usize;
+        while let Some(out) = seq.next_element_seed(Tree(&mut scratch))? {
+            self.0
+                .read(&crate::pointer::join(&outputs_ptr, i), &out)
+                .map_err(serde::de::Error::custom)?;
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The members and elements of the objects and arrays being parsed, on one stack shared by the
+/// whole output: each object and array is made once its last member is read, at its final size,
+/// instead of growing (and rehashing) as serde_json's own tree reader does.
+#[derive(Default)]
+struct Scratch {
+    members: Vec<(String, Value)>,
+    elements: Vec<Value>,
+}
+
+/// Reads one JSON value into the same [`Value`] serde_json's tree reader makes: same numbers,
+/// strings, key order, and a repeated key keeping its first place and its last value.
+struct Tree<'s>(&'s mut Scratch);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Tree<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Tree<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let start = self.0.elements.len();
+        while let Some(v) = seq.next_element_seed(Tree(&mut *self.0))? {
+            self.0.elements.push(v);
+        }
+        Ok(Value::Array(self.0.elements.drain(start..).collect()))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let start = self.0.members.len();
+        while let Some(key) = map.next_key::<String>()? {
+            // serde_json's tree reader turns an object whose first key is this token into the
+            // value its string holds; such a file is left to it.
+            if self.0.members.len() == start && key == RAW_VALUE_TOKEN {
+                return Err(serde::de::Error::custom(
+                    "serde_json's raw value token as a key",
+                ));
+            }
+            let v = map.next_value_seed(Tree(&mut *self.0))?;
+            self.0.members.push((key, v));
+        }
+        Ok(Value::Object(self.0.members.drain(start..).collect()))
+    }
+}
+
+/// The key serde_json's tree reader (with its `raw_value` feature, which this crate enables)
+/// treats specially when it comes first in an object.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
 fn check_version(doc: &Value, base: &str) -> Result<(), NormalizeError> {
     let version = doc.get("format_version").and_then(Value::as_u64);
@@ -340,6 +510,69 @@ mod tests {
         let mut bad_entry = doc;
         bad_entry["outputs"][1] = json!("not an object");
         assert!(super::normalize_text(&bad_entry.to_string(), "bundle.json").is_none());
+    }
+
+    /// The outputs are read as they stream past only once format, version and manifest are
+    /// known; in any other order they are read after the rest, the same way. A file whose first
+    /// key is not a bundle's is turned away at once, and a repeated key is left to the tree.
+    #[test]
+    fn text_path_reads_any_key_order_and_turns_other_files_away() {
+        let outputs = reading_and_failed_calls();
+        let manifest = json!({"account_id": "123456789012", "finished_at": "2026-11-28T09:03:00Z"});
+        let tree = |text: &str| {
+            let doc: serde_json::Value = serde_json::from_str(text).expect("json");
+            super::normalize(&doc, "bundle.json", "").expect("tree path reads it")
+        };
+        for doc in [
+            json!({"outputs": outputs, "manifest": manifest, "format": "stratoscope-aws-bundle", "format_version": 1}),
+            json!({"format": "stratoscope-aws-bundle", "outputs": outputs, "format_version": 1, "manifest": manifest}),
+            json!({"format": "stratoscope-aws-bundle", "format_version": 1, "collector": {"version": "1"},
+                   "manifest": manifest, "outputs": outputs}),
+        ] {
+            let text = doc.to_string();
+            let streamed = super::normalize_text(&text, "bundle.json").expect("text path reads it");
+            assert_eq!(streamed, tree(&text), "{text}");
+        }
+        let others = [
+            json!({"collector": {"version": "1"}, "format": "stratoscope-aws-bundle", "format_version": 1,
+                   "manifest": manifest, "outputs": outputs})
+            .to_string(),
+            json!({"UserDetailList": [], "RoleDetailList": [], "GroupDetailList": [], "Policies": []}).to_string(),
+            json!({"format": "something-else", "format_version": 1, "manifest": manifest, "outputs": []}).to_string(),
+            format!(
+                r#"{{"format": "stratoscope-aws-bundle", "format_version": 1, "manifest": {manifest}, "outputs": [], "outputs": {outputs}}}"#
+            ),
+            format!(r#"{{"format": "stratoscope-aws-bundle", "format_version": 1, "manifest": {manifest}, "outputs": []}} []"#),
+        ];
+        for text in others {
+            assert!(
+                super::normalize_text(&text, "bundle.json").is_none(),
+                "{text}"
+            );
+        }
+    }
+
+    /// The tree each output is read into is the one serde_json's own reader makes.
+    #[test]
+    fn output_trees_are_serde_jsons_trees() {
+        use serde::de::DeserializeSeed;
+        let read = |text: &str| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            super::Tree(&mut super::Scratch::default()).deserialize(&mut de)
+        };
+        let text = r#"{"b": [1, -2, 3.5, 1e3, 18446744073709551615, true, null, "x\u00e9\n", [], {}],
+            "a": {"k": 1, "j": [{"z": 0, "y": [[]]}], "k": 2}, "": "", "$serde_json::private::RawValue": 1,
+            "nested": [[[{"q": [1, {"r": {}}]}]]]}"#;
+        let expected: serde_json::Value = serde_json::from_str(text).expect("json");
+        assert_eq!(read(text).expect("reads"), expected);
+        let keys: Vec<&String> = expected["a"].as_object().expect("object").keys().collect();
+        let tree = read(text).expect("reads");
+        let got: Vec<&String> = tree["a"].as_object().expect("object").keys().collect();
+        assert_eq!(got, keys, "a repeated key keeps its first place");
+        assert_eq!(tree["a"]["k"], json!(2), "and its last value");
+        assert!(read(r#"{"$serde_json::private::RawValue": "{}"}"#).is_err());
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(read(&deep).is_err() && serde_json::from_str::<serde_json::Value>(&deep).is_err());
     }
 
     #[test]

@@ -488,16 +488,19 @@ pub fn region_of_zone(zone: &str) -> &str {
 
 /// A key in `snake_case` from AWS's `PascalCase` or Config's `camelCase`, so one attribute name
 /// serves both shapes.
+///
+/// Only ASCII letters and digits decide, so the neighbours of an upper-case letter are read as
+/// bytes: a byte of a non-ASCII character is neither, as the character itself is not.
 pub fn snake(key: &str) -> String {
+    let bytes = key.as_bytes();
     let mut out = String::with_capacity(key.len() + 4);
-    let chars: Vec<char> = key.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    for (i, c) in key.char_indices() {
         if c.is_ascii_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
-            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+            let prev = i.checked_sub(1).and_then(|p| bytes.get(p));
+            let prev_lower = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            let prev_upper = prev.is_some_and(u8::is_ascii_uppercase);
+            let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            if prev_lower || (prev_upper && next_lower) {
                 out.push('_');
             }
             out.push(c.to_ascii_lowercase());
@@ -628,6 +631,10 @@ mod tests {
         assert_eq!(snake("HttpTokens"), "http_tokens");
         assert_eq!(snake("Ipv6Ranges"), "ipv6_ranges");
         assert_eq!(snake("already_snake"), "already_snake");
+        assert_eq!(snake("ÉtatIP"), "État_ip");
+        assert_eq!(snake("NamÉTag"), "namÉtag");
+        assert_eq!(snake("ZoneÅBc"), "zoneÅbc");
+        assert_eq!(snake("Ab1Cd"), "ab1_cd");
         assert_eq!(
             snake_keys(&json!({"IpRanges": [{"CidrIp": "0.0.0.0/0"}]})),
             json!({"ip_ranges": [{"cidr_ip": "0.0.0.0/0"}]})

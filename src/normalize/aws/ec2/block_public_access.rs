@@ -30,7 +30,11 @@ pub fn options(cx: &Cx, doc: &Value) -> Result<Vec<Resource>, NormalizeError> {
     let region = cx.region.or(m.get("AwsRegion").and_then(Value::as_str));
     let (Some(account), Some(region)) = (account, region) else {
         return Ok(cx
-            .region_resource("ec2 describe-vpc-block-public-access-options", &ptr, a.0)
+            .region_resource(
+                "ec2 describe-vpc-block-public-access-options",
+                &ptr,
+                a.into_map(),
+            )
             .into_iter()
             .collect());
     };
@@ -40,7 +44,7 @@ pub fn options(cx: &Cx, doc: &Value) -> Result<Vec<Resource>, NormalizeError> {
         format!("{region} ({account})"),
         Some(region),
         &ptr,
-        a.0,
+        a.into_map(),
     );
     r.account = Some(account.to_string());
     Ok(vec![r])

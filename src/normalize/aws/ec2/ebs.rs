@@ -3,13 +3,13 @@
 //! createVolumePermission`), and the per-region default (`get-ebs-encryption-by-default`).
 
 use super::shape::{
-    arn, build, field, items, name_tag, need, or_null, tags, text, timestamp, zone_region, Attrs,
-    Loc, Place,
+    arn, build, field, items, name_tag, need, or_null, record, tags, text, timestamp, zone_region,
+    Attrs, Loc, Place,
 };
 use crate::normalize::aws::{snake_keys, Cx};
 use crate::normalize::NormalizeError;
 use crate::Resource;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 pub const VOLUME: &str = "aws.ec2.volume";
 pub const SNAPSHOT: &str = "aws.ec2.snapshot";
@@ -25,12 +25,12 @@ pub fn volume(
     let attachments: Vec<Value> = items(m, "Attachments", at)
         .into_iter()
         .map(|(loc, x)| {
-            json!({
-                "instance_id": or_null(field(x, "InstanceId")),
-                "device": or_null(field(x, "Device")),
-                "state": or_null(field(x, "State")),
-                "source": loc.source(cx),
-            })
+            record([
+                ("instance_id", or_null(field(x, "InstanceId"))),
+                ("device", or_null(field(x, "Device"))),
+                ("state", or_null(field(x, "State"))),
+                ("source", loc.source(cx)),
+            ])
         })
         .collect();
     let mut a = Attrs::default();
@@ -88,7 +88,14 @@ pub fn snapshot(cx: &Cx, m: &Map<String, Value>, at: &Loc) -> Result<Resource, N
         .copy("start_time", timestamp(field(m, "StartTime")).as_ref())
         .copy("description", field(m, "Description"))
         .set("tags", tags);
-    let mut r = cx.resource(SNAPSHOT, snapshot_id(cx, id), name, cx.region, &at.ptr, a.0);
+    let mut r = cx.resource(
+        SNAPSHOT,
+        snapshot_id(cx, id),
+        name,
+        cx.region,
+        &at.ptr,
+        a.into_map(),
+    );
     if r.account.is_none() {
         r.account = owner.map(str::to_string);
     }
@@ -131,7 +138,7 @@ pub fn create_volume_permissions(cx: &Cx, doc: &Value) -> Result<Vec<Resource>, 
         id,
         cx.region,
         &ptr,
-        a.0,
+        a.into_map(),
     )])
 }
 
@@ -194,6 +201,7 @@ pub fn default_encryption(cx: &Cx, doc: &Value) -> Vec<Resource> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn volume_shapes_agree() {

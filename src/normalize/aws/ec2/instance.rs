@@ -6,7 +6,7 @@
 //! judged against the export's time: the bundle manifest's, or the Config item's capture time.
 
 use super::shape::{
-    build, field, items, need, object, or_null, tags, text, timestamp, zone_region, Attrs, Loc,
+    build, field, need, object, objects, or_null, tags, text, timestamp, zone_region, Attrs, Loc,
     Place,
 };
 use crate::normalize::aws::Cx;
@@ -41,9 +41,8 @@ pub fn instance(
         .set("subnet_id", or_null(field(m, "SubnetId")))
         .set(
             "security_group_ids",
-            items(m, "SecurityGroups", at)
-                .into_iter()
-                .filter_map(|(_, g)| text(g, "GroupId").map(Value::from))
+            objects(m, "SecurityGroups")
+                .filter_map(|g| text(g, "GroupId").map(Value::from))
                 .collect::<Vec<_>>(),
         )
         .set(
@@ -52,9 +51,8 @@ pub fn instance(
         )
         .set(
             "volume_ids",
-            items(m, "BlockDeviceMappings", at)
-                .into_iter()
-                .filter_map(|(_, b)| object(b, "Ebs").and_then(|e| text(e, "VolumeId")))
+            objects(m, "BlockDeviceMappings")
+                .filter_map(|b| object(b, "Ebs").and_then(|e| text(e, "VolumeId")))
                 .map(Value::from)
                 .collect::<Vec<_>>(),
         )
@@ -64,15 +62,15 @@ pub fn instance(
     stopped_age(m, as_of, &mut a);
     // Without the interface list the count is unknown, not zero.
     if field(m, "NetworkInterfaces").is_some_and(Value::is_array) {
-        let enis = items(m, "NetworkInterfaces", at);
+        let enis: Vec<&Map<String, Value>> = objects(m, "NetworkInterfaces").collect();
         let ids: Vec<Value> = enis
             .iter()
-            .filter_map(|(_, ni)| field(ni, "NetworkInterfaceId").cloned())
+            .filter_map(|ni| field(ni, "NetworkInterfaceId").cloned())
             .collect();
         a.set("network_interface_count", enis.len())
             .set("network_interface_ids", ids);
     }
-    let public = public_ipv4(m, at);
+    let public = public_ipv4(m);
     a.set("public_ip_address", or_null(field(m, "PublicIpAddress")));
     // Secondary interfaces can carry Elastic IPs: without the interface list, only a found
     // address decides.
@@ -134,7 +132,7 @@ fn transition_time(reason: &str) -> Option<Epoch> {
 
 /// Every public IPv4 address on the instance: the primary one and any on secondary interfaces
 /// or secondary private addresses (Elastic IPs included), without repeats.
-fn public_ipv4(m: &Map<String, Value>, at: &Loc) -> Vec<Value> {
+fn public_ipv4(m: &Map<String, Value>) -> Vec<Value> {
     let mut out: Vec<Value> = Vec::new();
     let mut add = |v: Option<&Value>| {
         if let Some(ip) = v.filter(|v| v.as_str().is_some_and(|s| !s.is_empty())) {
@@ -144,9 +142,9 @@ fn public_ipv4(m: &Map<String, Value>, at: &Loc) -> Vec<Value> {
         }
     };
     add(field(m, "PublicIpAddress"));
-    for (loc, ni) in items(m, "NetworkInterfaces", at) {
+    for ni in objects(m, "NetworkInterfaces") {
         add(object(ni, "Association").and_then(|a| field(a, "PublicIp")));
-        for (_, pa) in items(ni, "PrivateIpAddresses", &loc) {
+        for pa in objects(ni, "PrivateIpAddresses") {
             add(object(pa, "Association").and_then(|a| field(a, "PublicIp")));
         }
     }

@@ -2,11 +2,11 @@
 //! flattened into one rule object (`ingress[]`, `egress[]`) that the network leaf operators read
 //! directly; the permissions as AWS printed them stay beside it.
 
-use super::shape::{build, field, items, need, strings, tags, text, Attrs, Loc, Place};
+use super::shape::{build, field, items, need, record, strings, tags, text, Attrs, Loc, Place};
 use crate::normalize::aws::{snake_keys, Cx};
 use crate::normalize::NormalizeError;
 use crate::Resource;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 pub const KIND: &str = "aws.ec2.security_group";
 
@@ -63,16 +63,31 @@ pub fn permission(cx: &Cx, p: &Map<String, Value>, at: &Loc) -> Value {
             cidrs.push(c);
         }
     }
-    let mut rule = json!({
-        "ip_protocol": protocol(field(p, "IpProtocol")),
-        "from_port": field(p, "FromPort").cloned().unwrap_or(Value::Null),
-        "to_port": field(p, "ToPort").cloned().unwrap_or(Value::Null),
-        "cidrs": cidrs,
-        "ipv6_cidrs": strings(p, "Ipv6Ranges", "CidrIpv6"),
-        "prefix_list_ids": strings(p, "PrefixListIds", "PrefixListId"),
-        "referenced_groups": strings(p, "UserIdGroupPairs", "GroupId"),
-        "source": at.source(cx),
-    });
+    let mut rule = record([
+        ("ip_protocol", protocol(field(p, "IpProtocol"))),
+        (
+            "from_port",
+            field(p, "FromPort").cloned().unwrap_or(Value::Null),
+        ),
+        (
+            "to_port",
+            field(p, "ToPort").cloned().unwrap_or(Value::Null),
+        ),
+        ("cidrs", Value::from(cidrs)),
+        (
+            "ipv6_cidrs",
+            Value::from(strings(p, "Ipv6Ranges", "CidrIpv6")),
+        ),
+        (
+            "prefix_list_ids",
+            Value::from(strings(p, "PrefixListIds", "PrefixListId")),
+        ),
+        (
+            "referenced_groups",
+            Value::from(strings(p, "UserIdGroupPairs", "GroupId")),
+        ),
+        ("source", at.source(cx)),
+    ]);
     // A permission without a protocol cannot be judged: absent, not "no protocol".
     if let Some(obj) = rule.as_object_mut().filter(|o| o["ip_protocol"].is_null()) {
         obj.remove("ip_protocol");
@@ -104,6 +119,7 @@ pub fn protocol(v: Option<&Value>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn one(doc: Value, deep: bool) -> Resource {
         let cx = Cx::new("sg.json", "");

@@ -41,11 +41,35 @@ impl Loc {
 
 /// The value at `key` (`GroupId`), or at its Config spelling (`groupId`).
 pub fn field<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    m.get(key).or_else(|| {
-        let mut chars = key.chars();
-        let first = chars.next()?;
-        m.get(&format!("{}{}", first.to_ascii_lowercase(), chars.as_str()))
-    })
+    spelled(m, key).map(|(_, v)| v)
+}
+
+/// The key as the object spells it (`GroupId` or `groupId`) and its value. Describe outputs
+/// omit what is unset, so the Config spelling is looked up often: it is built on the stack.
+fn spelled<'v>(m: &'v Map<String, Value>, key: &str) -> Option<(&'v String, &'v Value)> {
+    if let Some(found) = m.get_key_value(key) {
+        return Some(found);
+    }
+    let first = *key.as_bytes().first()?;
+    if !first.is_ascii_uppercase() {
+        return None;
+    }
+    let mut buf = [0u8; 64];
+    let lower = match buf.get_mut(..key.len()) {
+        Some(b) => {
+            b.copy_from_slice(key.as_bytes());
+            b[0] = first.to_ascii_lowercase();
+            std::str::from_utf8(b).ok()?
+        }
+        None => {
+            return m.get_key_value(&format!(
+                "{}{}",
+                first.to_ascii_lowercase() as char,
+                &key[1..]
+            ))
+        }
+    };
+    m.get_key_value(lower)
 }
 
 pub fn text<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
@@ -70,24 +94,27 @@ pub fn items<'v>(
     key: &str,
     at: &Loc,
 ) -> Vec<(Loc, &'v Map<String, Value>)> {
-    let spelled = if m.contains_key(key) {
-        key.to_string()
-    } else {
-        let mut chars = key.chars();
-        chars
-            .next()
-            .map(|f| format!("{}{}", f.to_ascii_lowercase(), chars.as_str()))
-            .unwrap_or_default()
+    let Some((spelled, Value::Array(a))) = spelled(m, key) else {
+        return Vec::new();
     };
-    m.get(&spelled)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .enumerate()
-                .filter_map(|(i, v)| Some((at.at(&spelled).at(i), v.as_object()?)))
-                .collect()
-        })
-        .unwrap_or_default()
+    let list = at.at(spelled);
+    a.iter()
+        .enumerate()
+        .filter_map(|(i, v)| Some((list.at(i), v.as_object()?)))
+        .collect()
+}
+
+/// The objects of the array at `key`, as [`items`] finds them, for reading only: no pointers
+/// are joined for elements no evidence will point at.
+pub fn objects<'v>(
+    m: &'v Map<String, Value>,
+    key: &str,
+) -> impl Iterator<Item = &'v Map<String, Value>> {
+    let list = match spelled(m, key) {
+        Some((_, Value::Array(a))) => a.as_slice(),
+        _ => &[],
+    };
+    list.iter().filter_map(Value::as_object)
 }
 
 /// The value as it is, or an explicit `null` when the export omits it: describe outputs leave
@@ -173,7 +200,7 @@ pub fn build(
 ) -> Resource {
     let owner = cx.account.or(place.owner);
     let name = name
-        .or_else(|| a.0.get("tags").and_then(name_tag))
+        .or_else(|| a.get("tags").and_then(name_tag))
         .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path))
         .to_string();
     let mut r = cx.resource(
@@ -182,7 +209,7 @@ pub fn build(
         name,
         place.region,
         &at.ptr,
-        a.0,
+        a.into_map(),
     );
     if r.account.is_none() {
         r.account = owner.map(str::to_string);
@@ -190,23 +217,40 @@ pub fn build(
     r
 }
 
-/// An attribute map under construction.
+/// An attribute map under construction, kept as a list so that the map is made once, at its
+/// final size: a map grown insert by insert keeps up to half its room spare for the life of
+/// the inventory. A key set twice keeps its first place and its last value, as a map does.
 #[derive(Default)]
-pub struct Attrs(pub Map<String, Value>);
+pub struct Attrs(Vec<(String, Value)>);
 
 impl Attrs {
     pub fn set(&mut self, key: &str, v: impl Into<Value>) -> &mut Self {
-        self.0.insert(key.to_string(), v.into());
+        self.0.push((key.to_string(), v.into()));
         self
     }
 
     /// Sets `key` only when the export states it (absence stays "not collected").
     pub fn copy(&mut self, key: &str, v: Option<&Value>) -> &mut Self {
         if let Some(v) = v {
-            self.0.insert(key.to_string(), v.clone());
+            self.0.push((key.to_string(), v.clone()));
         }
         self
     }
+
+    /// The value last set at `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0.into_iter().collect()
+    }
+}
+
+/// An object with these keys in this order, made at its size: a literal map of four or more
+/// keys grown insert by insert keeps room for nearly twice as many.
+pub fn record<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 /// Strings of the array at `key` (each element itself, or its `inner` field).
@@ -240,6 +284,26 @@ mod tests {
         }
         let item_tags = json!({"Name": "db"});
         assert_eq!(name_tag(&tags(&Map::new(), Some(&item_tags))), Some("db"));
+    }
+
+    #[test]
+    fn config_spelling_found_for_short_and_long_keys_only_from_upper_case() {
+        let long = format!("a{}", "b".repeat(70));
+        let doc = json!({"groupId": "sg-1", "lower": 1, long.clone(): 2, "Items": [{}, 3, {}]});
+        let m = doc.as_object().expect("object");
+        assert_eq!(text(m, "GroupId"), Some("sg-1"));
+        assert_eq!(field(m, &format!("A{}", &long[1..])), Some(&json!(2)));
+        assert_eq!(field(m, "Lower"), Some(&json!(1)));
+        assert_eq!(field(m, "lower"), Some(&json!(1)));
+        assert_eq!(field(m, "missing"), None);
+        assert_eq!(field(m, ""), None);
+        let listed = items(m, "Items", &Loc::new("/x", true));
+        let ptrs: Vec<&str> = listed.iter().map(|(l, _)| l.ptr.as_str()).collect();
+        assert_eq!(ptrs, ["/x/Items/0", "/x/Items/2"]);
+        assert!(items(m, "GroupId", &Loc::new("/x", true)).is_empty());
+        assert_eq!(objects(m, "Items").count(), 2);
+        assert_eq!(objects(m, "GroupId").count(), 0);
+        assert_eq!(objects(m, "Missing").count(), 0);
     }
 
     #[test]

@@ -170,6 +170,12 @@ struct Public {
 /// operators on restricting keys: `StringNotEquals aws:SourceVpce`, `NotIpAddress aws:SourceIp`),
 /// which confines the bucket to that network or organisation.
 fn public_statements(statements: &[Statement], bucket_arn: &str) -> Vec<Public> {
+    let open = |s: &Statement| s.is_allow() && names_everyone(s) && !s.restricts();
+    // Classifying every S3 action takes a catalogue look-up each: only worth it when some
+    // statement opens the bucket to everyone, which most policies' statements do not.
+    if !statements.iter().any(open) {
+        return Vec::new();
+    }
     let actions = s3_actions();
     let cancelled = |action: &str| {
         statements.iter().any(|d| {
@@ -183,7 +189,7 @@ fn public_statements(statements: &[Statement], bucket_arn: &str) -> Vec<Public> 
     statements
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.is_allow() && names_everyone(s) && !s.restricts())
+        .filter(|(_, s)| open(s))
         .filter_map(|(index, s)| {
             let opened: Vec<(&str, Class)> = actions
                 .iter()
