@@ -134,7 +134,7 @@ fn loaded() -> &'static (Catalogue, Option<String>) {
 }
 
 /// Compares ASCII case-insensitively, the way IAM compares action names.
-fn cmp_ci(a: &str, b: &str) -> Ordering {
+pub(super) fn cmp_ci(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     // Lower-cased only where the bytes differ: lookups compare long equal runs.
     for (&x, &y) in a.iter().zip(b) {

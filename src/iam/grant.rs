@@ -3,6 +3,7 @@
 //! because that is what an auditor needs to weigh (a conditional grant is not an unconditional
 //! one, and a grant on `*` is not a grant on one bucket).
 
+use super::catalogue::cmp_ci;
 use super::pattern::{action_matches, wildcard_match};
 use super::policy::Statement;
 use std::borrow::{Borrow, Cow};
@@ -482,6 +483,93 @@ impl ServiceIndex {
     }
 }
 
+/// A fixed list of actions asked about together ([`Grants::may_allow_each`]): the privilege-
+/// escalation catalogue's actions, or a rule's `actions` parameter. Grouped by service and
+/// sorted by name (case-insensitively) once, so that each pattern of a principal's statements
+/// is matched only against the actions of its service whose names start with the pattern's
+/// literal part, instead of every action asking about every statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionSet {
+    actions: Vec<String>,
+    /// Each distinct service (as first written) with its actions: the position of each in
+    /// `actions` and where its name starts, sorted by name.
+    services: Vec<(String, Vec<(usize, usize)>)>,
+}
+
+impl ActionSet {
+    pub fn new<T: AsRef<str>>(actions: &[T]) -> ActionSet {
+        let actions: Vec<String> = actions.iter().map(|a| a.as_ref().to_string()).collect();
+        let mut services: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
+        for (k, action) in actions.iter().enumerate() {
+            // An action without a colon has no service: only a pattern without a literal
+            // service (`*`, `Odd`) can match it, and those are matched against every action.
+            let Some((service, _)) = action.split_once(':') else {
+                continue;
+            };
+            let name_at = service.len() + 1;
+            match services
+                .iter_mut()
+                .find(|(s, _)| s.eq_ignore_ascii_case(service))
+            {
+                Some((_, ks)) => ks.push((k, name_at)),
+                None => services.push((service.to_string(), vec![(k, name_at)])),
+            }
+        }
+        for (_, ks) in &mut services {
+            ks.sort_by(|&(a, at), &(b, bt)| cmp_ci(&actions[a][at..], &actions[b][bt..]));
+        }
+        ActionSet { actions, services }
+    }
+
+    pub fn actions(&self) -> &[String] {
+        &self.actions
+    }
+
+    pub fn len(&self) -> usize {
+        self.actions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    /// Calls `f` with the position of every action `pattern` may match: with a literal service
+    /// (`iam:Put*`), only that service's actions whose names start with the literal part (the
+    /// pattern's head up to its first wildcard must match the action's start); otherwise all.
+    fn reachable(&self, pattern: &str, mut f: impl FnMut(usize)) {
+        let Some(colon) = pattern
+            .bytes()
+            .position(|b| matches!(b, b':' | b'*' | b'?'))
+        else {
+            return (0..self.len()).for_each(f);
+        };
+        if pattern.as_bytes()[colon] != b':' {
+            return (0..self.len()).for_each(f);
+        }
+        let service = &pattern[..colon];
+        let Some((_, ks)) = self
+            .services
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(service))
+        else {
+            return;
+        };
+        let rest = &pattern[colon + 1..];
+        let head = &rest[..rest.find(['*', '?']).unwrap_or(rest.len())];
+        let name = |&(k, at): &(usize, usize)| &self.actions[k][at..];
+        let from = ks.partition_point(|e| cmp_ci(name(e), head).is_lt());
+        ks[from..]
+            .iter()
+            .take_while(|e| {
+                name(e)
+                    .as_bytes()
+                    .get(..head.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(head.as_bytes()))
+            })
+            .for_each(|&(k, _)| f(k));
+    }
+}
+
 /// Statements indexed by the service their actions name, so asking about `iam:PassRole` only
 /// looks at statements that could mention IAM. Principals hold dozens of statements and the
 /// privilege-escalation catalogue asks about dozens of actions; without the index that product
@@ -523,6 +611,41 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
             let stmt: &Statement = self.statements[i].borrow();
             stmt.is_allow() && covers_action(stmt, action)
         })
+    }
+
+    /// [`Grants::may_allow`] for each action of `set`, by position, with the same answers:
+    /// every Allow statement's patterns are read once, each against its own service's actions.
+    pub fn may_allow_each(&self, set: &ActionSet) -> Vec<bool> {
+        let mut out = vec![false; set.len()];
+        let mark = |pattern: &str, out: &mut [bool]| {
+            set.reachable(pattern, |k| {
+                if !out[k] && action_matches(pattern, &set.actions[k]) {
+                    out[k] = true;
+                }
+            })
+        };
+        for stmt in self.statements {
+            let stmt: &Statement = stmt.borrow();
+            if !stmt.is_allow() {
+                continue;
+            }
+            match (&stmt.actions, &stmt.not_actions) {
+                (Some(patterns), _) => {
+                    for p in patterns {
+                        mark(p, &mut out);
+                    }
+                }
+                (None, Some(_)) => {
+                    for (k, allowed) in out.iter_mut().enumerate() {
+                        if !*allowed && covers_action(stmt, &set.actions[k]) {
+                            *allowed = true;
+                        }
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        out
     }
 
     /// As [`Grants::grant`], counting only the Allow statements `keep` accepts: a PassRole
@@ -661,6 +784,11 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
         self.identity.may_allow(action)
     }
 
+    /// [`Permissions::may_allow`] for each action of `set`; see [`Grants::may_allow_each`].
+    pub fn may_allow_each(&self, set: &ActionSet) -> Vec<bool> {
+        self.identity.may_allow_each(set)
+    }
+
     /// See [`Grants::grant_where`]; `keep` applies to the boundary's Allows as well, since a
     /// boundary that lets the role pass only to Lambda does not let it pass to EC2.
     pub fn grant_where(
@@ -775,6 +903,57 @@ mod tests {
             assert_eq!(indexed.grant(a, filter), scanned.grant(a, filter), "{a}");
         }
         assert_eq!(indexed.grant_each(&actions), scanned.grant_each(&actions));
+    }
+
+    /// Asking a set of actions at once answers as asking each: patterns with and without a
+    /// literal service, without a colon, with a wildcard in the service, NotAction, Deny, and
+    /// actions of any case, without a colon, empty or repeated.
+    #[test]
+    fn may_allow_each_answers_as_may_allow() {
+        let actions = vec![
+            "iam:PassRole",
+            "IAM:PASSROLE",
+            "iam",
+            "Odd",
+            "",
+            ":Odd",
+            "s3x:Get",
+            "s3:GetObject",
+            "sqs:ListQueues",
+            "ec2:RunInstances",
+            "kms:Decrypt",
+            "é:x",
+            "lambda:CreateFunction",
+        ];
+        let docs = [
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": ["s3:GetObject", "IAM:pass*"], "Resource": "*"},
+                {"Effect": "Deny", "Action": "*", "Resource": "*"}]}),
+            json!({"Statement": {"Effect": "Allow", "Action": ["iam", ":Odd", "?c2:Run*"], "Resource": "*"}}),
+            json!({"Statement": {"Effect": "Allow", "Action": ["s*:List*", "É:x", "é:*"], "Resource": "*"}}),
+            json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"}}),
+            json!({"Statement": {"Effect": "Allow", "Action":
+                ["iam:Pass", "iam:PassRole2", "s3:Get*ct", "sqs:List?ueues", "lambda:createfunction", "kms:"],
+                "Resource": "*"}}),
+            json!({"Statement": {"Effect": "Allow", "NotAction": ["iam:*", "s3x:*"], "Resource": "*"}}),
+            json!({"Statement": {"Effect": "Allow", "NotAction": "*", "Resource": "*"}}),
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": "kms:*", "Resource": "*",
+                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+                {"Effect": "Deny", "NotAction": "ec2:*", "Resource": "*"}]}),
+        ];
+        let set = ActionSet::new(&actions);
+        let asked = actions.len() * docs.len();
+        let mut allowed = 0;
+        for doc in docs {
+            let s = stmts(doc);
+            let p = Permissions::new(s.as_slice(), None);
+            let one_by_one: Vec<bool> = actions.iter().map(|a| p.may_allow(a)).collect();
+            assert_eq!(p.may_allow_each(&set), one_by_one, "{s:?}");
+            allowed += one_by_one.iter().filter(|&&a| a).count();
+        }
+        // Both answers occur, so the comparison can fail.
+        assert!(allowed > 0 && allowed < asked, "{allowed}");
     }
 
     #[test]
