@@ -341,6 +341,31 @@ fn service_cover(stmt: &Statement, service: &str) -> ServiceCover {
     }
 }
 
+/// How a statement covers the actions of one service in [`Grants::grant_each`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Cover {
+    /// Every one.
+    All,
+    /// Those some of these patterns match; with `true`, a NotAction's: those none matches.
+    Matching(std::ops::Range<usize>, bool),
+}
+
+/// Whether the action pattern can match an action of `service` (lower-case): a pattern whose
+/// service is written out (`iam:Put*`) only matches actions that start with that service and
+/// its colon; one with a wildcard before its colon, or without a colon, may match anything.
+fn may_name_service(pattern: &str, service: &str) -> bool {
+    literal_service(pattern).is_none_or(|s| s.eq_ignore_ascii_case(service))
+}
+
+/// The service an action pattern writes out before its colon (`iam` for `iam:Put*`), or
+/// `None` when a wildcard comes first or there is no colon.
+fn literal_service(pattern: &str) -> Option<&str> {
+    let at = pattern
+        .bytes()
+        .position(|b| matches!(b, b':' | b'*' | b'?'))?;
+    (pattern.as_bytes()[at] == b':').then(|| &pattern[..at])
+}
+
 /// The service part of an action, lower-cased only when it has to be.
 fn service_key(action: &str) -> Cow<'_, str> {
     // One byte pass: this runs for every action asked about.
@@ -537,16 +562,10 @@ impl ActionSet {
     /// (`iam:Put*`), only that service's actions whose names start with the literal part (the
     /// pattern's head up to its first wildcard must match the action's start); otherwise all.
     fn reachable(&self, pattern: &str, mut f: impl FnMut(usize)) {
-        let Some(colon) = pattern
-            .bytes()
-            .position(|b| matches!(b, b':' | b'*' | b'?'))
-        else {
+        let Some(service) = literal_service(pattern) else {
             return (0..self.len()).for_each(f);
         };
-        if pattern.as_bytes()[colon] != b':' {
-            return (0..self.len()).for_each(f);
-        }
-        let service = &pattern[..colon];
+        let colon = service.len();
         let Some((_, ks)) = self
             .services
             .iter()
@@ -679,9 +698,12 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
             .iter()
             .map(|s| role(s.borrow(), None, keep_all))
             .collect();
-        // The statements that take part in grants of the current service, with how they cover it.
+        // The statements that take part in grants of the current service, with how they cover
+        // it: every action, or those that match (or, for a NotAction, do not match) the
+        // statement's patterns that can name an action of the service, kept in `patterns`.
         let mut service: Option<Cow<str>> = None;
-        let mut parts: Vec<(usize, Role, ServiceCover)> = Vec::new();
+        let mut parts: Vec<(usize, Role, Cover)> = Vec::new();
+        let mut patterns: Vec<&'a str> = Vec::new();
         let mut out = Vec::with_capacity(actions.len());
         for &action in actions {
             // Without a colon the service key is empty, as for `:Name`, but `:*` covers only
@@ -693,19 +715,47 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
             let key = service_key(action);
             if service.as_deref() != Some(&*key) {
                 parts.clear();
+                patterns.clear();
                 for i in self.index.candidates(&key) {
                     let Some(role) = roles[i] else { continue };
-                    let cover = service_cover(self.statements[i].borrow(), &key);
-                    if cover != ServiceCover::Nothing {
-                        parts.push((i, role, cover));
-                    }
+                    let stmt: &'a Statement = self.statements[i].borrow();
+                    let cover = match (service_cover(stmt, &key), &stmt.actions) {
+                        (ServiceCover::Nothing, _) => continue,
+                        (ServiceCover::All, _) => Cover::All,
+                        (ServiceCover::Ask, listed) => {
+                            let negated = listed.is_none();
+                            let from = patterns.len();
+                            let named = listed.as_ref().or(stmt.not_actions.as_ref());
+                            patterns.extend(
+                                named
+                                    .into_iter()
+                                    .flatten()
+                                    .filter(|p| may_name_service(p, &key))
+                                    .map(String::as_str),
+                            );
+                            match (negated, from == patterns.len()) {
+                                // No pattern names the service: an Action covers none of its
+                                // actions, a NotAction all of them.
+                                (false, true) => continue,
+                                (true, true) => Cover::All,
+                                _ => Cover::Matching(from..patterns.len(), negated),
+                            }
+                        }
+                    };
+                    parts.push((i, role, cover));
                 }
                 service = Some(key);
             }
             let parts = parts
                 .iter()
-                .filter(|&&(i, _, cover)| {
-                    cover == ServiceCover::All || covers_action(self.statements[i].borrow(), action)
+                .filter(|(_, _, cover)| match cover {
+                    Cover::All => true,
+                    Cover::Matching(range, negated) => {
+                        let matched = patterns[range.clone()]
+                            .iter()
+                            .any(|p| action_matches(p, action));
+                        matched != *negated
+                    }
                 })
                 .map(|&(i, role, _)| (i, role));
             out.push(decide(action, parts));
@@ -809,6 +859,10 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
     /// [`Grants::grant_each`].
     pub fn grant_each(&self, actions: &[&str]) -> Vec<Grant> {
         let identity = self.identity.grant_each(actions);
+        // Nothing to cap by: the identity grants are the answer.
+        if self.boundary.is_none() && self.scps.is_empty() {
+            return identity;
+        }
         let boundary = self.boundary.as_ref().map(|b| b.grant_each(actions));
         identity
             .into_iter()
@@ -1145,9 +1199,18 @@ mod tests {
                 true,
             ),
         ];
+        // Lists naming several services, NotActions naming only other services, wildcards
+        // before the colon and patterns without one: each service sees only what can name it.
+        let mixed = stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": ["sqs:Send*", "s3:GetObject", "IAM:passrole", "kms:*"], "Resource": "arn:aws:s3:::b"},
+            {"Effect": "Allow", "Action": ["ec2:StopInstances", "lambda:Create*"], "Resource": "*"},
+            {"Effect": "Allow", "NotAction": ["sts:*", "s3x:*"], "Resource": "arn:aws:iam::*:role/*"},
+            {"Effect": "Allow", "Action": ["s?:Get*", "foo", "*:Decrypt", "ec2"], "Resource": "*"},
+            {"Effect": "Deny", "NotAction": ["iam:*", "s3:Get*", "ec2:Run*"], "Resource": "*"},
+            {"Effect": "Deny", "Action": ["lambda:CreateFunction", "sqs:*"], "Resource": "*"}]}));
         let mut sorted = actions.to_vec();
         sorted.sort_unstable();
-        for identity in [&shapes, &allow_all, &shapes[..8].to_vec()] {
+        for identity in [&shapes, &allow_all, &shapes[..8].to_vec(), &mixed] {
             let cases = [
                 Permissions::new(identity.as_slice(), None),
                 Permissions::new(identity.as_slice(), Some(boundary.as_slice())),
