@@ -574,7 +574,10 @@ impl ActionSet {
             return;
         };
         let rest = &pattern[colon + 1..];
-        let head = &rest[..rest.find(['*', '?']).unwrap_or(rest.len())];
+        let head = &rest[..rest
+            .bytes()
+            .position(|b| matches!(b, b'*' | b'?'))
+            .unwrap_or(rest.len())];
         let name = |&(k, at): &(usize, usize)| &self.actions[k][at..];
         let from = ks.partition_point(|e| cmp_ci(name(e), head).is_lt());
         ks[from..]

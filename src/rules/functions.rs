@@ -796,9 +796,10 @@ fn unconditional_on_every_resource(
             (None, None) => {}
         }
     }
-    candidates.retain(|a| keep(a));
+    // Each distinct action judged once: statements of several policies expand to the same.
     candidates.sort_unstable();
     candidates.dedup();
+    candidates.retain(|a| keep(a));
     let mut grants = permissions.grant_each(&candidates);
     grants.retain(|g| g.access == Access::Unconditional);
     if grants.is_empty() {
