@@ -696,11 +696,10 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
     /// statement expands to) costs a few comparisons each instead of a full evaluation.
     pub fn grant_each(&self, actions: &[&str]) -> Vec<Grant> {
         let keep_all: &dyn Fn(&Statement) -> bool = &|_| true;
-        let roles: Vec<Option<Role>> = self
-            .statements
-            .iter()
-            .map(|s| role(s.borrow(), None, keep_all))
-            .collect();
+        // Worked out when a statement is first a candidate: a statement that names none of the
+        // services asked about is never judged, and a part (conditions read, resources
+        // matched) is not free.
+        let mut roles: Vec<Option<Option<Role>>> = vec![None; self.statements.len()];
         // The statements that take part in grants of the current service, with how they cover
         // it: every action, or those that match (or, for a NotAction, do not match) the
         // statement's patterns that can name an action of the service, kept in `patterns`.
@@ -720,7 +719,11 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                 parts.clear();
                 patterns.clear();
                 for i in self.index.candidates(&key) {
-                    let Some(role) = roles[i] else { continue };
+                    let Some(role) = *roles[i]
+                        .get_or_insert_with(|| role(self.statements[i].borrow(), None, keep_all))
+                    else {
+                        continue;
+                    };
                     let stmt: &'a Statement = self.statements[i].borrow();
                     let cover = match (service_cover(stmt, &key), &stmt.actions) {
                         (ServiceCover::Nothing, _) => continue,
