@@ -83,6 +83,8 @@ struct Entry {
     level: AccessLevel,
     /// Comma-separated resource types; empty when the action applies to `*` only.
     resources: &'static str,
+    /// Some resource type is named: checks ask this of every action a `*` expands to.
+    scopable: bool,
 }
 
 impl Entry {
@@ -118,9 +120,65 @@ pub struct Catalogue {
     by_level: [OnceLock<Vec<&'static str>>; 5],
     /// Entry indices by the address of their name in the embedded text. The names this
     /// catalogue hands out (expansions) point into that text, and checks look each of them up
-    /// again (its resource types, its level): by address that is an integer search instead of
-    /// a case-insensitive one over service and action.
-    by_address: Vec<(usize, usize)>,
+    /// again (its resource types, its level): by address that is one integer hash instead of
+    /// a case-insensitive search over service and action.
+    by_address: HashSlots,
+    /// Entry indices by their name, built on first use: a policy's own literal actions are
+    /// looked up by name on every expansion, and two case-insensitive binary searches
+    /// (service, then action) cost about 1,200 instructions each.
+    by_name: OnceLock<HashSlots>,
+}
+
+/// Positions by a 64-bit hash (open addressing, twice as many slots as positions): a name, or
+/// the address of a name, is found with one hash and, usually, one comparison.
+#[derive(Debug, Clone, PartialEq)]
+struct HashSlots(Vec<u32>);
+
+/// A free slot of [`HashSlots`].
+const EMPTY: u32 = u32::MAX;
+
+/// FNV-1a over the ASCII-lower-cased bytes: names that differ only in case hash alike, as IAM
+/// compares action names.
+fn hash_ci(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Fibonacci hashing of an address, its high half: the low bits of a product depend only on
+/// the low bits of the address.
+fn hash_address(address: usize) -> u64 {
+    (address as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32
+}
+
+impl HashSlots {
+    /// Slots for positions `0..hashes.len()`, each under its hash.
+    fn new(hashes: impl ExactSizeIterator<Item = u64>) -> HashSlots {
+        let size = (hashes.len() * 2).next_power_of_two();
+        let mut table = vec![EMPTY; size];
+        for (i, hash) in hashes.enumerate() {
+            let mut slot = hash as usize & (size - 1);
+            while table[slot] != EMPTY {
+                slot = (slot + 1) & (size - 1);
+            }
+            // Tables hold the catalogue (some tens of thousands of names) or fewer.
+            table[slot] = u32::try_from(i).unwrap_or(EMPTY);
+        }
+        HashSlots(table)
+    }
+
+    /// Calls `stop` with every position that may have been stored under `hash` (the caller
+    /// compares), until it returns true.
+    fn probe(&self, hash: u64, mut stop: impl FnMut(usize) -> bool) {
+        let mask = self.0.len() - 1;
+        let mut slot = hash as usize & mask;
+        while let Some(&i) = self.0.get(slot).filter(|&&i| i != EMPTY) {
+            if stop(i as usize) {
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
 }
 
 /// The catalogue, and the reason it is empty if the embedded file failed to parse.
@@ -134,7 +192,7 @@ fn loaded() -> &'static (Catalogue, Option<String>) {
 }
 
 /// Compares ASCII case-insensitively, the way IAM compares action names.
-fn cmp_ci(a: &str, b: &str) -> Ordering {
+pub(super) fn cmp_ci(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     // Lower-cased only where the bytes differ: lookups compare long equal runs.
     for (&x, &y) in a.iter().zip(b) {
@@ -174,7 +232,8 @@ impl Catalogue {
             entries: Vec::new(),
             services: Vec::new(),
             by_level: Default::default(),
-            by_address: Vec::new(),
+            by_address: HashSlots::new(std::iter::empty()),
+            by_name: OnceLock::new(),
         }
     }
 
@@ -247,6 +306,7 @@ impl Catalogue {
                 service_len,
                 level,
                 resources,
+                scopable: resources.split(',').any(|t| !t.is_empty()),
             });
         }
         if source.is_empty() || version.is_empty() || date.is_empty() {
@@ -294,12 +354,11 @@ impl Catalogue {
                 entries.len()
             ));
         }
-        let mut by_address: Vec<(usize, usize)> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.name.as_ptr() as usize, i))
-            .collect();
-        by_address.sort_unstable();
+        let by_address = HashSlots::new(
+            entries
+                .iter()
+                .map(|e| hash_address(e.name.as_ptr() as usize)),
+        );
         Ok(Catalogue {
             source,
             version,
@@ -308,6 +367,7 @@ impl Catalogue {
             services,
             by_level: Default::default(),
             by_address,
+            by_name: OnceLock::new(),
         })
     }
 
@@ -356,29 +416,37 @@ impl Catalogue {
 
     fn entry(&self, action: &str) -> Option<&Entry> {
         let address = action.as_ptr() as usize;
-        // Names from elsewhere (a policy's own patterns) lie outside the embedded text.
-        let inside = |(first, last): (&(usize, usize), &(usize, usize))| {
-            (first.0..=last.0).contains(&address)
-        };
-        let searched = self
-            .by_address
-            .first()
-            .zip(self.by_address.last())
-            .is_some_and(inside);
-        if let Some(Ok(at)) =
-            searched.then(|| self.by_address.binary_search_by(|(a, _)| a.cmp(&address)))
-        {
-            let entry = &self.entries[self.by_address[at].1];
-            if entry.name.len() == action.len() {
-                return Some(entry);
+        let mut found = None;
+        self.by_address.probe(hash_address(address), |i| {
+            let at = self.entries.get(i).map(|e| e.name.as_ptr() as usize);
+            if at == Some(address) {
+                found = self.entries.get(i);
             }
+            at == Some(address)
+        });
+        // A name the catalogue handed out; anything else (a policy's own pattern, a copy, a
+        // shorter slice of the same text) is looked up by name.
+        match found {
+            Some(e) if e.name.len() == action.len() => Some(e),
+            _ => self.by_name(action),
         }
-        let (service, name) = action.split_once(':')?;
-        let actions = &self.entries[self.service(service)?.range.clone()];
-        actions
-            .binary_search_by(|e| cmp_ci(e.action(), name))
-            .ok()
-            .map(|i| &actions[i])
+    }
+
+    /// The entry whose name equals `action` up to ASCII case (names are unique that way, as
+    /// `parse` checks), by hash.
+    fn by_name(&self, action: &str) -> Option<&Entry> {
+        let table = self
+            .by_name
+            .get_or_init(|| HashSlots::new(self.entries.iter().map(|e| hash_ci(e.name))));
+        let mut found = None;
+        table.probe(hash_ci(action), |i| {
+            found = self
+                .entries
+                .get(i)
+                .filter(|e| e.name.eq_ignore_ascii_case(action));
+            found.is_some()
+        });
+        found
     }
 
     /// The access level of a concrete action (`S3:getobject` finds `s3:GetObject`: IAM action
@@ -404,8 +472,7 @@ impl Catalogue {
     /// Whether the action can be scoped to some resource type: [`Catalogue::resource_types`]
     /// is not empty, without listing them (checks ask this of every action a `*` expands to).
     pub fn scopable(&self, action: &str) -> Option<bool> {
-        self.entry(action)
-            .map(|e| e.resources.split(',').any(|t| !t.is_empty()))
+        self.entry(action).map(|e| e.scopable)
     }
 
     /// All actions of a service prefix (case-insensitive), in catalogue order; empty when the
@@ -657,6 +724,61 @@ mod tests {
             assert_eq!(c.resource_types(name), c.resource_types(&copy));
         }
         assert_eq!(c.canonical_name(&c.expand("s3:GetObject")[0][..5]), None);
+    }
+
+    /// The name index finds what searching the service and then its actions finds, for every
+    /// action in any case, and nothing for names that are not actions.
+    #[test]
+    fn name_lookup_equals_the_binary_searches() {
+        let c = cat();
+        let searched = |action: &str| {
+            let (service, name) = action.split_once(':')?;
+            let actions = &c.entries[c.service(service)?.range.clone()];
+            actions
+                .binary_search_by(|e| cmp_ci(e.action(), name))
+                .ok()
+                .map(|i| &actions[i])
+        };
+        let same = |a: Option<&Entry>, b: Option<&Entry>| match (a, b) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        for e in &c.entries {
+            // The catalogue's own text is found by address, a shorter slice of it by name.
+            assert!(same(c.entry(e.name), Some(e)), "{}", e.name);
+            let shorter = &e.name[..e.name.len() - 1];
+            assert!(same(c.entry(shorter), searched(shorter)), "{shorter}");
+            assert_eq!(
+                c.scopable(e.name),
+                Some(e.resources.split(',').any(|t| !t.is_empty()))
+            );
+            // Copies are found by name.
+            for name in [
+                e.name.to_string(),
+                e.name.to_ascii_lowercase(),
+                e.name.to_ascii_uppercase(),
+            ] {
+                assert!(same(c.entry(&name), searched(&name)), "{name}");
+                assert!(c.entry(&name).is_some(), "{name}");
+            }
+        }
+        for name in [
+            "",
+            ":",
+            "s3",
+            "s3:",
+            ":GetObject",
+            "s3:GetObjectX",
+            "s3:Get:Object",
+            "s3x:GetObject",
+            "s3:GetObjec",
+            "é:x",
+            "S3:GETOBJECT",
+        ] {
+            assert!(same(c.entry(name), searched(name)), "{name}");
+        }
+        assert!(Catalogue::empty().entry("s3:GetObject").is_none());
     }
 
     #[test]

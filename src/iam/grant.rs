@@ -3,6 +3,7 @@
 //! because that is what an auditor needs to weigh (a conditional grant is not an unconditional
 //! one, and a grant on `*` is not a grant on one bucket).
 
+use super::catalogue::cmp_ci;
 use super::pattern::{action_matches, wildcard_match};
 use super::policy::Statement;
 use std::borrow::{Borrow, Cow};
@@ -340,6 +341,31 @@ fn service_cover(stmt: &Statement, service: &str) -> ServiceCover {
     }
 }
 
+/// How a statement covers the actions of one service in [`Grants::grant_each`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Cover {
+    /// Every one.
+    All,
+    /// Those some of these patterns match; with `true`, a NotAction's: those none matches.
+    Matching(std::ops::Range<usize>, bool),
+}
+
+/// Whether the action pattern can match an action of `service` (lower-case): a pattern whose
+/// service is written out (`iam:Put*`) only matches actions that start with that service and
+/// its colon; one with a wildcard before its colon, or without a colon, may match anything.
+fn may_name_service(pattern: &str, service: &str) -> bool {
+    literal_service(pattern).is_none_or(|s| s.eq_ignore_ascii_case(service))
+}
+
+/// The service an action pattern writes out before its colon (`iam` for `iam:Put*`), or
+/// `None` when a wildcard comes first or there is no colon.
+fn literal_service(pattern: &str) -> Option<&str> {
+    let at = pattern
+        .bytes()
+        .position(|b| matches!(b, b':' | b'*' | b'?'))?;
+    (pattern.as_bytes()[at] == b':').then(|| &pattern[..at])
+}
+
 /// The service part of an action, lower-cased only when it has to be.
 fn service_key(action: &str) -> Cow<'_, str> {
     // One byte pass: this runs for every action asked about.
@@ -482,6 +508,90 @@ impl ServiceIndex {
     }
 }
 
+/// A fixed list of actions asked about together ([`Grants::may_allow_each`]): the privilege-
+/// escalation catalogue's actions, or a rule's `actions` parameter. Grouped by service and
+/// sorted by name (case-insensitively) once, so that each pattern of a principal's statements
+/// is matched only against the actions of its service whose names start with the pattern's
+/// literal part, instead of every action asking about every statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionSet {
+    actions: Vec<String>,
+    /// Each distinct service (as first written) with its actions: the position of each in
+    /// `actions` and where its name starts, sorted by name.
+    services: Vec<(String, Vec<(usize, usize)>)>,
+}
+
+impl ActionSet {
+    pub fn new<T: AsRef<str>>(actions: &[T]) -> ActionSet {
+        let actions: Vec<String> = actions.iter().map(|a| a.as_ref().to_string()).collect();
+        let mut services: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
+        for (k, action) in actions.iter().enumerate() {
+            // An action without a colon has no service: only a pattern without a literal
+            // service (`*`, `Odd`) can match it, and those are matched against every action.
+            let Some((service, _)) = action.split_once(':') else {
+                continue;
+            };
+            let name_at = service.len() + 1;
+            match services
+                .iter_mut()
+                .find(|(s, _)| s.eq_ignore_ascii_case(service))
+            {
+                Some((_, ks)) => ks.push((k, name_at)),
+                None => services.push((service.to_string(), vec![(k, name_at)])),
+            }
+        }
+        for (_, ks) in &mut services {
+            ks.sort_by(|&(a, at), &(b, bt)| cmp_ci(&actions[a][at..], &actions[b][bt..]));
+        }
+        ActionSet { actions, services }
+    }
+
+    pub fn actions(&self) -> &[String] {
+        &self.actions
+    }
+
+    pub fn len(&self) -> usize {
+        self.actions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    /// Calls `f` with the position of every action `pattern` may match: with a literal service
+    /// (`iam:Put*`), only that service's actions whose names start with the literal part (the
+    /// pattern's head up to its first wildcard must match the action's start); otherwise all.
+    fn reachable(&self, pattern: &str, mut f: impl FnMut(usize)) {
+        let Some(service) = literal_service(pattern) else {
+            return (0..self.len()).for_each(f);
+        };
+        let colon = service.len();
+        let Some((_, ks)) = self
+            .services
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(service))
+        else {
+            return;
+        };
+        let rest = &pattern[colon + 1..];
+        let head = &rest[..rest
+            .bytes()
+            .position(|b| matches!(b, b'*' | b'?'))
+            .unwrap_or(rest.len())];
+        let name = |&(k, at): &(usize, usize)| &self.actions[k][at..];
+        let from = ks.partition_point(|e| cmp_ci(name(e), head).is_lt());
+        ks[from..]
+            .iter()
+            .take_while(|e| {
+                name(e)
+                    .as_bytes()
+                    .get(..head.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(head.as_bytes()))
+            })
+            .for_each(|&(k, _)| f(k));
+    }
+}
+
 /// Statements indexed by the service their actions name, so asking about `iam:PassRole` only
 /// looks at statements that could mention IAM. Principals hold dozens of statements and the
 /// privilege-escalation catalogue asks about dozens of actions; without the index that product
@@ -525,6 +635,41 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
         })
     }
 
+    /// [`Grants::may_allow`] for each action of `set`, by position, with the same answers:
+    /// every Allow statement's patterns are read once, each against its own service's actions.
+    pub fn may_allow_each(&self, set: &ActionSet) -> Vec<bool> {
+        let mut out = vec![false; set.len()];
+        let mark = |pattern: &str, out: &mut [bool]| {
+            set.reachable(pattern, |k| {
+                if !out[k] && action_matches(pattern, &set.actions[k]) {
+                    out[k] = true;
+                }
+            })
+        };
+        for stmt in self.statements {
+            let stmt: &Statement = stmt.borrow();
+            if !stmt.is_allow() {
+                continue;
+            }
+            match (&stmt.actions, &stmt.not_actions) {
+                (Some(patterns), _) => {
+                    for p in patterns {
+                        mark(p, &mut out);
+                    }
+                }
+                (None, Some(_)) => {
+                    for (k, allowed) in out.iter_mut().enumerate() {
+                        if !*allowed && covers_action(stmt, &set.actions[k]) {
+                            *allowed = true;
+                        }
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        out
+    }
+
     /// As [`Grants::grant`], counting only the Allow statements `keep` accepts: a PassRole
     /// Allow whose `iam:PassedToService` names another service grants nothing to a method that
     /// hands the role to EC2. Deny statements always count.
@@ -551,14 +696,16 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
     /// statement expands to) costs a few comparisons each instead of a full evaluation.
     pub fn grant_each(&self, actions: &[&str]) -> Vec<Grant> {
         let keep_all: &dyn Fn(&Statement) -> bool = &|_| true;
-        let roles: Vec<Option<Role>> = self
-            .statements
-            .iter()
-            .map(|s| role(s.borrow(), None, keep_all))
-            .collect();
-        // The statements that take part in grants of the current service, with how they cover it.
+        // Worked out when a statement is first a candidate: a statement that names none of the
+        // services asked about is never judged, and a part (conditions read, resources
+        // matched) is not free.
+        let mut roles: Vec<Option<Option<Role>>> = vec![None; self.statements.len()];
+        // The statements that take part in grants of the current service, with how they cover
+        // it: every action, or those that match (or, for a NotAction, do not match) the
+        // statement's patterns that can name an action of the service, kept in `patterns`.
         let mut service: Option<Cow<str>> = None;
-        let mut parts: Vec<(usize, Role, ServiceCover)> = Vec::new();
+        let mut parts: Vec<(usize, Role, Cover)> = Vec::new();
+        let mut patterns: Vec<&'a str> = Vec::new();
         let mut out = Vec::with_capacity(actions.len());
         for &action in actions {
             // Without a colon the service key is empty, as for `:Name`, but `:*` covers only
@@ -570,19 +717,51 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
             let key = service_key(action);
             if service.as_deref() != Some(&*key) {
                 parts.clear();
+                patterns.clear();
                 for i in self.index.candidates(&key) {
-                    let Some(role) = roles[i] else { continue };
-                    let cover = service_cover(self.statements[i].borrow(), &key);
-                    if cover != ServiceCover::Nothing {
-                        parts.push((i, role, cover));
-                    }
+                    let Some(role) = *roles[i]
+                        .get_or_insert_with(|| role(self.statements[i].borrow(), None, keep_all))
+                    else {
+                        continue;
+                    };
+                    let stmt: &'a Statement = self.statements[i].borrow();
+                    let cover = match (service_cover(stmt, &key), &stmt.actions) {
+                        (ServiceCover::Nothing, _) => continue,
+                        (ServiceCover::All, _) => Cover::All,
+                        (ServiceCover::Ask, listed) => {
+                            let negated = listed.is_none();
+                            let from = patterns.len();
+                            let named = listed.as_ref().or(stmt.not_actions.as_ref());
+                            patterns.extend(
+                                named
+                                    .into_iter()
+                                    .flatten()
+                                    .filter(|p| may_name_service(p, &key))
+                                    .map(String::as_str),
+                            );
+                            match (negated, from == patterns.len()) {
+                                // No pattern names the service: an Action covers none of its
+                                // actions, a NotAction all of them.
+                                (false, true) => continue,
+                                (true, true) => Cover::All,
+                                _ => Cover::Matching(from..patterns.len(), negated),
+                            }
+                        }
+                    };
+                    parts.push((i, role, cover));
                 }
                 service = Some(key);
             }
             let parts = parts
                 .iter()
-                .filter(|&&(i, _, cover)| {
-                    cover == ServiceCover::All || covers_action(self.statements[i].borrow(), action)
+                .filter(|(_, _, cover)| match cover {
+                    Cover::All => true,
+                    Cover::Matching(range, negated) => {
+                        let matched = patterns[range.clone()]
+                            .iter()
+                            .any(|p| action_matches(p, action));
+                        matched != *negated
+                    }
                 })
                 .map(|&(i, role, _)| (i, role));
             out.push(decide(action, parts));
@@ -661,6 +840,11 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
         self.identity.may_allow(action)
     }
 
+    /// [`Permissions::may_allow`] for each action of `set`; see [`Grants::may_allow_each`].
+    pub fn may_allow_each(&self, set: &ActionSet) -> Vec<bool> {
+        self.identity.may_allow_each(set)
+    }
+
     /// See [`Grants::grant_where`]; `keep` applies to the boundary's Allows as well, since a
     /// boundary that lets the role pass only to Lambda does not let it pass to EC2.
     pub fn grant_where(
@@ -681,6 +865,10 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
     /// [`Grants::grant_each`].
     pub fn grant_each(&self, actions: &[&str]) -> Vec<Grant> {
         let identity = self.identity.grant_each(actions);
+        // Nothing to cap by: the identity grants are the answer.
+        if self.boundary.is_none() && self.scps.is_empty() {
+            return identity;
+        }
         let boundary = self.boundary.as_ref().map(|b| b.grant_each(actions));
         identity
             .into_iter()
@@ -775,6 +963,57 @@ mod tests {
             assert_eq!(indexed.grant(a, filter), scanned.grant(a, filter), "{a}");
         }
         assert_eq!(indexed.grant_each(&actions), scanned.grant_each(&actions));
+    }
+
+    /// Asking a set of actions at once answers as asking each: patterns with and without a
+    /// literal service, without a colon, with a wildcard in the service, NotAction, Deny, and
+    /// actions of any case, without a colon, empty or repeated.
+    #[test]
+    fn may_allow_each_answers_as_may_allow() {
+        let actions = vec![
+            "iam:PassRole",
+            "IAM:PASSROLE",
+            "iam",
+            "Odd",
+            "",
+            ":Odd",
+            "s3x:Get",
+            "s3:GetObject",
+            "sqs:ListQueues",
+            "ec2:RunInstances",
+            "kms:Decrypt",
+            "é:x",
+            "lambda:CreateFunction",
+        ];
+        let docs = [
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": ["s3:GetObject", "IAM:pass*"], "Resource": "*"},
+                {"Effect": "Deny", "Action": "*", "Resource": "*"}]}),
+            json!({"Statement": {"Effect": "Allow", "Action": ["iam", ":Odd", "?c2:Run*"], "Resource": "*"}}),
+            json!({"Statement": {"Effect": "Allow", "Action": ["s*:List*", "É:x", "é:*"], "Resource": "*"}}),
+            json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"}}),
+            json!({"Statement": {"Effect": "Allow", "Action":
+                ["iam:Pass", "iam:PassRole2", "s3:Get*ct", "sqs:List?ueues", "lambda:createfunction", "kms:"],
+                "Resource": "*"}}),
+            json!({"Statement": {"Effect": "Allow", "NotAction": ["iam:*", "s3x:*"], "Resource": "*"}}),
+            json!({"Statement": {"Effect": "Allow", "NotAction": "*", "Resource": "*"}}),
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": "kms:*", "Resource": "*",
+                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+                {"Effect": "Deny", "NotAction": "ec2:*", "Resource": "*"}]}),
+        ];
+        let set = ActionSet::new(&actions);
+        let asked = actions.len() * docs.len();
+        let mut allowed = 0;
+        for doc in docs {
+            let s = stmts(doc);
+            let p = Permissions::new(s.as_slice(), None);
+            let one_by_one: Vec<bool> = actions.iter().map(|a| p.may_allow(a)).collect();
+            assert_eq!(p.may_allow_each(&set), one_by_one, "{s:?}");
+            allowed += one_by_one.iter().filter(|&&a| a).count();
+        }
+        // Both answers occur, so the comparison can fail.
+        assert!(allowed > 0 && allowed < asked, "{allowed}");
     }
 
     #[test]
@@ -966,9 +1205,18 @@ mod tests {
                 true,
             ),
         ];
+        // Lists naming several services, NotActions naming only other services, wildcards
+        // before the colon and patterns without one: each service sees only what can name it.
+        let mixed = stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": ["sqs:Send*", "s3:GetObject", "IAM:passrole", "kms:*"], "Resource": "arn:aws:s3:::b"},
+            {"Effect": "Allow", "Action": ["ec2:StopInstances", "lambda:Create*"], "Resource": "*"},
+            {"Effect": "Allow", "NotAction": ["sts:*", "s3x:*"], "Resource": "arn:aws:iam::*:role/*"},
+            {"Effect": "Allow", "Action": ["s?:Get*", "foo", "*:Decrypt", "ec2"], "Resource": "*"},
+            {"Effect": "Deny", "NotAction": ["iam:*", "s3:Get*", "ec2:Run*"], "Resource": "*"},
+            {"Effect": "Deny", "Action": ["lambda:CreateFunction", "sqs:*"], "Resource": "*"}]}));
         let mut sorted = actions.to_vec();
         sorted.sort_unstable();
-        for identity in [&shapes, &allow_all, &shapes[..8].to_vec()] {
+        for identity in [&shapes, &allow_all, &shapes[..8].to_vec(), &mixed] {
             let cases = [
                 Permissions::new(identity.as_slice(), None),
                 Permissions::new(identity.as_slice(), Some(boundary.as_slice())),

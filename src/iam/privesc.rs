@@ -9,7 +9,7 @@
 //! actions to a method we already have is covered by it. `cloudsplaining` names what each entry
 //! covers; [`NOT_ADOPTED`] lists the definitions we deliberately do not take over as they stand.
 
-use super::grant::{Access, Grant, Permissions};
+use super::grant::{Access, ActionSet, Grant, Permissions};
 use super::pattern::wildcard_match;
 use super::policy::Statement;
 use serde_json::Value;
@@ -512,27 +512,30 @@ pub fn escalation_methods<S: Borrow<Statement>>(statements: &[S]) -> Vec<MethodH
 /// Every catalogued method a principal's permissions (boundary included) allow.
 pub fn escalation_methods_for<S: Borrow<Statement>>(index: &Permissions<S>) -> Vec<MethodHit> {
     let numbers = action_numbers();
-    let mut allowed = vec![None; numbers.distinct];
+    let allowed = index.may_allow_each(&numbers.set);
     METHODS
         .iter()
         .zip(&numbers.by_step)
-        .filter_map(|(method, steps)| method_hit(index, method, steps, &mut allowed))
+        .filter_map(|(method, steps)| method_hit(index, method, steps, &allowed))
         .collect()
 }
 
 /// The catalogue's actions numbered, each distinct action (case as written) once, so that a
-/// principal is asked whether it may be allowed an action once however many methods need it:
-/// sixteen methods start with `iam:PassRole`, and most principals are not allowed it.
+/// principal is asked whether it may be allowed an action once however many methods need it
+/// (sixteen methods start with `iam:PassRole`, and most principals are not allowed it), and all
+/// of them in one pass over its statements.
 struct ActionNumbers {
     /// Per method, per step, the number of each of the step's `any_of`.
     by_step: Vec<Vec<Vec<usize>>>,
-    distinct: usize,
+    /// The distinct actions, by number.
+    set: ActionSet,
 }
 
 fn action_numbers() -> &'static ActionNumbers {
     static NUMBERS: OnceLock<ActionNumbers> = OnceLock::new();
     NUMBERS.get_or_init(|| {
         let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut distinct: Vec<&'static str> = Vec::new();
         let by_step = METHODS
             .iter()
             .map(|m| {
@@ -542,8 +545,10 @@ fn action_numbers() -> &'static ActionNumbers {
                         s.any_of
                             .iter()
                             .map(|a| {
-                                let next = seen.len();
-                                *seen.entry(a).or_insert(next)
+                                *seen.entry(a).or_insert_with(|| {
+                                    distinct.push(a);
+                                    distinct.len() - 1
+                                })
                             })
                             .collect()
                     })
@@ -552,21 +557,20 @@ fn action_numbers() -> &'static ActionNumbers {
             .collect();
         ActionNumbers {
             by_step,
-            distinct: seen.len(),
+            set: ActionSet::new(&distinct),
         }
     })
 }
 
-/// `numbers` are the method's action numbers (see [`ActionNumbers`]); `allowed` remembers
-/// [`Permissions::may_allow`] by number across the methods of one principal.
+/// `numbers` are the method's action numbers (see [`ActionNumbers`]); `allowed` holds
+/// [`Permissions::may_allow`] by number for the principal.
 fn method_hit<S: Borrow<Statement>>(
     index: &Permissions<S>,
     method: &'static Method,
     numbers: &[Vec<usize>],
-    allowed: &mut [Option<bool>],
+    allowed: &[bool],
 ) -> Option<MethodHit> {
-    let mut may =
-        |action: &str, n: usize| *allowed[n].get_or_insert_with(|| index.may_allow(action));
+    let may = |_: &str, n: usize| allowed[n];
     // Most principals are allowed no action of most steps: say so for every step before
     // building any grant, so that a PassRole holder costs no PassRole grant for each of the
     // methods whose other step it lacks.
@@ -1281,22 +1285,29 @@ mod tests {
             let index = Permissions::new(refs.as_slice(), None);
             let shared = escalation_methods_for(&index);
             assert_eq!(seen(&shared), seen(&plain_hits(&index)));
+            // The batch answers as asking each action on its own would.
+            let one_by_one: Vec<bool> = numbers
+                .set
+                .actions()
+                .iter()
+                .map(|a| index.may_allow(a))
+                .collect();
+            assert_eq!(index.may_allow_each(&numbers.set), one_by_one);
             let fresh: Vec<MethodHit> = METHODS
                 .iter()
                 .zip(&numbers.by_step)
-                .filter_map(|(m, steps)| {
-                    let mut allowed = vec![None; numbers.distinct];
-                    method_hit(&index, m, steps, &mut allowed)
-                })
+                .filter_map(|(m, steps)| method_hit(&index, m, steps, &one_by_one))
                 .collect();
             assert_eq!(seen(&shared), seen(&fresh));
         }
         // The numbers name the actions they stand for, each distinct action once.
-        let mut names: Vec<Option<&str>> = vec![None; numbers.distinct];
+        let distinct = numbers.set.len();
+        let mut names: Vec<Option<&str>> = vec![None; distinct];
         for (m, steps) in METHODS.iter().zip(&numbers.by_step) {
             for (step, ns) in m.steps.iter().zip(steps) {
                 for (a, &n) in step.any_of.iter().zip(ns) {
                     assert_eq!(*names[n].get_or_insert(a), *a);
+                    assert_eq!(numbers.set.actions()[n], *a);
                 }
             }
         }
@@ -1304,6 +1315,6 @@ mod tests {
         let count = names.len();
         names.sort_unstable();
         names.dedup();
-        assert_eq!((count, names.len()), (numbers.distinct, numbers.distinct));
+        assert_eq!((count, names.len()), (distinct, distinct));
     }
 }

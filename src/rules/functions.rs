@@ -3,7 +3,7 @@
 //! and still own the metadata, explanation and fixtures.
 
 use crate::iam::catalogue::{AccessLevel, Catalogue};
-use crate::iam::grant::{covers_all_resources, Access, Grant, Permissions};
+use crate::iam::grant::{covers_all_resources, Access, ActionSet, Grant, Permissions};
 use crate::iam::policy::account_of_arn;
 use crate::iam::policy::Statement;
 use crate::iam::privesc::{
@@ -13,8 +13,10 @@ use crate::{Resource, Source};
 use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Every function name a rule may use.
@@ -643,15 +645,14 @@ fn unrestricted_actions<S: Borrow<Statement>>(
     permissions: &Permissions<S>,
     params: &BTreeMap<String, Value>,
 ) -> Option<FnResult> {
-    let wanted: Vec<&str> = params
-        .get("actions")
-        .and_then(Value::as_array)
-        .map(|l| l.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let wanted = wanted_actions(params);
+    let allowed = permissions.may_allow_each(&wanted);
     let grants: Vec<Grant> = wanted
+        .actions()
         .iter()
-        .filter(|a| permissions.may_allow(a))
-        .map(|a| permissions.grant(a, None))
+        .zip(allowed)
+        .filter(|&(_, may)| may)
+        .map(|(a, _)| permissions.grant(a, None))
         .filter(|g| g.access == Access::Unconditional)
         .collect();
     if grants.is_empty() {
@@ -664,6 +665,37 @@ fn unrestricted_actions<S: Borrow<Statement>>(
         tri: Tri::True,
         statements: cite(permissions, &grants),
         details,
+    })
+}
+
+/// The rule's `actions` parameter as an [`ActionSet`], built once per distinct list: every
+/// principal and policy of a run asks about the same few lists, and grouping a list cost more
+/// than asking it.
+fn wanted_actions(params: &BTreeMap<String, Value>) -> Rc<ActionSet> {
+    /// Lists seen lately; a handful, since a rule set has a few such lists.
+    const KEPT: usize = 8;
+    thread_local! {
+        static SETS: RefCell<Vec<Rc<ActionSet>>> = const { RefCell::new(Vec::new()) };
+    }
+    let wanted = params
+        .get("actions")
+        .and_then(Value::as_array)
+        .map(|l| l.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str);
+    SETS.with(|sets| {
+        let mut sets = sets.borrow_mut();
+        let same = |s: &&Rc<ActionSet>| s.actions().iter().map(String::as_str).eq(wanted.clone());
+        if let Some(set) = sets.iter().find(same) {
+            return Rc::clone(set);
+        }
+        let set = Rc::new(ActionSet::new(&wanted.collect::<Vec<_>>()));
+        if sets.len() == KEPT {
+            sets.remove(0);
+        }
+        sets.push(Rc::clone(&set));
+        set
     })
 }
 
@@ -764,9 +796,10 @@ fn unconditional_on_every_resource(
             (None, None) => {}
         }
     }
-    candidates.retain(|a| keep(a));
+    // Each distinct action judged once: statements of several policies expand to the same.
     candidates.sort_unstable();
     candidates.dedup();
+    candidates.retain(|a| keep(a));
     let mut grants = permissions.grant_each(&candidates);
     grants.retain(|g| g.access == Access::Unconditional);
     if grants.is_empty() {
