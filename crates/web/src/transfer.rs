@@ -11,10 +11,14 @@
 //! shares one `Arc` per table entry again. A slice never refers to an entry a later slice
 //! defines, so the page can build each slice's findings as soon as it has it.
 //!
-//! A slice is a JSON object of arrays (`rules`, `resources`, `findings`), each entry an array
-//! in the order the reading side's tuples give.
+//! Evidence repeats its file name, attribute path and note (a rule's note is mostly the same on
+//! every resource): those cross once too, in a table of texts, and the page clones them.
+//!
+//! A slice is a JSON object of arrays (`rules`, `resources`, `texts`, `findings`), each entry an
+//! array in the order the reading side's tuples give.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use stratoscope::report::{AcceptedBy, Finding, ResourceRef};
@@ -30,18 +34,24 @@ type Frameworks = BTreeMap<String, Vec<String>>;
 struct SliceOut<'a> {
     rules: Vec<RuleRow<&'a str, &'a Frameworks>>,
     resources: Vec<ResourceRow<&'a str>>,
-    findings: Vec<FindingRow<u32, &'a str, &'a [Evidence], Option<&'a AcceptedBy>>>,
+    texts: Vec<&'a str>,
+    findings: Vec<FindingOut<'a>>,
 }
+
+type FindingOut<'a> = FindingRow<u32, &'a str, Vec<EvidenceOut<'a>>, Option<&'a AcceptedBy>>;
+type EvidenceOut<'a> = EvidenceRow<u32, &'a str, Option<&'a Value>>;
 
 /// One slice as the page reads it.
 #[derive(Deserialize)]
 struct SliceIn {
     rules: Vec<RuleRow<Arc<str>, Frameworks>>,
     resources: Vec<ResourceRow<String>>,
+    texts: Vec<String>,
     findings: Vec<FindingIn>,
 }
 
-type FindingIn = FindingRow<usize, String, Vec<Evidence>, Option<Box<AcceptedBy>>>;
+type FindingIn = FindingRow<usize, String, Vec<EvidenceIn>, Option<Box<AcceptedBy>>>;
+type EvidenceIn = EvidenceRow<usize, String, Option<Value>>;
 
 /// id, name, title, service, frameworks.
 type RuleRow<Text, Map> = (Text, Text, Text, Text, Map);
@@ -50,6 +60,8 @@ type ResourceRow<Text> = (Text, Text, Text, Option<Text>, Option<Text>);
 /// rule, resource (indices into the tables), severity, outcome, message, evidence, accepted.
 type FindingRow<Index, Text, Evidence, Accepted> =
     (Index, Index, Severity, Outcome, Text, Evidence, Accepted);
+/// file, pointer, path, value, note; file, path and note are indices into the texts.
+type EvidenceRow<Index, Text, Value> = (Index, Text, Index, Value, Index);
 
 /// Where a table entry's `Arc`s are in the worker: findings that share them share the entry.
 /// An entry is keyed by the allocations, not the text, so the worker never hashes a frameworks
@@ -62,17 +74,19 @@ fn address<T: ?Sized>(shared: &Arc<T>) -> usize {
 
 /// The worker's half: which table entries the page has been sent so far.
 #[derive(Default)]
-struct Tables {
+struct Tables<'a> {
     rules: HashMap<RuleKey, u32>,
     resources: HashMap<usize, u32>,
+    texts: HashMap<&'a str, u32>,
 }
 
-impl Tables {
+impl<'a> Tables<'a> {
     /// A slice of findings as rows, with the table entries they are the first to use.
-    fn slice<'a>(&mut self, findings: &'a [Finding]) -> SliceOut<'a> {
+    fn slice(&mut self, findings: &'a [Finding]) -> SliceOut<'a> {
         let mut out = SliceOut {
             rules: Vec::new(),
             resources: Vec::new(),
+            texts: Vec::new(),
             findings: Vec::with_capacity(findings.len()),
         };
         for f in findings {
@@ -109,17 +123,39 @@ impl Tables {
                     ));
                     next
                 });
+            let evidence = f
+                .evidence
+                .iter()
+                .map(|e| {
+                    (
+                        self.text(&e.file, &mut out.texts),
+                        e.pointer.as_str(),
+                        self.text(&e.path, &mut out.texts),
+                        e.value.as_ref(),
+                        self.text(&e.note, &mut out.texts),
+                    )
+                })
+                .collect();
             out.findings.push((
                 rule,
                 resource,
                 f.severity,
                 f.outcome,
                 &f.message,
-                &f.evidence,
+                evidence,
                 f.accepted.as_deref(),
             ));
         }
         out
+    }
+
+    /// The index of a text, added to this slice's `sent` if no slice has sent it yet.
+    fn text(&mut self, text: &'a str, sent: &mut Vec<&'a str>) -> u32 {
+        let next = self.texts.len() as u32;
+        *self.texts.entry(text).or_insert_with(|| {
+            sent.push(text);
+            next
+        })
     }
 }
 
@@ -156,6 +192,7 @@ pub struct Assembly {
     report: Report,
     rules: Vec<Rule>,
     resources: Vec<Arc<ResourceRef>>,
+    texts: Vec<String>,
 }
 
 impl Assembly {
@@ -167,6 +204,7 @@ impl Assembly {
             report,
             rules: Vec::new(),
             resources: Vec::new(),
+            texts: Vec::new(),
         })
     }
 
@@ -196,7 +234,21 @@ impl Assembly {
                 })
             },
         ));
+        self.texts.extend(slice.texts);
+        let text = |i: usize| self.texts.get(i).cloned().ok_or_else(|| missing("text", i));
         for (rule, resource, severity, outcome, message, evidence, accepted) in slice.findings {
+            let evidence = evidence
+                .into_iter()
+                .map(|(file, pointer, path, value, note)| {
+                    Ok(Evidence {
+                        file: text(file)?,
+                        pointer,
+                        path: text(path)?,
+                        value,
+                        note: text(note)?,
+                    })
+                })
+                .collect::<Result<_, serde_json::Error>>()?;
             let rule = self.rules.get(rule).ok_or_else(|| missing("rule", rule))?;
             let resource = self
                 .resources
@@ -394,6 +446,9 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
+        let unsent_text = br#"{"rules":[["r","n","t","s",{}]],"resources":[["i","k","n",null,null]],"texts":[],"findings":[[0,0,"critical","fail","m",[[0,"/p",0,null,0]],null]]}"#;
+        let error = fresh().add_slice(unsent_text).expect_err("no texts");
+        assert!(error.to_string().contains("text 0, never sent"), "{error}");
         // A finding as the previous transfer wrote it.
         let old = serde_json::to_vec(&report.findings[..1]).expect("writes");
         assert!(fresh().add_slice(&old).is_err());
