@@ -32,6 +32,7 @@ pub mod scenarios;
 pub mod settings_view;
 pub mod state;
 pub mod storage;
+pub mod transfer;
 pub mod view;
 pub mod worker;
 

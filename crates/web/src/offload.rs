@@ -194,7 +194,8 @@ mod imp {
 mod imp {
     use super::*;
     use crate::analysis::{Stage, Timing};
-    use crate::worker::{js, protocol as p, transfer, SCRIPT};
+    use crate::transfer::Assembly;
+    use crate::worker::{js, protocol as p, SCRIPT};
     use std::cell::RefCell;
     use std::rc::{Rc, Weak};
     use stratoscope::Report;
@@ -787,14 +788,13 @@ mod imp {
         let head = js::get(data, p::REPORT)
             .dyn_into::<js_sys::Uint8Array>()
             .map_err(|_| "The analysis sent back no report.".to_string())?;
-        let mut report = transfer::head(&head.to_vec()).map_err(unreadable)?;
-        let slices: js_sys::Array = js::get(data, p::FINDINGS).dyn_into().unwrap_or_default();
         let findings = js::get_f64(data, p::FINDING_COUNT).unwrap_or(0.0) as usize;
+        let mut report = Assembly::new(&head.to_vec(), findings).map_err(unreadable)?;
+        let slices: js_sys::Array = js::get(data, p::FINDINGS).dyn_into().unwrap_or_default();
         dispatcher.dispatch(Action::Progress {
             generation,
             stage: Stage::Preparing { findings },
         });
-        report.findings.reserve(findings);
         // A turn for the page every `TURN_MS` of parsing, not after every slice: each yield is a
         // timer task the browser clamps to a few milliseconds, and a 100 MB bundle sends over a
         // thousand slices, so yielding per slice left the thread idle for seconds.
@@ -807,8 +807,8 @@ mod imp {
             let bytes = slice
                 .dyn_into::<js_sys::Uint8Array>()
                 .map_err(|_| "The analysis sent back a malformed report.".to_string())?;
-            transfer::add_slice(&mut report, &bytes.to_vec()).map_err(unreadable)?;
+            report.add_slice(&bytes.to_vec()).map_err(unreadable)?;
         }
-        Ok(report)
+        Ok(report.finish())
     }
 }

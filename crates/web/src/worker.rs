@@ -31,9 +31,10 @@
 //! compared with it without a second analysis or every attribute crossing over up front; a
 //! question about another job gets an `error`.
 //!
-//! The report travels as JSON bytes in transferred buffers, split by [`transfer`]: `report` is
-//! everything but the findings, `findings` an array of slices of them. Parsing a 5 MB report in
-//! one go held the page's thread for over 100 ms; slice by slice, the page yields in between.
+//! The report travels as JSON bytes in transferred buffers, split by [`crate::transfer`]: `report`
+//! is everything but the findings, `findings` an array of slices of them, each with the rules
+//! and resources its findings are the first to refer to. Parsing a 5 MB report in one go held
+//! the page's thread for over 100 ms; slice by slice, the page yields in between.
 
 /// The script the page starts the worker with, relative to the page (copied into `dist/`).
 /// Trunk does not hash a worker's file names, so the version goes in the query instead, and the
@@ -141,44 +142,6 @@ pub mod answers {
 
     pub fn detail(bytes: &[u8]) -> Result<ResourceDetail, String> {
         serde_json::from_slice(bytes).map_err(|e| format!("unreadable resource: {e}"))
-    }
-}
-
-/// How a report is cut up for the trip to the page and put back together there.
-pub mod transfer {
-    use stratoscope::report::Finding;
-    use stratoscope::Report;
-
-    /// Findings per slice: a few milliseconds of parsing each on the page.
-    pub const FINDINGS_PER_SLICE: usize = 250;
-
-    /// The report without its findings, then its findings in slices of `per_slice`, each as
-    /// JSON. The report is lent, not given: the worker keeps it for drift, and a copy of a
-    /// large report (250,000 findings for the 100 MB bundle) costs as much as writing it.
-    pub fn split(
-        report: &mut Report,
-        per_slice: usize,
-    ) -> Result<(Vec<u8>, Vec<Vec<u8>>), serde_json::Error> {
-        let findings = std::mem::take(&mut report.findings);
-        let head = serde_json::to_vec(&*report);
-        let slices = findings
-            .chunks(per_slice.max(1))
-            .map(serde_json::to_vec)
-            .collect::<Result<Vec<_>, _>>();
-        report.findings = findings;
-        Ok((head?, slices?))
-    }
-
-    /// The report from [`split`]'s head, still without findings.
-    pub fn head(bytes: &[u8]) -> Result<Report, serde_json::Error> {
-        serde_json::from_slice(bytes)
-    }
-
-    /// Appends one slice of findings, in order.
-    pub fn add_slice(report: &mut Report, bytes: &[u8]) -> Result<(), serde_json::Error> {
-        let findings: Vec<Finding> = serde_json::from_slice(bytes)?;
-        report.findings.extend(findings);
-        Ok(())
     }
 }
 
@@ -404,7 +367,7 @@ fn handle(
     let (mut report, timing, inventory) =
         analyze_inputs_kept(inputs, pack, &options, &mut on_stage);
     let finding_count = report.findings.len();
-    let split = transfer::split(&mut report, transfer::FINDINGS_PER_SLICE);
+    let split = crate::transfer::split(&mut report, crate::transfer::FINDINGS_PER_SLICE);
     // Kept for drift.
     let kept = job.as_f64().map(|j| answers::Kept {
         job: j,
@@ -452,37 +415,7 @@ fn handle(
 
 #[cfg(test)]
 mod tests {
-    use super::transfer;
-    use crate::analysis::{analyze_files, load_builtin, DEMO_BYTES, DEMO_NAME};
-    use crate::state::LoadedFile;
-
-    /// The report is put back together on the page exactly as the worker produced it,
-    /// whatever the slice size.
-    #[test]
-    fn a_report_split_into_slices_is_put_back_identically() {
-        let load = load_builtin();
-        let report = analyze_files(
-            &[
-                LoadedFile::new("broken.json", b"{\"Policies\": [".to_vec()),
-                LoadedFile::new(DEMO_NAME, DEMO_BYTES.to_vec()),
-            ],
-            &load.pack,
-        );
-        assert!(report.findings.len() > 3);
-        for per_slice in [1, 3, report.findings.len(), 10_000] {
-            let mut lent = report.clone();
-            let (head, slices) = transfer::split(&mut lent, per_slice).expect("splits");
-            assert_eq!(lent, report, "the lent report keeps its findings");
-            assert_eq!(slices.len(), report.findings.len().div_ceil(per_slice));
-            let mut back = transfer::head(&head).expect("head parses");
-            assert!(back.findings.is_empty());
-            for slice in &slices {
-                transfer::add_slice(&mut back, slice).expect("slice parses");
-            }
-            assert_eq!(back, report);
-            assert_eq!(back.to_json(), report.to_json());
-        }
-    }
+    use crate::analysis::{load_builtin, DEMO_BYTES, DEMO_NAME};
 
     #[test]
     fn inventory_answers_cross_over_as_json_and_back() {
@@ -535,15 +468,5 @@ mod tests {
             s.resources_added + s.resources_removed + s.resources_changed > 0,
             "{s:?}"
         );
-    }
-
-    #[test]
-    fn a_report_without_findings_has_no_slices() {
-        let load = load_builtin();
-        let report = analyze_files(&[LoadedFile::new("x.json", b"{}".to_vec())], &load.pack);
-        assert!(report.findings.is_empty());
-        let (head, slices) = transfer::split(&mut report.clone(), 10).expect("splits");
-        assert!(slices.is_empty());
-        assert_eq!(transfer::head(&head).expect("parses"), report);
     }
 }
