@@ -3,14 +3,15 @@
 
 use crate::decode::{decode_text, Decoded, CREDENTIAL_REPORT_HEADER};
 use crate::detect::{detect, Detection, Format};
-use crate::evaluate::{evaluate_unquoted, statement_value};
+use crate::evaluate::{evaluate_unquoted, statement_value, Evaluation};
+use crate::iam::policy::Statement;
 use crate::model::{Outcome, Resource};
 use crate::normalize::normalize;
 use crate::report::{
-    sort_findings, Finding, InputStatus, InputVerdict, Report, ResourceRef, RuleCoverage, Summary,
-    Tool,
+    sort_findings, Finding, InputStatus, InputVerdict, Report, ResourceRef, RuleCounts,
+    RuleCoverage, Summary, Tool,
 };
-use crate::rules::RulePack;
+use crate::rules::{Rule, RulePack};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -292,10 +293,112 @@ pub fn analyze(inputs: &[Input], pack: &RulePack, options: &Options) -> Report {
 
 /// Evaluates every rule over an inventory.
 pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -> Report {
+    evaluate_on(inv, pack, options, crate::parallel::threads(), BATCH)
+}
+
+/// Targets per batch: small enough that the threads finish together, large enough that taking
+/// a batch costs nothing next to evaluating it.
+const BATCH: usize = 256;
+
+/// One rule over one run of its targets, before its results become findings.
+struct Batch<'a> {
+    counts: RuleCounts,
+    /// Whether every outcome in the batch is unknown; only then does `lacking` matter.
+    all_unknown: bool,
+    /// Facts the export lacked, gathered while every outcome was unknown.
+    lacking: BTreeSet<String>,
+    /// Failing and unknown outcomes, which become findings, with the statements they cite.
+    kept: Vec<Kept<'a>>,
+}
+
+/// A failing or unknown outcome, and the statements its evidence cites (see
+/// [`evaluate_unquoted`]).
+type Kept<'a> = (&'a Resource, Evaluation, Vec<(usize, Statement)>);
+
+fn evaluate_batch<'a>(
+    rule: &Rule,
+    params: &BTreeMap<String, Value>,
+    targets: &[&'a Resource],
+) -> Batch<'a> {
+    let mut batch = Batch {
+        counts: RuleCounts::default(),
+        all_unknown: true,
+        lacking: BTreeSet::new(),
+        kept: Vec::new(),
+    };
+    for &resource in targets {
+        let (eval, statements) = evaluate_unquoted(rule, resource, params);
+        batch.counts.add(eval.outcome);
+        if eval.outcome == Outcome::Unknown {
+            if batch.all_unknown {
+                batch.lacking.extend(
+                    eval.evidence
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, e)| {
+                            e.value.is_none()
+                                && !e.path.is_empty()
+                                && !statements.iter().any(|(j, _)| j == k)
+                        })
+                        .map(|(_, e)| e.path.clone()),
+                );
+            }
+        } else {
+            batch.all_unknown = false;
+        }
+        if matches!(eval.outcome, Outcome::Fail | Outcome::Unknown) {
+            batch.kept.push((resource, eval, statements));
+        }
+    }
+    batch
+}
+
+/// [`evaluate_inventory`] on `threads` threads. The rules' targets are cut into batches that
+/// the threads share; the batches' results are then put together in the rules' and the
+/// resources' order, so the report is the same on any number of threads.
+fn evaluate_on(
+    inv: &Inventory,
+    pack: &RulePack,
+    options: &Options,
+    threads: usize,
+    batch: usize,
+) -> Report {
     let mut by_kind: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
     for r in &inv.resources {
         by_kind.entry(r.kind.as_str()).or_default().push(r);
     }
+    // Each rule's parameters (defaults, then the caller's overrides) and targets.
+    let plans: Vec<(BTreeMap<String, Value>, Vec<&Resource>)> = pack
+        .rules
+        .iter()
+        .map(|rule| {
+            let mut params = rule.parameters.clone();
+            for key in [&rule.id, &rule.name] {
+                if let Some(over) = options.parameters.get(key) {
+                    params.extend(over.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+            }
+            let targets = rule
+                .resource_kinds
+                .iter()
+                .flat_map(|k| by_kind.get(k.as_str()).cloned().unwrap_or_default())
+                .collect();
+            (params, targets)
+        })
+        .collect();
+    // (rule, batch of its targets), in the order the results are put together.
+    let jobs: Vec<(usize, &[&Resource])> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, targets))| targets.chunks(batch).map(move |c| (i, c)))
+        .collect();
+    let mut batches = crate::parallel::map_ordered(&jobs, threads, |&(i, targets)| {
+        evaluate_batch(&pack.rules[i], &plans[i].0, targets)
+    })
+    .into_iter()
+    .zip(jobs.iter().map(|&(i, _)| i))
+    .peekable();
+
     let mut findings = Vec::new();
     let mut summary = Summary {
         resources: inv.resources.len(),
@@ -309,7 +412,7 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
     // Statements cited by evidence that is quoted: their own value is needed only where the
     // export gives none (see `quote_exports`).
     let mut unquoted = Vec::new();
-    for rule in &pack.rules {
+    for (i, (rule, (_, targets))) in pack.rules.iter().zip(&plans).enumerate() {
         // Shared by every finding of the rule.
         let (rule_id, rule_name, title, service) = (
             Arc::<str>::from(rule.id.as_str()),
@@ -318,17 +421,6 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
             Arc::<str>::from(rule.service.as_str()),
         );
         let frameworks = Arc::new(rule.frameworks.clone());
-        let mut params = rule.parameters.clone();
-        for key in [&rule.id, &rule.name] {
-            if let Some(over) = options.parameters.get(key) {
-                params.extend(over.iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
-        }
-        let targets: Vec<&Resource> = rule
-            .resource_kinds
-            .iter()
-            .flat_map(|k| by_kind.get(k.as_str()).cloned().unwrap_or_default())
-            .collect();
         coverage.push(RuleCoverage {
             rule_id: rule.id.clone(),
             evaluated: !targets.is_empty(),
@@ -345,64 +437,48 @@ pub fn evaluate_inventory(inv: &Inventory, pack: &RulePack, options: &Options) -
         }
         summary.rules_evaluated += 1;
         let counts = summary.by_rule.entry(rule.id.clone()).or_default();
-        // Facts the export lacked, while every outcome so far is unknown.
         let mut lacking: BTreeSet<String> = BTreeSet::new();
         let mut only_unknown = true;
-        for resource in targets {
-            let (mut eval, statements) = evaluate_unquoted(rule, resource, &params);
-            counts.add(eval.outcome);
-            if eval.outcome == Outcome::Unknown {
-                if only_unknown {
-                    lacking.extend(
-                        eval.evidence
-                            .iter()
-                            .enumerate()
-                            .filter(|(k, e)| {
-                                e.value.is_none()
-                                    && !e.path.is_empty()
-                                    && !statements.iter().any(|(j, _)| j == k)
-                            })
-                            .map(|(_, e)| e.path.clone()),
-                    );
+        while let Some((batch, _)) = batches.next_if(|(_, rule)| *rule == i) {
+            counts.merge(&batch.counts);
+            summary.outcomes.merge(&batch.counts);
+            only_unknown &= batch.all_unknown;
+            if only_unknown {
+                lacking.extend(batch.lacking);
+            }
+            for (resource, mut eval, statements) in batch.kept {
+                for (k, e) in eval.evidence.iter().enumerate() {
+                    if e.pointer != resource.source.pointer {
+                        to_quote.push((findings.len(), k));
+                    }
                 }
-            } else {
-                only_unknown = false;
-            }
-            summary.outcomes.add(eval.outcome);
-            if !matches!(eval.outcome, Outcome::Fail | Outcome::Unknown) {
-                continue;
-            }
-            for (k, e) in eval.evidence.iter().enumerate() {
-                if e.pointer != resource.source.pointer {
-                    to_quote.push((findings.len(), k));
+                for (k, statement) in statements {
+                    if eval.evidence[k].pointer != resource.source.pointer {
+                        unquoted.push((findings.len(), k, statement));
+                    } else {
+                        eval.evidence[k].value = statement_value(&statement);
+                    }
                 }
+                let mut evidence = eval.evidence;
+                // Kept in the report: give back the room pushing left.
+                evidence.shrink_to_fit();
+                findings.push(Finding {
+                    rule_id: rule_id.clone(),
+                    rule_name: rule_name.clone(),
+                    title: title.clone(),
+                    severity: rule.severity,
+                    outcome: eval.outcome,
+                    service: service.clone(),
+                    resource: refs
+                        .entry(std::ptr::from_ref(resource))
+                        .or_insert_with(|| Arc::new(ResourceRef::of(resource)))
+                        .clone(),
+                    message: eval.message,
+                    evidence,
+                    frameworks: frameworks.clone(),
+                    accepted: None,
+                });
             }
-            for (k, statement) in statements {
-                if eval.evidence[k].pointer != resource.source.pointer {
-                    unquoted.push((findings.len(), k, statement));
-                } else {
-                    eval.evidence[k].value = statement_value(&statement);
-                }
-            }
-            let mut evidence = eval.evidence;
-            // Kept in the report: give back the room pushing left.
-            evidence.shrink_to_fit();
-            findings.push(Finding {
-                rule_id: rule_id.clone(),
-                rule_name: rule_name.clone(),
-                title: title.clone(),
-                severity: rule.severity,
-                outcome: eval.outcome,
-                service: service.clone(),
-                resource: refs
-                    .entry(std::ptr::from_ref(resource))
-                    .or_insert_with(|| Arc::new(ResourceRef::of(resource)))
-                    .clone(),
-                message: eval.message,
-                evidence,
-                frameworks: frameworks.clone(),
-                accepted: None,
-            });
         }
         if only_unknown {
             if let Some(c) = coverage.last_mut() {
@@ -500,6 +576,44 @@ mod tests {
             }
         }
         cited
+    }
+
+    /// Every fixture export at once, as one inventory.
+    fn fixture_inventory() -> Inventory {
+        let mut inputs = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from("tests/fixtures/aws")];
+        while let Some(dir) = dirs.pop() {
+            let mut entries: Vec<_> = std::fs::read_dir(&dir)
+                .expect("fixture dir")
+                .map(|e| e.expect("entry").path())
+                .collect();
+            entries.sort();
+            for path in entries {
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    let bytes = std::fs::read(&path).expect("fixture");
+                    inputs.push(Input::new(path.display().to_string(), bytes));
+                }
+            }
+        }
+        build_inventory(&inputs)
+    }
+
+    /// Threads, and how the targets are cut into batches, change nothing in the report: not
+    /// the findings' order, the counts, nor the facts a rule's coverage says were missing.
+    #[test]
+    fn the_report_is_the_same_on_any_number_of_threads() {
+        let inv = fixture_inventory();
+        let pack = crate::pack::builtin().expect("pack");
+        let options = Options::default();
+        let alone = evaluate_on(&inv, &pack, &options, 1, usize::MAX);
+        assert!(alone.findings.len() > 100, "{}", alone.findings.len());
+        assert!(alone.coverage.iter().any(|c| !c.missing_facts.is_empty()));
+        for (threads, batch) in [(1, 1), (2, 1), (3, 2), (2, 7), (8, BATCH)] {
+            let spread = evaluate_on(&inv, &pack, &options, threads, batch);
+            assert!(spread == alone, "{threads} threads, batches of {batch}");
+        }
     }
 
     /// Statements a function cites are serialised only when the export cannot be quoted.

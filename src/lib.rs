@@ -21,6 +21,7 @@ pub mod iam;
 pub mod model;
 pub mod normalize;
 pub mod pack;
+pub mod parallel;
 pub mod pointer;
 pub mod report;
 pub mod rules;

@@ -124,6 +124,13 @@ impl RuleCounts {
             Outcome::NotApplicable => self.not_applicable += 1,
         }
     }
+
+    pub fn merge(&mut self, other: &RuleCounts) {
+        self.fail += other.fail;
+        self.pass += other.pass;
+        self.unknown += other.unknown;
+        self.not_applicable += other.not_applicable;
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
