@@ -54,17 +54,24 @@ pub struct Inventory {
 
 /// Decodes, detects and normalises every input, then derives inventory-level facts.
 pub fn build_inventory(inputs: &[Input]) -> Inventory {
-    build(inputs.iter().map(Cow::Borrowed).collect())
+    build(
+        inputs.iter().map(Cow::Borrowed).collect(),
+        crate::parallel::threads(),
+    )
 }
 
 /// [`build_inventory`] of inputs the caller has no further use for: each file's bytes become
 /// the text the inventory keeps for quoting evidence, instead of being copied into it, so a
 /// large export is not held twice while it is read.
 pub fn build_inventory_from(inputs: Vec<Input>) -> Inventory {
-    build(inputs.into_iter().map(Cow::Owned).collect())
+    build(
+        inputs.into_iter().map(Cow::Owned).collect(),
+        crate::parallel::threads(),
+    )
 }
 
-fn build(inputs: Vec<Cow<Input>>) -> Inventory {
+/// Reads the files on `threads` threads, then merges them in the order they were given.
+fn build(inputs: Vec<Cow<Input>>, threads: usize) -> Inventory {
     let mut inv = Inventory::default();
     // Fragments of one resource (a bucket from list-buckets, its policy from get-bucket-policy,
     // the same user from authorization details and the credential report) merge into one.
@@ -90,8 +97,16 @@ fn build(inputs: Vec<Cow<Input>>) -> Inventory {
             }
         }
     }
-    for input in expanded {
-        let name = unique_name(&input.name, &mut used_names);
+    // Names are given in the files' order, before the files are read in any order.
+    let named: Vec<(String, Cow<Input>)> = expanded
+        .into_iter()
+        .map(|input| (unique_name(&input.name, &mut used_names), input))
+        .collect();
+    let reads = crate::parallel::map_ordered(named, threads, |(name, input)| {
+        let read = read_file(&name, input);
+        (name, read)
+    });
+    for (name, read) in reads {
         let verdict = |status, format: Option<Format>, resources, message: String| InputVerdict {
             name: name.clone(),
             format: format.map(|f| f.id().to_string()),
@@ -99,74 +114,19 @@ fn build(inputs: Vec<Cow<Input>>) -> Inventory {
             resources,
             message,
         };
-        let text = match input {
-            Cow::Borrowed(input) => crate::decode::text(&input.bytes),
-            Cow::Owned(input) => crate::decode::text_owned(input.bytes),
-        };
-        let text = match text {
-            Ok(t) => t,
-            Err(e) => {
+        let FileRead {
+            formats,
+            ignored,
+            resources,
+            notes,
+            error,
+            quoted,
+        } = match read {
+            Ok(read) => read,
+            Err(message) => {
                 inv.inputs
-                    .push(verdict(InputStatus::Error, None, 0, format!("{name}: {e}")));
+                    .push(verdict(InputStatus::Error, None, 0, message));
                 continue;
-            }
-        };
-        let mut formats: BTreeSet<Format> = BTreeSet::new();
-        let mut ignored: Vec<String> = Vec::new();
-        let mut resources: Vec<Resource> = Vec::new();
-        let mut notes: Vec<String> = Vec::new();
-        let mut error: Option<String> = None;
-        // The largest exports (authorization details, the collector's bundle) normalise entry
-        // by entry without a tree of the whole file. Everything else goes through the tree.
-        let quoted = match crate::normalize::streamed(&text, &name) {
-            Some((format, result)) => {
-                formats.insert(format);
-                match result {
-                    Ok(mut n) => {
-                        resources.append(&mut n.resources);
-                        notes.append(&mut n.notes);
-                    }
-                    Err(e) => error = Some(format!("{name}: recognised as {format}, but {e}")),
-                }
-                text.into_owned()
-            }
-            None => {
-                let decoded = match decode_text(&text) {
-                    Ok(d) => d,
-                    Err(e) => {
-                        inv.inputs.push(verdict(
-                            InputStatus::Error,
-                            None,
-                            0,
-                            format!("{name}: {e}"),
-                        ));
-                        continue;
-                    }
-                };
-                let quoted = quotable_text(text, &decoded);
-                for (base, doc, line) in documents(&decoded) {
-                    match detect(doc) {
-                        Detection::Recognized(format) => {
-                            match normalize(format, doc, &name, &base) {
-                                Ok(mut n) => {
-                                    formats.insert(format);
-                                    resources.append(&mut n.resources);
-                                    notes.append(&mut n.notes);
-                                }
-                                Err(e) => {
-                                    error =
-                                        Some(format!("{name}: recognised as {format}, but {e}"));
-                                    break;
-                                }
-                            }
-                        }
-                        Detection::Ignored(reason) => ignored.push(match line {
-                            Some(n) => format!("line {n}: {reason}"),
-                            None => reason,
-                        }),
-                    }
-                }
-                quoted
             }
         };
         if let Some(message) = error {
@@ -238,6 +198,74 @@ fn build(inputs: Vec<Cow<Input>>) -> Inventory {
     crate::normalize::aws::derive(&mut inv.resources);
     crate::derive::derive(&mut inv.resources);
     inv
+}
+
+/// One file read on its own, before its resources join the inventory.
+struct FileRead {
+    formats: BTreeSet<Format>,
+    /// Why each document that is not an export was left out.
+    ignored: Vec<String>,
+    resources: Vec<Resource>,
+    notes: Vec<String>,
+    /// The file was recognised, but a document of it could not be normalised.
+    error: Option<String>,
+    /// The text evidence quotes (see [`quotable_text`]).
+    quoted: String,
+}
+
+/// Decodes, detects and normalises one file. Files are independent until their resources
+/// merge, so the CLI reads several at once; `Err` is the verdict's message for a file that is
+/// not text or not JSON.
+fn read_file(name: &str, input: Cow<Input>) -> Result<FileRead, String> {
+    let text = match input {
+        Cow::Borrowed(input) => crate::decode::text(&input.bytes),
+        Cow::Owned(input) => crate::decode::text_owned(input.bytes),
+    }
+    .map_err(|e| format!("{name}: {e}"))?;
+    let mut read = FileRead {
+        formats: BTreeSet::new(),
+        ignored: Vec::new(),
+        resources: Vec::new(),
+        notes: Vec::new(),
+        error: None,
+        quoted: String::new(),
+    };
+    // The largest exports (authorization details, the collector's bundle) normalise entry
+    // by entry without a tree of the whole file. Everything else goes through the tree.
+    if let Some((format, result)) = crate::normalize::streamed(&text, name) {
+        read.formats.insert(format);
+        match result {
+            Ok(mut n) => {
+                read.resources.append(&mut n.resources);
+                read.notes.append(&mut n.notes);
+            }
+            Err(e) => read.error = Some(format!("{name}: recognised as {format}, but {e}")),
+        }
+        read.quoted = text.into_owned();
+        return Ok(read);
+    }
+    let decoded = decode_text(&text).map_err(|e| format!("{name}: {e}"))?;
+    read.quoted = quotable_text(text, &decoded);
+    for (base, doc, line) in documents(&decoded) {
+        match detect(doc) {
+            Detection::Recognized(format) => match normalize(format, doc, name, &base) {
+                Ok(mut n) => {
+                    read.formats.insert(format);
+                    read.resources.append(&mut n.resources);
+                    read.notes.append(&mut n.notes);
+                }
+                Err(e) => {
+                    read.error = Some(format!("{name}: recognised as {format}, but {e}"));
+                    break;
+                }
+            },
+            Detection::Ignored(reason) => read.ignored.push(match line {
+                Some(n) => format!("line {n}: {reason}"),
+                None => reason,
+            }),
+        }
+    }
+    Ok(read)
 }
 
 /// Each document of a decoded file with its pointer base and, for NDJSON, its line number.
@@ -392,11 +420,12 @@ fn evaluate_on(
         .enumerate()
         .flat_map(|(i, (_, targets))| targets.chunks(batch).map(move |c| (i, c)))
         .collect();
-    let mut batches = crate::parallel::map_ordered(&jobs, threads, |&(i, targets)| {
+    let rule_of: Vec<usize> = jobs.iter().map(|&(i, _)| i).collect();
+    let mut batches = crate::parallel::map_ordered(jobs, threads, |(i, targets)| {
         evaluate_batch(&pack.rules[i], &plans[i].0, targets)
     })
     .into_iter()
-    .zip(jobs.iter().map(|&(i, _)| i))
+    .zip(rule_of)
     .peekable();
 
     let mut findings = Vec::new();
@@ -578,8 +607,8 @@ mod tests {
         cited
     }
 
-    /// Every fixture export at once, as one inventory.
-    fn fixture_inventory() -> Inventory {
+    /// Every fixture export, in a fixed order.
+    fn fixture_inputs() -> Vec<Input> {
         let mut inputs = Vec::new();
         let mut dirs = vec![std::path::PathBuf::from("tests/fixtures/aws")];
         while let Some(dir) = dirs.pop() {
@@ -597,7 +626,35 @@ mod tests {
                 }
             }
         }
-        build_inventory(&inputs)
+        inputs
+    }
+
+    /// Every fixture export at once, as one inventory.
+    fn fixture_inventory() -> Inventory {
+        build_inventory(&fixture_inputs())
+    }
+
+    /// Reading files on several threads changes nothing: names given to files of the same
+    /// name, verdicts (bad files included) and their order, merged resources, quoted texts.
+    #[test]
+    fn the_inventory_is_the_same_whatever_order_the_files_are_read_in() {
+        let mut inputs = fixture_inputs();
+        for bad in ["not-json.txt", "truncated.json", "unknown-shape.json"] {
+            let path = format!("tests/fixtures/bad/{bad}");
+            inputs.insert(3, Input::new(bad, std::fs::read(path).expect("fixture")));
+        }
+        // The same export twice under one name: its resources merge, its name gets " (2)".
+        let again = inputs[0].bytes.clone();
+        inputs.push(Input::new(inputs[0].name.clone(), again));
+        let alone = build(inputs.iter().map(Cow::Borrowed).collect(), 1);
+        assert!(alone.inputs.iter().any(|v| v.status == InputStatus::Error));
+        assert!(alone.inputs.iter().any(|v| v.name.ends_with(" (2)")));
+        for threads in [2, 3, 8] {
+            let spread = build(inputs.iter().cloned().map(Cow::Owned).collect(), threads);
+            assert_eq!(spread.inputs, alone.inputs, "{threads}");
+            assert_eq!(spread.documents, alone.documents, "{threads}");
+            assert!(spread.resources == alone.resources, "{threads}");
+        }
     }
 
     /// Threads, and how the targets are cut into batches, change nothing in the report: not

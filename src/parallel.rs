@@ -23,42 +23,51 @@ pub fn threads() -> usize {
         .min(8)
 }
 
-/// `items.iter().map(f).collect()`, run on up to `threads` threads (this one included). Each
-/// thread takes the next item when it is free, so a few slow items do not leave the other
-/// threads waiting. A panic in `f` reaches the caller, as it would without threads.
-pub fn map_ordered<T, R, F>(items: &[T], threads: usize, f: F) -> Vec<R>
+/// `items.into_iter().map(f).collect()`, run on up to `threads` threads (this one included).
+/// Each thread takes the next item when it is free, so a few slow items do not leave the other
+/// threads waiting. Items are moved into `f`, so a file's buffer can become its text without a
+/// copy. A panic in `f` reaches the caller, as it would without threads.
+pub fn map_ordered<T, R, F>(items: Vec<T>, threads: usize, f: F) -> Vec<R>
 where
-    T: Sync,
+    T: Send,
     R: Send,
-    F: Fn(&T) -> R + Sync,
+    F: Fn(T) -> R + Sync,
 {
     let threads = threads.min(items.len());
     if threads <= 1 || cfg!(target_arch = "wasm32") {
-        return items.iter().map(f).collect();
+        return items.into_iter().map(f).collect();
     }
     spread(items, threads, &f)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn spread<T, R, F>(items: &[T], threads: usize, f: &F) -> Vec<R>
+fn spread<T, R, F>(items: Vec<T>, threads: usize, f: &F) -> Vec<R>
 where
-    T: Sync,
+    T: Send,
     R: Send,
-    F: Fn(&T) -> R + Sync,
+    F: Fn(T) -> R + Sync,
 {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let count = items.len();
+    // Each item is taken exactly once, by the thread that drew its index.
+    let items: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else {
+            let Some(slot) = items.get(i) else {
                 return done;
             };
-            done.push((i, f(item)));
+            // A poisoned slot means another thread panicked: its panic reaches the caller.
+            let item = slot.lock().ok().and_then(|mut s| s.take());
+            if let Some(item) = item {
+                done.push((i, f(item)));
+            }
         }
     };
-    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(count).collect();
     std::thread::scope(|s| {
         let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
         let mut done = work();
@@ -78,11 +87,11 @@ where
 }
 
 #[cfg(target_arch = "wasm32")]
-fn spread<T, R, F>(items: &[T], _threads: usize, f: &F) -> Vec<R>
+fn spread<T, R, F>(items: Vec<T>, _threads: usize, f: &F) -> Vec<R>
 where
-    F: Fn(&T) -> R,
+    F: Fn(T) -> R,
 {
-    items.iter().map(f).collect()
+    items.into_iter().map(f).collect()
 }
 
 #[cfg(test)]
@@ -93,12 +102,16 @@ mod tests {
     fn results_keep_the_items_order_whatever_the_threads() {
         let items: Vec<u64> = (0..1000).collect();
         // Uneven work, so threads finish out of order.
-        let slow = |n: &u64| (0..(n % 7) * 500).fold(*n, |a, b| a.wrapping_mul(31) ^ b);
-        let expected: Vec<u64> = items.iter().map(slow).collect();
+        let slow = |n: u64| (0..(n % 7) * 500).fold(n, |a, b| a.wrapping_mul(31) ^ b);
+        let expected: Vec<u64> = items.iter().copied().map(slow).collect();
         for threads in [0, 1, 2, 3, 8, 2000] {
-            assert_eq!(map_ordered(&items, threads, slow), expected, "{threads}");
+            assert_eq!(
+                map_ordered(items.clone(), threads, slow),
+                expected,
+                "{threads}"
+            );
         }
-        assert!(map_ordered(&[] as &[u64], 4, slow).is_empty());
+        assert!(map_ordered(Vec::new(), 4, slow).is_empty());
     }
 
     #[cfg(not(target_arch = "wasm32"))]
@@ -106,7 +119,7 @@ mod tests {
     fn a_panic_in_a_thread_reaches_the_caller() {
         let items: Vec<u32> = (0..64).collect();
         let caught = std::panic::catch_unwind(|| {
-            map_ordered(&items, 4, |&n| {
+            map_ordered(items, 4, |n| {
                 assert!(n != 40, "item forty");
                 n
             })
