@@ -10,17 +10,32 @@
 //! report does not depend on scheduling.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Threads to use: the machine's cores, at most eight (past that, the merge after evaluating
-/// costs more than the extra cores give on the inventories we see).
+/// The most threads the caller allows (0: no limit but the machine's).
+static LIMIT: AtomicUsize = AtomicUsize::new(0);
+
+/// Lets a pipeline that shares its runner keep the engine to `threads` threads (the CLI's
+/// `--jobs`); 0 lifts the limit.
+pub fn set_limit(threads: usize) {
+    LIMIT.store(threads, Ordering::Relaxed);
+}
+
+/// Threads to use: the machine's cores (as the process may use them: cgroup quotas count), at
+/// most eight (past that, the merge after evaluating costs more than the extra cores give on
+/// the inventories we see), and at most the limit set.
 pub fn threads() -> usize {
     if cfg!(target_arch = "wasm32") {
         return 1;
     }
-    std::thread::available_parallelism()
+    let cores = std::thread::available_parallelism()
         .map(NonZeroUsize::get)
         .unwrap_or(1)
-        .min(8)
+        .min(8);
+    match LIMIT.load(Ordering::Relaxed) {
+        0 => cores,
+        limit => cores.min(limit),
+    }
 }
 
 /// `items.into_iter().map(f).collect()`, run on up to `threads` threads (this one included).
@@ -47,7 +62,6 @@ where
     R: Send,
     F: Fn(T) -> R + Sync,
 {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     let count = items.len();
     // Each item is taken exactly once, by the thread that drew its index.

@@ -26,6 +26,10 @@ use stratoscope::{pack, Input, Options, RulePack, Severity};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Most threads to read and evaluate with (default, or 0: every core this process may
+    /// use, up to 8). Results are the same on any number.
+    #[arg(long, global = true, value_name = "N")]
+    jobs: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -194,6 +198,9 @@ fn emitln(text: String) {
 fn main() -> ExitCode {
     stratoscope_native_alloc::tune();
     let cli = Cli::parse();
+    if let Some(jobs) = cli.jobs {
+        stratoscope::parallel::set_limit(jobs);
+    }
     match run(cli) {
         Ok(code) => code,
         Err(message) => {

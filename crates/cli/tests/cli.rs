@@ -65,6 +65,20 @@ impl Drop for TempFile {
     }
 }
 
+/// Files are read and rules evaluated on several threads; the report is the same on one.
+#[test]
+fn jobs_change_nothing_in_the_report() {
+    let dir = fixture("aws");
+    let one = run(&["scan", &dir, "--format", "json", "--jobs", "1"]);
+    let four = run(&["scan", &dir, "--jobs", "4", "--format", "json"]);
+    assert_eq!(one.status.code(), Some(1), "{}", stderr_of(&one));
+    assert!(json_of(&one)["findings"]
+        .as_array()
+        .is_some_and(|f| f.len() > 100));
+    assert_eq!(stdout_of(&one), stdout_of(&four));
+    assert_eq!(exit_code(&["scan", &dir, "--jobs", "many"]), Some(2));
+}
+
 #[test]
 fn scan_json_keeps_the_contract_names() {
     let out = run(&["scan", &fixture("aws/authz-small.json"), "--format", "json"]);
