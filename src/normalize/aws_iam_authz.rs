@@ -165,6 +165,44 @@ fn checked_lists(text: &str) -> Checked<'_> {
     }
 }
 
+/// [`normalize`] of an export found inside a larger file (an output of the collector's bundle),
+/// from its text: `base` is its pointer in the file and `depth` the number of containers around
+/// it, so pointers, errors and the nesting limit are the file's. Members other than the lists
+/// are checked and passed over, as the tree path ignores them. `None` when the text is not
+/// surely what serde_json reads into a tree (see [`pointer::checked_end`]), for the caller to
+/// read it as a tree.
+pub fn normalize_output_text(
+    text: &str,
+    file: &str,
+    base: &str,
+    depth: usize,
+) -> Option<Result<Vec<Resource>, NormalizeError>> {
+    let b = text.as_bytes();
+    if b.first() != Some(&b'{') {
+        // Not an object: the tree path finds no lists in it.
+        let end = pointer::checked_end(text, 0, depth)?;
+        return (end == text.len()).then(|| Ok(Vec::new()));
+    }
+    let mut lists = Vec::new();
+    pointer::checked_object(text, |key, start| {
+        let list = LISTS.contains(&key.as_ref());
+        if list && b.get(start) == Some(&b'[') {
+            let (items, end) = pointer::checked_objects(text, start, depth + 1)?;
+            let raw = text.get(start..end)?;
+            let items = Some(items);
+            lists.push((key, List { raw, items }));
+            return Some(end);
+        }
+        let end = pointer::checked_end(text, start, depth + 1)?;
+        if list {
+            let raw = text.get(start..end)?;
+            lists.push((key, List { raw, items: None }));
+        }
+        Some(end)
+    })?;
+    Some(normalize_lists(lists, file, base))
+}
+
 /// [`normalize`] over the top-level members of a document serde_json accepts (see
 /// [`crate::decode::parses_as_tree`]), with the same results and the same located errors.
 fn normalize_lists(

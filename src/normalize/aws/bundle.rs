@@ -56,7 +56,7 @@ pub fn normalize(
         })?;
     let mut reader = Reader::new(doc, file);
     for (i, out) in outputs.iter().enumerate() {
-        reader.read(&crate::pointer::join(&outputs_ptr, i), out)?;
+        reader.read(&crate::pointer::join(&outputs_ptr, i), out, None)?;
     }
     Ok(reader.finish())
 }
@@ -176,14 +176,68 @@ impl<'de> serde::de::Visitor<'de> for Outputs<'_, '_> {
         let outputs_ptr = crate::pointer::join("", "outputs");
         let mut scratch = Scratch::default();
         let mut i = 0usize;
-        while let Some(out) = seq.next_element_seed(Tree(&mut scratch))? {
+        while let Some((out, text)) = seq.next_element_seed(Entry(&mut scratch))? {
             self.0
-                .read(&crate::pointer::join(&outputs_ptr, i), &out)
+                .read(&crate::pointer::join(&outputs_ptr, i), &out, text)
                 .map_err(serde::de::Error::custom)?;
             i += 1;
         }
         Ok(())
     }
+}
+
+/// One output entry, read into a tree like any value except for an output its command reads
+/// from text ([`super::reads_text`]), which is kept as its text (and left out of the tree).
+/// Where the command is not known yet when `output` comes (its `service` and `operation` come
+/// after it), the output is kept as text too, and [`Reader::read`] decides.
+struct Entry<'s>(&'s mut Scratch);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Entry<'_> {
+    type Value = (Value, Option<&'de str>);
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Entry<'_> {
+    type Value = (Value, Option<&'de str>);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a bundle output")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let mut text = None;
+        let tree = object(self.0, map, Some(&mut text))?;
+        Ok((tree, text))
+    }
+    // Anything else is left to the tree path, which turns it away with its location.
+}
+
+/// Whether an output entry whose members so far are `members` keeps its `output` as text: its
+/// command reads text, or is not known yet.
+fn keeps_text(members: &[(String, Value)]) -> bool {
+    // A repeated key reads as its last occurrence, as in the tree.
+    let field = |k: &str| {
+        members
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .and_then(|(_, v)| v.as_str())
+    };
+    match (field("service"), field("operation")) {
+        (Some(service), Some(operation)) => read_from_text(commands_for(service, operation)),
+        _ => true,
+    }
+}
+
+/// Whether an output is read from its text: there are commands for it, and each reads text.
+fn read_from_text<'c>(commands: impl IntoIterator<Item = &'c Command>) -> bool {
+    let mut any = false;
+    commands.into_iter().all(|c| {
+        any = true;
+        super::reads_text(c)
+    }) && any
 }
 
 /// The members and elements of the objects and arrays being parsed, on one stack shared by the
@@ -241,26 +295,82 @@ impl<'de> serde::de::Visitor<'de> for Tree<'_> {
         }
         Ok(Value::Array(self.0.elements.drain(start..).collect()))
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let start = self.0.members.len();
-        while let Some(key) = map.next_key::<String>()? {
-            // serde_json's tree reader turns an object whose first key is this token into the
-            // value its string holds; such a file is left to it.
-            if self.0.members.len() == start && key == RAW_VALUE_TOKEN {
-                return Err(serde::de::Error::custom(
-                    "serde_json's raw value token as a key",
-                ));
-            }
-            let v = map.next_value_seed(Tree(&mut *self.0))?;
-            self.0.members.push((key, v));
-        }
-        Ok(Value::Object(self.0.members.drain(start..).collect()))
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        object(self.0, map, None)
     }
+}
+
+/// An object read member by member onto the stack, then made at its size. With `text`, an
+/// output entry's `output` that [`keeps_text`] is kept there as its text instead.
+fn object<'de, A: serde::de::MapAccess<'de>>(
+    scratch: &mut Scratch,
+    mut map: A,
+    mut text: Option<&mut Option<&'de str>>,
+) -> Result<Value, A::Error> {
+    use serde::de::Error;
+    let start = scratch.members.len();
+    while let Some(key) = map.next_key::<String>()? {
+        // serde_json's tree reader turns an object whose first key is this token into the
+        // value its string holds; such a file is left to it.
+        if scratch.members.len() == start && key == RAW_VALUE_TOKEN {
+            return Err(A::Error::custom("serde_json's raw value token as a key"));
+        }
+        if let Some(text) = text.as_deref_mut().filter(|_| key == "output") {
+            // The tree keeps a repeated key's last value; the tree path reads such a file.
+            if text.is_some() {
+                return Err(A::Error::custom("repeated output"));
+            }
+            if keeps_text(&scratch.members[start..]) {
+                *text = Some(map.next_value::<&'de RawValue>()?.get());
+                continue;
+            }
+        }
+        let v = map.next_value_seed(Tree(&mut *scratch))?;
+        scratch.members.push((key, v));
+    }
+    if text.is_some_and(|t| t.is_some())
+        && scratch.members[start..].iter().any(|(k, _)| k == "output")
+    {
+        return Err(A::Error::custom("repeated output"));
+    }
+    Ok(Value::Object(scratch.members.drain(start..).collect()))
 }
 
 /// The key serde_json's tree reader (with its `raw_value` feature, which this crate enables)
 /// treats specially when it comes first in an object.
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// How many containers enclose an output in a bundle (the bundle, its outputs array, the
+/// entry), for nesting limits counted from the top of the file.
+const OUTPUT_DEPTH: usize = 3;
+
+/// An entry's output: in its tree, or as text kept by [`Entry`].
+#[derive(Clone, Copy)]
+enum Output<'a> {
+    Tree(&'a Value),
+    Text(&'a str),
+}
+
+/// What a command's normaliser is given: a reply, or an output's text for its text reader.
+enum Call<'a> {
+    Reply(Reply<'a>),
+    Text(&'a str),
+}
+
+/// The tree of an output kept as text, when surely the one the tree path reads from the file
+/// (its nesting counted from the top of the file); `None` otherwise.
+fn tree_of(text: &str) -> Option<Value> {
+    use serde::de::DeserializeSeed;
+    crate::pointer::checked_end(text, 0, OUTPUT_DEPTH).filter(|&end| end == text.len())?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    Tree(&mut Scratch::default()).deserialize(&mut de).ok()
+}
+
+/// Whether `text` may hold [`RAW_VALUE_TOKEN`] as a key (plainly, or spelt with escapes), which
+/// only the tree path reads as serde_json does.
+fn may_hold_raw_value_token(text: &str) -> bool {
+    text.contains("RawValue") || text.contains("\\u")
+}
 
 fn check_version(doc: &Value, base: &str) -> Result<(), NormalizeError> {
     let version = doc.get("format_version").and_then(Value::as_u64);
@@ -305,8 +415,10 @@ impl<'f> Reader<'f> {
         }
     }
 
-    /// Reads the output entry `out` found at pointer `ptr`.
-    fn read(&mut self, ptr: &str, out: &Value) -> Result<(), NormalizeError> {
+    /// Reads the output entry `out` found at pointer `ptr`; `text`, when [`Entry`] kept the
+    /// entry's `output` as text. An error while reading from the file's text only means the
+    /// text path gives way to the tree path, which reads the file as it always has.
+    fn read(&mut self, ptr: &str, out: &Value, text: Option<&str>) -> Result<(), NormalizeError> {
         // A successful call that printed nothing (`get-bucket-versioning` on a bucket that
         // never had versioning) says "nothing configured", which the normalisers read from an
         // empty object.
@@ -323,6 +435,26 @@ impl<'f> Reader<'f> {
             });
         };
         let matching: Vec<&Command> = commands_for(service, operation).collect();
+        let error = entry.get("error").filter(|e| !e.is_null());
+        let parsed: Value;
+        let output = match text {
+            None => entry.get("output").map(Output::Tree),
+            Some(text)
+                if error.is_none()
+                    && read_from_text(matching.iter().copied())
+                    && !may_hold_raw_value_token(text) =>
+            {
+                Some(Output::Text(text))
+            }
+            // Not to be read from its text after all, yet it must be one the tree path reads.
+            Some(text) => {
+                parsed = tree_of(text).ok_or_else(|| NormalizeError {
+                    pointer: crate::pointer::join(ptr, "output"),
+                    message: "left to the tree path".into(),
+                })?;
+                Some(Output::Tree(&parsed))
+            }
+        };
         if matching.is_empty() {
             *self
                 .unknown
@@ -330,7 +462,6 @@ impl<'f> Reader<'f> {
                 .or_default() += 1;
             return Ok(());
         }
-        let error = entry.get("error").filter(|e| !e.is_null());
         // A failure without an AWS error code (no connection, a crashed CLI) is still a failure.
         let error_code = error.map(|e| {
             e.get("code")
@@ -345,10 +476,11 @@ impl<'f> Reader<'f> {
         // One output may serve several services' tables (AWS Backup's protected resources
         // decide facts of EC2 volumes and of RDS instances); each reads it.
         for (n, command) in matching.into_iter().enumerate() {
-            let (reply, at) = match (entry.get("output"), error_code) {
-                (_, Some(code)) if command.absent_codes.contains(&code) => {
-                    (Reply::Absent(code), crate::pointer::join(ptr, "error"))
-                }
+            let (reply, at) = match (output, error_code) {
+                (_, Some(code)) if command.absent_codes.contains(&code) => (
+                    Call::Reply(Reply::Absent(code)),
+                    crate::pointer::join(ptr, "error"),
+                ),
                 (_, Some(code)) => {
                     if n == 0 {
                         *self
@@ -360,10 +492,17 @@ impl<'f> Reader<'f> {
                     }
                     continue;
                 }
-                (Some(v), None) if !v.is_null() => {
-                    (Reply::Output(v), crate::pointer::join(ptr, "output"))
+                (Some(Output::Tree(v)), None) if !v.is_null() => (
+                    Call::Reply(Reply::Output(v)),
+                    crate::pointer::join(ptr, "output"),
+                ),
+                (Some(Output::Text(text)), None) if text != "null" => {
+                    (Call::Text(text), crate::pointer::join(ptr, "output"))
                 }
-                _ if succeeded => (Reply::Output(&empty), crate::pointer::join(ptr, "output")),
+                _ if succeeded => (
+                    Call::Reply(Reply::Output(&empty)),
+                    crate::pointer::join(ptr, "output"),
+                ),
                 _ => continue,
             };
             let cx = Cx {
@@ -374,7 +513,15 @@ impl<'f> Reader<'f> {
                 as_of: self.man.as_of,
                 ..Cx::new(self.file, at)
             };
-            match (command.normalize)(&cx, reply) {
+            let read = match reply {
+                Call::Reply(reply) => (command.normalize)(&cx, reply),
+                Call::Text(text) => super::normalize_output_text(command, &cx, text, OUTPUT_DEPTH)
+                    .ok_or_else(|| NormalizeError {
+                        pointer: cx.pointer.clone(),
+                        message: "left to the tree path".into(),
+                    })?,
+            };
+            match read {
                 Ok(mut rs) => self.resources.append(&mut rs),
                 Err(e) => self.unreadable.push(format!(
                     "`{}` at {}: {}",
@@ -550,6 +697,171 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// An authorization-details output with a role, a managed policy and a user, as the CLI
+    /// prints it (with a member that is not a list, which the tree path ignores).
+    fn authz_output() -> serde_json::Value {
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::210987654321:root"}, "Action": "sts:AssumeRole"}]});
+        let admin = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+        json!({
+            "UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice",
+                "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": admin}],
+                "AttachedManagedPolicies": [], "GroupList": [], "Tags": [{"Key": "team", "Value": "a"}]}],
+            "GroupDetailList": [],
+            "RoleDetailList": [{"RoleName": "deploy", "Arn": "arn:aws:iam::123456789012:role/deploy", "Path": "/",
+                "AssumeRolePolicyDocument": trust, "RolePolicyList": [],
+                "AttachedManagedPolicies": [{"PolicyName": "admin", "PolicyArn": "arn:aws:iam::123456789012:policy/admin"}]}],
+            "Policies": [{"PolicyName": "admin", "Arn": "arn:aws:iam::123456789012:policy/admin", "DefaultVersionId": "v1",
+                "AttachmentCount": 1, "IsAttachable": true,
+                "PolicyVersionList": [{"Document": admin, "VersionId": "v1", "IsDefaultVersion": true}]}],
+            "IsTruncated": false
+        })
+    }
+
+    /// Whether [`super::Entry`] keeps the first output of `text`'s bundle as text.
+    fn first_output_kept_as_text(text: &str) -> bool {
+        use serde::de::DeserializeSeed;
+        let doc: serde_json::Value = serde_json::from_str(text).expect("json");
+        let entry = doc["outputs"][0].to_string();
+        let mut de = serde_json::Deserializer::from_str(&entry);
+        let (tree, kept) = super::Entry(&mut super::Scratch::default())
+            .deserialize(&mut de)
+            .expect("an entry");
+        assert_eq!(kept.is_some(), tree.get("output").is_none(), "{entry}");
+        kept.is_some()
+    }
+
+    /// Reads `outputs` both ways and checks they agree; `Some` with what the text path read,
+    /// `None` when it gave way to the tree path.
+    fn both_ways(outputs: serde_json::Value) -> Option<(Vec<crate::Resource>, Vec<String>)> {
+        let text = String::from_utf8(bundle(outputs).bytes).expect("utf-8");
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let tree = super::normalize(&doc, "bundle.json", "").expect("tree path reads it");
+        let streamed = super::normalize_text(&text, "bundle.json");
+        if let Some(streamed) = &streamed {
+            assert_eq!(streamed, &tree, "{text}");
+        }
+        streamed
+    }
+
+    /// An authorization-details output is read from its text whether the entry names its
+    /// command before or after its output, with the same resources and pointers as its tree.
+    #[test]
+    fn authorization_details_read_from_text_in_either_key_order() {
+        let output = authz_output();
+        let before = json!([{"service": "iam", "operation": "get-account-authorization-details",
+            "region": null, "args": {}, "exit_code": 0, "output": output, "error": null}]);
+        let after = json!([{"output": output, "error": null, "exit_code": 0, "args": {},
+            "region": null, "operation": "get-account-authorization-details", "service": "iam"}]);
+        let mut read = Vec::new();
+        for outputs in [before, after] {
+            let text = String::from_utf8(bundle(outputs.clone()).bytes).expect("utf-8");
+            assert!(first_output_kept_as_text(&text), "{text}");
+            let (resources, notes) = both_ways(outputs).expect("text path reads it");
+            assert_eq!(resources.len(), 3, "{notes:?}");
+            assert!(resources
+                .iter()
+                .all(|r| r.source.pointer.starts_with("/outputs/0/output/")));
+            read.push((resources, notes));
+        }
+        assert_eq!(read[0], read[1]);
+        let role = read[0]
+            .0
+            .iter()
+            .find(|r| r.kind == "aws.iam.role")
+            .expect("role");
+        assert_eq!(role.source.pointer, "/outputs/0/output/RoleDetailList/0");
+    }
+
+    /// Outputs of other commands stay trees; an output kept as text because its command came
+    /// later, yet not read from it (another command, a failed call, an unknown command), is read
+    /// as the tree path reads it.
+    #[test]
+    fn text_kept_for_other_outputs_reads_as_the_tree() {
+        let groups = json!({"SecurityGroups": [{"GroupId": "sg-0a1b2c3d4e5f60001", "GroupName": "default",
+            "OwnerId": "123456789012", "VpcId": "vpc-0a1b2c3d", "IpPermissions": [], "IpPermissionsEgress": []}]});
+        let known_first = json!([{"service": "ec2", "operation": "describe-security-groups",
+            "region": "us-east-1", "args": {}, "exit_code": 0, "output": groups, "error": null}]);
+        let text = String::from_utf8(bundle(known_first).bytes).expect("utf-8");
+        assert!(!first_output_kept_as_text(&text));
+        let outputs = json!([
+            {"output": groups, "service": "ec2", "operation": "describe-security-groups",
+             "region": "us-east-1", "args": {}, "exit_code": 0, "error": null},
+            {"output": authz_output(), "service": "iam", "operation": "get-account-authorization-details",
+             "region": null, "args": {}, "exit_code": 254, "error": {"code": "AccessDenied", "message": "denied"}},
+            {"output": {"Widgets": [1]}, "service": "frobnicate", "operation": "describe-widgets",
+             "region": "us-east-1", "args": {}, "exit_code": 0, "error": null},
+            {"output": null, "service": "iam", "operation": "get-account-authorization-details",
+             "region": null, "args": {}, "exit_code": 0, "error": null}
+        ]);
+        let (resources, notes) = both_ways(outputs).expect("text path reads it");
+        assert_eq!(resources.len(), 1, "{resources:?}");
+        assert!(
+            notes.iter().any(|n| n.contains("failed with AccessDenied")),
+            "{notes:?}"
+        );
+    }
+
+    /// A bad authorization-details output read from text loses only its own facts, with the
+    /// message and location the tree path gives; text the checking reader is not sure of (an
+    /// exponent, an escape that might spell serde_json's raw value token) is read as a tree,
+    /// and a repeated output is left to the tree path.
+    #[test]
+    fn bad_authorization_details_in_a_bundle_keep_their_errors() {
+        let entry = |output: serde_json::Value| {
+            json!([{"service": "iam", "operation": "get-account-authorization-details", "region": null,
+                    "args": {}, "exit_code": 0, "output": output, "error": null}])
+        };
+        let mut no_arn = authz_output();
+        no_arn["RoleDetailList"][0]
+            .as_object_mut()
+            .expect("role")
+            .remove("Arn");
+        let not_a_list = json!({"UserDetailList": "not a list", "Policies": []});
+        let not_an_entry = json!({"UserDetailList": [], "Policies": ["not an object"]});
+        for (output, at, message) in [
+            (
+                no_arn,
+                "/outputs/0/output/RoleDetailList/0",
+                "entry has no Arn string",
+            ),
+            (
+                not_a_list,
+                "/outputs/0/output/UserDetailList",
+                "UserDetailList must be an array",
+            ),
+            (
+                not_an_entry,
+                "/outputs/0/output/Policies/0",
+                "Policies entries must be objects",
+            ),
+        ] {
+            let (resources, notes) = both_ways(entry(output)).expect("text path reads it");
+            assert!(resources.is_empty(), "{resources:?}");
+            let expected = format!(
+                "1 output(s) could not be read, so what they say is unknown: \
+                 `aws iam get-account-authorization-details` at {at}: {message}"
+            );
+            assert!(notes.contains(&expected), "{notes:?}");
+        }
+        let mut exponent = authz_output();
+        exponent["Policies"][0]["AttachmentCount"] = json!(1e300);
+        assert!(
+            both_ways(entry(exponent)).is_none(),
+            "left to the tree path"
+        );
+        let mut escaped = authz_output();
+        escaped["UserDetailList"][0]["Tags"][0]["Value"] = json!("\u{1}");
+        assert_eq!(both_ways(entry(escaped)).expect("read").0.len(), 3);
+        let repeated = bundle(json!([])).bytes;
+        let repeated = String::from_utf8(repeated).expect("utf-8").replace(
+            r#""outputs":[]"#,
+            r#""outputs":[{"service":"iam","operation":"get-account-authorization-details","output":{},"output":{}}]"#,
+        );
+        assert!(repeated.contains(r#""output":{},"output""#));
+        assert!(super::normalize_text(&repeated, "bundle.json").is_none());
     }
 
     /// The tree each output is read into is the one serde_json's own reader makes.

@@ -350,6 +350,27 @@ fn authz(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
     }
 }
 
+/// Whether [`normalize_output_text`] reads `command`'s output: authorization details, the
+/// largest output of a bundle by far, whose tree would cost more than its reading.
+pub fn reads_text(command: &Command) -> bool {
+    command.id == IAM[0].id
+}
+
+/// `command`'s output read from its text, found in the file at `cx.pointer`, `depth`
+/// containers deep. `None` when the text is not surely what serde_json reads into a tree (or
+/// the command has no text reader): the caller then reads it as a tree.
+pub fn normalize_output_text(
+    command: &Command,
+    cx: &Cx,
+    text: &str,
+    depth: usize,
+) -> Option<Result<Vec<Resource>, NormalizeError>> {
+    if !reads_text(command) {
+        return None;
+    }
+    super::aws_iam_authz::normalize_output_text(text, cx.file, &cx.pointer, depth)
+}
+
 pub fn commands() -> impl Iterator<Item = &'static Command> {
     TABLES.iter().flat_map(|t| t.iter())
 }

@@ -47,6 +47,9 @@ pub fn field<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
 /// The key as the object spells it (`GroupId` or `groupId`) and its value. Describe outputs
 /// omit what is unset, so the Config spelling is looked up often: it is built on the stack.
 fn spelled<'v>(m: &'v Map<String, Value>, key: &str) -> Option<(&'v String, &'v Value)> {
+    if m.len() <= SCANNED {
+        return spelled_by_scan(m, key);
+    }
     if let Some(found) = m.get_key_value(key) {
         return Some(found);
     }
@@ -70,6 +73,36 @@ fn spelled<'v>(m: &'v Map<String, Value>, key: &str) -> Option<(&'v String, &'v 
         }
     };
     m.get_key_value(lower)
+}
+
+/// Up to this many members, [`spelled`] compares keys in one pass rather than hashing the key
+/// (twice when the Describe spelling is missing): a SipHash costs more than a dozen length
+/// checks, and most objects of these outputs (states, placements, attachments, rules, tags)
+/// are small.
+const SCANNED: usize = 16;
+
+/// [`spelled`] by comparing each key: keys of a map are distinct, so the key found is the one
+/// the map's lookup finds, and the Config spelling counts only when the Describe one is absent.
+fn spelled_by_scan<'v>(m: &'v Map<String, Value>, key: &str) -> Option<(&'v String, &'v Value)> {
+    let want = key.as_bytes();
+    let lower = want
+        .first()
+        .filter(|c| c.is_ascii_uppercase())
+        .map(u8::to_ascii_lowercase);
+    let mut config = None;
+    for (k, v) in m {
+        let k_bytes = k.as_bytes();
+        if k_bytes.len() != want.len() {
+            continue;
+        }
+        if k_bytes == want {
+            return Some((k, v));
+        }
+        if config.is_none() && lower == k_bytes.first().copied() && k_bytes[1..] == want[1..] {
+            config = Some((k, v));
+        }
+    }
+    config
 }
 
 pub fn text<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
@@ -272,6 +305,37 @@ pub fn strings(m: &Map<String, Value>, key: &str, inner: &str) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Small maps are scanned, larger ones looked up: both find what the lookup finds.
+    #[test]
+    fn spelled_by_scan_and_by_lookup_agree() {
+        fn lookup<'v>(m: &'v Map<String, Value>, key: &str) -> Option<(&'v String, &'v Value)> {
+            m.get_key_value(key).or_else(|| {
+                let first = key.chars().next().filter(char::is_ascii_uppercase)?;
+                m.get_key_value(&format!("{}{}", first.to_ascii_lowercase(), &key[1..]))
+            })
+        }
+        let keys = [
+            "GroupId", "groupId", "VpcId", "vpcId", "State", "Tags", "", "x", "é",
+        ];
+        for size in [0, 1, 3, SCANNED, SCANNED + 1, 40] {
+            for pick in 0..(1u32 << keys.len()) {
+                let mut m = Map::new();
+                for (i, k) in keys.iter().enumerate() {
+                    if pick >> i & 1 == 1 {
+                        m.insert(k.to_string(), json!(i));
+                    }
+                }
+                for i in 0..size.saturating_sub(m.len()) {
+                    m.insert(format!("Filler{i}"), json!(null));
+                }
+                for key in ["GroupId", "VpcId", "State", "Tags", "Absent", "", "x", "é"] {
+                    assert_eq!(spelled(&m, key), lookup(&m, key), "{key} in {m:?}");
+                    assert_eq!(spelled_by_scan(&m, key), lookup(&m, key), "{key} in {m:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn both_spellings_and_tags() {
