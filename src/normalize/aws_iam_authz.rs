@@ -677,12 +677,15 @@ fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
         kind: "trust".into(),
         via_group: None,
     };
+    let mut trust = None;
     if let Some(stmts) = entry.statements(
         "AssumeRolePolicyDocument",
         &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
         &policy_ref,
     ) {
-        attrs.insert("trust_statements".into(), statements_json(&stmts?));
+        let stmts = stmts?;
+        attrs.insert("trust_statements".into(), statements_json(&stmts));
+        trust = Some(stmts);
     }
     let profiles: Vec<Value> = entry
         .items("InstanceProfileList")
@@ -698,6 +701,7 @@ fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
     );
     let mut r = base_resource(cx, "aws.iam.role", arn, name, ptr, attrs);
     r.facts.statements = Some(shared(inline));
+    r.facts.trust = trust;
     Ok(r)
 }
 
@@ -741,7 +745,10 @@ pub fn lone_role(
     ] {
         r.attributes.remove(key);
     }
+    // Facts left as they were before trust was kept typed, so that merging this fragment with
+    // an authorization-details entry of the same role takes that entry's facts as before.
     r.facts.statements = None;
+    r.facts.trust = None;
     if !entry.contains_key("PermissionsBoundary") {
         r.attributes.remove("permissions_boundary");
     }
@@ -936,6 +943,60 @@ mod tests {
             serde_json::to_string(&want).expect("json"),
             "same keys in the same order"
         );
+    }
+
+    /// The inventory stage takes the trust statements normalisation kept typed, or reads them
+    /// back from `trust_statements` when it has none or ones from elsewhere (a merged
+    /// fragment): every way gives the same assumption graph.
+    #[test]
+    fn typed_trust_is_what_the_attribute_reads_back_as() {
+        let trust = |principal: Value| json!({"Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]});
+        let doc = json!({
+            "UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::123456789012:user/u",
+                "UserPolicyList": [{"PolicyName": "assume", "PolicyDocument": {"Statement": [
+                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}}]}],
+            "RoleDetailList": [
+                {"RoleName": "admin", "Arn": "arn:aws:iam::123456789012:role/admin",
+                 "AssumeRolePolicyDocument": trust(json!({"AWS": "arn:aws:iam::123456789012:root"})),
+                 "RolePolicyList": [{"PolicyName": "all", "PolicyDocument": {"Statement": [
+                     {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]},
+                {"RoleName": "other", "Arn": "arn:aws:iam::123456789012:role/other",
+                 "AssumeRolePolicyDocument": trust(json!({"AWS": ["arn:aws:iam::111122223333:root",
+                     "arn:aws:iam::123456789012:user/u"]}))}],
+            "Policies": []
+        });
+        let derived = |edit: &dyn Fn(&mut Vec<Resource>)| {
+            let mut rs = normalize(&doc, "authz.json", "").expect("normalises");
+            assert!(rs
+                .iter()
+                .filter(|r| r.kind == "aws.iam.role")
+                .all(|r| r.facts.trust.is_some()));
+            edit(&mut rs);
+            crate::derive::derive(&mut rs);
+            assert!(
+                rs.iter().all(|r| r.facts.trust.is_none()),
+                "taken by derive"
+            );
+            rs.into_iter().map(|r| r.attributes).collect::<Vec<_>>()
+        };
+        let typed = derived(&|_| {});
+        let user = &typed[0];
+        assert!(user["can_assume"]
+            .as_array()
+            .is_some_and(|l| l.contains(&json!("arn:aws:iam::123456789012:role/other"))));
+        assert!(user.contains_key("admin_path"), "{user:?}");
+        assert_eq!(
+            typed[2]["trust_statements"][0]["principals"][0]["other_account"],
+            json!(true)
+        );
+        // Without typed statements, and with another role's in their place.
+        assert_eq!(derived(&|rs| rs[2].facts.trust = None), typed);
+        let swapped = |rs: &mut Vec<Resource>| {
+            let other = rs[2].facts.trust.take();
+            rs[2].facts.trust = rs[1].facts.trust.take();
+            rs[1].facts.trust = other;
+        };
+        assert_eq!(derived(&swapped), typed);
     }
 
     #[test]
