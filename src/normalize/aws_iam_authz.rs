@@ -20,7 +20,7 @@ pub fn normalize(doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, N
         let list_ptr = pointer::join(base, list);
         let items = items.as_array().ok_or_else(|| not_array(list, &list_ptr))?;
         for (i, item) in items.iter().enumerate() {
-            let ptr = pointer::join(&list_ptr, i);
+            let ptr = pointer::join_index(&list_ptr, i);
             let entry = item.as_object().ok_or_else(|| not_object(list, &ptr))?;
             out.push(entry_resource(&cx, list, &Tree(Some(entry)), &ptr)?);
         }
@@ -192,7 +192,7 @@ fn normalize_lists(
             .ok_or_else(|| not_array(list, &list_ptr))?;
         out.reserve(items.len());
         for (i, entry) in items.into_iter().enumerate() {
-            let ptr = pointer::join(&list_ptr, i);
+            let ptr = pointer::join_index(&list_ptr, i);
             let entry = entry.map(Text).ok_or_else(|| not_object(list, &ptr))?;
             out.push(entry_resource(&cx, list, &entry, &ptr)?);
         }
@@ -528,7 +528,7 @@ fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, 
         if !is_default {
             continue;
         }
-        let vptr = pointer::join(&versions_ptr, i);
+        let vptr = pointer::join_index(&versions_ptr, i);
         let statements = version
             .statements(
                 "Document",
@@ -559,7 +559,7 @@ fn inline_policies<F: Fields>(
     let mut statements = Vec::new();
     let list_ptr = pointer::join(ptr, list);
     for (i, p) in entry.items(list).unwrap_or_default().iter().enumerate() {
-        let pptr = pointer::join(&list_ptr, i);
+        let pptr = pointer::join_index(&list_ptr, i);
         let name = p.str("PolicyName");
         let name = name.as_deref().unwrap_or("(unnamed)");
         let policy_ref = PolicyRef {
