@@ -189,6 +189,10 @@ pub fn value(text: &str) -> Option<Value> {
         "true" => Some(Value::Bool(true)),
         "false" => Some(Value::Bool(false)),
         "null" => Some(Value::Null),
+        // Empty lists and counts are common too (`Tags`, `GroupList`, `AttachmentCount`).
+        "[]" => Some(Value::Array(Vec::new())),
+        "{}" => Some(Value::Object(serde_json::Map::new())),
+        _ if is_count(text) => text.parse::<u64>().ok().map(Value::from),
         _ => match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
             Some(plain) if text.len() >= 2 && !plain.contains('\\') => {
                 Some(Value::String(plain.to_string()))
@@ -196,6 +200,14 @@ pub fn value(text: &str) -> Option<Value> {
             _ => serde_json::from_str(text).ok(),
         },
     }
+}
+
+/// A non-negative integer serde_json reads as one (no sign, fraction, exponent or leading zero)
+/// and that surely fits a u64.
+fn is_count(text: &str) -> bool {
+    (1..=18).contains(&text.len())
+        && text.bytes().all(|c| c.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'))
 }
 
 /// An object's members, in order: each key decoded, each value as its text.
@@ -814,6 +826,17 @@ mod tests {
             "1.5e3",
             "[1]",
             "{\"a\": 1}",
+            "[]",
+            "{}",
+            "[ ]",
+            "0",
+            "7",
+            "-7",
+            "00",
+            "012",
+            "123456789012345678",
+            "12345678901234567890123",
+            "1.0",
         ] {
             assert_eq!(
                 value(text),
