@@ -73,13 +73,7 @@ fn assumption_chains(resources: &mut [Resource]) {
         .collect();
     let trusts: Vec<Option<Vec<Statement>>> = members
         .iter()
-        .map(|&i| {
-            resources[i]
-                .attributes
-                .get("trust_statements")
-                // Read from the tree in place: a copy of it would be dropped straight away.
-                .and_then(|v| Vec::<Statement>::deserialize(v).ok())
-        })
+        .map(|&i| trust_statements(&mut resources[i]))
         .collect();
     let empty: Vec<Arc<Statement>> = Vec::new();
     let (edges, paths) = {
@@ -131,6 +125,28 @@ fn assumption_chains(resources: &mut [Resource]) {
             r.attributes.insert("admin_path".into(), json!(path));
         }
     }
+}
+
+/// A user's or role's trust statements, as its `trust_statements` attribute holds them. Those
+/// its normaliser kept typed are taken when they are the attribute's own (the same number, each
+/// from the same place in the same file: merging fragments of one resource may have brought the
+/// attribute from one and the facts from another); otherwise the attribute is read back.
+fn trust_statements(r: &mut Resource) -> Option<Vec<Statement>> {
+    let typed = r.facts.trust.take();
+    let tree = r.attributes.get("trust_statements")?;
+    if let (Some(typed), Value::Array(items)) = (typed, tree) {
+        let same = typed.len() == items.len()
+            && typed.iter().zip(items).all(|(s, v)| {
+                let at = |key: &str| v.get("source").and_then(|o| o.get(key)?.as_str());
+                at("file") == Some(s.source.file.as_str())
+                    && at("pointer") == Some(s.source.pointer.as_str())
+            });
+        if same {
+            return Some(typed);
+        }
+    }
+    // Read from the tree in place: a copy of it would be dropped straight away.
+    Vec::<Statement>::deserialize(tree).ok()
 }
 
 /// The SCP levels of every member account an Organizations export describes, shared by the
@@ -290,6 +306,12 @@ fn effective(
 
 fn mark_other_accounts(r: &mut Resource) {
     let Some(own) = r.account.clone() else { return };
+    // The typed statements alike, so that they stay what the attribute reads back as.
+    for s in r.facts.trust.iter_mut().flatten() {
+        for p in s.principals.iter_mut().flatten() {
+            p.other_account = p.account.as_deref().is_some_and(|a| a != own);
+        }
+    }
     let Some(Value::Array(stmts)) = r.attributes.get_mut("trust_statements") else {
         return;
     };

@@ -27,6 +27,10 @@ pub struct Facts {
     /// The service control policies between the organisation root and the principal's account,
     /// when an Organizations export covers that account; shared by its principals.
     pub scps: Option<Arc<Vec<ScpLevel>>>,
+    /// A role's trust statements as its normaliser read them, beside the `trust_statements`
+    /// attribute made from them, so that the inventory stage need not read them back from that
+    /// tree. The inventory stage takes them (leaving `None`) once it has used them.
+    pub trust: Option<Vec<Statement>>,
 }
 
 impl Facts {

@@ -27,6 +27,29 @@ pub fn join(base: &str, token: impl std::fmt::Display) -> String {
     out
 }
 
+/// [`join`] for an array index, which never needs escaping, its digits written directly: the
+/// formatter's machinery cost more than the rest of the pointer, and the authorization-details
+/// normaliser makes one for every entry, version, inline policy and statement.
+pub fn join_index(base: &str, index: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = index;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let digits = &digits[at..];
+    let mut out = String::with_capacity(base.len() + 1 + digits.len());
+    out.push_str(base);
+    out.push('/');
+    out.extend(digits.iter().map(|&d| char::from(d)));
+    out
+}
+
 /// Resolves `pointers` in the JSON `text` as [`Value::pointer`] would on the parsed text, but
 /// builds values only for the fragments asked for: a whole tree costs about nine times the
 /// file, and evidence quotes a few thousand small fragments of it. The text is read once, in
@@ -166,6 +189,10 @@ pub fn value(text: &str) -> Option<Value> {
         "true" => Some(Value::Bool(true)),
         "false" => Some(Value::Bool(false)),
         "null" => Some(Value::Null),
+        // Empty lists and counts are common too (`Tags`, `GroupList`, `AttachmentCount`).
+        "[]" => Some(Value::Array(Vec::new())),
+        "{}" => Some(Value::Object(serde_json::Map::new())),
+        _ if is_count(text) => text.parse::<u64>().ok().map(Value::from),
         _ => match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
             Some(plain) if text.len() >= 2 && !plain.contains('\\') => {
                 Some(Value::String(plain.to_string()))
@@ -173,6 +200,14 @@ pub fn value(text: &str) -> Option<Value> {
             _ => serde_json::from_str(text).ok(),
         },
     }
+}
+
+/// A non-negative integer serde_json reads as one (no sign, fraction, exponent or leading zero)
+/// and that surely fits a u64.
+fn is_count(text: &str) -> bool {
+    (1..=18).contains(&text.len())
+        && text.bytes().all(|c| c.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'))
 }
 
 /// An object's members, in order: each key decoded, each value as its text.
@@ -605,6 +640,15 @@ mod tests {
     }
 
     #[test]
+    fn join_index_is_join() {
+        for base in ["", "/a", "/a~1b/0"] {
+            for i in [0, 7, 10, 99, 1234, usize::MAX] {
+                assert_eq!(join_index(base, i), join(base, i));
+            }
+        }
+    }
+
+    #[test]
     fn resolves_like_value_pointer() {
         let text = r#"{"a": [1, {"b/c": {"d~e": "x"}, "f": null}], "g": {"h": [true]}, "a": [0, {"k": 2}]}"#;
         let pointers = [
@@ -782,6 +826,17 @@ mod tests {
             "1.5e3",
             "[1]",
             "{\"a\": 1}",
+            "[]",
+            "{}",
+            "[ ]",
+            "0",
+            "7",
+            "-7",
+            "00",
+            "012",
+            "123456789012345678",
+            "12345678901234567890123",
+            "1.0",
         ] {
             assert_eq!(
                 value(text),

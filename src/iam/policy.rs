@@ -196,7 +196,7 @@ pub fn parse_document<'a>(
         if encoded {
             statements_ptr.clone()
         } else {
-            pointer::join(&statements_ptr, i)
+            pointer::join_index(&statements_ptr, i)
         }
     };
     let raw_statements: Vec<(String, &Value)> = match doc.get("Statement") {
@@ -309,7 +309,7 @@ pub fn parse_document_text(
         let ptr = if single {
             statements_ptr.clone()
         } else {
-            pointer::join(&statements_ptr, i)
+            pointer::join_index(&statements_ptr, i)
         };
         out.push(statement(s, policy, source, ptr));
     }

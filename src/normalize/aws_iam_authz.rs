@@ -20,7 +20,7 @@ pub fn normalize(doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, N
         let list_ptr = pointer::join(base, list);
         let items = items.as_array().ok_or_else(|| not_array(list, &list_ptr))?;
         for (i, item) in items.iter().enumerate() {
-            let ptr = pointer::join(&list_ptr, i);
+            let ptr = pointer::join_index(&list_ptr, i);
             let entry = item.as_object().ok_or_else(|| not_object(list, &ptr))?;
             out.push(entry_resource(&cx, list, &Tree(Some(entry)), &ptr)?);
         }
@@ -230,7 +230,7 @@ fn normalize_lists(
             .ok_or_else(|| not_array(list, &list_ptr))?;
         out.reserve(items.len());
         for (i, entry) in items.into_iter().enumerate() {
-            let ptr = pointer::join(&list_ptr, i);
+            let ptr = pointer::join_index(&list_ptr, i);
             let entry = entry.map(Text).ok_or_else(|| not_object(list, &ptr))?;
             out.push(entry_resource(&cx, list, &entry, &ptr)?);
         }
@@ -566,7 +566,7 @@ fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, 
         if !is_default {
             continue;
         }
-        let vptr = pointer::join(&versions_ptr, i);
+        let vptr = pointer::join_index(&versions_ptr, i);
         let statements = version
             .statements(
                 "Document",
@@ -597,7 +597,7 @@ fn inline_policies<F: Fields>(
     let mut statements = Vec::new();
     let list_ptr = pointer::join(ptr, list);
     for (i, p) in entry.items(list).unwrap_or_default().iter().enumerate() {
-        let pptr = pointer::join(&list_ptr, i);
+        let pptr = pointer::join_index(&list_ptr, i);
         let name = p.str("PolicyName");
         let name = name.as_deref().unwrap_or("(unnamed)");
         let policy_ref = PolicyRef {
@@ -715,12 +715,15 @@ fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
         kind: "trust".into(),
         via_group: None,
     };
+    let mut trust = None;
     if let Some(stmts) = entry.statements(
         "AssumeRolePolicyDocument",
         &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
         &policy_ref,
     ) {
-        attrs.insert("trust_statements".into(), statements_json(&stmts?));
+        let stmts = stmts?;
+        attrs.insert("trust_statements".into(), statements_json(&stmts));
+        trust = Some(stmts);
     }
     let profiles: Vec<Value> = entry
         .items("InstanceProfileList")
@@ -736,6 +739,7 @@ fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
     );
     let mut r = base_resource(cx, "aws.iam.role", arn, name, ptr, attrs);
     r.facts.statements = Some(shared(inline));
+    r.facts.trust = trust;
     Ok(r)
 }
 
@@ -779,7 +783,10 @@ pub fn lone_role(
     ] {
         r.attributes.remove(key);
     }
+    // Facts left as they were before trust was kept typed, so that merging this fragment with
+    // an authorization-details entry of the same role takes that entry's facts as before.
     r.facts.statements = None;
+    r.facts.trust = None;
     if !entry.contains_key("PermissionsBoundary") {
         r.attributes.remove("permissions_boundary");
     }
@@ -974,6 +981,60 @@ mod tests {
             serde_json::to_string(&want).expect("json"),
             "same keys in the same order"
         );
+    }
+
+    /// The inventory stage takes the trust statements normalisation kept typed, or reads them
+    /// back from `trust_statements` when it has none or ones from elsewhere (a merged
+    /// fragment): every way gives the same assumption graph.
+    #[test]
+    fn typed_trust_is_what_the_attribute_reads_back_as() {
+        let trust = |principal: Value| json!({"Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]});
+        let doc = json!({
+            "UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::123456789012:user/u",
+                "UserPolicyList": [{"PolicyName": "assume", "PolicyDocument": {"Statement": [
+                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}}]}],
+            "RoleDetailList": [
+                {"RoleName": "admin", "Arn": "arn:aws:iam::123456789012:role/admin",
+                 "AssumeRolePolicyDocument": trust(json!({"AWS": "arn:aws:iam::123456789012:root"})),
+                 "RolePolicyList": [{"PolicyName": "all", "PolicyDocument": {"Statement": [
+                     {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]},
+                {"RoleName": "other", "Arn": "arn:aws:iam::123456789012:role/other",
+                 "AssumeRolePolicyDocument": trust(json!({"AWS": ["arn:aws:iam::111122223333:root",
+                     "arn:aws:iam::123456789012:user/u"]}))}],
+            "Policies": []
+        });
+        let derived = |edit: &dyn Fn(&mut Vec<Resource>)| {
+            let mut rs = normalize(&doc, "authz.json", "").expect("normalises");
+            assert!(rs
+                .iter()
+                .filter(|r| r.kind == "aws.iam.role")
+                .all(|r| r.facts.trust.is_some()));
+            edit(&mut rs);
+            crate::derive::derive(&mut rs);
+            assert!(
+                rs.iter().all(|r| r.facts.trust.is_none()),
+                "taken by derive"
+            );
+            rs.into_iter().map(|r| r.attributes).collect::<Vec<_>>()
+        };
+        let typed = derived(&|_| {});
+        let user = &typed[0];
+        assert!(user["can_assume"]
+            .as_array()
+            .is_some_and(|l| l.contains(&json!("arn:aws:iam::123456789012:role/other"))));
+        assert!(user.contains_key("admin_path"), "{user:?}");
+        assert_eq!(
+            typed[2]["trust_statements"][0]["principals"][0]["other_account"],
+            json!(true)
+        );
+        // Without typed statements, and with another role's in their place.
+        assert_eq!(derived(&|rs| rs[2].facts.trust = None), typed);
+        let swapped = |rs: &mut Vec<Resource>| {
+            let other = rs[2].facts.trust.take();
+            rs[2].facts.trust = rs[1].facts.trust.take();
+            rs[1].facts.trust = other;
+        };
+        assert_eq!(derived(&swapped), typed);
     }
 
     #[test]

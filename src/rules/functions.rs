@@ -1117,6 +1117,7 @@ mod tests {
                 boundary: None,
                 boundary_index: None,
                 scps: None,
+                trust: None,
             },
         }
     }
