@@ -43,27 +43,35 @@ pub fn derive(resources: &mut [Resource]) {
     }
 
     let scps = scps_by_account(resources);
-    for r in resources.iter_mut() {
-        // SCPs do not apply to service-linked roles (nor, by construction, to the management
-        // account, which has no levels).
-        let capped = r.attributes.get("service_linked") != Some(&Value::Bool(true));
-        let levels = r
-            .account
-            .as_ref()
-            .and_then(|a| scps.get(a))
-            .filter(|_| capped)
-            .cloned();
-        match r.kind.as_str() {
-            "aws.iam.user" | "aws.iam.group" => effective(r, &policies, &groups, levels),
-            "aws.iam.role" => {
-                effective(r, &policies, &groups, levels);
-                mark_other_accounts(r);
+    // Each principal's facts depend only on the tables above: runs of resources are done on
+    // the machine's cores.
+    let runs: Vec<&mut [Resource]> = resources.chunks_mut(RESOURCES_PER_RUN).collect();
+    crate::parallel::map_ordered(runs, crate::parallel::threads(), |run| {
+        for r in run {
+            // SCPs do not apply to service-linked roles (nor, by construction, to the
+            // management account, which has no levels).
+            let capped = r.attributes.get("service_linked") != Some(&Value::Bool(true));
+            let levels = r
+                .account
+                .as_ref()
+                .and_then(|a| scps.get(a))
+                .filter(|_| capped)
+                .cloned();
+            match r.kind.as_str() {
+                "aws.iam.user" | "aws.iam.group" => effective(r, &policies, &groups, levels),
+                "aws.iam.role" => {
+                    effective(r, &policies, &groups, levels);
+                    mark_other_accounts(r);
+                }
+                _ => {}
             }
-            _ => {}
         }
-    }
+    });
     assumption_chains(resources);
 }
+
+/// Resources given their principal facts as one piece of work (see [`derive`]).
+const RESOURCES_PER_RUN: usize = 128;
 
 /// Records who can assume which role, and the shortest chain from each user or role to an
 /// administrator-equivalent role (`admin_path`), for the privilege-escalation rule.
