@@ -389,26 +389,42 @@ fn service_key(action: &str) -> Cow<'_, str> {
 fn decide(action: &str, parts: impl Iterator<Item = (usize, Role)>) -> Grant {
     let mut allowed_by = Vec::new();
     let mut denied_by = Vec::new();
+    let access = tally(parts, &mut allowed_by, &mut denied_by);
+    Grant {
+        action: action.to_string(),
+        access,
+        allowed_by,
+        denied_by,
+        limited_by_boundary: false,
+        limited_by_scp: None,
+    }
+}
+
+/// What [`decide`] works out, into the caller's lists (appended to): the access, with the
+/// statements that allow and deny.
+fn tally(
+    parts: impl Iterator<Item = (usize, Role)>,
+    allowed_by: &mut Vec<usize>,
+    denied_by: &mut Vec<usize>,
+) -> Access {
     let mut best = Access::None;
+    let mut denied = false;
     for (i, role) in parts {
         match role {
-            Role::Deny => denied_by.push(i),
+            Role::Deny => {
+                denied_by.push(i);
+                denied = true;
+            }
             Role::Allow(access) => {
                 allowed_by.push(i);
                 best = best.max(access);
             }
         }
     }
-    if !denied_by.is_empty() {
-        best = Access::None;
-    }
-    Grant {
-        action: action.to_string(),
-        access: best,
-        allowed_by,
-        denied_by,
-        limited_by_boundary: false,
-        limited_by_scp: None,
+    if denied {
+        Access::None
+    } else {
+        best
     }
 }
 
@@ -695,6 +711,29 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
     /// service, so a run of actions of one service (the catalogue's write actions that a `*`
     /// statement expands to) costs a few comparisons each instead of a full evaluation.
     pub fn grant_each(&self, actions: &[&str]) -> Vec<Grant> {
+        let mut out = Vec::with_capacity(actions.len());
+        self.visit_each(actions, |_, action, access, allowed_by, denied_by| {
+            out.push(Grant {
+                action: action.to_string(),
+                access,
+                allowed_by: allowed_by.to_vec(),
+                denied_by: denied_by.to_vec(),
+                limited_by_boundary: false,
+                limited_by_scp: None,
+            })
+        });
+        out
+    }
+
+    /// [`Grants::grant_each`] without building the grants: `visit` is called for each action in
+    /// order with its position, the action, its access and the statements that allow and deny
+    /// it, in lists it may only borrow. A broad principal is asked about thousands of actions,
+    /// and a grant (the action copied, two lists) for each cost more than judging it.
+    fn visit_each(
+        &self,
+        actions: &[&str],
+        mut visit: impl FnMut(usize, &str, Access, &[usize], &[usize]),
+    ) {
         let keep_all: &dyn Fn(&Statement) -> bool = &|_| true;
         // Worked out when a statement is first a candidate: a statement that names none of the
         // services asked about is never judged, and a part (conditions read, resources
@@ -706,12 +745,13 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
         let mut service: Option<Cow<str>> = None;
         let mut parts: Vec<(usize, Role, Cover)> = Vec::new();
         let mut patterns: Vec<&'a str> = Vec::new();
-        let mut out = Vec::with_capacity(actions.len());
-        for &action in actions {
+        let (mut allowed_by, mut denied_by) = (Vec::new(), Vec::new());
+        for (k, &action) in actions.iter().enumerate() {
             // Without a colon the service key is empty, as for `:Name`, but `:*` covers only
             // the latter: such an action (never a catalogue one) is asked about on its own.
             if !action.contains(':') {
-                out.push(self.grant(action, None));
+                let g = self.grant(action, None);
+                visit(k, action, g.access, &g.allowed_by, &g.denied_by);
                 continue;
             }
             let key = service_key(action);
@@ -764,9 +804,11 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                     }
                 })
                 .map(|&(i, role, _)| (i, role));
-            out.push(decide(action, parts));
+            allowed_by.clear();
+            denied_by.clear();
+            let access = tally(parts, &mut allowed_by, &mut denied_by);
+            visit(k, action, access, &allowed_by, &denied_by);
         }
-        out
     }
 }
 
@@ -878,6 +920,31 @@ impl<'a, S: Borrow<Statement>> Permissions<'a, S> {
                 self.capped(g, b, None)
             })
             .collect()
+    }
+
+    /// Calls `f` with each of `actions` (in order) that is granted [`Access::Unconditional`],
+    /// and the identity statements that allow it: the grants [`Permissions::grant_each`] gives
+    /// that are unconditional, without building the others. Without a boundary or SCPs to cap
+    /// them, no grant is built at all.
+    pub fn unconditional_each<'x>(
+        &self,
+        actions: &[&'x str],
+        mut f: impl FnMut(&'x str, &[usize]),
+    ) {
+        if self.boundary.is_none() && self.scps.is_empty() {
+            self.identity
+                .visit_each(actions, |k, _, access, allowed_by, _| {
+                    if access == Access::Unconditional {
+                        f(actions[k], allowed_by);
+                    }
+                });
+            return;
+        }
+        for (k, g) in self.grant_each(actions).into_iter().enumerate() {
+            if g.access == Access::Unconditional {
+                f(actions[k], &g.allowed_by);
+            }
+        }
     }
 
     /// The identity grant `g` capped by what the boundary grants (`boundary`, when there is
@@ -1234,6 +1301,16 @@ mod tests {
                 for list in [&actions[..], &sorted[..]] {
                     let one_by_one: Vec<Grant> = list.iter().map(|a| p.grant(a, None)).collect();
                     assert_eq!(p.grant_each(list), one_by_one);
+                    // Without grants (no boundary or SCPs) or from them, the same answers.
+                    let mut unconditional = Vec::new();
+                    p.unconditional_each(list, |a, by| unconditional.push((a, by.to_vec())));
+                    let expected: Vec<(&str, Vec<usize>)> = one_by_one
+                        .iter()
+                        .zip(list)
+                        .filter(|(g, _)| g.access == Access::Unconditional)
+                        .map(|(g, a)| (*a, g.allowed_by.clone()))
+                        .collect();
+                    assert_eq!(unconditional, expected);
                 }
             }
         }

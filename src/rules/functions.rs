@@ -289,28 +289,41 @@ fn cite<S: Borrow<Statement>>(
     permissions: &Permissions<S>,
     grants: &[Grant],
 ) -> Vec<(Statement, String)> {
+    cite_each(
+        permissions,
+        grants
+            .iter()
+            .map(|g| (g.action.as_str(), g.allowed_by.as_slice())),
+    )
+}
+
+/// [`cite`] for each action with the statements that allow it, without the grants.
+fn cite_each<'g, S: Borrow<Statement>>(
+    permissions: &Permissions<S>,
+    grants: impl Iterator<Item = (&'g str, &'g [usize])>,
+) -> Vec<(Statement, String)> {
     let statements = permissions.statements();
     let mut out = Citations::default();
     // Where each statement index was cited: a broad statement is cited for thousands of
     // actions, and finding it by index skips hashing its source each time.
     let mut cited_at: Vec<Option<usize>> = vec![None; statements.len()];
-    for g in grants {
-        for &i in &g.allowed_by {
+    for (action, allowed_by) in grants {
+        for &i in allowed_by {
             let Some(s) = statements.get(i).map(Borrow::borrow) else {
                 continue;
             };
             match cited_at[i] {
-                Some(at) => out.mention(at, &g.action),
+                Some(at) => out.mention(at, action),
                 None => {
                     let at = match out.by_source.get(&s.source).copied() {
                         Some(at) => {
-                            out.mention(at, &g.action);
+                            out.mention(at, action);
                             at
                         }
                         None => out.first(s, || {
                             let mut note = s.display_label();
                             note.push_str(" grants ");
-                            note.push_str(&g.action);
+                            note.push_str(action);
                             note
                         }),
                     };
@@ -800,25 +813,33 @@ fn unconditional_on_every_resource(
     candidates.sort_unstable();
     candidates.dedup();
     candidates.retain(|a| keep(a));
-    let mut grants = permissions.grant_each(&candidates);
-    grants.retain(|g| g.access == Access::Unconditional);
-    if grants.is_empty() {
+    // The unconditional grants as actions and the statements allowing each (`allowed_by`
+    // from `from`), not as grants: only these are cited, and a broad principal has thousands.
+    let mut names: Vec<&str> = Vec::new();
+    let mut from: Vec<usize> = Vec::new();
+    let mut allowed_by: Vec<usize> = Vec::new();
+    permissions.unconditional_each(&candidates, |action, by| {
+        names.push(action);
+        from.push(allowed_by.len());
+        allowed_by.extend_from_slice(by);
+    });
+    if names.is_empty() {
         return None;
     }
-    let mut services: Vec<&str> = grants
+    from.push(allowed_by.len());
+    let mut services: Vec<&str> = names
         .iter()
-        .filter_map(|g| g.action.split_once(':').map(|(s, _)| s))
+        .filter_map(|a| a.split_once(':').map(|(s, _)| s))
         .collect();
     services.dedup();
-    let names: Vec<&str> = grants.iter().map(|g| g.action.as_str()).collect();
+    let grants = names
+        .iter()
+        .zip(from.windows(2))
+        .map(|(a, w)| (*a, &allowed_by[w[0]..w[1]]));
     Some(FnResult {
         tri: Tri::True,
-        statements: cite(permissions, &grants),
-        details: message(
-            grants.len(),
-            &summarize(&services, 6),
-            &summarize(&names, 4),
-        ),
+        statements: cite_each(permissions, grants),
+        details: message(names.len(), &summarize(&services, 6), &summarize(&names, 4)),
     })
 }
 
