@@ -779,7 +779,7 @@ mod imp {
         generation: u64,
         data: &JsValue,
     ) -> Result<Report, String> {
-        let unreadable = |e: serde_json::Error| {
+        let unreadable = |e: crate::compact::Malformed| {
             format!("The analysis sent back a report this page cannot read: {e}.")
         };
         if let Some(error) = js::get_str(data, p::ERROR) {
