@@ -363,6 +363,8 @@ mod tests {
         let base = std::mem::take(&mut report.findings);
         let values = [
             None,
+            // Not the same as None: the JSON transfer read it back as None.
+            Some(serde_json::Value::Null),
             Some(serde_json::json!(true)),
             Some(serde_json::json!(-12.5)),
             Some(serde_json::json!("<b>\"quoted\"</b>\n")),
