@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { session, waitForAnalysis, artifacts } from './lib/harness.mjs';
+import { session, waitForAnalysis, filterOptions, artifacts } from './lib/harness.mjs';
 import { largeExport } from './lib/large-export.mjs';
 
 const s = session();
@@ -50,6 +50,7 @@ async function openDemo(page, hashPart = 'demo') {
   await page.goto(`${s.h.url}/#${hashPart}`);
   await waitForAnalysis(page, 1);
   await page.locator('[data-testid="view"]').waitFor();
+  await filterOptions(page);
 }
 
 /** Waits until the list shows `n` findings. */

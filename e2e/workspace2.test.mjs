@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { session, waitForAnalysis, artifacts, fixtures, root } from './lib/harness.mjs';
+import { session, waitForAnalysis, filterOptions, artifacts, fixtures, root } from './lib/harness.mjs';
 
 const s = session();
 
@@ -367,6 +367,7 @@ test('bundle scenarios: a public data bucket, and admin ports open to the intern
     await waitForAnalysis(page, 1);
     assert.match(await page.locator('[data-testid="verdict"]').textContent(), /recognised as aws-collector-bundle/);
     assert.equal(await page.locator('[data-testid="scenario-narrative"]').getAttribute('data-scenario'), id);
+    await filterOptions(page);
     const options = await page.locator('[data-testid="filter-rule"] option').evaluateAll((os) => os.map((o) => o.value));
     for (const rule of expected) assert.ok(options.includes(rule), `${id}: ${rule} is among the findings`);
     await page.locator('[data-testid="filter-outcome"]').selectOption('fail');

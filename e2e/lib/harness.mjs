@@ -72,6 +72,12 @@ export async function waitForAnalysis(page, verdicts) {
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="verdict"]').length >= n && !document.querySelector('[data-testid="busy"]'), verdicts, { timeout: 60_000 });
 }
 
+/** Waits until the findings toolbar (if shown) has its filter options: they follow the first
+ *  paint of the findings by a turn or more. */
+export async function filterOptions(page) {
+  await page.waitForFunction(() => !document.querySelector('[data-options="pending"]'));
+}
+
 /** Starts the harness before a test file's tests and closes it after them, failing the file if
  *  any request left the origin or the console reported an error (CSP violations show up there).
  *  Returns an object whose `h` is the started harness once the tests run. */

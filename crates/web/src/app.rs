@@ -422,7 +422,10 @@ fn Shell() -> Html {
     let busy = busy_status(&state);
     let busy_label = AttrValue::from(busy.label);
 
-    let totals = state.report.as_ref().map(|r| totals(r)).unwrap_or_default();
+    // Six passes over every finding: once per report, not on every render of the shell.
+    let totals = use_memo(state.report.clone(), |report| {
+        report.as_ref().map(|r| totals(r)).unwrap_or_default()
+    });
     let workspace = state.report.as_ref().map(|report| {
         let d = dispatcher.clone();
         let on_view = Callback::from(move |v| d.dispatch(Action::SetView(v)));
@@ -526,9 +529,9 @@ fn Shell() -> Html {
                 <div class="nav-row">
                     <ViewNav current={route.view} findings={report.findings.len()} resources={resources_count}
                         accepted={state.records.acceptances.len()} {on_view} />
-                    <SummaryStrip totals={totals.clone()} />
+                    <SummaryStrip totals={(*totals).clone()} />
                 </div>
-                <CoverageNote totals={totals.clone()} />
+                <CoverageNote totals={(*totals).clone()} />
                 <ExpiredNotice outcome={state.accept_outcome.clone()} on_review={on_review} />
                 <div class={classes!("view", format!("view-{}", route.view.value()))} data-testid="view" data-view={route.view.value()}>
                     { body }
@@ -558,7 +561,7 @@ fn Shell() -> Html {
                                 verdicts={state.report.as_ref().map(|r| r.inputs.clone()).unwrap_or_default()}
                                 unreadable={state.unreadable.clone()} />
                             if state.report.is_some() {
-                                <ScopeLine totals={totals.clone()} timing={state.timing} />
+                                <ScopeLine totals={(*totals).clone()} timing={state.timing} />
                             }
                             if state.busy() {
                                 <Busy label={busy_label.clone()} progress={busy.progress} />

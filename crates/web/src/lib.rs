@@ -16,6 +16,7 @@ pub mod access;
 mod alloc;
 pub mod analysis;
 pub mod app;
+pub mod compact;
 pub mod compliance;
 pub mod components;
 pub mod download;

@@ -779,7 +779,7 @@ mod imp {
         generation: u64,
         data: &JsValue,
     ) -> Result<Report, String> {
-        let unreadable = |e: serde_json::Error| {
+        let unreadable = |e: crate::compact::Malformed| {
             format!("The analysis sent back a report this page cannot read: {e}.")
         };
         if let Some(error) = js::get_str(data, p::ERROR) {
@@ -809,6 +809,9 @@ mod imp {
                 .map_err(|_| "The analysis sent back a malformed report.".to_string())?;
             report.add_slice(&bytes.to_vec()).map_err(unreadable)?;
         }
+        // The first paint of the findings is the longest task an analysis leaves the page; it
+        // gets a turn of its own rather than following up to `TURN_MS` of reading.
+        yew::platform::time::sleep(std::time::Duration::ZERO).await;
         Ok(report.finish())
     }
 }

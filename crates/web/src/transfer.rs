@@ -1,7 +1,7 @@
 //! How a report is cut up for the trip from the worker to the page and put back together there.
 //!
 //! The head is the report without its findings, as JSON. The findings follow in slices, each a
-//! few milliseconds of parsing for the page, which takes a turn for the browser in between.
+//! few milliseconds of reading for the page, which takes a turn for the browser in between.
 //!
 //! A finding repeats its rule's metadata (id, name, title, service, frameworks) and its
 //! resource's reference, shared `Arc`s in the worker. Written out per finding they were most of
@@ -14,54 +14,21 @@
 //! Evidence repeats its file name, attribute path and note (a rule's note is mostly the same on
 //! every resource): those cross once too, in a table of texts, and the page clones them.
 //!
-//! A slice is a JSON object of arrays (`rules`, `resources`, `texts`, `findings`), each entry an
-//! array in the order the reading side's tuples give.
+//! A slice is in [`crate::compact`] form: the count and entries of each table in turn (rules,
+//! resources, texts), then the count of findings and their rows, in the order
+//! [`Assembly::add_slice`] reads them. It was JSON, and parsing JSON (the evidence values
+//! above all) was most of the page's time taking a large report in.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::compact::{Malformed, Reader, Writer};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use stratoscope::report::{AcceptedBy, Finding, ResourceRef};
 use stratoscope::{Evidence, Outcome, Report, Severity};
 
-/// Findings per slice: a few milliseconds of parsing each on the page.
+/// Findings per slice: a few milliseconds of reading each on the page.
 pub const FINDINGS_PER_SLICE: usize = 250;
 
 type Frameworks = BTreeMap<String, Vec<String>>;
-
-/// One slice as the worker writes it, borrowing from the report.
-#[derive(Serialize)]
-struct SliceOut<'a> {
-    rules: Vec<RuleRow<&'a str, &'a Frameworks>>,
-    resources: Vec<ResourceRow<&'a str>>,
-    texts: Vec<&'a str>,
-    findings: Vec<FindingOut<'a>>,
-}
-
-type FindingOut<'a> = FindingRow<u32, &'a str, Vec<EvidenceOut<'a>>, Option<&'a AcceptedBy>>;
-type EvidenceOut<'a> = EvidenceRow<u32, &'a str, Option<&'a Value>>;
-
-/// One slice as the page reads it.
-#[derive(Deserialize)]
-struct SliceIn {
-    rules: Vec<RuleRow<Arc<str>, Frameworks>>,
-    resources: Vec<ResourceRow<String>>,
-    texts: Vec<String>,
-    findings: Vec<FindingIn>,
-}
-
-type FindingIn = FindingRow<usize, String, Vec<EvidenceIn>, Option<Box<AcceptedBy>>>;
-type EvidenceIn = EvidenceRow<usize, String, Option<Value>>;
-
-/// id, name, title, service, frameworks.
-type RuleRow<Text, Map> = (Text, Text, Text, Text, Map);
-/// id, kind, name, account, region.
-type ResourceRow<Text> = (Text, Text, Text, Option<Text>, Option<Text>);
-/// rule, resource (indices into the tables), severity, outcome, message, evidence, accepted.
-type FindingRow<Index, Text, Evidence, Accepted> =
-    (Index, Index, Severity, Outcome, Text, Evidence, Accepted);
-/// file, pointer, path, value, note; file, path and note are indices into the texts.
-type EvidenceRow<Index, Text, Value> = (Index, Text, Index, Value, Index);
 
 /// Where a table entry's `Arc`s are in the worker: findings that share them share the entry.
 /// An entry is keyed by the allocations, not the text, so the worker never hashes a frameworks
@@ -80,73 +47,122 @@ struct Tables<'a> {
     texts: HashMap<&'a str, u32>,
 }
 
+/// A finding's row: its rule, resource and evidence texts as indices into the tables.
+struct Row<'a> {
+    finding: &'a Finding,
+    rule: u32,
+    resource: u32,
+    /// file, path, note of each piece of evidence.
+    texts: Vec<[u32; 3]>,
+}
+
 impl<'a> Tables<'a> {
-    /// A slice of findings as rows, with the table entries they are the first to use.
-    fn slice(&mut self, findings: &'a [Finding]) -> SliceOut<'a> {
-        let mut out = SliceOut {
-            rules: Vec::new(),
-            resources: Vec::new(),
-            texts: Vec::new(),
-            findings: Vec::with_capacity(findings.len()),
-        };
-        for f in findings {
-            let key = [
-                address(&f.rule_id),
-                address(&f.rule_name),
-                address(&f.title),
-                address(&f.service),
-                address(&f.frameworks),
-            ];
-            let next = self.rules.len() as u32;
-            let rule = *self.rules.entry(key).or_insert_with(|| {
-                out.rules.push((
-                    &f.rule_id,
-                    &f.rule_name,
-                    &f.title,
-                    &f.service,
-                    &f.frameworks,
-                ));
-                next
-            });
-            let next = self.resources.len() as u32;
-            let resource = *self
-                .resources
-                .entry(address(&f.resource))
-                .or_insert_with(|| {
-                    let r = &*f.resource;
-                    out.resources.push((
-                        &r.id,
-                        &r.kind,
-                        &r.name,
-                        r.account.as_deref(),
-                        r.region.as_deref(),
-                    ));
+    /// A slice of findings: the table entries they are the first to use (rules, resources,
+    /// texts), then a row per finding.
+    fn slice(&mut self, findings: &'a [Finding]) -> Vec<u8> {
+        let mut rules = Vec::new();
+        let mut resources = Vec::new();
+        let mut texts = Vec::new();
+        let rows: Vec<Row<'a>> = findings
+            .iter()
+            .map(|f| {
+                let key = [
+                    address(&f.rule_id),
+                    address(&f.rule_name),
+                    address(&f.title),
+                    address(&f.service),
+                    address(&f.frameworks),
+                ];
+                let next = self.rules.len() as u32;
+                let rule = *self.rules.entry(key).or_insert_with(|| {
+                    rules.push(f);
                     next
                 });
-            let evidence = f
-                .evidence
-                .iter()
-                .map(|e| {
-                    (
-                        self.text(&e.file, &mut out.texts),
-                        e.pointer.as_str(),
-                        self.text(&e.path, &mut out.texts),
-                        e.value.as_ref(),
-                        self.text(&e.note, &mut out.texts),
-                    )
-                })
-                .collect();
-            out.findings.push((
-                rule,
-                resource,
-                f.severity,
-                f.outcome,
-                &f.message,
-                evidence,
-                f.accepted.as_deref(),
-            ));
+                let next = self.resources.len() as u32;
+                let resource = *self
+                    .resources
+                    .entry(address(&f.resource))
+                    .or_insert_with(|| {
+                        resources.push(&*f.resource);
+                        next
+                    });
+                let texts = f
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        [
+                            self.text(&e.file, &mut texts),
+                            self.text(&e.path, &mut texts),
+                            self.text(&e.note, &mut texts),
+                        ]
+                    })
+                    .collect();
+                Row {
+                    finding: f,
+                    rule,
+                    resource,
+                    texts,
+                }
+            })
+            .collect();
+
+        let mut w = Writer::default();
+        w.count(rules.len());
+        for f in rules {
+            for text in [&f.rule_id, &f.rule_name, &f.title, &f.service] {
+                w.str(text);
+            }
+            w.count(f.frameworks.len());
+            for (framework, controls) in f.frameworks.iter() {
+                w.str(framework);
+                w.count(controls.len());
+                controls.iter().for_each(|c| w.str(c));
+            }
         }
-        out
+        w.count(resources.len());
+        for r in resources {
+            w.str(&r.id);
+            w.str(&r.kind);
+            w.str(&r.name);
+            w.opt_str(r.account.as_deref());
+            w.opt_str(r.region.as_deref());
+        }
+        w.count(texts.len());
+        texts.iter().for_each(|t| w.str(t));
+        w.count(rows.len());
+        for row in rows {
+            let f = row.finding;
+            w.uint(row.rule.into());
+            w.uint(row.resource.into());
+            w.byte(position(&Severity::ALL, &f.severity));
+            w.byte(position(&Outcome::ALL, &f.outcome));
+            w.str(&f.message);
+            w.count(f.evidence.len());
+            for (e, [file, path, note]) in f.evidence.iter().zip(row.texts) {
+                w.uint(file.into());
+                w.str(&e.pointer);
+                w.uint(path.into());
+                match &e.value {
+                    None => w.byte(0),
+                    Some(v) => {
+                        w.byte(1);
+                        w.value(v);
+                    }
+                }
+                w.uint(note.into());
+            }
+            match f.accepted.as_deref() {
+                None => w.byte(0),
+                Some(a) => {
+                    w.byte(1);
+                    w.str(&a.acceptance_id);
+                    w.str(&a.reason);
+                    w.opt_str(a.owner.as_deref());
+                    w.opt_str(a.expires.as_deref());
+                }
+            }
+        }
+        w.bytes
     }
 
     /// The index of a text, added to this slice's `sent` if no slice has sent it yet.
@@ -159,9 +175,15 @@ impl<'a> Tables<'a> {
     }
 }
 
-/// The head (the report without its findings), then its findings in slices of `per_slice`,
-/// each as JSON. The report is lent, not given: the worker keeps it for drift, and a copy of a
-/// large report (250,000 findings for the 100 MB bundle) costs as much as writing it.
+/// Where `item` is in `all` (a severity or an outcome among every one there is), as a byte.
+fn position<T: PartialEq>(all: &[T], item: &T) -> u8 {
+    all.iter().position(|x| x == item).unwrap_or(0) as u8
+}
+
+/// The head (the report without its findings) as JSON, then its findings in slices of
+/// `per_slice`, each in [`crate::compact`] form. The report is lent, not given: the worker
+/// keeps it for drift, and a copy of a large report (250,000 findings for the 100 MB bundle)
+/// costs as much as writing it.
 pub fn split(
     report: &mut Report,
     per_slice: usize,
@@ -173,9 +195,9 @@ pub fn split(
     let slices = report
         .findings
         .chunks(per_slice.max(1))
-        .map(|chunk| serde_json::to_vec(&tables.slice(chunk)))
-        .collect::<Result<Vec<_>, _>>();
-    Ok((head?, slices?))
+        .map(|chunk| tables.slice(chunk))
+        .collect();
+    Ok((head?, slices))
 }
 
 /// A rule's metadata as the page shares it among the rule's findings.
@@ -197,8 +219,9 @@ pub struct Assembly {
 
 impl Assembly {
     /// Starts from [`split`]'s head; room is made for `findings` findings.
-    pub fn new(head: &[u8], findings: usize) -> Result<Assembly, serde_json::Error> {
-        let mut report: Report = serde_json::from_slice(head)?;
+    pub fn new(head: &[u8], findings: usize) -> Result<Assembly, Malformed> {
+        let mut report: Report =
+            serde_json::from_slice(head).map_err(|e| Malformed(e.to_string()))?;
         report.findings.reserve(findings);
         Ok(Assembly {
             report,
@@ -209,51 +232,84 @@ impl Assembly {
     }
 
     /// Appends the next slice of findings, in order.
-    pub fn add_slice(&mut self, bytes: &[u8]) -> Result<(), serde_json::Error> {
-        let slice: SliceIn = serde_json::from_slice(bytes)?;
-        self.rules.extend(
-            slice
-                .rules
-                .into_iter()
-                .map(|(id, name, title, service, frameworks)| Rule {
-                    id,
-                    name,
-                    title,
-                    service,
-                    frameworks: Arc::new(frameworks),
-                }),
-        );
-        self.resources.extend(slice.resources.into_iter().map(
-            |(id, kind, name, account, region)| {
-                Arc::new(ResourceRef {
-                    id,
-                    kind,
-                    name,
-                    account,
-                    region,
-                })
-            },
-        ));
-        self.texts.extend(slice.texts);
-        let text = |i: usize| self.texts.get(i).cloned().ok_or_else(|| missing("text", i));
-        for (rule, resource, severity, outcome, message, evidence, accepted) in slice.findings {
-            let evidence = evidence
-                .into_iter()
-                .map(|(file, pointer, path, value, note)| {
-                    Ok(Evidence {
-                        file: text(file)?,
-                        pointer,
-                        path: text(path)?,
-                        value,
-                        note: text(note)?,
-                    })
-                })
-                .collect::<Result<_, serde_json::Error>>()?;
+    pub fn add_slice(&mut self, bytes: &[u8]) -> Result<(), Malformed> {
+        let mut r = Reader::new(bytes);
+        for _ in 0..r.count()? {
+            let [id, name, title, service] = [r.str()?, r.str()?, r.str()?, r.str()?];
+            let mut frameworks = Frameworks::new();
+            for _ in 0..r.count()? {
+                let framework = r.string()?;
+                let controls = (0..r.count()?)
+                    .map(|_| r.string())
+                    .collect::<Result<_, _>>()?;
+                frameworks.insert(framework, controls);
+            }
+            self.rules.push(Rule {
+                id: id.into(),
+                name: name.into(),
+                title: title.into(),
+                service: service.into(),
+                frameworks: Arc::new(frameworks),
+            });
+        }
+        for _ in 0..r.count()? {
+            self.resources.push(Arc::new(ResourceRef {
+                id: r.string()?,
+                kind: r.string()?,
+                name: r.string()?,
+                account: r.opt_string()?,
+                region: r.opt_string()?,
+            }));
+        }
+        for _ in 0..r.count()? {
+            self.texts.push(r.string()?);
+        }
+        for _ in 0..r.count()? {
+            let rule = r.index()?;
             let rule = self.rules.get(rule).ok_or_else(|| missing("rule", rule))?;
+            let resource = r.index()?;
             let resource = self
                 .resources
                 .get(resource)
                 .ok_or_else(|| missing("resource", resource))?;
+            let severity = *Severity::ALL
+                .get(usize::from(r.byte()?))
+                .ok_or_else(|| r.error("unknown severity"))?;
+            let outcome = *Outcome::ALL
+                .get(usize::from(r.byte()?))
+                .ok_or_else(|| r.error("unknown outcome"))?;
+            let message = r.string()?;
+            let texts = &self.texts;
+            let text = |i: usize| texts.get(i).cloned().ok_or_else(|| missing("text", i));
+            let evidence = (0..r.count()?)
+                .map(|_| {
+                    let file = text(r.index()?)?;
+                    let pointer = r.string()?;
+                    let path = text(r.index()?)?;
+                    let value = match r.byte()? {
+                        0 => None,
+                        1 => Some(r.value()?),
+                        _ => return Err(r.error("unknown evidence value mark")),
+                    };
+                    Ok(Evidence {
+                        file,
+                        pointer,
+                        path,
+                        value,
+                        note: text(r.index()?)?,
+                    })
+                })
+                .collect::<Result<_, Malformed>>()?;
+            let accepted = match r.byte()? {
+                0 => None,
+                1 => Some(Box::new(AcceptedBy {
+                    acceptance_id: r.string()?,
+                    reason: r.string()?,
+                    owner: r.opt_string()?,
+                    expires: r.opt_string()?,
+                })),
+                _ => return Err(r.error("unknown acceptance mark")),
+            };
             self.report.findings.push(Finding {
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
@@ -268,7 +324,7 @@ impl Assembly {
                 accepted,
             });
         }
-        Ok(())
+        r.finish()
     }
 
     /// The report, once every slice is in.
@@ -278,8 +334,8 @@ impl Assembly {
 }
 
 /// A row that refers to a table entry no slice so far has sent: the message is malformed.
-fn missing(table: &str, index: usize) -> serde_json::Error {
-    serde::de::Error::custom(format!("a finding refers to {table} {index}, never sent"))
+fn missing(table: &str, index: usize) -> Malformed {
+    Malformed(format!("a finding refers to {table} {index}, never sent"))
 }
 
 #[cfg(test)]
@@ -307,6 +363,8 @@ mod tests {
         let base = std::mem::take(&mut report.findings);
         let values = [
             None,
+            // Not the same as None: the JSON transfer read it back as None.
+            Some(serde_json::Value::Null),
             Some(serde_json::json!(true)),
             Some(serde_json::json!(-12.5)),
             Some(serde_json::json!("<b>\"quoted\"</b>\n")),
@@ -420,38 +478,120 @@ mod tests {
         assert_eq!(Assembly::new(&head, 0).expect("parses").finish(), report);
     }
 
-    /// A slice that is not what the worker writes is an error for the page to show.
+    /// A slice that is not what the worker writes is an error for the page to show, never a
+    /// panic: cut short anywhere, with a byte changed anywhere, or referring to entries that
+    /// only another slice sent.
     #[test]
     fn a_malformed_slice_is_refused() {
         let report = varied();
         let (head, slices) = split(&mut report.clone(), 5).expect("splits");
-        let fresh = || Assembly::new(&head, 0).expect("head parses");
-        // The second slice alone refers to entries only the first one sent.
+        // The head read once: the loops below start over thousands of times.
+        let start = Assembly::new(&head, 0).expect("head parses").finish();
+        let fresh = || Assembly {
+            report: start.clone(),
+            rules: Vec::new(),
+            resources: Vec::new(),
+            texts: Vec::new(),
+        };
+        // A slice that defines no rule (its first byte, the count of rules, is 0) refers to
+        // entries only an earlier slice sent.
         let later = slices
             .iter()
-            .find(|s| !s.starts_with(br#"{"rules":[["#))
+            .find(|s| s.first() == Some(&0))
             .expect("a slice that defines no rule");
         let error = fresh().add_slice(later).expect_err("refers back");
         assert!(error.to_string().contains("never sent"), "{error}");
-        for bad in [
-            &b""[..],
-            b"{",
-            b"[]",
-            br#"{"rules":[],"resources":[],"findings":[[0,0,"critical","fail","m",[],null]]}"#,
-            br#"{"rules":[],"resources":[],"findings":[[-1]]}"#,
-        ] {
-            assert!(
-                fresh().add_slice(bad).is_err(),
-                "{}",
-                String::from_utf8_lossy(bad)
-            );
+        let first = &slices[0];
+        for end in 0..first.len() {
+            assert!(fresh().add_slice(&first[..end]).is_err(), "cut at {end}");
         }
-        let unsent_text = br#"{"rules":[["r","n","t","s",{}]],"resources":[["i","k","n",null,null]],"texts":[],"findings":[[0,0,"critical","fail","m",[[0,"/p",0,null,0]],null]]}"#;
-        let error = fresh().add_slice(unsent_text).expect_err("no texts");
+        let mut longer = first.clone();
+        longer.push(0);
+        assert!(fresh().add_slice(&longer).is_err(), "trailing bytes");
+        for i in 0..first.len() {
+            for flip in [0x01, 0x40, 0x80, 0xff] {
+                let mut changed = first.clone();
+                changed[i] ^= flip;
+                let _ = fresh().add_slice(&changed);
+            }
+        }
+        // One rule, one resource, no texts, and a finding whose evidence names text 0.
+        let mut w = Writer::default();
+        w.count(1);
+        ["r", "n", "t", "s"].into_iter().for_each(|t| w.str(t));
+        w.count(0);
+        w.count(1);
+        ["i", "k", "n"].into_iter().for_each(|t| w.str(t));
+        w.opt_str(None);
+        w.opt_str(None);
+        w.count(0);
+        w.count(1);
+        w.uint(0);
+        w.uint(0);
+        w.byte(0);
+        w.byte(0);
+        w.str("m");
+        w.count(1);
+        w.uint(0);
+        w.str("/p");
+        w.uint(0);
+        w.byte(0);
+        w.uint(0);
+        w.byte(0);
+        let error = fresh().add_slice(&w.bytes).expect_err("no texts");
         assert!(error.to_string().contains("text 0, never sent"), "{error}");
-        // A finding as the previous transfer wrote it.
+        // A slice as the previous transfer wrote it (JSON).
         let old = serde_json::to_vec(&report.findings[..1]).expect("writes");
         assert!(fresh().add_slice(&old).is_err());
+        assert!(fresh().add_slice(b"").is_err());
         assert!(Assembly::new(b"not json", 0).is_err());
+    }
+
+    /// The sizes of a real input's transfer, for the performance notes:
+    /// `STRATOSCOPE_TRANSFER_INPUT=FILE cargo test -p stratoscope-web --release --lib
+    /// transfer_sizes -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "reads a file named by STRATOSCOPE_TRANSFER_INPUT"]
+    fn transfer_sizes() {
+        let Ok(path) = std::env::var("STRATOSCOPE_TRANSFER_INPUT") else {
+            println!("STRATOSCOPE_TRANSFER_INPUT is not set: nothing to measure");
+            return;
+        };
+        let bytes = std::fs::read(&path).expect("readable");
+        let load = load_builtin();
+        let report = analyze_files(&[LoadedFile::new(path, bytes)], &load.pack);
+        let mut lent = report.clone();
+        let (head, slices) = split(&mut lent, FINDINGS_PER_SLICE).expect("splits");
+        let total: usize = slices.iter().map(Vec::len).sum();
+        println!(
+            "{} findings: head {} bytes, {} slices, {total} bytes",
+            report.findings.len(),
+            head.len(),
+            slices.len()
+        );
+        let mut back = Assembly::new(&head, report.findings.len()).expect("head parses");
+        for slice in &slices {
+            back.add_slice(slice).expect("slice parses");
+        }
+        assert!(back.finish() == report);
+    }
+
+    /// Every severity and outcome crosses as itself.
+    #[test]
+    fn every_severity_and_outcome_crosses() {
+        let mut report = varied();
+        let base = report.findings[0].clone();
+        report.findings = Severity::ALL
+            .iter()
+            .flat_map(|&severity| {
+                let base = &base;
+                Outcome::ALL.iter().map(move |&outcome| Finding {
+                    severity,
+                    outcome,
+                    ..base.clone()
+                })
+            })
+            .collect();
+        assert!(round_trip(&report, 3) == report);
     }
 }

@@ -31,10 +31,11 @@
 //! compared with it without a second analysis or every attribute crossing over up front; a
 //! question about another job gets an `error`.
 //!
-//! The report travels as JSON bytes in transferred buffers, split by [`crate::transfer`]: `report`
-//! is everything but the findings, `findings` an array of slices of them, each with the rules
-//! and resources its findings are the first to refer to. Parsing a 5 MB report in one go held
-//! the page's thread for over 100 ms; slice by slice, the page yields in between.
+//! The report travels in transferred buffers, split by [`crate::transfer`]: `report` is
+//! everything but the findings, as JSON, `findings` an array of slices of them in a compact
+//! binary form, each with the rules and resources its findings are the first to refer to.
+//! Parsing a 5 MB report in one go held the page's thread for over 100 ms; slice by slice, the
+//! page yields in between.
 
 /// The script the page starts the worker with, relative to the page (copied into `dist/`).
 /// Trunk does not hash a worker's file names, so the version goes in the query instead, and the

@@ -39,51 +39,44 @@ fn select_value(e: Event) -> String {
 /// search, each filter change) must not walk every finding again for each dimension.
 type Options = Vec<(Dim, Vec<(String, String)>)>;
 
-fn all_options(report: &Report) -> Options {
-    filter_dims().map(|d| (d, options(report, d))).collect()
-}
-
-/// Reports up to this many findings get their filter options at once; larger ones a dimension at
-/// a time, yielding to the page in between (100,000 findings took a quarter second in one go).
+/// Reports up to this many findings get their filter options in one task; larger ones a
+/// dimension at a time, yielding to the page in between (100,000 findings took a quarter second
+/// in one go).
 const OPTIONS_AT_ONCE: usize = 20_000;
 
-/// The filter options of `report`: computed in the render for a small report, and for a large
-/// one by a task that yields between dimensions; until it ends the selects offer "any" only.
+/// The filter options of `report`, or `None` until they are ready. Never computed in the render:
+/// the first paint of the findings after an analysis is the longest task it leaves the page, and
+/// the table is what the auditor looks at first, so the options follow a turn later (a
+/// dimension per turn for a large report); until then only the severity filter is shown, and
+/// the toolbar says `data-options="pending"` (the browser tests wait for "ready").
 #[hook]
-fn use_options(report: &Shared<Report>) -> Rc<Options> {
-    let small = report.findings.len() <= OPTIONS_AT_ONCE;
-    let now = use_memo(report.clone(), |r| {
-        if small {
-            all_options(r)
-        } else {
-            Vec::new()
-        }
-    });
-    let later = use_state(|| (None::<Shared<Report>>, Rc::new(Options::new())));
+fn use_options(report: &Shared<Report>) -> Option<Rc<Options>> {
+    let ready = use_state(|| (None::<Shared<Report>>, Rc::new(Options::new())));
     {
-        let later = later.clone();
+        let ready = ready.clone();
         use_effect_with(report.clone(), move |report| {
             let cancelled = Rc::new(Cell::new(false));
-            if !small {
-                let (report, cancelled) = (report.clone(), cancelled.clone());
-                spawn_local(async move {
-                    let mut out = Options::new();
-                    for dim in filter_dims() {
+            let (report, stop) = (report.clone(), cancelled.clone());
+            let small = report.findings.len() <= OPTIONS_AT_ONCE;
+            spawn_local(async move {
+                let mut out = Options::new();
+                for dim in filter_dims() {
+                    if out.is_empty() || !small {
                         sleep(Duration::ZERO).await;
-                        if cancelled.get() {
-                            return;
-                        }
-                        out.push((dim, options(&report, dim)));
                     }
-                    later.set((Some(report), Rc::new(out)));
-                });
-            }
+                    if stop.get() {
+                        return;
+                    }
+                    out.push((dim, options(&report, dim)));
+                }
+                ready.set((Some(report), Rc::new(out)));
+            });
             move || cancelled.set(true)
         });
     }
-    match &*later {
-        (Some(r), options) if !small && r == report => options.clone(),
-        _ => now,
+    match &*ready {
+        (Some(r), options) if r == report => Some(options.clone()),
+        _ => None,
     }
 }
 
@@ -123,6 +116,12 @@ fn dim_select(props: &FindingsToolbarProps, dim: Dim, options: &[(String, String
 #[function_component]
 pub fn FindingsToolbar(props: &FindingsToolbarProps) -> Html {
     let options = use_options(&props.report);
+    let options_state = if options.is_some() {
+        "ready"
+    } else {
+        "pending"
+    };
+    let options = options.unwrap_or_default();
     let on_severity = props
         .on_severity
         .reform(|e: Event| SeverityFilter::from_value(&select_value(e)));
@@ -139,7 +138,7 @@ pub fn FindingsToolbar(props: &FindingsToolbarProps) -> Html {
     let chips = props.filters.chips(&props.report);
     let searching = !props.query.is_empty();
     html! {
-        <div class="toolbar" role="search" aria-label="Filter findings">
+        <div class="toolbar" role="search" aria-label="Filter findings" data-options={options_state}>
             <div class="toolbar-row">
                 <input type="search" class="search" data-testid="search" value={props.query.clone()} {oninput}
                     aria-label="Search findings" placeholder="Search rule, resource, ARN, account or message"
