@@ -47,7 +47,7 @@ const OPTIONS_AT_ONCE: usize = 20_000;
 /// The filter options of `report`, or `None` until they are ready. Never computed in the render:
 /// the first paint of the findings after an analysis is the longest task it leaves the page, and
 /// the table is what the auditor looks at first, so the options follow a turn later (a
-/// dimension per turn for a large report); until then only the severity filter is shown, and
+/// dimension per turn for a large report); until then the other filters are shown disabled, and
 /// the toolbar says `data-options="pending"` (the browser tests wait for "ready").
 #[hook]
 fn use_options(report: &Shared<Report>) -> Option<Rc<Options>> {
@@ -88,22 +88,32 @@ fn filter_dims() -> impl Iterator<Item = Dim> {
         .filter(|d| !matches!(d, Dim::Severity | Dim::Control))
 }
 
-/// One filter's select: "any", then each value the report has, with its count.
-fn dim_select(props: &FindingsToolbarProps, dim: Dim, options: &[(String, String)]) -> Html {
+/// One filter's select: "any", then each value the report has, with its count. While the
+/// options are `pending` the select is there but disabled, holding only "any" and the value
+/// the address chose (its count not yet known), so the table does not move when they arrive.
+fn dim_select(
+    props: &FindingsToolbarProps,
+    dim: Dim,
+    options: &[(String, String)],
+    pending: bool,
+) -> Html {
     let current = props.filters.get(dim).unwrap_or_default();
     // A value from the address that this report lacks stays selectable, so the filter is
     // visible and can be removed.
     let missing = (!current.is_empty() && !options.iter().any(|(v, _)| *v == current)).then(|| {
-        (
-            current.clone(),
-            format!("{} (0)", value_label(&props.report, dim, &current)),
-        )
+        let label = value_label(&props.report, dim, &current);
+        let label = if pending {
+            label
+        } else {
+            format!("{label} (0)")
+        };
+        (current.clone(), label)
     });
     let onchange = props
         .on_filter
         .reform(move |e: Event| (dim, Some(select_value(e))));
     html! {
-        <select class="filter" data-testid={format!("filter-{}", dim.key())} aria-label={dim.label()} {onchange}>
+        <select class="filter" data-testid={format!("filter-{}", dim.key())} aria-label={dim.label()} disabled={pending} {onchange}>
             <option value="" selected={current.is_empty()}>{ dim.any_label() }</option>
             { for options.iter().chain(missing.as_ref()).map(|(v, label)| {
                 let selected = *v == current;
@@ -121,7 +131,9 @@ pub fn FindingsToolbar(props: &FindingsToolbarProps) -> Html {
     } else {
         "pending"
     };
-    let options = options.unwrap_or_default();
+    let pending = options.is_none();
+    let options =
+        options.unwrap_or_else(|| Rc::new(filter_dims().map(|d| (d, Vec::new())).collect()));
     let on_severity = props
         .on_severity
         .reform(|e: Event| SeverityFilter::from_value(&select_value(e)));
@@ -168,7 +180,7 @@ pub fn FindingsToolbar(props: &FindingsToolbarProps) -> Html {
                     }) }
                 </select>
                 // Controls are chosen in the Compliance view (there are hundreds); the chip shows one.
-                { for options.iter().map(|(d, o)| dim_select(props, *d, o)) }
+                { for options.iter().map(|(d, o)| dim_select(props, *d, o, pending)) }
             </div>
             if !chips.is_empty() || searching {
                 <div class="toolbar-row chips-row">
