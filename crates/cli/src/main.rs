@@ -329,6 +329,17 @@ fn evaluate_files(
     (inventory, report)
 }
 
+/// Frees `value` on a thread of its own while the command goes on: a large account's inventory
+/// is millions of small blocks, and dropping it cost 200 M instructions (7 % of a 5,000-role
+/// scan's) before the report was even printed. Not joined: if the command ends first, the
+/// process's exit takes the rest back. Only for what the command no longer needs.
+fn drop_aside<T: Send + 'static>(value: T) {
+    // Where no thread can be started, the value is dropped here, with the refused closure.
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+}
+
 /// Whether anything was evaluated; says so on standard error when not (exit status 2).
 fn any_recognized(report: &stratoscope::Report) -> bool {
     let recognized = report
@@ -363,7 +374,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let loaded = eval.load()?;
             let framework = framework.map(|id| compliance::framework(&id)).transpose()?;
-            let (_, mut report) = evaluate_files(&files, &loaded, "");
+            let (inventory, mut report) = evaluate_files(&files, &loaded, "");
+            drop_aside(inventory);
             if let Some(fw) = &framework {
                 compliance::restrict(&mut report, &fw.id);
             }
@@ -392,6 +404,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let before = evaluate_files(&baseline, &loaded, "baseline: ");
             let after = evaluate_files(&current, &loaded, "current: ");
             let drift = stratoscope::drift::drift((&before.0, &before.1), (&after.0, &after.1));
+            drop_aside((before.0, after.0));
             match format {
                 Format::Json => emit(drift.to_json()),
                 Format::Text => emit(output::drift_text(&drift)),
