@@ -3,6 +3,7 @@
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Escapes one reference token: `~` → `~0`, `/` → `~1`.
 pub fn escape(token: &str) -> String {
@@ -68,6 +69,118 @@ pub fn resolve_many(text: &str, pointers: &[&str]) -> Vec<Option<Value>> {
         .collect();
     walk.value_at(0, &all, 0);
     walk.out
+}
+
+/// Where the entries of a document's large lists lie in its text (byte ranges), by the list's
+/// pointer, so that evidence citing a fragment of an entry is resolved in that entry's text
+/// alone instead of in the whole file. Filled by the readers that split those lists anyway; only
+/// a list as the whole-text walk reaches it belongs here (for a repeated key, its last
+/// occurrence), so that quoting from an entry gives what [`resolve_many`] on the text gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntrySpans {
+    lists: BTreeMap<String, Vec<Range<usize>>>,
+}
+
+impl EntrySpans {
+    /// Records the spans of the elements of the array at `list` (a pointer), in order.
+    pub fn insert(&mut self, list: String, spans: Vec<Range<usize>>) {
+        self.lists.insert(list, spans);
+    }
+
+    /// Adds the lists of `other`, whose spans are relative to a part of this document's text
+    /// starting at `offset`.
+    pub fn append(&mut self, other: EntrySpans, offset: usize) {
+        for (list, mut spans) in other.lists {
+            for span in &mut spans {
+                *span = span.start + offset..span.end + offset;
+            }
+            self.lists.insert(list, spans);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lists.is_empty()
+    }
+
+    /// [`resolve_many`] on `text` (the text these spans were taken from): each pointer into an
+    /// entry of a known list is resolved in that entry's text, the others in the whole text,
+    /// which is then read only when some pointer is not into an entry. Entries are independent,
+    /// so runs of them are read on `threads` threads.
+    pub fn resolve_many(
+        &self,
+        text: &str,
+        pointers: &[&str],
+        threads: usize,
+    ) -> Vec<Option<Value>> {
+        let mut out = vec![None; pointers.len()];
+        // Each pointer into an entry, and where the rest of it starts (past the entry's index).
+        let mut by_entry: BTreeMap<(&str, usize), Vec<(usize, usize)>> = BTreeMap::new();
+        let mut elsewhere = Vec::new();
+        for (i, pointer) in pointers.iter().enumerate() {
+            match self.entry_of(pointer) {
+                Some((list, k, rest)) => by_entry.entry((list, k)).or_default().push((i, rest)),
+                None => elsewhere.push(i),
+            }
+        }
+        let mut entries: Vec<(&str, Vec<(usize, usize)>)> = Vec::with_capacity(by_entry.len());
+        for ((list, k), at) in by_entry {
+            match text.get(self.lists[list][k].clone()) {
+                Some(entry) => entries.push((entry, at)),
+                None => elsewhere.extend(at.into_iter().map(|(i, _)| i)),
+            }
+        }
+        let mut runs: Vec<Vec<_>> = Vec::new();
+        let mut entries = entries.into_iter().peekable();
+        while entries.peek().is_some() {
+            runs.push(entries.by_ref().take(ENTRIES_PER_QUOTE_RUN).collect());
+        }
+        let quoted = crate::parallel::map_ordered(runs, threads, |run| {
+            run.into_iter()
+                .flat_map(|(entry, at)| {
+                    let rests: Vec<&str> =
+                        at.iter().map(|&(i, rest)| &pointers[i][rest..]).collect();
+                    let quoted = resolve_many(entry, &rests);
+                    at.into_iter().map(|(i, _)| i).zip(quoted)
+                })
+                .collect::<Vec<_>>()
+        });
+        for (i, v) in quoted.into_iter().flatten() {
+            out[i] = v;
+        }
+        if !elsewhere.is_empty() {
+            let whole: Vec<&str> = elsewhere.iter().map(|&i| pointers[i]).collect();
+            for (i, v) in elsewhere.into_iter().zip(resolve_many(text, &whole)) {
+                out[i] = v;
+            }
+        }
+        out
+    }
+
+    /// The known list (its pointer as recorded) and element that `pointer` leads into, and
+    /// where the rest of the pointer starts (`/L/7/Statement/0` → `/Statement/0`, `/L/7` →
+    /// the empty pointer).
+    fn entry_of<'s>(&'s self, pointer: &str) -> Option<(&'s str, usize, usize)> {
+        for (at, _) in pointer.match_indices('/').skip(1) {
+            let Some((list, spans)) = self.lists.get_key_value(&pointer[..at]) else {
+                continue;
+            };
+            let token = pointer[at + 1..].split('/').next().unwrap_or("");
+            let k = index(token).filter(|&k| k < spans.len())?;
+            return Some((list.as_str(), k, at + 1 + token.len()));
+        }
+        None
+    }
+}
+
+/// Entries quoted as one piece of work: enough that taking one costs nothing beside quoting
+/// it, few enough that the threads finish together.
+const ENTRIES_PER_QUOTE_RUN: usize = 64;
+
+/// Where `part`, a slice of `whole`, starts in it; `None` when it is not such a slice.
+pub fn offset_in(whole: &str, part: &str) -> Option<usize> {
+    let at = part.as_ptr().addr().checked_sub(whole.as_ptr().addr())?;
+    let inside = whole.get(at..at + part.len())?;
+    std::ptr::eq(inside, part).then_some(at)
 }
 
 /// A pointer's reference tokens, unescaped; `None` for a malformed pointer (no leading `/`).
@@ -445,31 +558,42 @@ fn checked_key(b: &[u8], i: usize) -> Option<usize> {
 }
 
 /// [`objects`] of the array starting at `text[i]`, checked as [`checked_end`] checks it, nested
-/// `depth` containers deep, and where the array ends.
-pub fn checked_objects(
-    text: &str,
-    i: usize,
-    depth: usize,
-) -> Option<(Vec<Option<Members<'_>>>, usize)> {
+/// `depth` containers deep.
+pub fn checked_objects(text: &str, i: usize, depth: usize) -> Option<CheckedList<'_>> {
     if depth + 1 >= MAX_CHECKED_DEPTH {
         return None;
     }
-    let mut out = Vec::new();
+    let mut items = Vec::new();
+    let mut spans = Vec::new();
     let end = each_element_at(text, i, |b, start| {
-        if b.get(start) != Some(&b'{') {
-            out.push(None);
-            return checked_end(text, start, depth + 1);
-        }
-        let mut members = Vec::new();
-        let end = each_member::<true, _>(text, start, |key, at| {
-            let end = checked_end(text, at, depth + 2)?;
-            members.push((key, text.get(at..end)?));
-            Some(end)
-        })?;
-        out.push(Some(members));
+        let end = if b.get(start) != Some(&b'{') {
+            items.push(None);
+            checked_end(text, start, depth + 1)?
+        } else {
+            let mut members = Vec::new();
+            let end = each_member::<true, _>(text, start, |key, at| {
+                let end = checked_end(text, at, depth + 2)?;
+                members.push((key, text.get(at..end)?));
+                Some(end)
+            })?;
+            items.push(Some(members));
+            end
+        };
+        spans.push(start..end);
         Some(end)
     })?;
-    Some((out, end))
+    Some(CheckedList { items, spans, end })
+}
+
+/// An array split by [`checked_objects`].
+#[derive(Debug, PartialEq)]
+pub struct CheckedList<'a> {
+    /// Each element's members (`None` for an element that is not an object).
+    pub items: Vec<Option<Members<'a>>>,
+    /// Where each element lies in the text.
+    pub spans: Vec<Range<usize>>,
+    /// Where the array ends.
+    pub end: usize,
 }
 
 const MAX_CHECKED_DEPTH: usize = 64;
@@ -804,12 +928,55 @@ mod tests {
             }
         }
         let list = r#"[{"a": 1, "b": [2, {"c": "d"}]}, 3, "x", {}, {"e": {"f": null}}]"#;
-        let (split, end) = checked_objects(list, 0, 1).expect("plain list");
-        assert_eq!(end, list.len());
-        assert_eq!(Some(split), objects(list));
+        let split = checked_objects(list, 0, 1).expect("plain list");
+        assert_eq!(split.end, list.len());
+        assert_eq!(Some(split.items), objects(list));
+        let spans: Vec<&str> = split.spans.into_iter().map(|s| &list[s]).collect();
+        assert_eq!(Some(spans), elements(list));
         for bad in ["[{\"a\": 1e3}]", "[{\"a\": 1},]", "[{\"a\" : \"\u{7}\"}]"] {
             assert!(checked_objects(bad, 0, 1).is_none(), "{bad}");
         }
+    }
+
+    /// Pointers into a known entry are resolved in it, all others (the list itself, an index
+    /// past the end or not as serde_json reads one, another member, a malformed pointer) in the
+    /// whole text, and both give what the tree gives; spans found in a part of the text are
+    /// moved by where that part starts.
+    #[test]
+    fn entry_spans_resolve_as_the_whole_text() {
+        let text = r#" {"x": {"L": [{"a": [1, {"b": 2}]}, 3, {"c~/": null}]}, "y": [4]}"#;
+        let part = &text[7..text.find(", \"y\"").expect("y")];
+        let list = checked_objects(part, 6, 2).expect("plain list");
+        let mut inner = EntrySpans::default();
+        inner.insert("/x/L".into(), list.spans);
+        let mut entries = EntrySpans::default();
+        entries.append(inner, offset_in(text, part).expect("a slice of it"));
+        let tree: Value = serde_json::from_str(text).expect("json");
+        let pointers = [
+            "/x/L/0/a/1/b",
+            "/x/L/0",
+            "/x/L/1",
+            "/x/L/2/c~0~1",
+            "/x/L/0/a/5",
+            "/x/L",
+            "/x/L/3",
+            "/x/L/01",
+            "/x/L/",
+            "/x/L/-",
+            "/y/0",
+            "/x",
+            "",
+            "x/L/0",
+        ];
+        for threads in [1, 2] {
+            let got = entries.resolve_many(text, &pointers, threads);
+            for (p, v) in pointers.iter().zip(&got) {
+                assert_eq!(v.as_ref(), tree.pointer(p), "{p}");
+            }
+        }
+        assert_eq!(entries.entry_of("/x/L/2/c~0~1"), Some(("/x/L", 2, 6)));
+        assert_eq!(entries.entry_of("/x/L/3"), None);
+        assert_eq!(offset_in(text, "{\"x\""), None, "not a slice of the text");
     }
 
     #[test]
