@@ -575,7 +575,7 @@ fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, us
             .map(|&(f, k)| findings[f].evidence[k].pointer.as_str())
             .collect();
         let fragments = match inv.entries.get(file) {
-            Some(entries) => entries.resolve_many(text, &pointers, 1),
+            Some(entries) => entries.resolve_many(text, &pointers, crate::parallel::threads()),
             None => crate::pointer::resolve_many(text, &pointers),
         };
         quotes.extend(
