@@ -167,15 +167,17 @@ fn checked_lists(text: &str) -> Checked<'_> {
     }
     let mut lists = Vec::new();
     let mut plain = true;
-    let checked = pointer::checked_object(text, |key, start| {
-        if !LISTS.contains(&key.as_ref()) || text.as_bytes().get(start) != Some(&b'[') {
-            plain = false;
-            return None;
-        }
-        let list = pointer::checked_objects(text, start, 1)?;
-        let end = list.end;
-        lists.push((key, List::split(text, start, list)?));
-        Some(end)
+    let checked = with_ahead(text, 1, |mut ahead| {
+        pointer::checked_object(text, |key, start| {
+            if !LISTS.contains(&key.as_ref()) || text.as_bytes().get(start) != Some(&b'[') {
+                plain = false;
+                return None;
+            }
+            let list = pointer::checked_objects(text, start, 1, ahead.as_deref_mut())?;
+            let end = list.end;
+            lists.push((key, List::split(text, start, list)?));
+            Some(end)
+        })
     });
     match checked {
         _ if !plain => Checked::NotPlain,
@@ -203,21 +205,35 @@ pub fn normalize_output_text(
         return (end == text.len()).then(|| Ok(Read::default()));
     }
     let mut lists = Vec::new();
-    pointer::checked_object(text, |key, start| {
-        let list = LISTS.contains(&key.as_ref());
-        if list && b.get(start) == Some(&b'[') {
-            let list = pointer::checked_objects(text, start, depth + 1)?;
-            let end = list.end;
-            lists.push((key, List::split(text, start, list)?));
-            return Some(end);
-        }
-        let end = pointer::checked_end(text, start, depth + 1)?;
-        if list {
-            lists.push((key, List::unsplit(text.get(start..end)?)));
-        }
-        Some(end)
+    with_ahead(text, depth + 1, |mut ahead| {
+        pointer::checked_object(text, |key, start| {
+            let list = LISTS.contains(&key.as_ref());
+            if list && b.get(start) == Some(&b'[') {
+                let list = pointer::checked_objects(text, start, depth + 1, ahead.as_deref_mut())?;
+                let end = list.end;
+                lists.push((key, List::split(text, start, list)?));
+                return Some(end);
+            }
+            let end = pointer::checked_end(text, start, depth + 1)?;
+            if list {
+                lists.push((key, List::unsplit(text.get(start..end)?)));
+            }
+            Some(end)
+        })
     })?;
     Some(normalize_lists(lists, file, base))
+}
+
+/// Runs `check` over the object `text`, whose lists it checks at `depth`, with a second thread
+/// checking a later part of them where there are cores for it (see [`pointer::Ahead`]): the
+/// split is the one part of reading an export that is sequential by nature.
+fn with_ahead<'a, R>(
+    text: &'a str,
+    depth: usize,
+    check: impl FnOnce(Option<&mut pointer::Ahead<'a>>) -> R,
+) -> R {
+    // An entry of a list of the object is two containers deep: the object, the list.
+    pointer::with_ahead(text, 2, depth, crate::parallel::threads(), check)
 }
 
 /// [`normalize`] over the top-level members of a document serde_json accepts (see
