@@ -107,7 +107,7 @@ impl EntrySpans {
     /// [`resolve_many`] on `text` (the text these spans were taken from): each pointer into an
     /// entry of a known list is resolved in that entry's text, the others in the whole text,
     /// which is then read only when some pointer is not into an entry. Entries are independent,
-    /// so runs of them are read on `threads` threads.
+    /// so runs of them, and the walk of the whole text, are read on `threads` threads.
     pub fn resolve_many(
         &self,
         text: &str,
@@ -131,7 +131,15 @@ impl EntrySpans {
                 None => elsewhere.extend(at.into_iter().map(|(i, _)| i)),
             }
         }
+        // Pointers outside the entries are resolved over the whole text, as one more run, and
+        // the first taken: it is the longest.
         let mut runs: Vec<Vec<_>> = Vec::new();
+        if !elsewhere.is_empty() {
+            runs.push(vec![(
+                text,
+                elsewhere.into_iter().map(|i| (i, 0)).collect(),
+            )]);
+        }
         let mut entries = entries.into_iter().peekable();
         while entries.peek().is_some() {
             runs.push(entries.by_ref().take(ENTRIES_PER_QUOTE_RUN).collect());
@@ -148,12 +156,6 @@ impl EntrySpans {
         });
         for (i, v) in quoted.into_iter().flatten() {
             out[i] = v;
-        }
-        if !elsewhere.is_empty() {
-            let whole: Vec<&str> = elsewhere.iter().map(|&i| pointers[i]).collect();
-            for (i, v) in elsewhere.into_iter().zip(resolve_many(text, &whole)) {
-                out[i] = v;
-            }
         }
         out
     }
