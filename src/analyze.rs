@@ -50,6 +50,10 @@ pub struct Inventory {
     /// verbatim. Text rather than the parsed tree: the tree costs about nine times the file, and
     /// evidence needs only the fragments findings point at (see [`crate::pointer::resolve_many`]).
     pub documents: BTreeMap<String, String>,
+    /// Where the entries of each document's large lists lie in its text, by input name, so
+    /// that evidence is quoted from the entry it cites rather than from the whole text. A
+    /// document's own: a resource may merge with another file's, so no span is kept with it.
+    pub entries: BTreeMap<String, crate::pointer::EntrySpans>,
 }
 
 /// Decodes, detects and normalises every input, then derives inventory-level facts.
@@ -121,6 +125,7 @@ fn build(inputs: Vec<Cow<Input>>, threads: usize) -> Inventory {
             notes,
             error,
             quoted,
+            entries,
         } = match read {
             Ok(read) => read,
             Err(message) => {
@@ -190,6 +195,9 @@ fn build(inputs: Vec<Cow<Input>>, threads: usize) -> Inventory {
         }
         inv.inputs
             .push(verdict(InputStatus::Recognized, format, new, message));
+        if !entries.is_empty() {
+            inv.entries.insert(name.clone(), entries);
+        }
         inv.documents.insert(name, quoted);
     }
     // The inventory lives through evaluation; growth by doubling left up to half of its list
@@ -211,6 +219,8 @@ struct FileRead {
     error: Option<String>,
     /// The text evidence quotes (see [`quotable_text`]).
     quoted: String,
+    /// Where its entries lie in that text.
+    entries: crate::pointer::EntrySpans,
 }
 
 /// Decodes, detects and normalises one file. Files are independent until their resources
@@ -229,6 +239,7 @@ fn read_file(name: &str, input: Cow<Input>) -> Result<FileRead, String> {
         notes: Vec::new(),
         error: None,
         quoted: String::new(),
+        entries: crate::pointer::EntrySpans::default(),
     };
     // The largest exports (authorization details, the collector's bundle) normalise entry
     // by entry without a tree of the whole file. Everything else goes through the tree.
@@ -238,6 +249,7 @@ fn read_file(name: &str, input: Cow<Input>) -> Result<FileRead, String> {
             Ok(mut n) => {
                 read.resources.append(&mut n.resources);
                 read.notes.append(&mut n.notes);
+                read.entries = n.entries;
             }
             Err(e) => read.error = Some(format!("{name}: recognised as {format}, but {e}")),
         }
@@ -542,8 +554,9 @@ fn evaluate_on(
 
 /// Evidence that points at a specific fragment (not the resource as a whole) quotes the export
 /// verbatim, so the auditor sees exactly what the admin's file says. Encoded policy strings are
-/// left in their decoded form, which is more useful than the percent-encoded original. All of a
-/// file's fragments are resolved in one pass over its text.
+/// left in their decoded form, which is more useful than the percent-encoded original. A file's
+/// fragments are resolved in one pass over its text, or over the entries they lie in where the
+/// inventory knows where those are.
 fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, usize)]) {
     let mut by_file: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for &(f, k) in wanted {
@@ -561,7 +574,10 @@ fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, us
             .iter()
             .map(|&(f, k)| findings[f].evidence[k].pointer.as_str())
             .collect();
-        let fragments = crate::pointer::resolve_many(text, &pointers);
+        let fragments = match inv.entries.get(file) {
+            Some(entries) => entries.resolve_many(text, &pointers, crate::parallel::threads()),
+            None => crate::pointer::resolve_many(text, &pointers),
+        };
         quotes.extend(
             at.iter()
                 .zip(fragments)
@@ -578,6 +594,7 @@ fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, us
 mod tests {
     use super::*;
     use crate::evaluate::evaluate;
+    use serde_json::json;
 
     /// Each finding's evidence as [`evaluate`] alone gives it, except where the export has a
     /// fragment (not a string) at its pointer: then the fragment.
@@ -653,6 +670,7 @@ mod tests {
             let spread = build(inputs.iter().cloned().map(Cow::Owned).collect(), threads);
             assert_eq!(spread.inputs, alone.inputs, "{threads}");
             assert_eq!(spread.documents, alone.documents, "{threads}");
+            assert_eq!(spread.entries, alone.entries, "{threads}");
             assert!(spread.resources == alone.resources, "{threads}");
         }
     }
@@ -671,6 +689,82 @@ mod tests {
             let spread = evaluate_on(&inv, &pack, &options, threads, batch);
             assert!(spread == alone, "{threads} threads, batches of {batch}");
         }
+    }
+
+    /// Every pointer to a value of `v` (at `base`), and some that lead nowhere: past an
+    /// array's end, an index with a leading zero, a missing key.
+    fn every_pointer(v: &Value, base: &str, out: &mut Vec<String>) {
+        out.push(base.to_string());
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    every_pointer(v, &crate::pointer::join(base, k), out);
+                }
+                out.push(format!("{base}/missing"));
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    every_pointer(v, &crate::pointer::join_index(base, i), out);
+                }
+                out.push(crate::pointer::join_index(base, items.len()));
+                out.push(format!("{base}/00"));
+                out.push(format!("{base}/"));
+            }
+            _ => out.push(format!("{base}/0")),
+        }
+    }
+
+    /// Quoting from the entries' spans gives what the walk of the whole text gives, for every
+    /// fragment of every export whose entries the inventory knows: authorization details on
+    /// their own and inside bundles, and a list whose key is repeated, which reads as its last
+    /// occurrence.
+    #[test]
+    fn quoting_from_entries_is_quoting_from_the_whole_text() {
+        let role = |name: &str| {
+            format!(
+                r#"{{"RoleName": "{name}", "Arn": "arn:aws:iam::123456789012:role/{name}", "RolePolicyList": [{{"PolicyName": "p", "PolicyDocument": {{"Statement": [{{"Effect": "Allow", "Action": "*", "Resource": "*"}}]}}}}]}}"#
+            )
+        };
+        let repeated = format!(
+            r#"{{"RoleDetailList": [{}], "UserDetailList": [], "RoleDetailList": [{}, {}]}}"#,
+            role("first"),
+            role("second"),
+            role("third")
+        );
+        let mut inputs = fixture_inputs();
+        inputs.push(Input::new("repeated.json", repeated));
+        let inv = build_inventory(&inputs);
+        assert!(inv.entries.contains_key("repeated.json"));
+        let bundles = inv
+            .entries
+            .keys()
+            .filter(|name| name.contains("bundle"))
+            .count();
+        assert!(bundles > 0, "no bundle with authorization details");
+        let mut compared = 0;
+        for (name, entries) in &inv.entries {
+            let text = &inv.documents[name];
+            let tree: Value = serde_json::from_str(text).expect("json");
+            let mut pointers = Vec::new();
+            every_pointer(&tree, "", &mut pointers);
+            let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
+            let whole = crate::pointer::resolve_many(text, &pointers);
+            for threads in [1, 2] {
+                let quoted = entries.resolve_many(text, &pointers, threads);
+                assert_eq!(quoted, whole, "{name}");
+            }
+            for (p, v) in pointers.iter().zip(&whole) {
+                assert_eq!(v.as_ref(), tree.pointer(p), "{name} {p}");
+            }
+            compared += pointers.len();
+        }
+        assert!(compared > 1000, "{compared}");
+        let text = &inv.documents["repeated.json"];
+        let second = &inv.entries["repeated.json"].resolve_many(text, &["/RoleDetailList/0"], 1)[0];
+        assert_eq!(
+            second.as_ref().map(|r| &r["RoleName"]),
+            Some(&json!("second"))
+        );
     }
 
     /// Statements a function cites are serialised only when the export cannot be quoted.

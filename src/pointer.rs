@@ -3,6 +3,9 @@
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Escapes one reference token: `~` → `~0`, `/` → `~1`.
 pub fn escape(token: &str) -> String {
@@ -68,6 +71,120 @@ pub fn resolve_many(text: &str, pointers: &[&str]) -> Vec<Option<Value>> {
         .collect();
     walk.value_at(0, &all, 0);
     walk.out
+}
+
+/// Where the entries of a document's large lists lie in its text (byte ranges), by the list's
+/// pointer, so that evidence citing a fragment of an entry is resolved in that entry's text
+/// alone instead of in the whole file. Filled by the readers that split those lists anyway; only
+/// a list as the whole-text walk reaches it belongs here (for a repeated key, its last
+/// occurrence), so that quoting from an entry gives what [`resolve_many`] on the text gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntrySpans {
+    lists: BTreeMap<String, Vec<Range<usize>>>,
+}
+
+impl EntrySpans {
+    /// Records the spans of the elements of the array at `list` (a pointer), in order.
+    pub fn insert(&mut self, list: String, spans: Vec<Range<usize>>) {
+        self.lists.insert(list, spans);
+    }
+
+    /// Adds the lists of `other`, whose spans are relative to a part of this document's text
+    /// starting at `offset`.
+    pub fn append(&mut self, other: EntrySpans, offset: usize) {
+        for (list, mut spans) in other.lists {
+            for span in &mut spans {
+                *span = span.start + offset..span.end + offset;
+            }
+            self.lists.insert(list, spans);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lists.is_empty()
+    }
+
+    /// [`resolve_many`] on `text` (the text these spans were taken from): each pointer into an
+    /// entry of a known list is resolved in that entry's text, the others in the whole text,
+    /// which is then read only when some pointer is not into an entry. Entries are independent,
+    /// so runs of them, and the walk of the whole text, are read on `threads` threads.
+    pub fn resolve_many(
+        &self,
+        text: &str,
+        pointers: &[&str],
+        threads: usize,
+    ) -> Vec<Option<Value>> {
+        let mut out = vec![None; pointers.len()];
+        // Each pointer into an entry, and where the rest of it starts (past the entry's index).
+        let mut by_entry: BTreeMap<(&str, usize), Vec<(usize, usize)>> = BTreeMap::new();
+        let mut elsewhere = Vec::new();
+        for (i, pointer) in pointers.iter().enumerate() {
+            match self.entry_of(pointer) {
+                Some((list, k, rest)) => by_entry.entry((list, k)).or_default().push((i, rest)),
+                None => elsewhere.push(i),
+            }
+        }
+        let mut entries: Vec<(&str, Vec<(usize, usize)>)> = Vec::with_capacity(by_entry.len());
+        for ((list, k), at) in by_entry {
+            match text.get(self.lists[list][k].clone()) {
+                Some(entry) => entries.push((entry, at)),
+                None => elsewhere.extend(at.into_iter().map(|(i, _)| i)),
+            }
+        }
+        // Pointers outside the entries are resolved over the whole text, as one more run, and
+        // the first taken: it is the longest.
+        let mut runs: Vec<Vec<_>> = Vec::new();
+        if !elsewhere.is_empty() {
+            runs.push(vec![(
+                text,
+                elsewhere.into_iter().map(|i| (i, 0)).collect(),
+            )]);
+        }
+        let mut entries = entries.into_iter().peekable();
+        while entries.peek().is_some() {
+            runs.push(entries.by_ref().take(ENTRIES_PER_QUOTE_RUN).collect());
+        }
+        let quoted = crate::parallel::map_ordered(runs, threads, |run| {
+            run.into_iter()
+                .flat_map(|(entry, at)| {
+                    let rests: Vec<&str> =
+                        at.iter().map(|&(i, rest)| &pointers[i][rest..]).collect();
+                    let quoted = resolve_many(entry, &rests);
+                    at.into_iter().map(|(i, _)| i).zip(quoted)
+                })
+                .collect::<Vec<_>>()
+        });
+        for (i, v) in quoted.into_iter().flatten() {
+            out[i] = v;
+        }
+        out
+    }
+
+    /// The known list (its pointer as recorded) and element that `pointer` leads into, and
+    /// where the rest of the pointer starts (`/L/7/Statement/0` → `/Statement/0`, `/L/7` →
+    /// the empty pointer).
+    fn entry_of<'s>(&'s self, pointer: &str) -> Option<(&'s str, usize, usize)> {
+        for (at, _) in pointer.match_indices('/').skip(1) {
+            let Some((list, spans)) = self.lists.get_key_value(&pointer[..at]) else {
+                continue;
+            };
+            let token = pointer[at + 1..].split('/').next().unwrap_or("");
+            let k = index(token).filter(|&k| k < spans.len())?;
+            return Some((list.as_str(), k, at + 1 + token.len()));
+        }
+        None
+    }
+}
+
+/// Entries quoted as one piece of work: enough that taking one costs nothing beside quoting
+/// it, few enough that the threads finish together.
+const ENTRIES_PER_QUOTE_RUN: usize = 64;
+
+/// Where `part`, a slice of `whole`, starts in it; `None` when it is not such a slice.
+pub fn offset_in(whole: &str, part: &str) -> Option<usize> {
+    let at = part.as_ptr().addr().checked_sub(whole.as_ptr().addr())?;
+    let inside = whole.get(at..at + part.len())?;
+    std::ptr::eq(inside, part).then_some(at)
 }
 
 /// A pointer's reference tokens, unescaped; `None` for a malformed pointer (no leading `/`).
@@ -445,31 +562,299 @@ fn checked_key(b: &[u8], i: usize) -> Option<usize> {
 }
 
 /// [`objects`] of the array starting at `text[i]`, checked as [`checked_end`] checks it, nested
-/// `depth` containers deep, and where the array ends.
-pub fn checked_objects(
-    text: &str,
+/// `depth` containers deep; with `ahead`, a later part of it may have been checked on another
+/// thread (see [`Ahead`]), which changes nothing in what is returned.
+pub fn checked_objects<'a>(
+    text: &'a str,
     i: usize,
     depth: usize,
-) -> Option<(Vec<Option<Members<'_>>>, usize)> {
+    ahead: Option<&mut Ahead<'a>>,
+) -> Option<CheckedList<'a>> {
     if depth + 1 >= MAX_CHECKED_DEPTH {
         return None;
     }
-    let mut out = Vec::new();
-    let end = each_element_at(text, i, |b, start| {
-        if b.get(start) != Some(&b'{') {
-            out.push(None);
-            return checked_end(text, start, depth + 1);
+    let b = text.as_bytes();
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    let mut list = CheckedList {
+        items: Vec::new(),
+        spans: Vec::new(),
+        end: 0,
+    };
+    let i = skip_ws(b, i + 1);
+    list.end = if b.get(i) == Some(&b']') {
+        i + 1
+    } else {
+        checked_elements(text, i, depth, &mut list, ahead, None)?
+    };
+    Some(list)
+}
+
+/// The elements of a list from the one starting at `text[i]` on, checked and split into
+/// `list`; returns where the list ends. With `ahead`, the rest of the list is taken from it at
+/// the element where it started; with `stop`, gives up when told to.
+fn checked_elements<'a>(
+    text: &'a str,
+    mut i: usize,
+    depth: usize,
+    list: &mut CheckedList<'a>,
+    mut ahead: Option<&mut Ahead<'a>>,
+    stop: Option<&AtomicBool>,
+) -> Option<usize> {
+    let b = text.as_bytes();
+    loop {
+        if let Some(rest) = ahead.as_deref_mut().and_then(|a| a.adopt(i, depth)) {
+            list.items.extend(rest.items);
+            list.spans.extend(rest.spans);
+            return Some(rest.end);
         }
-        let mut members = Vec::new();
-        let end = each_member::<true, _>(text, start, |key, at| {
-            let end = checked_end(text, at, depth + 2)?;
-            members.push((key, text.get(at..end)?));
-            Some(end)
-        })?;
-        out.push(Some(members));
-        Some(end)
-    })?;
-    Some((out, end))
+        if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+            return None;
+        }
+        let end = if b.get(i) != Some(&b'{') {
+            list.items.push(None);
+            checked_end(text, i, depth + 1)?
+        } else {
+            let mut members = Vec::new();
+            let end = each_member::<true, _>(text, i, |key, at| {
+                let end = checked_end(text, at, depth + 2)?;
+                members.push((key, text.get(at..end)?));
+                Some(end)
+            })?;
+            list.items.push(Some(members));
+            end
+        };
+        list.spans.push(i..end);
+        i = skip_ws(b, end);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b']') => return Some(i + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// Runs `check` with an [`Ahead`] for the lists `level` containers deep in `text` that it
+/// checks at `depth`, when `threads` allow one: a guess at a later part of those lists checked
+/// on another thread while this one checks up to it.
+pub fn with_ahead<'a, R>(
+    text: &'a str,
+    level: usize,
+    depth: usize,
+    threads: usize,
+    check: impl FnOnce(Option<&mut Ahead<'a>>) -> R,
+) -> R {
+    if threads < 2 || text.len() < AHEAD_MIN_BYTES {
+        return check(None);
+    }
+    let from = text.len() / 100 * AHEAD_FROM_PERCENT;
+    with_ahead_from(text, from, level, depth, |ahead| check(Some(ahead)))
+}
+
+/// [`with_ahead`] with the other thread's guess made from `from` on.
+fn with_ahead_from<'a, R>(
+    text: &'a str,
+    from: usize,
+    level: usize,
+    depth: usize,
+    check: impl FnOnce(&mut Ahead<'a>) -> R,
+) -> R {
+    let shared = Arc::new(AheadShared {
+        at: AtomicUsize::new(usize::MAX),
+        stop: AtomicBool::new(false),
+    });
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        let theirs = shared.clone();
+        scope.spawn(move || {
+            // Nobody listening any more is no error: the guess was not used.
+            let _ = send.send(check_ahead(text, from, level, depth, &theirs));
+        });
+        let mut ahead = Ahead {
+            depth,
+            shared,
+            result: Some(receive),
+            adopted: false,
+        };
+        let out = check(&mut ahead);
+        // The scope waits for the other thread: it is told to give up first.
+        ahead.shared.stop.store(true, Ordering::Relaxed);
+        out
+    })
+}
+
+/// A later part of a top-level list checked on another thread while this one checks up to it
+/// (see [`checked_objects`]). Where entries start is only known by reading from the start, so
+/// the other thread guesses: from a point well into the text, it counts the brackets to the end
+/// of the text (which closes every container open at that point), so finds an element start
+/// `level` containers deep, and checks the elements from there. The guess is used only when
+/// this thread, checking in order, reaches exactly that position as an element start of a list
+/// checked at the same depth: then the other thread was in the very state this one is in, and
+/// its results are this one's. Otherwise (a guess inside a string, or in a nested list) it is
+/// dropped and this thread checks on as it would alone; so the results, and whether the text is
+/// taken at all, never depend on the guess.
+pub struct Ahead<'a> {
+    depth: usize,
+    shared: Arc<AheadShared>,
+    /// Where the other thread's results arrive; `None` once taken or given up.
+    result: Option<std::sync::mpsc::Receiver<Option<CheckedList<'a>>>>,
+    adopted: bool,
+}
+
+/// What the guessing thread tells this one: where its element start is (`usize::MAX` until
+/// known); and what this one tells it: to give up.
+struct AheadShared {
+    at: AtomicUsize,
+    stop: AtomicBool,
+}
+
+/// A text worth a second thread: below this, starting one costs more than it saves.
+const AHEAD_MIN_BYTES: usize = 1 << 20;
+
+/// Where the guessing thread starts, as a share of the text: it counts brackets from there to
+/// the end before it checks, which costs about a third of checking, so a little past the
+/// middle the two threads finish together.
+const AHEAD_FROM_PERCENT: usize = 56;
+
+impl<'a> Ahead<'a> {
+    /// At an element start `i` of a list checked at `depth`: the rest of the list as the other
+    /// thread checked it, when it started right here and got through; `None` to check on.
+    fn adopt(&mut self, i: usize, depth: usize) -> Option<CheckedList<'a>> {
+        if depth != self.depth || self.result.is_none() {
+            return None;
+        }
+        let at = self.shared.at.load(Ordering::Acquire);
+        if i < at {
+            return None;
+        }
+        let result = self.result.take()?;
+        if i > at {
+            // Passed it: the guess was no element start of these lists.
+            self.shared.stop.store(true, Ordering::Relaxed);
+            return None;
+        }
+        // A panic over there leaves no result here; the scope then passes the panic on.
+        let rest = result.recv().ok().flatten()?;
+        self.adopted = true;
+        Some(rest)
+    }
+
+    /// An `Ahead` whose other thread's work was done on this thread, before any checking.
+    #[cfg(test)]
+    fn done_first(text: &'a str, from: usize, level: usize, depth: usize) -> Ahead<'a> {
+        let shared = Arc::new(AheadShared {
+            at: AtomicUsize::new(usize::MAX),
+            stop: AtomicBool::new(false),
+        });
+        let (send, receive) = std::sync::mpsc::channel();
+        let _ = send.send(check_ahead(text, from, level, depth, &shared));
+        Ahead {
+            depth,
+            shared,
+            result: Some(receive),
+            adopted: false,
+        }
+    }
+
+    /// Whether the other thread's results were used.
+    pub fn adopted(&self) -> bool {
+        self.adopted
+    }
+}
+
+/// The other thread of an [`Ahead`]: guesses an element start (see [`guess_element`]),
+/// publishes it, and checks the elements from there to the end of their list.
+fn check_ahead<'a>(
+    text: &'a str,
+    from: usize,
+    level: usize,
+    depth: usize,
+    shared: &AheadShared,
+) -> Option<CheckedList<'a>> {
+    let at = guess_element(text, from, level, &shared.stop)?;
+    shared.at.store(at, Ordering::Release);
+    let mut list = CheckedList {
+        items: Vec::new(),
+        spans: Vec::new(),
+        end: 0,
+    };
+    list.end = checked_elements(text, at, depth, &mut list, None, Some(&shared.stop))?;
+    Some(list)
+}
+
+/// A position after `from` where, if the text there is outside a string past a key's colon,
+/// an element of an array `level` containers deep starts: the first `{` after a `,` at the
+/// depth that the count of brackets to the end of the text says is `level`. `None` when there
+/// is none, or when told to stop.
+fn guess_element(text: &str, from: usize, level: usize, stop: &AtomicBool) -> Option<usize> {
+    let b = text.as_bytes();
+    // Past a key's closing quote and colon (`":`, its quote not escaped): outside a string
+    // unless the text is unusual.
+    let mut i = from;
+    loop {
+        let at = i + text.get(i..)?.find("\":")?;
+        i = at + 2;
+        if at > 0 && b[at - 1] != b'\\' {
+            break;
+        }
+    }
+    // The first element-like start at each depth relative to `i`, for depths -64..64.
+    const SPAN: isize = 64;
+    let mut first = [usize::MAX; 2 * SPAN as usize];
+    let mut depth: isize = 0;
+    let mut after_comma = false;
+    let mut asked = i;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => {
+                i = string_end(b, i)?;
+                after_comma = false;
+                if i - asked > 1 << 16 {
+                    if stop.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    asked = i;
+                }
+                continue;
+            }
+            b'{' | b'[' => {
+                if after_comma && c == b'{' {
+                    let slot = usize::try_from(depth + SPAN).ok();
+                    if let Some(f) = slot.and_then(|s| first.get_mut(s)) {
+                        if *f == usize::MAX {
+                            *f = i;
+                        }
+                    }
+                }
+                depth += 1;
+                after_comma = false;
+            }
+            b'}' | b']' => {
+                depth -= 1;
+                after_comma = false;
+            }
+            b',' => after_comma = true,
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            _ => after_comma = false,
+        }
+        i += 1;
+    }
+    // At the end every container is closed, so `depth` is minus the depth where counting
+    // started, and an element start `level` deep is at `level + depth` from there.
+    let slot = usize::try_from(level as isize + depth + SPAN).ok()?;
+    first.get(slot).copied().filter(|&at| at != usize::MAX)
+}
+
+/// An array split by [`checked_objects`].
+#[derive(Debug, PartialEq)]
+pub struct CheckedList<'a> {
+    /// Each element's members (`None` for an element that is not an object).
+    pub items: Vec<Option<Members<'a>>>,
+    /// Where each element lies in the text.
+    pub spans: Vec<Range<usize>>,
+    /// Where the array ends.
+    pub end: usize,
 }
 
 const MAX_CHECKED_DEPTH: usize = 64;
@@ -804,12 +1189,126 @@ mod tests {
             }
         }
         let list = r#"[{"a": 1, "b": [2, {"c": "d"}]}, 3, "x", {}, {"e": {"f": null}}]"#;
-        let (split, end) = checked_objects(list, 0, 1).expect("plain list");
-        assert_eq!(end, list.len());
-        assert_eq!(Some(split), objects(list));
+        let split = checked_objects(list, 0, 1, None).expect("plain list");
+        assert_eq!(split.end, list.len());
+        assert_eq!(Some(split.items), objects(list));
+        let spans: Vec<&str> = split.spans.into_iter().map(|s| &list[s]).collect();
+        assert_eq!(Some(spans), elements(list));
         for bad in ["[{\"a\": 1e3}]", "[{\"a\": 1},]", "[{\"a\" : \"\u{7}\"}]"] {
-            assert!(checked_objects(bad, 0, 1).is_none(), "{bad}");
+            assert!(checked_objects(bad, 0, 1, None).is_none(), "{bad}");
         }
+    }
+
+    /// Pointers into a known entry are resolved in it, all others (the list itself, an index
+    /// past the end or not as serde_json reads one, another member, a malformed pointer) in the
+    /// whole text, and both give what the tree gives; spans found in a part of the text are
+    /// moved by where that part starts.
+    #[test]
+    fn entry_spans_resolve_as_the_whole_text() {
+        let text = r#" {"x": {"L": [{"a": [1, {"b": 2}]}, 3, {"c~/": null}]}, "y": [4]}"#;
+        let part = &text[7..text.find(", \"y\"").expect("y")];
+        let list = checked_objects(part, 6, 2, None).expect("plain list");
+        let mut inner = EntrySpans::default();
+        inner.insert("/x/L".into(), list.spans);
+        let mut entries = EntrySpans::default();
+        entries.append(inner, offset_in(text, part).expect("a slice of it"));
+        let tree: Value = serde_json::from_str(text).expect("json");
+        let pointers = [
+            "/x/L/0/a/1/b",
+            "/x/L/0",
+            "/x/L/1",
+            "/x/L/2/c~0~1",
+            "/x/L/0/a/5",
+            "/x/L",
+            "/x/L/3",
+            "/x/L/01",
+            "/x/L/",
+            "/x/L/-",
+            "/y/0",
+            "/x",
+            "",
+            "x/L/0",
+        ];
+        for threads in [1, 2] {
+            let got = entries.resolve_many(text, &pointers, threads);
+            for (p, v) in pointers.iter().zip(&got) {
+                assert_eq!(v.as_ref(), tree.pointer(p), "{p}");
+            }
+        }
+        assert_eq!(entries.entry_of("/x/L/2/c~0~1"), Some(("/x/L", 2, 6)));
+        assert_eq!(entries.entry_of("/x/L/3"), None);
+        assert_eq!(offset_in(text, "{\"x\""), None, "not a slice of the text");
+    }
+
+    /// Each top-level list of `text` as the checking split gives it.
+    fn checked_lists_of<'a>(
+        text: &'a str,
+        mut ahead: Option<&mut Ahead<'a>>,
+    ) -> Option<Vec<CheckedList<'a>>> {
+        let mut lists = Vec::new();
+        checked_object(text, |_, start| {
+            let list = checked_objects(text, start, 1, ahead.as_deref_mut())?;
+            let end = list.end;
+            lists.push(list);
+            Some(end)
+        })?;
+        Some(lists)
+    }
+
+    /// Wherever the other thread starts guessing (inside strings that hold brackets, commas
+    /// and `":`, in nested lists of objects, in another list), checking with it gives exactly
+    /// what checking alone gives, and its work is used where its guess was an entry.
+    #[test]
+    fn checking_ahead_changes_nothing_but_who_checks() {
+        let entry = |i: usize| {
+            format!(
+                r#"{{"Name": "e{i}", "Tags": [{{"Key": "k", "Value": "a\":[{{,"}}, {{"Key": "x", "Value": "],{{"}}], "N": [1, {{"a": [{{"b": 2}}, {{"c": [3, {{}}]}}]}}], "S": "\\\",{{\"x\": [", "E": []}}"#
+            )
+        };
+        let list = |n: usize| (0..n).map(entry).collect::<Vec<_>>().join(",\n ");
+        let text = format!(
+            r#"{{"A": [{}], "B": [], "C": [{}, 7, "s"], "D": [{}]}}"#,
+            list(12),
+            list(20),
+            list(3)
+        );
+        let alone = checked_lists_of(&text, None).expect("plain");
+        let mut adopted = 0;
+        for from in (0..text.len()).step_by(5) {
+            // The other thread done first, so that its guess is surely in time to be used...
+            let mut ahead = Ahead::done_first(&text, from, 2, 1);
+            let lists = checked_lists_of(&text, Some(&mut ahead));
+            assert_eq!(lists.as_ref(), Some(&alone), "from {from}");
+            adopted += usize::from(ahead.adopted());
+            // ...and on its own thread, in time or not.
+            let lists = with_ahead_from(&text, from, 2, 1, |a| checked_lists_of(&text, Some(a)));
+            assert_eq!(lists.as_ref(), Some(&alone), "from {from}");
+        }
+        assert!(adopted > 100, "{adopted}");
+        // Text that is not plain after the guess, or before it, is not taken either way.
+        for bad in [
+            text.replace("\"c\": [3", "\"c\": [3e0"),
+            text.replacen("[1,", "[1,,", 1),
+        ] {
+            assert!(checked_lists_of(&bad, None).is_none());
+            for from in (0..bad.len()).step_by(31) {
+                let mut ahead = Ahead::done_first(&bad, from, 2, 1);
+                assert!(
+                    checked_lists_of(&bad, Some(&mut ahead)).is_none(),
+                    "from {from}"
+                );
+                let lists = with_ahead_from(&bad, from, 2, 1, |a| checked_lists_of(&bad, Some(a)));
+                assert!(lists.is_none(), "from {from}");
+            }
+        }
+        // Too small a text, or one core, is checked alone.
+        assert!(with_ahead(&text, 2, 1, 2, |a| a.is_none()));
+        let big = format!(r#"{{"A": [{}]}}"#, list(8000));
+        assert!(with_ahead(&big, 2, 1, 1, |a| a.is_none()));
+        let lists = with_ahead(&big, 2, 1, 2, |a| {
+            checked_lists_of(&big, Some(a.expect("a second thread")))
+        });
+        assert_eq!(lists, checked_lists_of(&big, None));
     }
 
     #[test]

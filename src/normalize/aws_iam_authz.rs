@@ -10,6 +10,7 @@ use crate::{pointer, Facts, Resource, Source};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 pub fn normalize(doc: &Value, file: &str, base: &str) -> Result<Vec<Resource>, NormalizeError> {
@@ -69,7 +70,7 @@ fn entry_resource<F: Fields>(
 /// policies' other versions, ids, dates) is never read. Only for a plain document holding
 /// nothing but these lists (as the CLI prints it), and only when detection agrees; anything
 /// else is left to the tree-based path (`None`), which also locates syntax errors.
-pub fn normalize_text(text: &str, file: &str) -> Option<Result<Vec<Resource>, NormalizeError>> {
+pub fn normalize_text(text: &str, file: &str) -> Option<Result<Read, NormalizeError>> {
     let lists = match checked_lists(text) {
         Checked::Lists(lists) => lists,
         Checked::NotPlain => return None,
@@ -81,7 +82,7 @@ pub fn normalize_text(text: &str, file: &str) -> Option<Result<Vec<Resource>, No
             }
             pointer::members(text)?
                 .into_iter()
-                .map(|(k, raw)| (k, List { raw, items: None }))
+                .map(|(k, raw)| (k, List::unsplit(raw)))
                 .collect()
         }
     };
@@ -116,7 +117,31 @@ pub fn normalize_text(text: &str, file: &str) -> Option<Result<Vec<Resource>, No
 struct List<'a> {
     raw: &'a str,
     items: Option<Entries<'a>>,
+    /// Where the entries lie in the text that was split, when it was.
+    spans: Vec<Range<usize>>,
 }
+
+impl<'a> List<'a> {
+    fn unsplit(raw: &'a str) -> List<'a> {
+        List {
+            raw,
+            items: None,
+            spans: Vec::new(),
+        }
+    }
+
+    fn split(text: &'a str, start: usize, list: pointer::CheckedList<'a>) -> Option<List<'a>> {
+        Some(List {
+            raw: text.get(start..list.end)?,
+            items: Some(list.items),
+            spans: list.spans,
+        })
+    }
+}
+
+/// An export's resources, and where its entries lie in the text it was read from (see
+/// [`pointer::EntrySpans`]).
+pub type Read = (Vec<Resource>, pointer::EntrySpans);
 
 /// A list's elements, each an object's members (`None` for one that is not an object).
 type Entries<'a> = Vec<Option<pointer::Members<'a>>>;
@@ -142,21 +167,17 @@ fn checked_lists(text: &str) -> Checked<'_> {
     }
     let mut lists = Vec::new();
     let mut plain = true;
-    let checked = pointer::checked_object(text, |key, start| {
-        if !LISTS.contains(&key.as_ref()) || text.as_bytes().get(start) != Some(&b'[') {
-            plain = false;
-            return None;
-        }
-        let (items, end) = pointer::checked_objects(text, start, 1)?;
-        let raw = text.get(start..end)?;
-        lists.push((
-            key,
-            List {
-                raw,
-                items: Some(items),
-            },
-        ));
-        Some(end)
+    let checked = with_ahead(text, 1, |mut ahead| {
+        pointer::checked_object(text, |key, start| {
+            if !LISTS.contains(&key.as_ref()) || text.as_bytes().get(start) != Some(&b'[') {
+                plain = false;
+                return None;
+            }
+            let list = pointer::checked_objects(text, start, 1, ahead.as_deref_mut())?;
+            let end = list.end;
+            lists.push((key, List::split(text, start, list)?));
+            Some(end)
+        })
     });
     match checked {
         _ if !plain => Checked::NotPlain,
@@ -176,31 +197,43 @@ pub fn normalize_output_text(
     file: &str,
     base: &str,
     depth: usize,
-) -> Option<Result<Vec<Resource>, NormalizeError>> {
+) -> Option<Result<Read, NormalizeError>> {
     let b = text.as_bytes();
     if b.first() != Some(&b'{') {
         // Not an object: the tree path finds no lists in it.
         let end = pointer::checked_end(text, 0, depth)?;
-        return (end == text.len()).then(|| Ok(Vec::new()));
+        return (end == text.len()).then(|| Ok(Read::default()));
     }
     let mut lists = Vec::new();
-    pointer::checked_object(text, |key, start| {
-        let list = LISTS.contains(&key.as_ref());
-        if list && b.get(start) == Some(&b'[') {
-            let (items, end) = pointer::checked_objects(text, start, depth + 1)?;
-            let raw = text.get(start..end)?;
-            let items = Some(items);
-            lists.push((key, List { raw, items }));
-            return Some(end);
-        }
-        let end = pointer::checked_end(text, start, depth + 1)?;
-        if list {
-            let raw = text.get(start..end)?;
-            lists.push((key, List { raw, items: None }));
-        }
-        Some(end)
+    with_ahead(text, depth + 1, |mut ahead| {
+        pointer::checked_object(text, |key, start| {
+            let list = LISTS.contains(&key.as_ref());
+            if list && b.get(start) == Some(&b'[') {
+                let list = pointer::checked_objects(text, start, depth + 1, ahead.as_deref_mut())?;
+                let end = list.end;
+                lists.push((key, List::split(text, start, list)?));
+                return Some(end);
+            }
+            let end = pointer::checked_end(text, start, depth + 1)?;
+            if list {
+                lists.push((key, List::unsplit(text.get(start..end)?)));
+            }
+            Some(end)
+        })
     })?;
     Some(normalize_lists(lists, file, base))
+}
+
+/// Runs `check` over the object `text`, whose lists it checks at `depth`, with a second thread
+/// checking a later part of them where there are cores for it (see [`pointer::Ahead`]): the
+/// split is the one part of reading an export that is sequential by nature.
+fn with_ahead<'a, R>(
+    text: &'a str,
+    depth: usize,
+    check: impl FnOnce(Option<&mut pointer::Ahead<'a>>) -> R,
+) -> R {
+    // An entry of a list of the object is two containers deep: the object, the list.
+    pointer::with_ahead(text, 2, depth, crate::parallel::threads(), check)
 }
 
 /// [`normalize`] over the top-level members of a document serde_json accepts (see
@@ -209,8 +242,9 @@ fn normalize_lists(
     mut lists: Vec<(Cow<str>, List)>,
     file: &str,
     base: &str,
-) -> Result<Vec<Resource>, NormalizeError> {
+) -> Result<Read, NormalizeError> {
     let mut out = Vec::new();
+    let mut entries = pointer::EntrySpans::default();
     let cx = Cx { file };
     for list in LISTS {
         // A repeated key reads as its last occurrence, as in a parsed tree.
@@ -218,13 +252,10 @@ fn normalize_lists(
             continue;
         };
         let list_ptr = pointer::join(base, list);
-        let List { raw, items } = std::mem::replace(
-            &mut lists[at].1,
-            List {
-                raw: "",
-                items: None,
-            },
-        );
+        let List { raw, items, spans } = std::mem::replace(&mut lists[at].1, List::unsplit(""));
+        if items.is_some() {
+            entries.insert(list_ptr.clone(), spans);
+        }
         let items = items
             .or_else(|| pointer::objects(raw))
             .ok_or_else(|| not_array(list, &list_ptr))?;
@@ -258,7 +289,7 @@ fn normalize_lists(
             out.extend(run?);
         }
     }
-    Ok(out)
+    Ok((out, entries))
 }
 
 /// Entries read as one piece of work: enough that taking one costs nothing beside reading it,
@@ -824,6 +855,11 @@ pub fn lone_role(
 mod tests {
     use super::*;
 
+    /// [`normalize_text`]'s resources.
+    fn text_resources(text: &str, file: &str) -> Option<Result<Vec<Resource>, NormalizeError>> {
+        normalize_text(text, file).map(|read| read.map(|(resources, _)| resources))
+    }
+
     fn normalize_members(
         text: &str,
         file: &str,
@@ -832,9 +868,9 @@ mod tests {
         let lists = pointer::members(text)
             .expect("object")
             .into_iter()
-            .map(|(k, raw)| (k, List { raw, items: None }))
+            .map(|(k, raw)| (k, List::unsplit(raw)))
             .collect();
-        normalize_lists(lists, file, base)
+        normalize_lists(lists, file, base).map(|(resources, _)| resources)
     }
 
     #[test]
@@ -893,7 +929,7 @@ mod tests {
         assert_eq!(normalize_members(doc, "f.json", "/b"), Ok(want.clone()));
         assert_eq!(want.len(), 4);
         assert_eq!(want[2].attributes["path"], json!("/y/"));
-        let streamed = normalize_text(doc, "f.json")
+        let streamed = text_resources(doc, "f.json")
             .expect("plain export")
             .expect("reads");
         assert_eq!(streamed, normalize(&tree, "f.json", "").expect("tree"));
@@ -904,7 +940,7 @@ mod tests {
         assert!(matches!(checked_lists(&unusual), Checked::Unsure));
         let tree: Value = serde_json::from_str(&unusual).expect("json");
         assert_eq!(
-            normalize_text(&unusual, "f.json").expect("plain export"),
+            text_resources(&unusual, "f.json").expect("plain export"),
             normalize(&tree, "f.json", "")
         );
         // Another document is known not to be an export at its first other member.
@@ -920,7 +956,7 @@ mod tests {
             normalize_members(not_array, "f", ""),
             normalize(&tree, "f", "")
         );
-        assert!(normalize_text(not_array, "f").is_none());
+        assert!(text_resources(not_array, "f").is_none());
         for bad in [
             r#"{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r"}, 3]}"#,
             r#"{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "AssumeRolePolicyDocument": {"Statement": 3}}]}"#,
@@ -933,7 +969,7 @@ mod tests {
             assert_eq!(normalize_members(bad, "f", ""), Err(err), "{bad}");
         }
         assert!(
-            normalize_text(
+            text_resources(
                 r#"{"UserDetailList": [], "RoleDetailList": [], "x": [1e400]}"#,
                 "f"
             )
@@ -941,7 +977,7 @@ mod tests {
             "not a plain export"
         );
         assert!(
-            normalize_text(r#"{"UserDetailList": [], "RoleDetailList": [1e400]}"#, "f").is_none(),
+            text_resources(r#"{"UserDetailList": [], "RoleDetailList": [1e400]}"#, "f").is_none(),
             "left to the tree path, which reports the number"
         );
     }
@@ -1079,7 +1115,7 @@ mod tests {
                 roles.join(",")
             );
             let tree: Value = serde_json::from_str(&doc).expect("json");
-            let text = normalize_text(&doc, "f").expect("plain export");
+            let text = text_resources(&doc, "f").expect("plain export");
             (text, normalize(&tree, "f", ""))
         };
         let (text, tree) = read(&roles);

@@ -34,6 +34,9 @@ impl std::error::Error for NormalizeError {}
 pub struct Normalized {
     pub resources: Vec<Resource>,
     pub notes: Vec<String>,
+    /// Where the entries of the document's large lists lie in the file's text, for quoting
+    /// evidence from an entry alone; filled only by the readers of [`streamed`].
+    pub entries: crate::pointer::EntrySpans,
 }
 
 /// Normalises the largest exports straight from their text, one entry at a time, so that no
@@ -43,13 +46,14 @@ pub struct Normalized {
 /// first: it turns a file that does not start like one away at its first key, while
 /// authorization details first check that the whole text parses.
 pub fn streamed(text: &str, file: &str) -> Option<(Format, Result<Normalized, NormalizeError>)> {
-    if let Some((resources, notes)) = aws::bundle::normalize_text(text, file) {
-        return Some((Format::AwsBundle, Ok(Normalized { resources, notes })));
+    if let Some(normalized) = aws::bundle::normalize_text(text, file) {
+        return Some((Format::AwsBundle, Ok(normalized)));
     }
     let result = aws_iam_authz::normalize_text(text, file)?;
-    let normalized = result.map(|resources| Normalized {
+    let normalized = result.map(|(resources, entries)| Normalized {
         resources,
         notes: Vec::new(),
+        entries,
     });
     Some((Format::AwsIamAuthorizationDetails, normalized))
 }
@@ -73,5 +77,9 @@ pub fn normalize(
             None => (Vec::new(), vec![format!("no normaliser for {id}")]),
         },
     };
-    Ok(Normalized { resources, notes })
+    Ok(Normalized {
+        resources,
+        notes,
+        entries: crate::pointer::EntrySpans::default(),
+    })
 }

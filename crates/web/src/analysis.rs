@@ -213,8 +213,8 @@ pub fn analyze_files_kept(
 /// The pipeline over inputs that are already in memory (the worker builds them straight from
 /// the bytes it was sent, without another copy). Reports [`Stage::Normalising`] and
 /// [`Stage::Evaluating`]; the caller reports [`Stage::Reading`]. Hands back the inventory too,
-/// for the Resources view's questions. The decoded documents are dropped from it: evidence has
-/// quoted them already, and they are the larger half of its memory.
+/// for the Resources view's questions. The decoded documents (and where their entries lie) are
+/// dropped from it: evidence has quoted them already, and they are the larger half of its memory.
 pub fn analyze_inputs_kept(
     inputs: Vec<Input>,
     pack: &RulePack,
@@ -234,6 +234,7 @@ pub fn analyze_inputs_kept(
     let done = now_ms();
     let mut inventory = inventory;
     inventory.documents.clear();
+    inventory.entries.clear();
     let timing = Timing {
         normalise_ms: normalised - start,
         evaluate_ms: done - normalised,

@@ -67,12 +67,18 @@ pub fn normalize(
 /// before any key a bundle does not have (so that any other file is turned away at its first
 /// key); anything else is left to the tree-based path (`None`), which locates syntax and shape
 /// errors and reports them as it always has.
-pub fn normalize_text(text: &str, file: &str) -> Option<(Vec<Resource>, Vec<String>)> {
+pub fn normalize_text(text: &str, file: &str) -> Option<crate::normalize::Normalized> {
     use serde::Deserializer as _;
     let mut de = serde_json::Deserializer::from_str(text);
-    let reader = de.deserialize_map(Bundle { file }).ok()?;
+    let mut reader = de.deserialize_map(Bundle { file, text }).ok()?;
     de.end().ok()?;
-    Some(reader.finish())
+    let entries = std::mem::take(&mut reader.entries);
+    let (resources, notes) = reader.finish();
+    Some(crate::normalize::Normalized {
+        resources,
+        notes,
+        entries,
+    })
 }
 
 /// The bundle's top-level object. The collector writes `format`, `format_version` and
@@ -80,6 +86,8 @@ pub fn normalize_text(text: &str, file: &str) -> Option<(Vec<Resource>, Vec<Stri
 /// they are kept as text and read once the rest is known.
 struct Bundle<'f> {
     file: &'f str,
+    /// The whole file, where outputs read from text are found.
+    text: &'f str,
 }
 
 impl<'de, 'f> serde::de::Visitor<'de> for Bundle<'f> {
@@ -150,7 +158,9 @@ impl<'f> Bundle<'f> {
     ) -> Result<Reader<'f>, E> {
         let head = Value::Object(head.clone());
         check_version(&head, "").map_err(E::custom)?;
-        Ok(Reader::new(&head, self.file))
+        let mut reader = Reader::new(&head, self.file);
+        reader.text = Some(self.text);
+        Ok(reader)
     }
 }
 
@@ -392,6 +402,10 @@ fn check_version(doc: &Value, base: &str) -> Result<(), NormalizeError> {
 /// and the remarks for the input's verdict.
 struct Reader<'f> {
     file: &'f str,
+    /// The whole file, when read from its text.
+    text: Option<&'f str>,
+    /// Where the entries of outputs read from text lie in the file.
+    entries: crate::pointer::EntrySpans,
     man: Manifest,
     resources: Vec<Resource>,
     notes: Vec<String>,
@@ -406,6 +420,8 @@ impl<'f> Reader<'f> {
     fn new(doc: &Value, file: &'f str) -> Reader<'f> {
         Reader {
             file,
+            text: None,
+            entries: crate::pointer::EntrySpans::default(),
             man: manifest(doc),
             resources: Vec::new(),
             notes: Vec::new(),
@@ -519,7 +535,14 @@ impl<'f> Reader<'f> {
                     .ok_or_else(|| NormalizeError {
                         pointer: cx.pointer.clone(),
                         message: "left to the tree path".into(),
-                    })?,
+                    })?
+                    .map(|(resources, entries)| {
+                        let at = self.text.and_then(|t| crate::pointer::offset_in(t, text));
+                        if let Some(at) = at {
+                            self.entries.append(entries, at);
+                        }
+                        resources
+                    }),
             };
             match read {
                 Ok(mut rs) => self.resources.append(&mut rs),
@@ -596,6 +619,11 @@ mod tests {
     use crate::Input;
     use serde_json::json;
 
+    /// [`super::normalize_text`]'s resources and notes.
+    fn text_read(text: &str, file: &str) -> Option<(Vec<crate::Resource>, Vec<String>)> {
+        super::normalize_text(text, file).map(|n| (n.resources, n.notes))
+    }
+
     fn bundle(outputs: serde_json::Value) -> Input {
         let doc = json!({
             "format": "stratoscope-aws-bundle", "format_version": 1,
@@ -647,16 +675,16 @@ mod tests {
         let text = String::from_utf8(bundle(outputs).bytes).expect("utf-8");
         let doc: serde_json::Value = serde_json::from_str(&text).expect("json");
         let tree = super::normalize(&doc, "bundle.json", "").expect("tree path reads it");
-        let streamed = super::normalize_text(&text, "bundle.json").expect("text path reads it");
+        let streamed = text_read(&text, "bundle.json").expect("text path reads it");
         assert_eq!(streamed, tree);
         assert!(!tree.0.is_empty() && tree.1.len() >= 3, "{:?}", tree.1);
 
         let mut wrong = doc.clone();
         wrong["format_version"] = json!(2);
-        assert!(super::normalize_text(&wrong.to_string(), "bundle.json").is_none());
+        assert!(text_read(&wrong.to_string(), "bundle.json").is_none());
         let mut bad_entry = doc;
         bad_entry["outputs"][1] = json!("not an object");
-        assert!(super::normalize_text(&bad_entry.to_string(), "bundle.json").is_none());
+        assert!(text_read(&bad_entry.to_string(), "bundle.json").is_none());
     }
 
     /// The outputs are read as they stream past only once format, version and manifest are
@@ -677,7 +705,7 @@ mod tests {
                    "manifest": manifest, "outputs": outputs}),
         ] {
             let text = doc.to_string();
-            let streamed = super::normalize_text(&text, "bundle.json").expect("text path reads it");
+            let streamed = text_read(&text, "bundle.json").expect("text path reads it");
             assert_eq!(streamed, tree(&text), "{text}");
         }
         let others = [
@@ -692,10 +720,7 @@ mod tests {
             format!(r#"{{"format": "stratoscope-aws-bundle", "format_version": 1, "manifest": {manifest}, "outputs": []}} []"#),
         ];
         for text in others {
-            assert!(
-                super::normalize_text(&text, "bundle.json").is_none(),
-                "{text}"
-            );
+            assert!(text_read(&text, "bundle.json").is_none(), "{text}");
         }
     }
 
@@ -739,7 +764,7 @@ mod tests {
         let text = String::from_utf8(bundle(outputs).bytes).expect("utf-8");
         let doc: serde_json::Value = serde_json::from_str(&text).expect("json");
         let tree = super::normalize(&doc, "bundle.json", "").expect("tree path reads it");
-        let streamed = super::normalize_text(&text, "bundle.json");
+        let streamed = text_read(&text, "bundle.json");
         if let Some(streamed) = &streamed {
             assert_eq!(streamed, &tree, "{text}");
         }
@@ -861,7 +886,7 @@ mod tests {
             r#""outputs":[{"service":"iam","operation":"get-account-authorization-details","output":{},"output":{}}]"#,
         );
         assert!(repeated.contains(r#""output":{},"output""#));
-        assert!(super::normalize_text(&repeated, "bundle.json").is_none());
+        assert!(text_read(&repeated, "bundle.json").is_none());
     }
 
     /// The tree each output is read into is the one serde_json's own reader makes.

@@ -364,7 +364,7 @@ pub fn normalize_output_text(
     cx: &Cx,
     text: &str,
     depth: usize,
-) -> Option<Result<Vec<Resource>, NormalizeError>> {
+) -> Option<Result<super::aws_iam_authz::Read, NormalizeError>> {
     if !reads_text(command) {
         return None;
     }
