@@ -53,6 +53,17 @@ async function openDemo(page, hashPart = 'demo') {
   await filterOptions(page);
 }
 
+/** Opens the page with the large export analysed; resolves to its findings' scrolling box. */
+async function openLarge() {
+  const page = await s.h.newPage();
+  await page.goto(s.h.url + '/');
+  await page.locator('[data-testid="file-input"]').setInputFiles(largeExport());
+  await waitForAnalysis(page, 1);
+  const scroller = page.locator('[data-testid="findings-scroll"]');
+  await scroller.waitFor();
+  return { page, scroller };
+}
+
 /** Waits until the list shows `n` findings. */
 const waitShown = (page, n) => page.waitForFunction((want) => {
   const t = document.querySelector('[data-testid="finding-count"]')?.textContent ?? '';
@@ -266,12 +277,7 @@ test('the address holds the whole view and a reload restores it', async () => {
 });
 
 test('a few thousand findings: only a window of rows is in the page, and scrolling reveals later ones', async () => {
-  const page = await s.h.newPage();
-  await page.goto(s.h.url + '/');
-  await page.locator('[data-testid="file-input"]').setInputFiles(largeExport());
-  await waitForAnalysis(page, 1);
-  const scroller = page.locator('[data-testid="findings-scroll"]');
-  await scroller.waitFor();
+  const { page, scroller } = await openLarge();
   const total = Number((await countText(page)).match(/of (\d+)/)[1]);
   assert.ok(total > 2000, `many findings: ${total}`);
   const first = await attrs(page, 'data-index');
@@ -298,6 +304,27 @@ test('a few thousand findings: only a window of rows is in the page, and scrolli
   await page.locator('[data-testid="search"]').fill('p97');
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="finding-row"]')].every((r) => r.textContent.includes('p97')));
   assert.equal(await scroller.evaluate((el) => el.scrollTop), 0);
+});
+
+test('the virtual list follows its own box: grown without a window resize, it still fills it with rows', async () => {
+  const { page, scroller } = await openLarge();
+  // Whether the rendered rows reach the bottom of the scrolling box (the list is at its top,
+  // with thousands of findings below).
+  const filled = () => {
+    const el = document.querySelector('[data-testid="findings-scroll"]');
+    const rowsIn = el.querySelectorAll('[data-testid="finding-row"]');
+    return rowsIn.length > 0 && rowsIn[rowsIn.length - 1].getBoundingClientRect().bottom >= el.getBoundingClientRect().bottom - 2;
+  };
+  await page.waitForFunction(filled);
+  const before = (await attrs(page, 'data-index')).length;
+  // Three times the window's height: more than the rows measured for the window plus the
+  // overscan, so only a remeasure of the box itself fills it. The layout changes, the window
+  // does not (as when the toolbar wraps or the filter chips appear).
+  await scroller.evaluate((el) => { el.style.height = `${3 * window.innerHeight}px`; });
+  await page.waitForFunction(filled);
+  const after = (await attrs(page, 'data-index')).length;
+  assert.ok(after > before, `${before} rows before the box grew, ${after} after`);
+  assert.ok(after < 200, `${after} rows: still a window of the list`);
 });
 
 test('finding detail: sections in order, marked evidence, remediation tabs and copy', async () => {

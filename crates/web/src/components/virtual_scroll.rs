@@ -71,7 +71,9 @@ pub fn use_virtual<R: PartialEq + Clone + 'static>(
         })
     };
 
-    // Measure once mounted, and again whenever the window is resized.
+    // Measure once mounted, and again whenever the scrolling box changes size: not only with
+    // the window, but when the layout around it moves (a toolbar row wrapping, the filter
+    // chips appearing, the detail pane opening), which a window `resize` never reports.
     {
         let container = container.clone();
         let scroll = scroll.clone();
@@ -88,8 +90,15 @@ pub fn use_virtual<R: PartialEq + Clone + 'static>(
                 }
             };
             remeasure();
-            let listener = web_sys::window().map(|w| listen(&w, "resize", remeasure));
-            move || drop(listener)
+            let resized = container
+                .cast::<Element>()
+                .and_then(|el| on_resize(&el, remeasure.clone()));
+            // Without ResizeObserver (an old browser), the window's resizes are the next best.
+            let listener = resized
+                .is_none()
+                .then(|| web_sys::window().map(|w| listen(&w, "resize", remeasure)))
+                .flatten();
+            move || drop((resized, listener))
         });
     }
 
@@ -193,6 +202,29 @@ pub fn virtual_table(v: &Virtual, shape: TableShape<'_>, rows: Html) -> Html {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// Calls `f` whenever `el`'s box changes size (and once when observation starts), for as long
+/// as the returned guard lives; `None` when the browser has no `ResizeObserver`.
+fn on_resize(el: &Element, f: impl FnMut() + 'static) -> Option<Resized> {
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(f);
+    let observer = web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref()).ok()?;
+    observer.observe(el);
+    Some(Resized {
+        observer,
+        _closure: closure,
+    })
+}
+
+struct Resized {
+    observer: web_sys::ResizeObserver,
+    _closure: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl Drop for Resized {
+    fn drop(&mut self) {
+        self.observer.disconnect();
     }
 }
 
