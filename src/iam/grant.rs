@@ -443,7 +443,8 @@ pub fn grant<S: Borrow<Statement>>(
 /// questions of the same statements.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceIndex {
-    /// The lower-cased service names, one after another, sorted.
+    /// The lower-cased service names, one after another, in the order statements first name
+    /// them.
     names: String,
     /// For each service in `names`: where its name ends there, and where its statements end in
     /// `lists` (each starts where the one before ends). One flat layout: built for every
@@ -496,17 +497,15 @@ impl ServiceIndex {
                 (None, None) => {}
             }
         }
-        let mut order: Vec<usize> = (0..services.len()).collect();
-        order.sort_unstable_by(|&a, &b| cmp_ci(services[a], services[b]));
         let mut index = ServiceIndex {
             names: String::new(),
             ends: Vec::with_capacity(services.len()),
             lists: Vec::with_capacity(pairs.len()),
             always,
         };
-        for k in order {
+        for (k, service) in services.iter().enumerate() {
             let at = index.names.len();
-            index.names.push_str(services[k]);
+            index.names.push_str(service);
             index.names[at..].make_ascii_lowercase();
             let from = index.lists.len();
             // Pairs come in statement order; a statement naming the service twice is listed once.
@@ -531,28 +530,18 @@ impl ServiceIndex {
         }
     }
 
-    /// The statements listed under `service` (lower-case).
+    /// The statements listed under `service` (lower-case). Found by a scan, so that `build`
+    /// (once per principal) need not sort the names: a principal names a handful of services,
+    /// most of another length than the one asked about.
     fn listed(&self, service: &str) -> &[usize] {
-        let name = |k: usize| {
-            let from = k.checked_sub(1).map_or(0, |p| self.ends[p].0);
-            &self.names[from..self.ends[k].0]
-        };
-        let mut found = None;
-        let (mut lo, mut hi) = (0, self.ends.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match name(mid).cmp(service) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    found = Some(mid);
-                    break;
-                }
+        let (mut name_from, mut list_from) = (0, 0);
+        for &(name_end, list_end) in &self.ends {
+            if self.names.get(name_from..name_end) == Some(service) {
+                return &self.lists[list_from..list_end];
             }
+            (name_from, list_from) = (name_end, list_end);
         }
-        let Some(k) = found else { return &[] };
-        let from = k.checked_sub(1).map_or(0, |p| self.ends[p].1);
-        &self.lists[from..self.ends[k].1]
+        &[]
     }
 
     /// Statement indices that may cover an action of `service`, ascending and each once: the
