@@ -485,7 +485,9 @@ impl ServiceIndex {
                                     services.len() - 1
                                 }),
                         };
-                        if pairs.last() != Some(&(k, i)) {
+                        // Once per statement and service: this statement's pairs are the last.
+                        let mut seen = pairs.iter().rev().take_while(|&&(_, j)| j == i);
+                        if !seen.any(|&(g, _)| g == k) {
                             pairs.push((k, i));
                         }
                     }
@@ -497,26 +499,34 @@ impl ServiceIndex {
                 (None, None) => {}
             }
         }
-        let mut index = ServiceIndex {
-            names: String::new(),
-            ends: Vec::with_capacity(services.len()),
-            lists: Vec::with_capacity(pairs.len()),
-            always,
-        };
-        for (k, service) in services.iter().enumerate() {
-            let at = index.names.len();
-            index.names.push_str(service);
-            index.names[at..].make_ascii_lowercase();
-            let from = index.lists.len();
-            // Pairs come in statement order; a statement naming the service twice is listed once.
-            for &(_, i) in pairs.iter().filter(|&&(g, _)| g == k) {
-                if index.lists.len() == from || index.lists.last() != Some(&i) {
-                    index.lists.push(i);
-                }
-            }
-            index.ends.push((index.names.len(), index.lists.len()));
+        // Each service's statements placed at once: its list starts where the services before
+        // it end, and pairs come in statement order, so each list is ascending.
+        let mut next = vec![0; services.len()];
+        for &(k, _) in &pairs {
+            next[k] += 1;
         }
-        index
+        let mut names = String::new();
+        let mut ends = Vec::with_capacity(services.len());
+        let mut end = 0;
+        for (k, service) in services.iter().enumerate() {
+            let at = names.len();
+            names.push_str(service);
+            names[at..].make_ascii_lowercase();
+            end += next[k];
+            next[k] = end - next[k];
+            ends.push((names.len(), end));
+        }
+        let mut lists = vec![0; pairs.len()];
+        for (k, i) in pairs {
+            lists[next[k]] = i;
+            next[k] += 1;
+        }
+        ServiceIndex {
+            names,
+            ends,
+            lists,
+            always,
+        }
     }
 
     /// An index that names every one of `len` statements for every service: for statements
