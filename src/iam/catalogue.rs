@@ -127,7 +127,26 @@ pub struct Catalogue {
     /// looked up by name on every expansion, and two case-insensitive binary searches
     /// (service, then action) cost about 1,200 instructions each.
     by_name: OnceLock<HashSlots>,
+    /// The entries in byte order of their names, built on first use (see [`Selection`]).
+    byte_order: OnceLock<ByteOrder>,
 }
+
+/// The catalogue's entries ranked by the bytes of their names (the order of a plain string
+/// sort), and the ranks of each level's actions.
+#[derive(Debug)]
+struct ByteOrder {
+    /// Entry index by rank.
+    entries: Vec<u32>,
+    /// Rank by entry index.
+    ranks: Vec<u32>,
+    levels: [Vec<u32>; 5],
+}
+
+/// Catalogue actions gathered by rank (see [`ByteOrder`]): checks that expand every broad
+/// statement of a principal gather the actions here and read them back sorted and each once,
+/// sorting and deduplicating integers rather than thousands of names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection(Vec<u32>);
 
 /// Positions by a 64-bit hash (open addressing, twice as many slots as positions): a name, or
 /// the address of a name, is found with one hash and, usually, one comparison.
@@ -234,6 +253,7 @@ impl Catalogue {
             by_level: Default::default(),
             by_address: HashSlots::new(std::iter::empty()),
             by_name: OnceLock::new(),
+            byte_order: OnceLock::new(),
         }
     }
 
@@ -368,6 +388,7 @@ impl Catalogue {
             by_level: Default::default(),
             by_address,
             by_name: OnceLock::new(),
+            byte_order: OnceLock::new(),
         })
     }
 
@@ -415,26 +436,31 @@ impl Catalogue {
     }
 
     fn entry(&self, action: &str) -> Option<&Entry> {
+        self.entry_index(action).map(|i| &self.entries[i])
+    }
+
+    /// Where [`Catalogue::entry`] sits in `entries`.
+    fn entry_index(&self, action: &str) -> Option<usize> {
         let address = action.as_ptr() as usize;
         let mut found = None;
         self.by_address.probe(hash_address(address), |i| {
             let at = self.entries.get(i).map(|e| e.name.as_ptr() as usize);
             if at == Some(address) {
-                found = self.entries.get(i);
+                found = Some(i);
             }
             at == Some(address)
         });
         // A name the catalogue handed out; anything else (a policy's own pattern, a copy, a
         // shorter slice of the same text) is looked up by name.
         match found {
-            Some(e) if e.name.len() == action.len() => Some(e),
+            Some(i) if self.entries[i].name.len() == action.len() => Some(i),
             _ => self.by_name(action),
         }
     }
 
-    /// The entry whose name equals `action` up to ASCII case (names are unique that way, as
-    /// `parse` checks), by hash.
-    fn by_name(&self, action: &str) -> Option<&Entry> {
+    /// The position of the entry whose name equals `action` up to ASCII case (names are unique
+    /// that way, as `parse` checks), by hash.
+    fn by_name(&self, action: &str) -> Option<usize> {
         let table = self
             .by_name
             .get_or_init(|| HashSlots::new(self.entries.iter().map(|e| hash_ci(e.name))));
@@ -443,7 +469,8 @@ impl Catalogue {
             found = self
                 .entries
                 .get(i)
-                .filter(|e| e.name.eq_ignore_ascii_case(action));
+                .filter(|e| e.name.eq_ignore_ascii_case(action))
+                .map(|_| i);
             found.is_some()
         });
         found
@@ -528,30 +555,44 @@ impl Catalogue {
     }
 
     fn expand_where(&self, pattern: &str, keep: impl Fn(&Entry) -> bool) -> Vec<&'static str> {
-        let names =
-            |entries: &[Entry]| entries.iter().filter(|e| keep(e)).map(|e| e.name).collect();
+        let mut names = Vec::new();
+        self.visit_where(pattern, keep, |i| names.push(self.entries[i].name));
+        names
+    }
+
+    /// Calls `f` with the index of each entry `pattern` covers that `keep` accepts, in
+    /// catalogue order: what [`Catalogue::expand`] lists.
+    fn visit_where(&self, pattern: &str, keep: impl Fn(&Entry) -> bool, mut f: impl FnMut(usize)) {
+        let mut each = |range: Range<usize>, glob: bool| {
+            for i in range {
+                let e = &self.entries[i];
+                if keep(e) && (!glob || action_matches(pattern, e.name)) {
+                    f(i);
+                }
+            }
+        };
         if pattern == "*" {
-            return names(&self.entries);
+            return each(0..self.entries.len(), false);
         }
         if !is_wildcard(pattern) {
-            return self
-                .entry(pattern)
-                .filter(|e| keep(e))
-                .map(|e| vec![e.name])
-                .unwrap_or_default();
+            if let Some(at) = self.entry_index(pattern) {
+                each(at..at + 1, false);
+            }
+            return;
         }
-        let candidates = match pattern.split_once(':') {
+        match pattern.split_once(':') {
             Some((service, action)) if !is_wildcard(service) => {
                 let Some(service) = self.service(service) else {
-                    return Vec::new();
+                    return;
                 };
-                let entries = &self.entries[service.range.clone()];
+                let range = service.range.clone();
                 if action == "*" {
-                    return names(entries);
+                    return each(range, false);
                 }
                 // `Describe*`: the service's actions are sorted case-insensitively, so those
                 // with that prefix are one run, found by binary search instead of a glob each.
                 if let Some(prefix) = action.strip_suffix('*').filter(|p| !is_wildcard(p)) {
+                    let entries = &self.entries[range.clone()];
                     let from = entries.partition_point(|e| cmp_ci(e.action(), prefix).is_lt());
                     let run = entries[from..].partition_point(|e| {
                         e.action()
@@ -559,17 +600,75 @@ impl Catalogue {
                             .get(..prefix.len())
                             .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
                     });
-                    return names(&entries[from..from + run]);
+                    let from = range.start + from;
+                    return each(from..from + run, false);
                 }
-                entries
+                each(range, true)
             }
-            _ => &self.entries[..],
-        };
-        candidates
+            _ => each(0..self.entries.len(), true),
+        }
+    }
+
+    fn byte_order(&self) -> &ByteOrder {
+        self.byte_order.get_or_init(|| {
+            // The catalogue holds some tens of thousands of names: ranks fit in u32.
+            let mut entries: Vec<u32> = (0..self.entries.len() as u32).collect();
+            entries.sort_unstable_by_key(|&i| self.entries[i as usize].name);
+            let mut ranks = vec![0u32; entries.len()];
+            for (rank, &i) in entries.iter().enumerate() {
+                ranks[i as usize] = rank as u32;
+            }
+            let levels = AccessLevel::ALL.map(|level| {
+                (0..entries.len() as u32)
+                    .filter(|&rank| self.entries[entries[rank as usize] as usize].level == level)
+                    .collect()
+            });
+            ByteOrder {
+                entries,
+                ranks,
+                levels,
+            }
+        })
+    }
+
+    /// An empty [`Selection`].
+    pub fn selection(&self) -> Selection {
+        Selection::default()
+    }
+
+    /// Adds to `selection` the actions at `level` that `pattern` covers: the names
+    /// [`Catalogue::expand_at_level`] lists.
+    pub fn select_at_level(&self, selection: &mut Selection, pattern: &str, level: AccessLevel) {
+        if pattern == "*" {
+            return self.select_level(selection, level);
+        }
+        let order = self.byte_order();
+        self.visit_where(
+            pattern,
+            |e| e.level == level,
+            |i| selection.0.push(order.ranks[i]),
+        );
+    }
+
+    /// Adds to `selection` every action at `level`: the names
+    /// [`Catalogue::actions_with_level`] lists.
+    pub fn select_level(&self, selection: &mut Selection, level: AccessLevel) {
+        let slot = AccessLevel::ALL
             .iter()
-            .filter(|e| keep(e) && action_matches(pattern, e.name))
-            .map(|e| e.name)
-            .collect()
+            .position(|l| *l == level)
+            .unwrap_or(0);
+        selection.0.extend(&self.byte_order().levels[slot]);
+    }
+
+    /// The names in `selection`, sorted by their bytes, each once.
+    pub fn selected(&self, mut selection: Selection) -> impl Iterator<Item = &'static str> + '_ {
+        selection.0.sort_unstable();
+        selection.0.dedup();
+        let order = self.byte_order();
+        selection
+            .0
+            .into_iter()
+            .map(move |rank| self.entries[order.entries[rank as usize] as usize].name)
     }
 }
 
@@ -814,6 +913,53 @@ mod tests {
             assert_eq!(c.expand(pattern), brute, "{pattern}");
             assert!(!brute.is_empty(), "{pattern}");
         }
+    }
+
+    /// A selection reads back what sorting and deduplicating the expansions gives: for every
+    /// level, patterns of every kind (`*`, whole service, prefix run, glob, literal in any
+    /// case, unknown), alone and together, and the whole level (NotAction).
+    #[test]
+    fn selections_read_back_sorted_expansions() {
+        let c = cat();
+        let patterns = [
+            "*",
+            "s3:*",
+            "iam:Put*",
+            "IAM:put*",
+            "ec2:*Tags",
+            "*:GetObject",
+            "s3*:Get*",
+            "kms:decrypt",
+            "iam:PassRole",
+            "s3:NoSuchAction",
+            "nosuch:*",
+            "",
+        ];
+        for level in AccessLevel::ALL {
+            let mut all = c.selection();
+            let mut together: Vec<&str> = Vec::new();
+            for p in patterns {
+                let mut one = c.selection();
+                c.select_at_level(&mut one, p, level);
+                let mut expected = c.expand_at_level(p, level);
+                together.extend(&expected);
+                expected.sort_unstable();
+                assert_eq!(c.selected(one).collect::<Vec<_>>(), expected, "{p} {level}");
+                c.select_at_level(&mut all, p, level);
+            }
+            together.sort_unstable();
+            together.dedup();
+            assert_eq!(c.selected(all).collect::<Vec<_>>(), together, "{level}");
+            let mut whole = c.selection();
+            c.select_level(&mut whole, level);
+            let mut expected = c.actions_with_level(level);
+            expected.sort_unstable();
+            assert_eq!(c.selected(whole).collect::<Vec<_>>(), expected, "{level}");
+            assert!(!expected.is_empty(), "{level}");
+        }
+        assert_eq!(c.selected(c.selection()).count(), 0);
+        let empty = Catalogue::empty();
+        assert_eq!(empty.selected(empty.selection()).count(), 0);
     }
 
     #[test]

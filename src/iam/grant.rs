@@ -7,7 +7,6 @@ use super::catalogue::cmp_ci;
 use super::pattern::{action_matches, wildcard_match};
 use super::policy::Statement;
 use std::borrow::{Borrow, Cow};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// How broadly an action is granted, from nothing to everything.
@@ -444,14 +443,27 @@ pub fn grant<S: Borrow<Statement>>(
 /// questions of the same statements.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceIndex {
-    by_service: BTreeMap<String, Vec<usize>>,
+    /// The lower-cased service names, one after another, in the order statements first name
+    /// them.
+    names: String,
+    /// For each service in `names`: where its name ends there, and where its statements end in
+    /// `lists` (each starts where the one before ends). One flat layout: built for every
+    /// principal, a map with a key and a list per service cost an allocation or two per pattern.
+    ends: Vec<(usize, usize)>,
+    /// The statements of each service, ascending.
+    lists: Vec<usize>,
     /// Statements whose service is a wildcard (`*`, `s*:Get*`) or that use NotAction.
     always: Vec<usize>,
 }
 
 impl ServiceIndex {
     pub fn build<S: Borrow<Statement>>(statements: &[S]) -> ServiceIndex {
-        let mut by_service: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        // The services named, numbered in the order they first appear (as first written), and
+        // a (service, statement) pair for each pattern naming one. A principal names a handful
+        // of services, so finding one by a scan (the last pattern's first) costs less than
+        // sorting or hashing the patterns.
+        let mut services: Vec<&str> = Vec::new();
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
         let mut always = Vec::new();
         for (i, stmt) in statements.iter().enumerate() {
             let stmt: &Statement = stmt.borrow();
@@ -459,15 +471,24 @@ impl ServiceIndex {
                 (Some(actions), _) => {
                     let mut wild = false;
                     for pattern in actions {
-                        match pattern.split_once(':') {
-                            Some((service, _)) if !service.contains(['*', '?']) => {
-                                let list =
-                                    by_service.entry(service.to_ascii_lowercase()).or_default();
-                                if list.last() != Some(&i) {
-                                    list.push(i);
-                                }
-                            }
-                            _ => wild = true,
+                        let Some(service) = literal_service(pattern) else {
+                            wild = true;
+                            continue;
+                        };
+                        let k = match pairs.last() {
+                            Some(&(k, _)) if services[k].eq_ignore_ascii_case(service) => k,
+                            _ => services
+                                .iter()
+                                .position(|s| s.eq_ignore_ascii_case(service))
+                                .unwrap_or_else(|| {
+                                    services.push(service);
+                                    services.len() - 1
+                                }),
+                        };
+                        // Once per statement and service: this statement's pairs are the last.
+                        let mut seen = pairs.iter().rev().take_while(|&&(_, j)| j == i);
+                        if !seen.any(|&(g, _)| g == k) {
+                            pairs.push((k, i));
                         }
                     }
                     if wild {
@@ -478,7 +499,34 @@ impl ServiceIndex {
                 (None, None) => {}
             }
         }
-        ServiceIndex { by_service, always }
+        // Each service's statements placed at once: its list starts where the services before
+        // it end, and pairs come in statement order, so each list is ascending.
+        let mut next = vec![0; services.len()];
+        for &(k, _) in &pairs {
+            next[k] += 1;
+        }
+        let mut names = String::new();
+        let mut ends = Vec::with_capacity(services.len());
+        let mut end = 0;
+        for (k, service) in services.iter().enumerate() {
+            let at = names.len();
+            names.push_str(service);
+            names[at..].make_ascii_lowercase();
+            end += next[k];
+            next[k] = end - next[k];
+            ends.push((names.len(), end));
+        }
+        let mut lists = vec![0; pairs.len()];
+        for (k, i) in pairs {
+            lists[next[k]] = i;
+            next[k] += 1;
+        }
+        ServiceIndex {
+            names,
+            ends,
+            lists,
+            always,
+        }
     }
 
     /// An index that names every one of `len` statements for every service: for statements
@@ -487,19 +535,29 @@ impl ServiceIndex {
     /// ever skips statements that cannot cover the action).
     pub fn every(len: usize) -> ServiceIndex {
         ServiceIndex {
-            by_service: BTreeMap::new(),
             always: (0..len).collect(),
+            ..ServiceIndex::default()
         }
+    }
+
+    /// The statements listed under `service` (lower-case). Found by a scan, so that `build`
+    /// (once per principal) need not sort the names: a principal names a handful of services,
+    /// most of another length than the one asked about.
+    fn listed(&self, service: &str) -> &[usize] {
+        let (mut name_from, mut list_from) = (0, 0);
+        for &(name_end, list_end) in &self.ends {
+            if self.names.get(name_from..name_end) == Some(service) {
+                return &self.lists[list_from..list_end];
+            }
+            (name_from, list_from) = (name_end, list_end);
+        }
+        &[]
     }
 
     /// Statement indices that may cover an action of `service`, ascending and each once: the
     /// two sorted lists merged as they are read, since this runs for every action asked about.
     fn candidates<'s>(&'s self, service: &str) -> impl Iterator<Item = usize> + 's {
-        let specific = self
-            .by_service
-            .get(service)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let specific = self.listed(service);
         let (mut a, mut b) = (specific.iter().peekable(), self.always.iter().peekable());
         std::iter::from_fn(move || match (a.peek(), b.peek()) {
             (Some(&&x), Some(&&y)) => {
@@ -1081,6 +1139,55 @@ mod tests {
         }
         // Both answers occur, so the comparison can fail.
         assert!(allowed > 0 && allowed < asked, "{allowed}");
+    }
+
+    /// The flat index lists, under each service up to ASCII case, exactly the statements with a
+    /// pattern naming it before its colon, ascending and once, whatever the order and case the
+    /// services come in; services no statement names list none.
+    #[test]
+    fn index_lists_each_statement_under_the_services_it_names() {
+        let s = stmts(json!({"Statement": [
+            {"Effect": "Allow", "Action": ["sqs:Send*", "S3:GetObject", "s3:Put*", "iam:PassRole"], "Resource": "*"},
+            {"Effect": "Deny", "Action": ["IAM:passrole", "É:x", "s3-outposts:Get*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["s*:List*", "ec2:Run*", "odd", ":Odd"], "Resource": "*"},
+            {"Effect": "Allow", "NotAction": "kms:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "é:y", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["s3:*", "sqs:*", "S3:List*"], "Resource": "*"}]}));
+        let index = ServiceIndex::build(&s);
+        let names = |i: usize| -> Vec<String> {
+            s[i].actions
+                .iter()
+                .flatten()
+                .filter_map(|p| p.split_once(':').map(|(service, _)| service))
+                .filter(|service| !service.contains(['*', '?']))
+                .map(str::to_ascii_lowercase)
+                .collect()
+        };
+        for service in [
+            "s3",
+            "sqs",
+            "iam",
+            "é",
+            "É",
+            "s3-outposts",
+            "ec2",
+            "",
+            "kms",
+            "s",
+            "s3x",
+        ] {
+            let expected: Vec<usize> = (0..s.len())
+                .filter(|&i| names(i).iter().any(|n| n == service))
+                .collect();
+            assert_eq!(index.listed(service), expected.as_slice(), "{service}");
+        }
+        assert_eq!(index.listed("s3"), &[0, 5]);
+        assert_eq!(index.listed("é"), &[4]);
+        assert_eq!(index.always, vec![2, 3]);
+        assert_eq!(
+            ServiceIndex::build::<Statement>(&[]),
+            ServiceIndex::default()
+        );
     }
 
     #[test]

@@ -794,7 +794,9 @@ fn unconditional_on_every_resource(
     message: impl Fn(usize, &str, &str) -> String,
 ) -> Option<FnResult> {
     let catalogue = Catalogue::get();
-    let mut candidates: Vec<&'static str> = Vec::new();
+    // Each distinct action judged once, in byte order: statements of several policies expand
+    // to the same, and a broad one to thousands, gathered as a set rather than sorted.
+    let mut selection = catalogue.selection();
     for stmt in permissions.statements() {
         if !stmt.is_allow() || stmt.restricts() || !covers_all_resources(stmt) {
             continue;
@@ -802,17 +804,14 @@ fn unconditional_on_every_resource(
         match (&stmt.actions, &stmt.not_actions) {
             (Some(patterns), _) => {
                 for p in patterns {
-                    candidates.extend(catalogue.expand_at_level(p, level));
+                    catalogue.select_at_level(&mut selection, p, level);
                 }
             }
-            (None, Some(_)) => candidates.extend(catalogue.actions_with_level(level)),
+            (None, Some(_)) => catalogue.select_level(&mut selection, level),
             (None, None) => {}
         }
     }
-    // Each distinct action judged once: statements of several policies expand to the same.
-    candidates.sort_unstable();
-    candidates.dedup();
-    candidates.retain(|a| keep(a));
+    let candidates: Vec<&'static str> = catalogue.selected(selection).filter(|a| keep(a)).collect();
     // The unconditional grants as actions and the statements allowing each (`allowed_by`
     // from `from`), not as grants: only these are cited, and a broad principal has thousands.
     let mut names: Vec<&str> = Vec::new();
