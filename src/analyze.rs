@@ -1,6 +1,7 @@
 //! Orchestration: many input files in, one report out. A bad file yields an error verdict for
 //! that file only; every other file is still analysed.
 
+use crate::attributes::Rendered;
 use crate::decode::{decode_text, Decoded, CREDENTIAL_REPORT_HEADER};
 use crate::detect::{detect, Detection, Format};
 use crate::evaluate::{evaluate_unquoted, statement_value, Evaluation};
@@ -355,23 +356,26 @@ struct Batch<'a> {
 /// [`evaluate_unquoted`]).
 type Kept<'a> = (&'a Resource, Evaluation, Vec<(usize, Statement)>);
 
-fn evaluate_batch<'a>(
-    rule: &Rule,
-    params: &BTreeMap<String, Value>,
-    targets: &[&'a Resource],
-) -> Batch<'a> {
-    let mut batch = Batch {
-        counts: RuleCounts::default(),
-        all_unknown: true,
-        lacking: BTreeSet::new(),
-        kept: Vec::new(),
-    };
-    for &resource in targets {
-        let (eval, statements) = evaluate_unquoted(rule, resource, params);
-        batch.counts.add(eval.outcome);
+impl<'a> Batch<'a> {
+    fn new() -> Batch<'a> {
+        Batch {
+            counts: RuleCounts::default(),
+            all_unknown: true,
+            lacking: BTreeSet::new(),
+            kept: Vec::new(),
+        }
+    }
+
+    fn add(
+        &mut self,
+        resource: &'a Resource,
+        eval: Evaluation,
+        statements: Vec<(usize, Statement)>,
+    ) {
+        self.counts.add(eval.outcome);
         if eval.outcome == Outcome::Unknown {
-            if batch.all_unknown {
-                batch.lacking.extend(
+            if self.all_unknown {
+                self.lacking.extend(
                     eval.evidence
                         .iter()
                         .enumerate()
@@ -384,18 +388,38 @@ fn evaluate_batch<'a>(
                 );
             }
         } else {
-            batch.all_unknown = false;
+            self.all_unknown = false;
         }
         if matches!(eval.outcome, Outcome::Fail | Outcome::Unknown) {
-            batch.kept.push((resource, eval, statements));
+            self.kept.push((resource, eval, statements));
         }
     }
-    batch
 }
 
-/// [`evaluate_inventory`] on `threads` threads. The rules' targets are cut into batches that
-/// the threads share; the batches' results are then put together in the rules' and the
-/// resources' order, so the report is the same on any number of threads.
+/// The rules of a group (rules with the same targets, with their parameters) over one run of
+/// their targets, one batch per rule. Resource by resource, so that each resource's typed
+/// attributes are rendered at most once for all its rules and dropped before the next
+/// resource's (see [`crate::attributes`]): rule by rule, they were rendered once per rule, or
+/// kept for the whole inventory.
+fn evaluate_group<'a>(
+    rules: &[(&Rule, &BTreeMap<String, Value>)],
+    targets: &[&'a Resource],
+) -> Vec<Batch<'a>> {
+    let mut batches: Vec<Batch> = rules.iter().map(|_| Batch::new()).collect();
+    for &resource in targets {
+        let rendered = Rendered::default();
+        for (&(rule, params), batch) in rules.iter().zip(&mut batches) {
+            let (eval, statements) = evaluate_unquoted(rule, resource, params, &rendered);
+            batch.add(resource, eval, statements);
+        }
+    }
+    batches
+}
+
+/// [`evaluate_inventory`] on `threads` threads. The targets of each group of rules (those over
+/// the same kinds) are cut into batches that the threads share; the batches' results are then
+/// put together in the rules' and the resources' order, so the report is the same on any
+/// number of threads.
 fn evaluate_on(
     inv: &Inventory,
     pack: &RulePack,
@@ -426,19 +450,42 @@ fn evaluate_on(
             (params, targets)
         })
         .collect();
-    // (rule, batch of its targets), in the order the results are put together.
-    let jobs: Vec<(usize, &[&Resource])> = plans
+    // Rules over the same kinds have the same targets: grouped, in the order of their first rule.
+    let mut groups: Vec<(&[String], Vec<usize>)> = Vec::new();
+    for (i, rule) in pack.rules.iter().enumerate() {
+        match groups
+            .iter_mut()
+            .find(|(kinds, _)| *kinds == rule.resource_kinds.as_slice())
+        {
+            Some((_, members)) => members.push(i),
+            None => groups.push((rule.resource_kinds.as_slice(), vec![i])),
+        }
+    }
+    // (group, batch of its targets).
+    let jobs: Vec<(&[usize], &[&Resource])> = groups
         .iter()
-        .enumerate()
-        .flat_map(|(i, (_, targets))| targets.chunks(batch).map(move |c| (i, c)))
+        .flat_map(|(_, members)| {
+            plans[members[0]]
+                .1
+                .chunks(batch)
+                .map(move |c| (members.as_slice(), c))
+        })
         .collect();
-    let rule_of: Vec<usize> = jobs.iter().map(|&(i, _)| i).collect();
-    let mut batches = crate::parallel::map_ordered(jobs, threads, |(i, targets)| {
-        evaluate_batch(&pack.rules[i], &plans[i].0, targets)
-    })
-    .into_iter()
-    .zip(rule_of)
-    .peekable();
+    let group_of: Vec<&[usize]> = jobs.iter().map(|&(g, _)| g).collect();
+    let results = crate::parallel::map_ordered(jobs, threads, |(members, targets)| {
+        let rules: Vec<_> = members
+            .iter()
+            .map(|&i| (&pack.rules[i], &plans[i].0))
+            .collect();
+        evaluate_group(&rules, targets)
+    });
+    // Each rule's batches, in the order of its targets.
+    let mut batches: Vec<Vec<Batch>> = pack.rules.iter().map(|_| Vec::new()).collect();
+    for (members, group_batches) in group_of.into_iter().zip(results) {
+        for (&i, b) in members.iter().zip(group_batches) {
+            batches[i].push(b);
+        }
+    }
 
     let mut findings = Vec::new();
     let mut summary = Summary {
@@ -480,7 +527,7 @@ fn evaluate_on(
         let counts = summary.by_rule.entry(rule.id.clone()).or_default();
         let mut lacking: BTreeSet<String> = BTreeSet::new();
         let mut only_unknown = true;
-        while let Some((batch, _)) = batches.next_if(|(_, rule)| *rule == i) {
+        for batch in std::mem::take(&mut batches[i]) {
             counts.merge(&batch.counts);
             summary.outcomes.merge(&batch.counts);
             only_unknown &= batch.all_unknown;

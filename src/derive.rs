@@ -3,12 +3,12 @@
 //! its groups, which may come from another file), and whether a trusted principal lies in
 //! another account. Rules read these facts rather than re-deriving them.
 
+use crate::attributes::{trust_statements, TRUST_STATEMENTS};
 use crate::iam::assume::{self, Node};
 use crate::iam::grant::{Permissions, ScpLevel, ServiceIndex};
 use crate::iam::policy::Statement;
 use crate::iam::privesc::admin_equivalent_for;
 use crate::Resource;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -79,12 +79,12 @@ fn assumption_chains(resources: &mut [Resource]) {
     let members: Vec<usize> = (0..resources.len())
         .filter(|&i| matches!(resources[i].kind.as_str(), "aws.iam.user" | "aws.iam.role"))
         .collect();
-    let trusts: Vec<Option<Vec<Statement>>> = members
-        .iter()
-        .map(|&i| trust_statements(&mut resources[i]))
-        .collect();
     let empty: Vec<Arc<Statement>> = Vec::new();
     let (edges, paths) = {
+        let trusts: Vec<_> = members
+            .iter()
+            .map(|&i| trust_statements(&resources[i]))
+            .collect();
         let nodes: Vec<Node<Arc<Statement>>> = members
             .iter()
             .zip(&trusts)
@@ -133,28 +133,6 @@ fn assumption_chains(resources: &mut [Resource]) {
             r.attributes.insert("admin_path".into(), json!(path));
         }
     }
-}
-
-/// A user's or role's trust statements, as its `trust_statements` attribute holds them. Those
-/// its normaliser kept typed are taken when they are the attribute's own (the same number, each
-/// from the same place in the same file: merging fragments of one resource may have brought the
-/// attribute from one and the facts from another); otherwise the attribute is read back.
-fn trust_statements(r: &mut Resource) -> Option<Vec<Statement>> {
-    let typed = r.facts.trust.take();
-    let tree = r.attributes.get("trust_statements")?;
-    if let (Some(typed), Value::Array(items)) = (typed, tree) {
-        let same = typed.len() == items.len()
-            && typed.iter().zip(items).all(|(s, v)| {
-                let at = |key: &str| v.get("source").and_then(|o| o.get(key)?.as_str());
-                at("file") == Some(s.source.file.as_str())
-                    && at("pointer") == Some(s.source.pointer.as_str())
-            });
-        if same {
-            return Some(typed);
-        }
-    }
-    // Read from the tree in place: a copy of it would be dropped straight away.
-    Vec::<Statement>::deserialize(tree).ok()
 }
 
 /// The SCP levels of every member account an Organizations export describes, shared by the
@@ -314,13 +292,13 @@ fn effective(
 
 fn mark_other_accounts(r: &mut Resource) {
     let Some(own) = r.account.clone() else { return };
-    // The typed statements alike, so that they stay what the attribute reads back as.
-    for s in r.facts.trust.iter_mut().flatten() {
+    for s in r.typed.trust_statements.iter_mut().flatten() {
         for p in s.principals.iter_mut().flatten() {
             p.other_account = p.account.as_deref().is_some_and(|a| a != own);
         }
     }
-    let Some(Value::Array(stmts)) = r.attributes.get_mut("trust_statements") else {
+    // Trust statements read back as JSON (see `attributes::trust_statements`) alike.
+    let Some(Value::Array(stmts)) = r.attributes.get_mut(TRUST_STATEMENTS) else {
         return;
     };
     for stmt in stmts {

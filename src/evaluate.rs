@@ -2,6 +2,7 @@
 //! attribute is unknown, never pass and never fail, and every failing or unknown leaf leaves
 //! evidence behind: the value and where it sits in the export.
 
+use crate::attributes::Rendered;
 use crate::iam::pattern::action_matches;
 use crate::iam::policy::Statement;
 use crate::model::{Evidence, Outcome, Resource};
@@ -21,6 +22,8 @@ pub struct Evaluation {
 
 struct Ctx<'a> {
     resource: &'a Resource,
+    /// The resource's typed attributes as JSON, made when a check first reads one.
+    rendered: &'a Rendered,
     params: &'a BTreeMap<String, Value>,
     details: Vec<String>,
     /// Each function node's answer on this resource, by node: a function reads only the
@@ -32,9 +35,14 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(resource: &'a Resource, params: &'a BTreeMap<String, Value>) -> Ctx<'a> {
+    fn new(
+        resource: &'a Resource,
+        params: &'a BTreeMap<String, Value>,
+        rendered: &'a Rendered,
+    ) -> Ctx<'a> {
         Ctx {
             resource,
+            rendered,
             params,
             details: Vec::new(),
             calls: Vec::new(),
@@ -70,7 +78,8 @@ impl Res {
 
 /// Evaluates `rule` on `resource`. `params` are the rule's parameters after settings overrides.
 pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Value>) -> Evaluation {
-    let (mut evaluation, statements) = evaluate_unquoted(rule, resource, params);
+    let (mut evaluation, statements) =
+        evaluate_unquoted(rule, resource, params, &Rendered::default());
     for (k, statement) in statements {
         evaluation.evidence[k].value = statement_value(&statement);
     }
@@ -86,12 +95,15 @@ pub fn statement_value(statement: &Statement) -> Option<Value> {
 /// come back beside the evidence (with the index of the evidence each one explains) instead of
 /// as its values. The report quotes those fragments from the export, which replaces the value;
 /// serialising every cited statement first was a sizeable part of evaluating failing principals.
+/// `rendered` holds the resource's typed attributes as JSON once a check has read them: one for
+/// all the rules run on the resource makes each at most once.
 pub fn evaluate_unquoted(
     rule: &Rule,
     resource: &Resource,
     params: &BTreeMap<String, Value>,
+    rendered: &Rendered,
 ) -> (Evaluation, Vec<(usize, Statement)>) {
-    let mut cx = Ctx::new(resource, params);
+    let mut cx = Ctx::new(resource, params, rendered);
     cx.unquoted = matches!(rule.fail_if, Cond::Func { .. });
     let quiet = |outcome| Evaluation {
         outcome,
@@ -140,7 +152,7 @@ pub fn evaluate_unquoted(
     }
     let details = cx.details.join(" ");
     let message = match outcome {
-        Outcome::Fail => render(&rule.message, resource, &details),
+        Outcome::Fail => render(&rule.message, resource, rendered, &details),
         Outcome::Unknown => format!(
             "Cannot decide for {}: {}",
             resource.name,
@@ -181,7 +193,7 @@ pub fn evaluate_unquoted(
 }
 
 /// Fills `{name}`, `{id}`, `{account}`, `{kind}`, `{details}` and `{attribute.path}`.
-pub fn render(template: &str, resource: &Resource, details: &str) -> String {
+pub fn render(template: &str, resource: &Resource, rendered: &Rendered, details: &str) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
@@ -197,7 +209,7 @@ pub fn render(template: &str, resource: &Resource, details: &str) -> String {
             "kind" => resource.kind.clone(),
             "account" => resource.account.clone().unwrap_or_else(|| "-".into()),
             "details" => details.to_string(),
-            path => lookup(&resource.attributes, path.split('.'))
+            path => lookup_attribute(resource, rendered, path.split('.'))
                 .map(display)
                 .unwrap_or_else(|| format!("{{{path}}}")),
         };
@@ -229,7 +241,24 @@ fn lookup<'v, 'k>(
     keys: impl IntoIterator<Item = &'k str>,
 ) -> Option<&'v Value> {
     let mut keys = keys.into_iter();
-    let mut cur = member(map, keys.next()?)?;
+    descend(member(map, keys.next()?)?, keys)
+}
+
+/// The resource's attribute at the keys `keys`, a typed attribute read through `rendered`.
+fn lookup_attribute<'v, 'k>(
+    resource: &'v Resource,
+    rendered: &'v Rendered,
+    keys: impl IntoIterator<Item = &'k str>,
+) -> Option<&'v Value> {
+    let mut keys = keys.into_iter();
+    let first = keys.next()?;
+    let top =
+        member(&resource.attributes, first).or_else(|| rendered.get(&resource.typed, first))?;
+    descend(top, keys)
+}
+
+/// The value at the keys `keys` under `cur`.
+fn descend<'v, 'k>(mut cur: &'v Value, keys: impl Iterator<Item = &'k str>) -> Option<&'v Value> {
     for key in keys {
         cur = match cur {
             Value::Object(map) => member(map, key)?,
@@ -259,7 +288,7 @@ fn get<'v>(cx: &Ctx<'v>, at: Option<&'v Value>, path: &AttrPath) -> Option<&'v V
         Some(v) if path.as_str() == "." => Some(v),
         Some(Value::Object(map)) => lookup(map, keys),
         Some(_) => None,
-        None => lookup(&cx.resource.attributes, keys),
+        None => lookup_attribute(cx.resource, cx.rendered, keys),
     }
 }
 
@@ -840,6 +869,7 @@ mod tests {
             },
             sources: Default::default(),
             facts: crate::Facts::default(),
+            typed: Default::default(),
         }
     }
 
@@ -851,7 +881,8 @@ mod tests {
     fn run(c: &str, attrs: Value) -> (Tri, Vec<Evidence>) {
         let r = res(attrs);
         let params = BTreeMap::from([("svcs".to_string(), json!(["iam", "s3"]))]);
-        let mut cx = Ctx::new(&r, &params);
+        let rendered = Rendered::default();
+        let mut cx = Ctx::new(&r, &params, &rendered);
         let out = eval(
             &mut cx,
             &cond(c),
@@ -868,7 +899,8 @@ mod tests {
     fn details_of(c: &str) -> Vec<String> {
         let r = res(json!({"flag": false}));
         let params = BTreeMap::new();
-        let mut cx = Ctx::new(&r, &params);
+        let rendered = Rendered::default();
+        let mut cx = Ctx::new(&r, &params, &rendered);
         let scope = Scope {
             value: None,
             source: None,
@@ -940,13 +972,14 @@ mod tests {
                 let r = res(a.clone());
                 let params = BTreeMap::new();
                 let c = cond(c);
-                let decided = decide(&mut Ctx::new(&r, &params), &c, None);
+                let decided = decide(&mut Ctx::new(&r, &params, &Rendered::default()), &c, None);
                 let scope = Scope {
                     value: None,
                     source: None,
                     path: String::new(),
                 };
-                let evaluated = eval(&mut Ctx::new(&r, &params), &c, &scope).tri;
+                let evaluated =
+                    eval(&mut Ctx::new(&r, &params, &Rendered::default()), &c, &scope).tri;
                 assert_eq!(decided, evaluated, "{c:?} on {a}");
             }
         }
@@ -1046,7 +1079,8 @@ mod tests {
         let c = cond(r#"{ some = "xs", where = { fn = "iam_admin_equivalent" } }"#);
         let r = res(json!({"xs": [1, 2]}));
         let params = BTreeMap::new();
-        let mut cx = Ctx::new(&r, &params);
+        let rendered = Rendered::default();
+        let mut cx = Ctx::new(&r, &params, &rendered);
         assert_eq!(decide(&mut cx, &c, None), Tri::Unknown);
         let scope = Scope {
             value: None,
@@ -1094,7 +1128,14 @@ mod tests {
                 assert_eq!(run(&c, attrs.clone()).0, want, "{c} with {size} members");
                 let r = res(attrs.clone());
                 let params = BTreeMap::new();
-                assert_eq!(decide(&mut Ctx::new(&r, &params), &cond(&c), None), want);
+                assert_eq!(
+                    decide(
+                        &mut Ctx::new(&r, &params, &Rendered::default()),
+                        &cond(&c),
+                        None
+                    ),
+                    want
+                );
             }
         }
     }
@@ -1292,10 +1333,14 @@ mod tests {
             render(
                 "{name} is attached {attachment_count} times ({nested.x}) {details}",
                 &r,
+                &Rendered::default(),
                 "d"
             ),
             "n is attached 3 times (y) d"
         );
-        assert_eq!(render("{nope} and {", &r, ""), "{nope} and {");
+        assert_eq!(
+            render("{nope} and {", &r, &Rendered::default(), ""),
+            "{nope} and {"
+        );
     }
 }

@@ -10,6 +10,7 @@
 pub mod accept;
 pub mod analyze;
 pub mod archive;
+pub mod attributes;
 pub mod decode;
 pub mod derive;
 pub mod detect;

@@ -1,9 +1,11 @@
 //! The resource model every format normalises into, and the vocabulary of outcomes.
 
+use crate::attributes::Typed;
 use crate::iam::grant::{Permissions, ScpLevel, ServiceIndex};
 use crate::iam::policy::Statement;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -27,10 +29,6 @@ pub struct Facts {
     /// The service control policies between the organisation root and the principal's account,
     /// when an Organizations export covers that account; shared by its principals.
     pub scps: Option<Arc<Vec<ScpLevel>>>,
-    /// A role's trust statements as its normaliser read them, beside the `trust_statements`
-    /// attribute made from them, so that the inventory stage need not read them back from that
-    /// tree. The inventory stage takes them (leaving `None`) once it has used them.
-    pub trust: Option<Vec<Statement>>,
 }
 
 impl Facts {
@@ -59,7 +57,10 @@ pub struct Source {
 }
 
 /// One cloud resource, whatever export it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Serialised by hand (see [`ResourceOut`]) so that the typed attributes appear among the
+/// attributes; read back, they land in `attributes` as JSON, which every reader accepts too.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Resource {
     pub provider: String,
     /// Dotted kind, e.g. `aws.iam.role`; rules select resources by it.
@@ -71,7 +72,12 @@ pub struct Resource {
     pub region: Option<String>,
     /// Normalised attributes. A key that is absent means "the export does not say"; an explicit
     /// `null` means "known to be absent". Rules rely on that difference.
+    /// Read them through [`Resource::attribute`] or [`Resource::all_attributes`], which see
+    /// the typed ones too.
     pub attributes: serde_json::Map<String, Value>,
+    /// Attributes kept typed rather than as JSON ([`crate::attributes`]).
+    #[serde(skip)]
+    pub typed: Typed,
     pub source: Source,
     /// Where attributes merged in from other outputs came from (a bucket's `policy` from
     /// `get-bucket-policy`, its `acl` from `get-bucket-acl`), by top-level attribute name.
@@ -83,6 +89,39 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// The attribute `key`, typed ones rendered as JSON.
+    pub fn attribute(&self, key: &str) -> Option<Cow<'_, Value>> {
+        match self.attributes.get(key) {
+            Some(v) => Some(Cow::Borrowed(v)),
+            None => self.typed.render(key).map(Cow::Owned),
+        }
+    }
+
+    pub fn has_attribute(&self, key: &str) -> bool {
+        self.attributes.contains_key(key) || self.typed.has(key)
+    }
+
+    /// Every attribute as JSON, the typed ones after the others: what the resource serialises
+    /// as. Borrowed unless it has typed ones.
+    pub fn all_attributes(&self) -> Cow<'_, serde_json::Map<String, Value>> {
+        if self.typed == Typed::default() {
+            return Cow::Borrowed(&self.attributes);
+        }
+        let mut all = self.attributes.clone();
+        for key in self.typed.keys() {
+            if let Some(v) = self.typed.render(key) {
+                all.insert(key.to_string(), v);
+            }
+        }
+        Cow::Owned(all)
+    }
+
+    /// Drops the attribute `key`, typed or not.
+    pub fn remove_attribute(&mut self, key: &str) {
+        self.attributes.remove(key);
+        self.typed.remove(key);
+    }
+
     /// The export location of the attribute at a dotted `path`.
     pub fn source_of(&self, path: &str) -> &Source {
         let top = path.split('.').next().unwrap_or(path);
@@ -92,16 +131,26 @@ impl Resource {
     /// Folds another fragment of the same resource into this one. Attributes already known are
     /// kept (the first export to state a fact wins; fragments of one resource state disjoint
     /// facts), new ones are added with their provenance. Returns whether anything was added.
-    pub fn merge(&mut self, other: Resource) -> bool {
+    pub fn merge(&mut self, mut other: Resource) -> bool {
         let mut added = false;
-        for (key, value) in other.attributes {
-            if self.attributes.contains_key(&key) {
+        let provenance = |this: &mut Resource, other: &Resource, key: &str| {
+            let src = other.sources.get(key).unwrap_or(&other.source);
+            if *src != this.source {
+                this.sources.insert(key.to_string(), src.clone());
+            }
+        };
+        for key in Typed::KEYS {
+            if other.typed.has(key) && !self.has_attribute(key) {
+                provenance(self, &other, key);
+                self.typed.adopt(&mut other.typed, key);
+                added = true;
+            }
+        }
+        for (key, value) in std::mem::take(&mut other.attributes) {
+            if self.has_attribute(&key) {
                 continue;
             }
-            let src = other.sources.get(&key).unwrap_or(&other.source);
-            if *src != self.source {
-                self.sources.insert(key.clone(), src.clone());
-            }
+            provenance(self, &other, &key);
             self.attributes.insert(key, value);
             added = true;
         }
@@ -116,6 +165,62 @@ impl Resource {
             self.region = other.region;
         }
         added
+    }
+}
+
+/// How a [`Resource`] serialises: as derived, with the typed attributes rendered among the
+/// others.
+#[derive(Serialize)]
+struct ResourceOut<'a> {
+    provider: &'a str,
+    kind: &'a str,
+    id: &'a str,
+    name: &'a str,
+    account: &'a Option<String>,
+    region: &'a Option<String>,
+    attributes: AttributesOut<'a>,
+    source: &'a Source,
+    #[serde(skip_serializing_if = "no_sources")]
+    sources: &'a std::collections::BTreeMap<String, Source>,
+}
+
+fn no_sources(s: &&std::collections::BTreeMap<String, Source>) -> bool {
+    s.is_empty()
+}
+
+/// A resource's attributes as [`Resource::all_attributes`] gives them, written without the copy.
+struct AttributesOut<'a>(&'a Resource);
+
+impl Serialize for AttributesOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.0;
+        let typed: Vec<&str> = r.typed.keys().collect();
+        let mut map = serializer.serialize_map(Some(r.attributes.len() + typed.len()))?;
+        for (k, v) in &r.attributes {
+            map.serialize_entry(k, v)?;
+        }
+        for key in typed {
+            map.serialize_entry(key, &r.typed.render(key))?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Resource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ResourceOut {
+            provider: &self.provider,
+            kind: &self.kind,
+            id: &self.id,
+            name: &self.name,
+            account: &self.account,
+            region: &self.region,
+            attributes: AttributesOut(self),
+            source: &self.source,
+            sources: &self.sources,
+        }
+        .serialize(serializer)
     }
 }
 

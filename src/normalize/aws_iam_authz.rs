@@ -433,117 +433,6 @@ fn is_aws_managed(arn: &str) -> bool {
     arn.split(':').nth(4) == Some("aws")
 }
 
-/// What `serde_json::to_value` gives for the statements, built directly: the serializer grows
-/// every map from empty (rehashing each key on the way) and names each key anew, and an export
-/// holds thousands of statements. Each map is a copy of one made once with its keys, its values
-/// then set in order: copying a map copies its hash table, so no key is hashed again. The test
-/// `statements_json_is_serde_json` keeps the two alike.
-fn statements_json(statements: &[Statement]) -> Value {
-    Value::Array(statements.iter().map(statement_json).collect())
-}
-
-/// A map with the given keys, each value `null`, for [`filled`] copies.
-fn shape(keys: &[&str]) -> Map<String, Value> {
-    keys.iter().map(|k| (k.to_string(), Value::Null)).collect()
-}
-
-/// A copy of `shape` with `values` in its keys' order.
-fn filled<const N: usize>(shape: &Map<String, Value>, values: [Value; N]) -> Value {
-    let mut m = shape.clone();
-    debug_assert_eq!(m.len(), N);
-    for (slot, value) in m.values_mut().zip(values) {
-        *slot = value;
-    }
-    Value::Object(m)
-}
-
-/// The maps [`statement_json`] copies, in the field order of [`Statement`] and its parts.
-struct Shapes {
-    statement: Map<String, Value>,
-    principal: Map<String, Value>,
-    policy: Map<String, Value>,
-    source: Map<String, Value>,
-}
-
-static SHAPES: std::sync::LazyLock<Shapes> = std::sync::LazyLock::new(|| Shapes {
-    statement: shape(&[
-        "sid",
-        "effect",
-        "actions",
-        "not_actions",
-        "resources",
-        "not_resources",
-        "principals",
-        "not_principals",
-        "condition",
-        "condition_keys",
-        "restricting_condition",
-        "policy",
-        "source",
-    ]),
-    principal: shape(&["type", "value", "account", "other_account", "everyone"]),
-    policy: shape(&["name", "arn", "kind", "via_group"]),
-    source: shape(&["file", "pointer"]),
-});
-
-fn statement_json(s: &Statement) -> Value {
-    let shapes = &*SHAPES;
-    let strings = |list: &Option<Vec<String>>| match list {
-        Some(list) => Value::Array(list.iter().map(|s| json!(s)).collect()),
-        None => Value::Null,
-    };
-    let principals = |list: &Option<Vec<crate::iam::policy::Principal>>| match list {
-        Some(list) => Value::Array(
-            list.iter()
-                .map(|p| {
-                    filled(
-                        &shapes.principal,
-                        [
-                            json!(p.kind),
-                            json!(p.value),
-                            json!(p.account),
-                            json!(p.other_account),
-                            json!(p.everyone),
-                        ],
-                    )
-                })
-                .collect(),
-        ),
-        None => Value::Null,
-    };
-    let policy = filled(
-        &shapes.policy,
-        [
-            json!(s.policy.name),
-            json!(s.policy.arn),
-            json!(s.policy.kind),
-            json!(s.policy.via_group),
-        ],
-    );
-    let source = filled(
-        &shapes.source,
-        [json!(s.source.file), json!(s.source.pointer)],
-    );
-    filled(
-        &shapes.statement,
-        [
-            json!(s.sid),
-            json!(s.effect),
-            strings(&s.actions),
-            strings(&s.not_actions),
-            strings(&s.resources),
-            strings(&s.not_resources),
-            principals(&s.principals),
-            principals(&s.not_principals),
-            json!(s.condition),
-            json!(s.condition_keys),
-            json!(s.restricting_condition),
-            policy,
-            source,
-        ],
-    )
-}
-
 fn shared(statements: Vec<Statement>) -> Arc<Vec<Arc<Statement>>> {
     Arc::new(statements.into_iter().map(Arc::new).collect())
 }
@@ -567,21 +456,23 @@ fn base_resource(
         source: cx.source(ptr),
         sources: Default::default(),
         facts: Facts::default(),
+        typed: Default::default(),
     }
 }
 
 // How many attributes each kind ends up with: what this file sets, and for principals what
 // `crate::derive` adds (admin_equivalent, effective_statement_count, statements_complete,
 // missing_policies, service_control_policy_levels; can_assume and admin_path for users and
-// roles; assumable_by for roles). A map made at its size stays there, where one grown by
-// insertion holds up to 28 slots of 112 bytes for a role's 21; the inventory keeps them all
-// through evaluation. A miscount costs memory, never results.
-const POLICY_KEYS: usize = 11;
+// roles; assumable_by for roles), less the statements, which are typed ([`crate::attributes`]).
+// A map made at its size stays there, where one grown by insertion holds up to 28 slots of
+// 112 bytes for a role's 20; the inventory keeps them all through evaluation. A miscount costs
+// memory, never results.
+const POLICY_KEYS: usize = 10;
 const PRINCIPAL_KEYS: usize = 9;
 const DERIVED_KEYS: usize = 5;
 const USER_KEYS: usize = PRINCIPAL_KEYS + 1 + DERIVED_KEYS + 2;
 const GROUP_KEYS: usize = PRINCIPAL_KEYS + DERIVED_KEYS;
-const ROLE_KEYS: usize = PRINCIPAL_KEYS + 4 + DERIVED_KEYS + 3;
+const ROLE_KEYS: usize = PRINCIPAL_KEYS + 3 + DERIVED_KEYS + 3;
 
 fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
@@ -635,12 +526,12 @@ fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, 
                 pointer: vptr.clone(),
                 message: "policy version has no Document".into(),
             })??;
-        attrs.insert("statements".into(), statements_json(&statements));
         default_statements = Some(shared(statements));
         break;
     }
     // No default version in the export: the statements are unknown, not empty.
     let mut r = base_resource(cx, "aws.iam.policy", arn, name, ptr, attrs);
+    r.typed.statements = default_statements.clone();
     r.facts.statements = default_statements;
     Ok(r)
 }
@@ -779,9 +670,7 @@ fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
         &cx.source(&pointer::join(ptr, "AssumeRolePolicyDocument")),
         &policy_ref,
     ) {
-        let stmts = stmts?;
-        attrs.insert("trust_statements".into(), statements_json(&stmts));
-        trust = Some(stmts);
+        trust = Some(stmts?);
     }
     let profiles: Vec<Value> = entry
         .items("InstanceProfileList")
@@ -797,7 +686,7 @@ fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
     );
     let mut r = base_resource(cx, "aws.iam.role", arn, name, ptr, attrs);
     r.facts.statements = Some(shared(inline));
-    r.facts.trust = trust;
+    r.typed.trust_statements = trust;
     Ok(r)
 }
 
@@ -839,12 +728,11 @@ pub fn lone_role(
         "attached_policy_count",
         "statements",
     ] {
-        r.attributes.remove(key);
+        r.remove_attribute(key);
     }
-    // Facts left as they were before trust was kept typed, so that merging this fragment with
-    // an authorization-details entry of the same role takes that entry's facts as before.
+    // No facts, so that merging this fragment with an authorization-details entry of the same
+    // role takes that entry's facts.
     r.facts.statements = None;
-    r.facts.trust = None;
     if !entry.contains_key("PermissionsBoundary") {
         r.attributes.remove("permissions_boundary");
     }
@@ -895,7 +783,7 @@ mod tests {
         );
         assert_eq!(rs[0].attributes["aws_managed"], json!(true));
         assert_eq!(
-            rs[0].attributes["statements"][0]["source"]["pointer"],
+            rs[0].all_attributes()["statements"][0]["source"]["pointer"],
             json!("/Policies/0/PolicyVersionList/0/Document/Statement/0")
         );
         assert_eq!(rs[1].source.pointer, "/UserDetailList/0");
@@ -1018,39 +906,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn statements_json_is_serde_json() {
-        let doc = json!({"Statement": [
-            {"Sid": "A", "Effect": "Allow", "Action": ["s3:*", "kms:Decrypt"], "NotResource": "*",
-             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}},
-            {"Effect": "Deny", "NotAction": "iam:*", "Resource": []},
-            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": ["123456789012", "*"], "Service": "ec2.amazonaws.com"}},
-            {"Effect": "Allow", "Action": "sts:AssumeRole", "NotPrincipal": "*"}
-        ]});
-        let mut statements = crate::iam::policy::test_statements(doc);
-        statements[1].policy = PolicyRef {
-            name: "p".into(),
-            arn: Some("arn:aws:iam::123456789012:policy/p".into()),
-            kind: "managed".into(),
-            via_group: Some("g".into()),
-        };
-        if let Some(p) = statements[2].principals.as_mut() {
-            p[0].other_account = true;
-        }
-        let want = serde_json::to_value(&statements).expect("serialises");
-        assert_eq!(statements_json(&statements), want);
-        assert_eq!(
-            serde_json::to_string(&statements_json(&statements)).expect("json"),
-            serde_json::to_string(&want).expect("json"),
-            "same keys in the same order"
-        );
-    }
-
-    /// The inventory stage takes the trust statements normalisation kept typed, or reads them
-    /// back from `trust_statements` when it has none or ones from elsewhere (a merged
-    /// fragment): every way gives the same assumption graph.
+    /// Trust statements kept typed, and the same read back as a JSON attribute (a resource
+    /// read back from a serialised inventory), give the same assumption graph.
     #[test]
     fn typed_trust_is_what_the_attribute_reads_back_as() {
+        use crate::attributes::TRUST_STATEMENTS;
         let trust = |principal: Value| json!({"Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]});
         let doc = json!({
             "UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::123456789012:user/u",
@@ -1068,17 +928,16 @@ mod tests {
         });
         let derived = |edit: &dyn Fn(&mut Vec<Resource>)| {
             let mut rs = normalize(&doc, "authz.json", "").expect("normalises");
-            assert!(rs
-                .iter()
-                .filter(|r| r.kind == "aws.iam.role")
-                .all(|r| r.facts.trust.is_some()));
+            assert!(rs.iter().filter(|r| r.kind == "aws.iam.role").all(|r| r
+                .typed
+                .trust_statements
+                .is_some()
+                && !r.attributes.contains_key(TRUST_STATEMENTS)));
             edit(&mut rs);
             crate::derive::derive(&mut rs);
-            assert!(
-                rs.iter().all(|r| r.facts.trust.is_none()),
-                "taken by derive"
-            );
-            rs.into_iter().map(|r| r.attributes).collect::<Vec<_>>()
+            rs.iter()
+                .map(|r| r.all_attributes().into_owned())
+                .collect::<Vec<_>>()
         };
         let typed = derived(&|_| {});
         let user = &typed[0];
@@ -1087,17 +946,18 @@ mod tests {
             .is_some_and(|l| l.contains(&json!("arn:aws:iam::123456789012:role/other"))));
         assert!(user.contains_key("admin_path"), "{user:?}");
         assert_eq!(
-            typed[2]["trust_statements"][0]["principals"][0]["other_account"],
+            typed[2][TRUST_STATEMENTS][0]["principals"][0]["other_account"],
             json!(true)
         );
-        // Without typed statements, and with another role's in their place.
-        assert_eq!(derived(&|rs| rs[2].facts.trust = None), typed);
-        let swapped = |rs: &mut Vec<Resource>| {
-            let other = rs[2].facts.trust.take();
-            rs[2].facts.trust = rs[1].facts.trust.take();
-            rs[1].facts.trust = other;
+        let as_json = |rs: &mut Vec<Resource>| {
+            for r in rs.iter_mut() {
+                if let Some(v) = r.typed.render(TRUST_STATEMENTS) {
+                    r.typed.trust_statements = None;
+                    r.attributes.insert(TRUST_STATEMENTS.into(), v);
+                }
+            }
         };
-        assert_eq!(derived(&swapped), typed);
+        assert_eq!(derived(&as_json), typed);
     }
 
     /// Runs of entries read on several threads come back in order, and of two bad entries in

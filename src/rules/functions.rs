@@ -10,7 +10,6 @@ use crate::iam::privesc::{
     admin_equivalent_for, escalation_methods_for, MethodHit, ADMIN_PROBES, METHODS,
 };
 use crate::{Resource, Source};
-use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::cell::RefCell;
@@ -905,15 +904,13 @@ fn passrole(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
 /// Trust statements that let principals of other accounts in without any of the rule's
 /// `guarding_condition_keys` (external ID, MFA, organisation…), naming those accounts.
 fn cross_account_trust(resource: &Resource, params: &BTreeMap<String, Value>) -> FnResult {
-    let Some(raw) = resource.attributes.get("trust_statements") else {
+    let Some(trust) = crate::attributes::trust_statements(resource) else {
         return FnResult {
             tri: Tri::Unknown,
             statements: Vec::new(),
             details: "the export does not include this role's trust policy".into(),
         };
     };
-    // Read from the tree in place: a copy of it would be dropped straight away.
-    let trust: Vec<Statement> = Vec::<Statement>::deserialize(raw).unwrap_or_default();
     let guards: Vec<String> = params
         .get("guarding_condition_keys")
         .and_then(Value::as_array)
@@ -1137,8 +1134,8 @@ mod tests {
                 boundary: None,
                 boundary_index: None,
                 scps: None,
-                trust: None,
             },
+            typed: Default::default(),
         }
     }
 

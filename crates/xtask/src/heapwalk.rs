@@ -158,6 +158,17 @@ pub fn walk(file: &Path) -> Result<(), String> {
             "attributes (maps: keys, slots, index)",
             freed(|| drop(std::mem::take(&mut r.attributes))),
         );
+        add(
+            &mut parts,
+            "typed.trust_statements",
+            freed(|| drop(r.typed.trust_statements.take())),
+        );
+        // Shared with `facts.statements` when the normaliser set both, so usually nothing.
+        add(
+            &mut parts,
+            "typed.statements (not shared with facts)",
+            freed(|| drop(r.typed.statements.take())),
+        );
         let facts = &mut r.facts;
         add(
             &mut parts,

@@ -569,6 +569,7 @@ mod tests {
             },
             sources: Default::default(),
             facts: Facts::default(),
+            typed: Default::default(),
         }
     }
 

@@ -1038,7 +1038,7 @@ mod lone_role_tests {
         let inv = build_inventory(&[Input::new("role.json", doc.to_string())]);
         assert_eq!(inv.inputs[0].format.as_deref(), Some("aws-iam-get-role"));
         let role = &inv.resources[0];
-        assert!(role.attributes["trust_statements"].is_array());
+        assert!(role.all_attributes()["trust_statements"].is_array());
         assert_eq!(role.attributes["statements_complete"], json!(false));
         assert!(
             role.attributes.get("admin_equivalent").is_none(),

@@ -431,6 +431,7 @@ pub(super) fn set_account_fact(
                 source: source.clone(),
                 sources: Default::default(),
                 facts: Facts::default(),
+                typed: Default::default(),
             });
             resources.len() - 1
         }

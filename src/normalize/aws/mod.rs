@@ -159,6 +159,7 @@ impl<'a> Cx<'a> {
             source: self.source(ptr),
             sources: Default::default(),
             facts: Facts::default(),
+            typed: Default::default(),
         }
     }
 

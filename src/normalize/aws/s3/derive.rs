@@ -227,6 +227,7 @@ mod tests {
             },
             sources: Default::default(),
             facts: Default::default(),
+            typed: Default::default(),
         }
     }
 
