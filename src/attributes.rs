@@ -325,12 +325,12 @@ mod tests {
             {"Effect": "Allow", "Action": "sts:AssumeRole", "NotPrincipal": "*"}
         ]});
         let mut statements = crate::iam::policy::test_statements(doc);
-        statements[1].policy = PolicyRef {
+        statements[1].policy = Arc::new(PolicyRef {
             name: "p".into(),
             arn: Some("arn:aws:iam::123456789012:policy/p".into()),
             kind: "managed".into(),
             via_group: Some("g".into()),
-        };
+        });
         if let Some(p) = statements[2].principals.as_mut() {
             p[0].other_account = true;
         }

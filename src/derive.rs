@@ -6,7 +6,7 @@
 use crate::attributes::{trust_statements, TRUST_STATEMENTS};
 use crate::iam::assume::{self, Node};
 use crate::iam::grant::{Permissions, ScpLevel, ServiceIndex};
-use crate::iam::policy::Statement;
+use crate::iam::policy::{PolicyRef, Statement};
 use crate::iam::privesc::admin_equivalent_for;
 use crate::Resource;
 use serde_json::{json, Value};
@@ -27,15 +27,36 @@ pub fn derive(resources: &mut [Resource]) {
     for r in resources.iter().filter(|r| r.kind == "aws.iam.group") {
         let mut via_group = Vec::new();
         let mut missing = Vec::new();
-        let tag = |s: &Arc<Statement>| {
-            let mut s = Statement::clone(s);
-            s.policy.via_group = Some(r.name.clone());
-            Arc::new(s)
+        // One tagged reference per policy, shared by its statements as the untagged one is.
+        let mut tagged: Vec<(*const PolicyRef, Arc<PolicyRef>)> = Vec::new();
+        let mut tag = |s: &Arc<Statement>| {
+            let untagged = Arc::as_ptr(&s.policy);
+            let policy = match tagged.iter().find(|(p, _)| *p == untagged) {
+                Some((_, t)) => t.clone(),
+                None => {
+                    let mut p = PolicyRef::clone(&s.policy);
+                    p.via_group = Some(r.name.clone());
+                    let t = Arc::new(p);
+                    tagged.push((untagged, t.clone()));
+                    t
+                }
+            };
+            Arc::new(Statement {
+                policy,
+                ..Statement::clone(s)
+            })
         };
-        via_group.extend(r.facts.statements.as_deref().into_iter().flatten().map(tag));
+        via_group.extend(
+            r.facts
+                .statements
+                .as_deref()
+                .into_iter()
+                .flatten()
+                .map(&mut tag),
+        );
         for arn in attached_arns(r) {
             match policies.get(&arn) {
-                Some(stmts) => via_group.extend(stmts.iter().map(tag)),
+                Some(stmts) => via_group.extend(stmts.iter().map(&mut tag)),
                 None => missing.push(arn),
             }
         }

@@ -1405,8 +1405,9 @@ mod tests {
             {"Sid": "DenyIam", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}))
         .into_iter()
         .map(|mut s| {
-            s.policy.name = "deny-iam".into();
-            s.policy.kind = "service control".into();
+            let policy = Arc::make_mut(&mut s.policy);
+            policy.name = "deny-iam".into();
+            policy.kind = "service control".into();
             Arc::new(s)
         })
         .collect();
