@@ -556,37 +556,63 @@ fn evaluate_on(
 /// verbatim, so the auditor sees exactly what the admin's file says. Encoded policy strings are
 /// left in their decoded form, which is more useful than the percent-encoded original. A file's
 /// fragments are resolved in one pass over its text, or over the entries they lie in where the
-/// inventory knows where those are.
+/// inventory knows where those are. Most fragments are cited several times (a statement by each
+/// rule it breaks): each is resolved once and shared by the evidence citing it.
 fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, usize)]) {
-    let mut by_file: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, Cited> = BTreeMap::new();
     for &(f, k) in wanted {
+        let e = &findings[f].evidence[k];
         by_file
-            .entry(findings[f].evidence[k].file.as_str())
+            .entry(e.file.as_str())
             .or_default()
-            .push((f, k));
+            .cite(&e.pointer, (f, k));
     }
-    let mut quotes: Vec<((usize, usize), Value)> = Vec::new();
-    for (file, at) in by_file {
+    let mut quotes: Vec<((usize, usize), Arc<Value>)> = Vec::new();
+    for (file, cited) in by_file {
         let Some(text) = inv.documents.get(file) else {
             continue;
         };
-        let pointers: Vec<&str> = at
-            .iter()
-            .map(|&(f, k)| findings[f].evidence[k].pointer.as_str())
-            .collect();
         let fragments = match inv.entries.get(file) {
-            Some(entries) => entries.resolve_many(text, &pointers, crate::parallel::threads()),
-            None => crate::pointer::resolve_many(text, &pointers),
+            Some(entries) => {
+                entries.resolve_many(text, &cited.pointers, crate::parallel::threads())
+            }
+            None => crate::pointer::resolve_many(text, &cited.pointers),
         };
         quotes.extend(
-            at.iter()
+            cited
+                .by
+                .into_iter()
                 .zip(fragments)
-                .filter_map(|(&fk, v)| Some((fk, v?)))
-                .filter(|(_, v)| !v.is_string()),
+                .filter_map(|(by, v)| Some((by, v?)))
+                .filter(|(_, v)| !v.is_string())
+                .flat_map(|(by, v)| {
+                    let v = Arc::new(v);
+                    by.into_iter().map(move |fk| (fk, v.clone()))
+                }),
         );
     }
     for ((f, k), v) in quotes {
         findings[f].evidence[k].value = Some(v);
+    }
+}
+
+/// A file's distinct cited pointers, in the order first cited, and the evidence citing each.
+#[derive(Default)]
+struct Cited<'a> {
+    pointers: Vec<&'a str>,
+    by: Vec<Vec<(usize, usize)>>,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Cited<'a> {
+    fn cite(&mut self, pointer: &'a str, evidence: (usize, usize)) {
+        let next = self.pointers.len();
+        let i = *self.index.entry(pointer).or_insert(next);
+        if i == next {
+            self.pointers.push(pointer);
+            self.by.push(Vec::new());
+        }
+        self.by[i].push(evidence);
     }
 }
 
@@ -617,7 +643,12 @@ mod tests {
                     .filter(|_| e.pointer != resource.source.pointer)
                     .and_then(|text| crate::pointer::resolve_many(text, &[&e.pointer]).remove(0))
                     .filter(|v| !v.is_string());
-                assert_eq!(e.value, quoted.or_else(|| p.value.clone()), "{}", e.pointer);
+                assert_eq!(
+                    e.value.as_deref(),
+                    quoted.as_ref().or(p.value.as_deref()),
+                    "{}",
+                    e.pointer
+                );
                 cited += usize::from(e.path == "statements");
             }
         }
@@ -779,5 +810,39 @@ mod tests {
         );
         inv.documents.clear();
         assert!(assert_quoted_or_evaluated(&inv, &pack) > 0);
+    }
+
+    /// A fragment cited by several pieces of evidence is quoted once and shared by them all.
+    #[test]
+    fn evidence_citing_one_fragment_shares_its_value() {
+        let pack = crate::pack::builtin().expect("pack");
+        let inv = fixture_inventory();
+        let report = evaluate_inventory(&inv, &pack, &Options::default());
+        let mut first: HashMap<(&str, &str), &Arc<Value>> = HashMap::new();
+        let mut shared = 0;
+        for e in report.findings.iter().flat_map(|f| &f.evidence) {
+            let Some(v) = &e.value else { continue };
+            let seen = *first.entry((&e.file, &e.pointer)).or_insert(v);
+            if std::ptr::eq(seen, v) {
+                continue;
+            }
+            if Arc::ptr_eq(seen, v) {
+                shared += 1;
+            } else {
+                // Not quoted (the resource as a whole, or no fragment there): a value of its own.
+                let quoted = inv
+                    .documents
+                    .get(&e.file)
+                    .and_then(|text| crate::pointer::resolve_many(text, &[&e.pointer]).remove(0));
+                let whole = inv.resources.iter().any(|r| r.source.pointer == e.pointer);
+                assert!(
+                    whole || quoted.is_none_or(|q| q.is_string()),
+                    "{} {}",
+                    e.file,
+                    e.pointer
+                );
+            }
+        }
+        assert!(shared > 0, "no fragment cited twice");
     }
 }

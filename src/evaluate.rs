@@ -10,6 +10,7 @@ use crate::rules::functions::{self, FnResult, Tri};
 use crate::rules::Rule;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The outcome of one rule on one resource.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,8 +79,8 @@ pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Valu
 }
 
 /// The value statement evidence shows unless the export is quoted instead.
-pub fn statement_value(statement: &Statement) -> Option<Value> {
-    serde_json::to_value(statement).ok()
+pub fn statement_value(statement: &Statement) -> Option<Arc<Value>> {
+    serde_json::to_value(statement).ok().map(Arc::new)
 }
 
 /// [`evaluate`], except that when the check is a single function call, the statements it cites
@@ -293,7 +294,7 @@ fn evidence_at(
         file,
         pointer: ptr,
         path: full_path,
-        value,
+        value: value.map(Arc::new),
         note,
     }
 }
@@ -962,7 +963,7 @@ mod tests {
         assert_eq!(e.outcome, Outcome::Fail);
         assert_eq!(e.evidence.len(), 1);
         assert_eq!(e.evidence[0].path, "b");
-        assert_eq!(e.evidence[0].value, Some(json!(2)));
+        assert_eq!(e.evidence[0].value.as_deref(), Some(&json!(2)));
         assert_eq!(e.evidence[0].note, "`b` eq 2");
         assert_eq!(e.message, "n fails:");
     }
@@ -1146,8 +1147,8 @@ mod tests {
         assert_eq!(ev[0].pointer, "/P/0/S/0");
         assert_eq!(ev[0].path, "statements[0]");
         assert_eq!(
-            ev[0].value,
-            Some(json!({"effect": "Allow", "actions": ["s3:*"]}))
+            ev[0].value.as_deref(),
+            Some(&json!({"effect": "Allow", "actions": ["s3:*"]}))
         );
         assert!(
             ev[0].note.contains("iam_service_wildcard"),

@@ -288,7 +288,7 @@ impl Assembly {
                     let path = text(r.index()?)?;
                     let value = match r.byte()? {
                         0 => None,
-                        1 => Some(r.value()?),
+                        1 => Some(Arc::new(r.value()?)),
                         _ => return Err(r.error("unknown evidence value mark")),
                     };
                     Ok(Evidence {
@@ -385,7 +385,7 @@ mod tests {
                     })
                     .clone();
                 if let Some(e) = f.evidence.first_mut() {
-                    e.value = values[i % values.len()].clone();
+                    e.value = values[i % values.len()].clone().map(Arc::new);
                 }
                 if i % 4 == copy {
                     f.accepted = Some(Box::new(AcceptedBy {
