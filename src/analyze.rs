@@ -14,7 +14,7 @@ use crate::report::{
 use crate::rules::{Rule, RulePack};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// One input file.
@@ -453,6 +453,9 @@ fn evaluate_on(
     // Statements cited by evidence that is quoted: their own value is needed only where the
     // export gives none (see `quote_exports`).
     let mut unquoted = Vec::new();
+    // One copy of each note text, shared by the evidence that repeats it: most of a rule's
+    // notes are the same on every resource.
+    let mut notes: HashSet<NoteKey> = HashSet::new();
     for (i, (rule, (_, targets))) in pack.rules.iter().zip(&plans).enumerate() {
         // Shared by every finding of the rule.
         let (rule_id, rule_name, title, service) = (
@@ -503,6 +506,15 @@ fn evaluate_on(
                 let mut evidence = eval.evidence;
                 // Kept in the report: give back the room pushing left.
                 evidence.shrink_to_fit();
+                for e in &mut evidence {
+                    let key = NoteKey(e.note.clone());
+                    match notes.get(&key) {
+                        Some(shared) => e.note = shared.0.clone(),
+                        None => {
+                            notes.insert(key);
+                        }
+                    }
+                }
                 findings.push(Finding {
                     rule_id: rule_id.clone(),
                     rule_name: rule_name.clone(),
@@ -593,6 +605,20 @@ fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, us
     }
     for ((f, k), v) in quotes {
         findings[f].evidence[k].value = Some(v);
+    }
+}
+
+/// A note as a key that hashes its length and its ends only: notes run to hundreds of bytes,
+/// and hashing them whole was most of what sharing them cost. Keys still compare whole.
+#[derive(PartialEq, Eq)]
+struct NoteKey(Arc<str>);
+
+impl std::hash::Hash for NoteKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let b = self.0.as_bytes();
+        state.write_usize(b.len());
+        state.write(&b[..b.len().min(16)]);
+        state.write(&b[b.len().saturating_sub(16)..]);
     }
 }
 
@@ -844,5 +870,20 @@ mod tests {
             }
         }
         assert!(shared > 0, "no fragment cited twice");
+    }
+
+    /// The report holds one copy of each note text.
+    #[test]
+    fn evidence_repeating_a_note_shares_it() {
+        let pack = crate::pack::builtin().expect("pack");
+        let report = evaluate_inventory(&fixture_inventory(), &pack, &Options::default());
+        let mut first: HashMap<&str, &Arc<str>> = HashMap::new();
+        let mut repeated = 0;
+        for e in report.findings.iter().flat_map(|f| &f.evidence) {
+            let seen = *first.entry(&e.note).or_insert(&e.note);
+            assert!(Arc::ptr_eq(seen, &e.note), "{}", e.note);
+            repeated += usize::from(!std::ptr::eq(seen, &e.note));
+        }
+        assert!(repeated > 0, "no note repeated");
     }
 }

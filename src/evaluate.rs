@@ -295,7 +295,7 @@ fn evidence_at(
         pointer: ptr,
         path: full_path,
         value: value.map(Arc::new),
-        note,
+        note: note.into(),
     }
 }
 
@@ -384,7 +384,7 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
                     } else {
                         statement_value(s)
                     },
-                    note: note.clone(),
+                    note: note.as_str().into(),
                 })
                 .collect::<Vec<_>>();
             let evidence = if evidence.is_empty() && r.tri == Tri::Unknown {
@@ -577,14 +577,14 @@ fn collapse(cx: &Ctx, scope: &Scope, item: &Value, evidence: Vec<Evidence>) -> V
     if same.is_empty() {
         return other;
     }
-    let mut notes: Vec<String> = same
+    let mut notes: Vec<Arc<str>> = same
         .into_iter()
         .map(|e| e.note)
         .filter(|n| !n.is_empty())
         .collect();
     notes.dedup();
     let mut out = vec![Evidence {
-        note: notes.join("; "),
+        note: notes.join("; ").into(),
         ..here
     }];
     out.extend(other);
@@ -964,7 +964,7 @@ mod tests {
         assert_eq!(e.evidence.len(), 1);
         assert_eq!(e.evidence[0].path, "b");
         assert_eq!(e.evidence[0].value.as_deref(), Some(&json!(2)));
-        assert_eq!(e.evidence[0].note, "`b` eq 2");
+        assert_eq!(&*e.evidence[0].note, "`b` eq 2");
         assert_eq!(e.message, "n fails:");
     }
 
@@ -976,7 +976,7 @@ mod tests {
         assert_eq!(fail.evidence.len(), 1);
         assert_eq!(fail.evidence[0].path, "");
         assert_eq!(
-            fail.evidence[0].note,
+            &*fail.evidence[0].note,
             "the resource as a whole meets the failing condition"
         );
         let pass = evaluate_with(None, c, json!({"xs": [{"v": 2}, {"v": 1}]}));

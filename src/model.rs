@@ -217,5 +217,6 @@ pub struct Evidence {
     /// managed policy by each role it is attached to), and the report holds one copy of each.
     /// Serialised as the value itself.
     pub value: Option<std::sync::Arc<Value>>,
-    pub note: String,
+    /// Shared for the same reason: a rule's note is mostly the same on every resource.
+    pub note: std::sync::Arc<str>,
 }

@@ -12,7 +12,8 @@
 //! defines, so the page can build each slice's findings as soon as it has it.
 //!
 //! Evidence repeats its file name, attribute path and note (a rule's note is mostly the same on
-//! every resource): those cross once too, in a table of texts, and the page clones them.
+//! every resource): those cross once too, in a table of texts; the page copies files and paths
+//! and shares one `Arc` per note, as the worker does.
 //!
 //! A slice is in [`crate::compact`] form: the count and entries of each table in turn (rules,
 //! resources, texts), then the count of findings and their rows, in the order
@@ -214,7 +215,7 @@ pub struct Assembly {
     report: Report,
     rules: Vec<Rule>,
     resources: Vec<Arc<ResourceRef>>,
-    texts: Vec<String>,
+    texts: Vec<Arc<str>>,
 }
 
 impl Assembly {
@@ -262,7 +263,7 @@ impl Assembly {
             }));
         }
         for _ in 0..r.count()? {
-            self.texts.push(r.string()?);
+            self.texts.push(r.string()?.into());
         }
         for _ in 0..r.count()? {
             let rule = r.index()?;
@@ -283,9 +284,9 @@ impl Assembly {
             let text = |i: usize| texts.get(i).cloned().ok_or_else(|| missing("text", i));
             let evidence = (0..r.count()?)
                 .map(|_| {
-                    let file = text(r.index()?)?;
+                    let file = String::from(&*text(r.index()?)?);
                     let pointer = r.string()?;
-                    let path = text(r.index()?)?;
+                    let path = String::from(&*text(r.index()?)?);
                     let value = match r.byte()? {
                         0 => None,
                         1 => Some(Arc::new(r.value()?)),
@@ -466,6 +467,22 @@ mod tests {
             rules > 3 && resources > 3,
             "{rules} rules, {resources} resources"
         );
+    }
+
+    /// The page shares one `Arc` per note text, as the worker does.
+    #[test]
+    fn evidence_shares_its_notes_again() {
+        let back = round_trip(&varied(), 7);
+        let notes: Vec<&Arc<str>> = back
+            .findings
+            .iter()
+            .flat_map(|f| f.evidence.iter().map(|e| &e.note))
+            .collect();
+        let texts: std::collections::HashSet<&str> = notes.iter().map(|n| &***n).collect();
+        let copies: std::collections::HashSet<*const u8> =
+            notes.iter().map(|n| n.as_ptr()).collect();
+        assert_eq!(copies.len(), texts.len());
+        assert!(notes.len() > texts.len(), "no note repeated");
     }
 
     #[test]
