@@ -15,7 +15,7 @@ use crate::report::{
 use crate::rules::{Rule, RulePack};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// One input file.
@@ -500,6 +500,9 @@ fn evaluate_on(
     // Statements cited by evidence that is quoted: their own value is needed only where the
     // export gives none (see `quote_exports`).
     let mut unquoted = Vec::new();
+    // One copy of each note text, shared by the evidence that repeats it: most of a rule's
+    // notes are the same on every resource.
+    let mut notes: HashSet<NoteKey> = HashSet::new();
     for (i, (rule, (_, targets))) in pack.rules.iter().zip(&plans).enumerate() {
         // Shared by every finding of the rule.
         let (rule_id, rule_name, title, service) = (
@@ -550,6 +553,15 @@ fn evaluate_on(
                 let mut evidence = eval.evidence;
                 // Kept in the report: give back the room pushing left.
                 evidence.shrink_to_fit();
+                for e in &mut evidence {
+                    let key = NoteKey(e.note.clone());
+                    match notes.get(&key) {
+                        Some(shared) => e.note = shared.0.clone(),
+                        None => {
+                            notes.insert(key);
+                        }
+                    }
+                }
                 findings.push(Finding {
                     rule_id: rule_id.clone(),
                     rule_name: rule_name.clone(),
@@ -581,6 +593,8 @@ fn evaluate_on(
             evidence.value = statement_value(&statement);
         }
     }
+    // Kept in the report: give back the room pushing left.
+    findings.shrink_to_fit();
     summary.tally_findings(&findings);
     sort_findings(&mut findings);
     let mut report = Report {
@@ -603,37 +617,77 @@ fn evaluate_on(
 /// verbatim, so the auditor sees exactly what the admin's file says. Encoded policy strings are
 /// left in their decoded form, which is more useful than the percent-encoded original. A file's
 /// fragments are resolved in one pass over its text, or over the entries they lie in where the
-/// inventory knows where those are.
+/// inventory knows where those are. Most fragments are cited several times (a statement by each
+/// rule it breaks): each is resolved once and shared by the evidence citing it.
 fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, usize)]) {
-    let mut by_file: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, Cited> = BTreeMap::new();
     for &(f, k) in wanted {
+        let e = &findings[f].evidence[k];
         by_file
-            .entry(findings[f].evidence[k].file.as_str())
+            .entry(e.file.as_str())
             .or_default()
-            .push((f, k));
+            .cite(&e.pointer, (f, k));
     }
-    let mut quotes: Vec<((usize, usize), Value)> = Vec::new();
-    for (file, at) in by_file {
+    let mut quotes: Vec<((usize, usize), Arc<Value>)> = Vec::new();
+    for (file, cited) in by_file {
         let Some(text) = inv.documents.get(file) else {
             continue;
         };
-        let pointers: Vec<&str> = at
-            .iter()
-            .map(|&(f, k)| findings[f].evidence[k].pointer.as_str())
-            .collect();
         let fragments = match inv.entries.get(file) {
-            Some(entries) => entries.resolve_many(text, &pointers, crate::parallel::threads()),
-            None => crate::pointer::resolve_many(text, &pointers),
+            Some(entries) => {
+                entries.resolve_many(text, &cited.pointers, crate::parallel::threads())
+            }
+            None => crate::pointer::resolve_many(text, &cited.pointers),
         };
         quotes.extend(
-            at.iter()
+            cited
+                .by
+                .into_iter()
                 .zip(fragments)
-                .filter_map(|(&fk, v)| Some((fk, v?)))
-                .filter(|(_, v)| !v.is_string()),
+                .filter_map(|(by, v)| Some((by, v?)))
+                .filter(|(_, v)| !v.is_string())
+                .flat_map(|(by, v)| {
+                    let v = Arc::new(v);
+                    by.into_iter().map(move |fk| (fk, v.clone()))
+                }),
         );
     }
     for ((f, k), v) in quotes {
         findings[f].evidence[k].value = Some(v);
+    }
+}
+
+/// A note as a key that hashes its length and its ends only: notes run to hundreds of bytes,
+/// and hashing them whole was most of what sharing them cost. Keys still compare whole.
+#[derive(PartialEq, Eq)]
+struct NoteKey(Arc<str>);
+
+impl std::hash::Hash for NoteKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let b = self.0.as_bytes();
+        state.write_usize(b.len());
+        state.write(&b[..b.len().min(16)]);
+        state.write(&b[b.len().saturating_sub(16)..]);
+    }
+}
+
+/// A file's distinct cited pointers, in the order first cited, and the evidence citing each.
+#[derive(Default)]
+struct Cited<'a> {
+    pointers: Vec<&'a str>,
+    by: Vec<Vec<(usize, usize)>>,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Cited<'a> {
+    fn cite(&mut self, pointer: &'a str, evidence: (usize, usize)) {
+        let next = self.pointers.len();
+        let i = *self.index.entry(pointer).or_insert(next);
+        if i == next {
+            self.pointers.push(pointer);
+            self.by.push(Vec::new());
+        }
+        self.by[i].push(evidence);
     }
 }
 
@@ -664,7 +718,12 @@ mod tests {
                     .filter(|_| e.pointer != resource.source.pointer)
                     .and_then(|text| crate::pointer::resolve_many(text, &[&e.pointer]).remove(0))
                     .filter(|v| !v.is_string());
-                assert_eq!(e.value, quoted.or_else(|| p.value.clone()), "{}", e.pointer);
+                assert_eq!(
+                    e.value.as_deref(),
+                    quoted.as_ref().or(p.value.as_deref()),
+                    "{}",
+                    e.pointer
+                );
                 cited += usize::from(e.path == "statements");
             }
         }
@@ -826,5 +885,54 @@ mod tests {
         );
         inv.documents.clear();
         assert!(assert_quoted_or_evaluated(&inv, &pack) > 0);
+    }
+
+    /// A fragment cited by several pieces of evidence is quoted once and shared by them all.
+    #[test]
+    fn evidence_citing_one_fragment_shares_its_value() {
+        let pack = crate::pack::builtin().expect("pack");
+        let inv = fixture_inventory();
+        let report = evaluate_inventory(&inv, &pack, &Options::default());
+        let mut first: HashMap<(&str, &str), &Arc<Value>> = HashMap::new();
+        let mut shared = 0;
+        for e in report.findings.iter().flat_map(|f| &f.evidence) {
+            let Some(v) = &e.value else { continue };
+            let seen = *first.entry((&e.file, &e.pointer)).or_insert(v);
+            if std::ptr::eq(seen, v) {
+                continue;
+            }
+            if Arc::ptr_eq(seen, v) {
+                shared += 1;
+            } else {
+                // Not quoted (the resource as a whole, or no fragment there): a value of its own.
+                let quoted = inv
+                    .documents
+                    .get(&e.file)
+                    .and_then(|text| crate::pointer::resolve_many(text, &[&e.pointer]).remove(0));
+                let whole = inv.resources.iter().any(|r| r.source.pointer == e.pointer);
+                assert!(
+                    whole || quoted.is_none_or(|q| q.is_string()),
+                    "{} {}",
+                    e.file,
+                    e.pointer
+                );
+            }
+        }
+        assert!(shared > 0, "no fragment cited twice");
+    }
+
+    /// The report holds one copy of each note text.
+    #[test]
+    fn evidence_repeating_a_note_shares_it() {
+        let pack = crate::pack::builtin().expect("pack");
+        let report = evaluate_inventory(&fixture_inventory(), &pack, &Options::default());
+        let mut first: HashMap<&str, &Arc<str>> = HashMap::new();
+        let mut repeated = 0;
+        for e in report.findings.iter().flat_map(|f| &f.evidence) {
+            let seen = *first.entry(&e.note).or_insert(&e.note);
+            assert!(Arc::ptr_eq(seen, &e.note), "{}", e.note);
+            repeated += usize::from(!std::ptr::eq(seen, &e.note));
+        }
+        assert!(repeated > 0, "no note repeated");
     }
 }

@@ -11,6 +11,7 @@ use crate::rules::functions::{self, FnResult, Tri};
 use crate::rules::Rule;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The outcome of one rule on one resource.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,8 +88,8 @@ pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Valu
 }
 
 /// The value statement evidence shows unless the export is quoted instead.
-pub fn statement_value(statement: &Statement) -> Option<Value> {
-    serde_json::to_value(statement).ok()
+pub fn statement_value(statement: &Statement) -> Option<Arc<Value>> {
+    serde_json::to_value(statement).ok().map(Arc::new)
 }
 
 /// [`evaluate`], except that when the check is a single function call, the statements it cites
@@ -322,8 +323,8 @@ fn evidence_at(
         file,
         pointer: ptr,
         path: full_path,
-        value,
-        note,
+        value: value.map(Arc::new),
+        note: note.into(),
     }
 }
 
@@ -412,7 +413,7 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
                     } else {
                         statement_value(s)
                     },
-                    note: note.clone(),
+                    note: note.as_str().into(),
                 })
                 .collect::<Vec<_>>();
             let evidence = if evidence.is_empty() && r.tri == Tri::Unknown {
@@ -605,14 +606,14 @@ fn collapse(cx: &Ctx, scope: &Scope, item: &Value, evidence: Vec<Evidence>) -> V
     if same.is_empty() {
         return other;
     }
-    let mut notes: Vec<String> = same
+    let mut notes: Vec<Arc<str>> = same
         .into_iter()
         .map(|e| e.note)
         .filter(|n| !n.is_empty())
         .collect();
     notes.dedup();
     let mut out = vec![Evidence {
-        note: notes.join("; "),
+        note: notes.join("; ").into(),
         ..here
     }];
     out.extend(other);
@@ -995,8 +996,8 @@ mod tests {
         assert_eq!(e.outcome, Outcome::Fail);
         assert_eq!(e.evidence.len(), 1);
         assert_eq!(e.evidence[0].path, "b");
-        assert_eq!(e.evidence[0].value, Some(json!(2)));
-        assert_eq!(e.evidence[0].note, "`b` eq 2");
+        assert_eq!(e.evidence[0].value.as_deref(), Some(&json!(2)));
+        assert_eq!(&*e.evidence[0].note, "`b` eq 2");
         assert_eq!(e.message, "n fails:");
     }
 
@@ -1008,7 +1009,7 @@ mod tests {
         assert_eq!(fail.evidence.len(), 1);
         assert_eq!(fail.evidence[0].path, "");
         assert_eq!(
-            fail.evidence[0].note,
+            &*fail.evidence[0].note,
             "the resource as a whole meets the failing condition"
         );
         let pass = evaluate_with(None, c, json!({"xs": [{"v": 2}, {"v": 1}]}));
@@ -1187,8 +1188,8 @@ mod tests {
         assert_eq!(ev[0].pointer, "/P/0/S/0");
         assert_eq!(ev[0].path, "statements[0]");
         assert_eq!(
-            ev[0].value,
-            Some(json!({"effect": "Allow", "actions": ["s3:*"]}))
+            ev[0].value.as_deref(),
+            Some(&json!({"effect": "Allow", "actions": ["s3:*"]}))
         );
         assert!(
             ev[0].note.contains("iam_service_wildcard"),

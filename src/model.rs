@@ -317,7 +317,11 @@ pub struct Evidence {
     pub pointer: String,
     /// The attribute path inside the normalised resource that the rule looked at.
     pub path: String,
-    /// The fragment itself (absent for "the export does not contain this").
-    pub value: Option<Value>,
-    pub note: String,
+    /// The fragment itself (absent for "the export does not contain this"). Shared: most
+    /// fragments are cited by several findings (a policy statement by each rule it breaks, a
+    /// managed policy by each role it is attached to), and the report holds one copy of each.
+    /// Serialised as the value itself.
+    pub value: Option<std::sync::Arc<Value>>,
+    /// Shared for the same reason: a rule's note is mostly the same on every resource.
+    pub note: std::sync::Arc<str>,
 }

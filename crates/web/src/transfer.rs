@@ -12,10 +12,13 @@
 //! defines, so the page can build each slice's findings as soon as it has it.
 //!
 //! Evidence repeats its file name, attribute path and note (a rule's note is mostly the same on
-//! every resource): those cross once too, in a table of texts, and the page clones them.
+//! every resource): those cross once too, in a table of texts; the page copies files and paths
+//! and shares one `Arc` per note, as the worker does. An evidence value is shared by every
+//! evidence citing the same fragment (see [`stratoscope::Evidence::value`]): it crosses once, in
+//! a table of values keyed by its `Arc`, and the page shares it again.
 //!
 //! A slice is in [`crate::compact`] form: the count and entries of each table in turn (rules,
-//! resources, texts), then the count of findings and their rows, in the order
+//! resources, texts, values), then the count of findings and their rows, in the order
 //! [`Assembly::add_slice`] reads them. It was JSON, and parsing JSON (the evidence values
 //! above all) was most of the page's time taking a large report in.
 
@@ -45,6 +48,7 @@ struct Tables<'a> {
     rules: HashMap<RuleKey, u32>,
     resources: HashMap<usize, u32>,
     texts: HashMap<&'a str, u32>,
+    values: HashMap<usize, u32>,
 }
 
 /// A finding's row: its rule, resource and evidence texts as indices into the tables.
@@ -52,8 +56,9 @@ struct Row<'a> {
     finding: &'a Finding,
     rule: u32,
     resource: u32,
-    /// file, path, note of each piece of evidence.
-    texts: Vec<[u32; 3]>,
+    /// file, path, note of each piece of evidence, and its value: 0 for none, else 1 + its
+    /// index in the table of values.
+    texts: Vec<[u32; 4]>,
 }
 
 impl<'a> Tables<'a> {
@@ -63,6 +68,7 @@ impl<'a> Tables<'a> {
         let mut rules = Vec::new();
         let mut resources = Vec::new();
         let mut texts = Vec::new();
+        let mut values = Vec::new();
         let rows: Vec<Row<'a>> = findings
             .iter()
             .map(|f| {
@@ -94,6 +100,13 @@ impl<'a> Tables<'a> {
                             self.text(&e.file, &mut texts),
                             self.text(&e.path, &mut texts),
                             self.text(&e.note, &mut texts),
+                            e.value.as_ref().map_or(0, |v| {
+                                let next = self.values.len() as u32;
+                                1 + *self.values.entry(address(v)).or_insert_with(|| {
+                                    values.push(&**v);
+                                    next
+                                })
+                            }),
                         ]
                     })
                     .collect();
@@ -129,6 +142,8 @@ impl<'a> Tables<'a> {
         }
         w.count(texts.len());
         texts.iter().for_each(|t| w.str(t));
+        w.count(values.len());
+        values.into_iter().for_each(|v| w.value(v));
         w.count(rows.len());
         for row in rows {
             let f = row.finding;
@@ -138,17 +153,11 @@ impl<'a> Tables<'a> {
             w.byte(position(&Outcome::ALL, &f.outcome));
             w.str(&f.message);
             w.count(f.evidence.len());
-            for (e, [file, path, note]) in f.evidence.iter().zip(row.texts) {
+            for (e, [file, path, note, value]) in f.evidence.iter().zip(row.texts) {
                 w.uint(file.into());
                 w.str(&e.pointer);
                 w.uint(path.into());
-                match &e.value {
-                    None => w.byte(0),
-                    Some(v) => {
-                        w.byte(1);
-                        w.value(v);
-                    }
-                }
+                w.uint(value.into());
                 w.uint(note.into());
             }
             match f.accepted.as_deref() {
@@ -214,7 +223,8 @@ pub struct Assembly {
     report: Report,
     rules: Vec<Rule>,
     resources: Vec<Arc<ResourceRef>>,
-    texts: Vec<String>,
+    texts: Vec<Arc<str>>,
+    values: Vec<Arc<serde_json::Value>>,
 }
 
 impl Assembly {
@@ -228,6 +238,7 @@ impl Assembly {
             rules: Vec::new(),
             resources: Vec::new(),
             texts: Vec::new(),
+            values: Vec::new(),
         })
     }
 
@@ -262,7 +273,10 @@ impl Assembly {
             }));
         }
         for _ in 0..r.count()? {
-            self.texts.push(r.string()?);
+            self.texts.push(r.string()?.into());
+        }
+        for _ in 0..r.count()? {
+            self.values.push(Arc::new(r.value()?));
         }
         for _ in 0..r.count()? {
             let rule = r.index()?;
@@ -283,13 +297,17 @@ impl Assembly {
             let text = |i: usize| texts.get(i).cloned().ok_or_else(|| missing("text", i));
             let evidence = (0..r.count()?)
                 .map(|_| {
-                    let file = text(r.index()?)?;
+                    let file = String::from(&*text(r.index()?)?);
                     let pointer = r.string()?;
-                    let path = text(r.index()?)?;
-                    let value = match r.byte()? {
+                    let path = String::from(&*text(r.index()?)?);
+                    let value = match r.index()? {
                         0 => None,
-                        1 => Some(r.value()?),
-                        _ => return Err(r.error("unknown evidence value mark")),
+                        i => Some(
+                            self.values
+                                .get(i - 1)
+                                .cloned()
+                                .ok_or_else(|| missing("value", i - 1))?,
+                        ),
                     };
                     Ok(Evidence {
                         file,
@@ -370,7 +388,8 @@ mod tests {
             Some(serde_json::json!("<b>\"quoted\"</b>\n")),
             Some(serde_json::json!([1, "two", {"three": [3]}])),
             Some(serde_json::json!({"Effect": "Allow", "Action": ["s3:*"], "Condition": {}})),
-        ];
+        ]
+        .map(|v| v.map(Arc::new));
         for copy in 0..3 {
             let mut renamed: HashMap<usize, Arc<ResourceRef>> = HashMap::new();
             for (i, f) in base.iter().enumerate() {
@@ -468,6 +487,45 @@ mod tests {
         );
     }
 
+    /// The page shares an evidence value where the worker does, and only there.
+    #[test]
+    fn evidence_shares_its_values_again() {
+        let report = varied();
+        let back = round_trip(&report, 7);
+        let values = |r: &Report| -> Vec<Option<usize>> {
+            r.findings
+                .iter()
+                .flat_map(|f| f.evidence.iter().map(|e| e.value.as_ref().map(address)))
+                .collect()
+        };
+        let (sent, read) = (values(&report), values(&back));
+        let mut shared = 0;
+        for i in 0..sent.len() {
+            for j in 0..i {
+                let same = sent[i].is_some() && sent[i] == sent[j];
+                assert_eq!(same, read[i].is_some() && read[i] == read[j], "{i} {j}");
+                shared += usize::from(same);
+            }
+        }
+        assert!(shared > 0, "no value shared");
+    }
+
+    /// The page shares one `Arc` per note text, as the worker does.
+    #[test]
+    fn evidence_shares_its_notes_again() {
+        let back = round_trip(&varied(), 7);
+        let notes: Vec<&Arc<str>> = back
+            .findings
+            .iter()
+            .flat_map(|f| f.evidence.iter().map(|e| &e.note))
+            .collect();
+        let texts: std::collections::HashSet<&str> = notes.iter().map(|n| &***n).collect();
+        let copies: std::collections::HashSet<*const u8> =
+            notes.iter().map(|n| n.as_ptr()).collect();
+        assert_eq!(copies.len(), texts.len());
+        assert!(notes.len() > texts.len(), "no note repeated");
+    }
+
     #[test]
     fn a_report_without_findings_has_no_slices() {
         let load = load_builtin();
@@ -492,6 +550,7 @@ mod tests {
             rules: Vec::new(),
             resources: Vec::new(),
             texts: Vec::new(),
+            values: Vec::new(),
         };
         // A slice that defines no rule (its first byte, the count of rules, is 0) refers to
         // entries only an earlier slice sent.
@@ -515,31 +574,40 @@ mod tests {
                 let _ = fresh().add_slice(&changed);
             }
         }
-        // One rule, one resource, no texts, and a finding whose evidence names text 0.
-        let mut w = Writer::default();
-        w.count(1);
-        ["r", "n", "t", "s"].into_iter().for_each(|t| w.str(t));
-        w.count(0);
-        w.count(1);
-        ["i", "k", "n"].into_iter().for_each(|t| w.str(t));
-        w.opt_str(None);
-        w.opt_str(None);
-        w.count(0);
-        w.count(1);
-        w.uint(0);
-        w.uint(0);
-        w.byte(0);
-        w.byte(0);
-        w.str("m");
-        w.count(1);
-        w.uint(0);
-        w.str("/p");
-        w.uint(0);
-        w.byte(0);
-        w.uint(0);
-        w.byte(0);
-        let error = fresh().add_slice(&w.bytes).expect_err("no texts");
+        // One rule, one resource, `texts`, no values, and a finding whose evidence names text 0
+        // and has `value`.
+        let slice = |texts: &[&str], value: u64| {
+            let mut w = Writer::default();
+            w.count(1);
+            ["r", "n", "t", "s"].into_iter().for_each(|t| w.str(t));
+            w.count(0);
+            w.count(1);
+            ["i", "k", "n"].into_iter().for_each(|t| w.str(t));
+            w.opt_str(None);
+            w.opt_str(None);
+            w.count(texts.len());
+            texts.iter().for_each(|t| w.str(t));
+            w.count(0);
+            w.count(1);
+            w.uint(0);
+            w.uint(0);
+            w.byte(0);
+            w.byte(0);
+            w.str("m");
+            w.count(1);
+            w.uint(0);
+            w.str("/p");
+            w.uint(0);
+            w.uint(value);
+            w.uint(0);
+            w.byte(0);
+            w.bytes
+        };
+        assert!(fresh().add_slice(&slice(&["x"], 0)).is_ok());
+        let error = fresh().add_slice(&slice(&[], 0)).expect_err("no texts");
         assert!(error.to_string().contains("text 0, never sent"), "{error}");
+        let error = fresh().add_slice(&slice(&["x"], 1)).expect_err("no values");
+        assert!(error.to_string().contains("value 0, never sent"), "{error}");
         // A slice as the previous transfer wrote it (JSON).
         let old = serde_json::to_vec(&report.findings[..1]).expect("writes");
         assert!(fresh().add_slice(&old).is_err());

@@ -23,7 +23,7 @@ pub fn EvidenceItem(props: &EvidenceItemProps) -> Html {
     html! {
         <article class="evidence" data-testid="evidence">
             if !e.note.is_empty() {
-                <div class="evidence-note"><Prose text={AttrValue::from(e.note.clone())} /></div>
+                <div class="evidence-note"><Prose text={AttrValue::from(&*e.note)} /></div>
             }
             <dl class="evidence-meta">
                 <dt>{ "File" }</dt>
