@@ -162,11 +162,11 @@ static SHAPES: std::sync::LazyLock<Shapes> = std::sync::LazyLock::new(|| Shapes 
 
 pub fn statement_json(s: &Statement) -> Value {
     let shapes = &*SHAPES;
-    let strings = |list: &Option<Vec<String>>| match list {
+    let strings = |list: &Option<Box<[String]>>| match list {
         Some(list) => Value::Array(list.iter().map(|s| json!(s)).collect()),
         None => Value::Null,
     };
-    let principals = |list: &Option<Vec<crate::iam::policy::Principal>>| match list {
+    let principals = |list: &Option<Box<[crate::iam::policy::Principal]>>| match list {
         Some(list) => Value::Array(
             list.iter()
                 .map(|p| {

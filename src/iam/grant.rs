@@ -330,7 +330,7 @@ fn names_whole_service(pattern: &str, service: &str) -> bool {
 }
 
 fn service_cover(stmt: &Statement, service: &str) -> ServiceCover {
-    let whole = |patterns: &Vec<String>| patterns.iter().any(|p| names_whole_service(p, service));
+    let whole = |patterns: &[String]| patterns.iter().any(|p| names_whole_service(p, service));
     match (&stmt.actions, &stmt.not_actions) {
         (Some(actions), _) if whole(actions) => ServiceCover::All,
         (Some(_), _) => ServiceCover::Ask,

@@ -31,18 +31,18 @@ pub struct Principal {
 /// and likewise for resources (trust policies carry neither resource field).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
-    pub sid: Option<String>,
-    pub effect: String,
-    pub actions: Option<Vec<String>>,
-    pub not_actions: Option<Vec<String>>,
-    pub resources: Option<Vec<String>>,
-    pub not_resources: Option<Vec<String>>,
-    pub principals: Option<Vec<Principal>>,
-    pub not_principals: Option<Vec<Principal>>,
+    pub sid: Option<Box<str>>,
+    pub effect: Box<str>,
+    pub actions: Option<Box<[String]>>,
+    pub not_actions: Option<Box<[String]>>,
+    pub resources: Option<Box<[String]>>,
+    pub not_resources: Option<Box<[String]>>,
+    pub principals: Option<Box<[Principal]>>,
+    pub not_principals: Option<Box<[Principal]>>,
     /// The raw `Condition` block, if any.
-    pub condition: Option<Value>,
+    pub condition: Option<Box<Value>>,
     /// Lower-cased condition keys, e.g. `sts:externalid`, so rules can ask for them simply.
-    pub condition_keys: Vec<String>,
+    pub condition_keys: Box<[String]>,
     /// True when some condition key narrows who or what the statement applies to. Keys such as
     /// `aws:SecureTransport` or `aws:RequestedRegion` only shape how a request is made, so an
     /// Allow guarded by them alone is still, for an auditor, an unconditional grant.
@@ -271,20 +271,22 @@ fn statement(
         .condition
         .filter(|c| c.as_object().is_some_and(|m| !m.is_empty()));
     let condition_keys = condition_keys(condition.as_ref());
+    // Boxed slices at their length: most of these are empty or short, and a statement is kept
+    // for the whole analysis (the struct itself was half of the statements' heap).
     Statement {
-        sid: s.sid,
-        effect: s.effect,
-        actions: s.action,
-        not_actions: s.not_action,
-        resources: s.resource,
-        not_resources: s.not_resource,
-        principals: s.principal,
-        not_principals: s.not_principal,
-        condition,
+        sid: s.sid.map(String::into_boxed_str),
+        effect: s.effect.into_boxed_str(),
+        actions: s.action.map(Vec::into_boxed_slice),
+        not_actions: s.not_action.map(Vec::into_boxed_slice),
+        resources: s.resource.map(Vec::into_boxed_slice),
+        not_resources: s.not_resource.map(Vec::into_boxed_slice),
+        principals: s.principal.map(Vec::into_boxed_slice),
+        not_principals: s.not_principal.map(Vec::into_boxed_slice),
+        condition: condition.map(Box::new),
         restricting_condition: condition_keys
             .iter()
             .any(|k| !NON_RESTRICTING_KEYS.contains(&k.as_str())),
-        condition_keys,
+        condition_keys: condition_keys.into_boxed_slice(),
         policy: policy.clone(),
         source: Source {
             file: source.file.clone(),
@@ -737,7 +739,7 @@ mod tests {
         assert_eq!(p.len(), 3);
         assert_eq!(p[0].account.as_deref(), Some("111122223333"));
         assert!(p[1].everyone);
-        assert_eq!(stmts[0].condition_keys, vec!["sts:externalid"]);
+        assert_eq!(*stmts[0].condition_keys, ["sts:externalid"]);
         assert!(stmts[0].restricting_condition);
         let (_, tls_only) = parse_document(
             &json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}),
@@ -759,7 +761,7 @@ mod tests {
                 json!({"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}),
             )
             .remove(0);
-            s.sid = sid.map(str::to_string);
+            s.sid = sid.map(Into::into);
             s.policy = Arc::new(PolicyRef {
                 name: name.into(),
                 kind: kind.into(),

@@ -633,7 +633,7 @@ fn best_grant<'a, S: Borrow<Statement>>(
 /// `services`. Other condition keys are left to [`Access::Conditional`]; an operator we do not
 /// read keeps the statement, so a condition can only close a method we understand.
 pub fn passes_to_any(stmt: &Statement, services: &[&str]) -> bool {
-    let Some(operators) = stmt.condition.as_ref().and_then(Value::as_object) else {
+    let Some(operators) = stmt.condition.as_deref().and_then(Value::as_object) else {
         return true;
     };
     if services.is_empty() {

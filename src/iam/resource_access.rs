@@ -34,7 +34,7 @@ impl Cited {
         Cited {
             label: s.display_label(),
             policy_arn: s.policy.arn.clone(),
-            effect: s.effect.clone(),
+            effect: s.effect.to_string(),
             file: s.source.file.clone(),
             pointer: s.source.pointer.clone(),
         }
@@ -344,7 +344,7 @@ fn resource_policy_reach(
     let mut by_principal: BTreeMap<String, Granted> = BTreeMap::new();
     for s in policy.iter().filter(|s| s.is_allow()) {
         let principals: Vec<Principal> = match (&s.principals, &s.not_principals) {
-            (Some(ps), _) => ps.clone(),
+            (Some(ps), _) => ps.to_vec(),
             // NotPrincipal in an Allow grants everyone it does not name.
             (None, Some(_)) => vec![Principal {
                 kind: "*".into(),

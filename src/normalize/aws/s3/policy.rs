@@ -223,7 +223,7 @@ fn public_statements(statements: &[Statement], bucket_arn: &str) -> Vec<Public> 
 
 fn only_negated_operators(s: &Statement) -> bool {
     s.condition
-        .as_ref()
+        .as_deref()
         .and_then(Value::as_object)
         .is_some_and(|ops| ops.keys().all(|op| op.contains("Not")))
 }
@@ -251,9 +251,9 @@ pub fn denies_insecure_transport(s: &Statement, bucket_arn: &str) -> bool {
             .iter()
             .all(|t| rs.iter().any(|p| wildcard_match(p, t, false)))
     });
-    let tls_only = s.condition_keys == ["aws:securetransport"]
+    let tls_only = *s.condition_keys == ["aws:securetransport"]
         && s.condition
-            .as_ref()
+            .as_deref()
             .and_then(Value::as_object)
             .is_some_and(|ops| {
                 ops.iter().all(|(op, m)| {
