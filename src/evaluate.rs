@@ -87,9 +87,11 @@ pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Valu
     evaluation
 }
 
-/// The value statement evidence shows unless the export is quoted instead.
+/// The value statement evidence shows unless the export is quoted instead: the statement as
+/// its attribute renders it (`attributes::statement_json`, which is `serde_json::to_value`'s
+/// output built directly).
 pub fn statement_value(statement: &Statement) -> Option<Arc<Value>> {
-    serde_json::to_value(statement).ok().map(Arc::new)
+    Some(Arc::new(crate::attributes::statement_json(statement)))
 }
 
 /// [`evaluate`], except that when the check is a single function call, the statements it cites
