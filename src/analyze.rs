@@ -206,6 +206,10 @@ fn build(inputs: Vec<Cow<Input>>, threads: usize) -> Inventory {
     inv.resources.shrink_to_fit();
     crate::normalize::aws::derive(&mut inv.resources);
     crate::derive::derive(&mut inv.resources);
+    // Likewise each resource's attributes, which derivation just added to.
+    for r in &mut inv.resources {
+        r.attributes.shrink_to_fit();
+    }
     inv
 }
 

@@ -232,7 +232,7 @@ mod tests {
             name: "r".into(),
             account: Some("123456789012".into()),
             region: None,
-            attributes: Map::new(),
+            attributes: Default::default(),
             typed: Typed {
                 statements: None,
                 trust_statements: trust.map(crate::iam::policy::test_statements),
@@ -269,9 +269,7 @@ mod tests {
         assert_eq!(bare.source_of("trust_statements.0").file, "b.json");
 
         let mut json_held = role("a.json", None);
-        json_held
-            .attributes
-            .insert(TRUST_STATEMENTS.into(), json!([]));
+        json_held.attributes.insert(TRUST_STATEMENTS, json!([]));
         json_held.merge(role("b.json", Some(trust("*"))));
         assert!(!json_held.typed.has(TRUST_STATEMENTS), "held once, as JSON");
         assert_eq!(
@@ -285,11 +283,11 @@ mod tests {
     #[test]
     fn typed_attributes_serialise_and_read_back() {
         let mut r = role("a.json", Some(trust("*")));
-        r.attributes.insert("path".into(), json!("/"));
+        r.attributes.insert("path", json!("/"));
         let out = serde_json::to_value(&r).expect("serialises");
         assert_eq!(
             out["attributes"],
-            Value::Object(r.all_attributes().into_owned())
+            Value::Object(r.all_attributes().to_json())
         );
         assert_eq!(
             out["attributes"][TRUST_STATEMENTS],

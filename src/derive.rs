@@ -141,17 +141,17 @@ fn assumption_chains(resources: &mut [Resource]) {
     for (k, &i) in members.iter().enumerate() {
         let r = &mut resources[i];
         r.attributes.insert(
-            "can_assume".into(),
+            "can_assume",
             json!(can_assume.remove(&k).unwrap_or_default()),
         );
         if r.kind == "aws.iam.role" {
             r.attributes.insert(
-                "assumable_by".into(),
+                "assumable_by",
                 json!(assumable_by.remove(&k).unwrap_or_default()),
             );
         }
         if let Some(path) = &paths[k] {
-            r.attributes.insert("admin_path".into(), json!(path));
+            r.attributes.insert("admin_path", json!(path));
         }
     }
 }
@@ -286,25 +286,22 @@ fn effective(
         .iter()
         .any(|m| m.starts_with("permissions boundary"));
     match (admin, missing.is_empty()) {
-        (true, _) if !boundary_missing => {
-            r.attributes.insert("admin_equivalent".into(), json!(true))
-        }
-        (false, true) => r.attributes.insert("admin_equivalent".into(), json!(false)),
+        (true, _) if !boundary_missing => r.attributes.insert("admin_equivalent", json!(true)),
+        (false, true) => r.attributes.insert("admin_equivalent", json!(false)),
         _ => None,
     };
     r.attributes
-        .insert("effective_statement_count".into(), json!(all.len()));
+        .insert("effective_statement_count", json!(all.len()));
     r.attributes
-        .insert("statements_complete".into(), json!(missing.is_empty()));
-    r.attributes
-        .insert("missing_policies".into(), json!(missing));
+        .insert("statements_complete", json!(missing.is_empty()));
+    r.attributes.insert("missing_policies", json!(missing));
     r.facts.effective_index = Some(Arc::new(effective_index));
     r.facts.boundary_index = boundary_index.map(Arc::new);
     r.facts.effective = Some(Arc::new(all));
     r.facts.boundary = boundary;
     if let Some(levels) = &scps {
         r.attributes.insert(
-            "service_control_policy_levels".into(),
+            "service_control_policy_levels",
             json!(levels.iter().map(|l| &l.target).collect::<Vec<_>>()),
         );
     }

@@ -156,8 +156,8 @@ pub fn diff_resources(baseline: &[Resource], current: &[Resource]) -> ResourceDr
                 let mut changes = Vec::new();
                 diff_maps(
                     "",
-                    &baseline[i].all_attributes(),
-                    &current[j].all_attributes(),
+                    &baseline[i].all_attributes().to_json(),
+                    &current[j].all_attributes().to_json(),
                     &mut changes,
                 );
                 if !changes.is_empty() {

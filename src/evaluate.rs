@@ -255,8 +255,7 @@ fn lookup_attribute<'v, 'k>(
 ) -> Option<&'v Value> {
     let mut keys = keys.into_iter();
     let first = keys.next()?;
-    let top =
-        member(&resource.attributes, first).or_else(|| rendered.get(&resource.typed, first))?;
+    let top = (resource.attributes.get(first)).or_else(|| rendered.get(&resource.typed, first))?;
     descend(top, keys)
 }
 
@@ -865,7 +864,7 @@ mod tests {
             name: "n".into(),
             account: None,
             region: None,
-            attributes: attrs.as_object().cloned().unwrap_or_default(),
+            attributes: attrs.as_object().cloned().unwrap_or_default().into(),
             source: Source {
                 file: "f".into(),
                 pointer: "/R/0".into(),

@@ -1,5 +1,6 @@
 //! The resource model every format normalises into, and the vocabulary of outcomes.
 
+use crate::attribute_map::AttributeMap;
 use crate::attributes::Typed;
 use crate::iam::grant::{Permissions, ScpLevel, ServiceIndex};
 use crate::iam::policy::Statement;
@@ -74,7 +75,7 @@ pub struct Resource {
     /// `null` means "known to be absent". Rules rely on that difference.
     /// Read them through [`Resource::attribute`] or [`Resource::all_attributes`], which see
     /// the typed ones too.
-    pub attributes: serde_json::Map<String, Value>,
+    pub attributes: AttributeMap,
     /// Attributes kept typed rather than as JSON ([`crate::attributes`]).
     #[serde(skip)]
     pub typed: Typed,
@@ -103,14 +104,14 @@ impl Resource {
 
     /// Every attribute as JSON, the typed ones after the others: what the resource serialises
     /// as. Borrowed unless it has typed ones.
-    pub fn all_attributes(&self) -> Cow<'_, serde_json::Map<String, Value>> {
+    pub fn all_attributes(&self) -> Cow<'_, AttributeMap> {
         if self.typed == Typed::default() {
             return Cow::Borrowed(&self.attributes);
         }
         let mut all = self.attributes.clone();
         for key in self.typed.keys() {
             if let Some(v) = self.typed.render(key) {
-                all.insert(key.to_string(), v);
+                all.insert(key, v);
             }
         }
         Cow::Owned(all)

@@ -3,6 +3,7 @@
 //! ([`crate::derive`]) resolves them, because the policies may arrive in another file.
 
 use super::NormalizeError;
+use crate::attribute_map::AttributeMap;
 use crate::iam::policy::{
     account_of_arn, parse_document, parse_document_text, PolicyRef, Statement,
 };
@@ -443,7 +444,7 @@ fn base_resource(
     arn: String,
     name: String,
     ptr: &str,
-    attributes: Map<String, Value>,
+    attributes: AttributeMap,
 ) -> Resource {
     Resource {
         provider: "aws".into(),
@@ -486,25 +487,25 @@ fn managed_policy<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, 
         kind: "managed".into(),
         via_group: None,
     };
-    let mut attrs = Map::with_capacity(POLICY_KEYS);
-    attrs.insert("arn".into(), json!(arn));
-    attrs.insert("path".into(), entry.opt("Path"));
-    attrs.insert("aws_managed".into(), json!(is_aws_managed(&arn)));
+    let mut attrs = AttributeMap::with_capacity(POLICY_KEYS);
+    attrs.insert("arn", json!(arn));
+    attrs.insert("path", entry.opt("Path"));
+    attrs.insert("aws_managed", json!(is_aws_managed(&arn)));
     let attachment_count = entry.opt("AttachmentCount");
     let attached = attachment_count
         .as_u64()
         .map(|n| json!(n > 0))
         .unwrap_or(Value::Null);
-    attrs.insert("attachment_count".into(), attachment_count);
-    attrs.insert("attached".into(), attached);
+    attrs.insert("attachment_count", attachment_count);
+    attrs.insert("attached", attached);
     attrs.insert(
-        "permissions_boundary_usage_count".into(),
+        "permissions_boundary_usage_count",
         entry.opt("PermissionsBoundaryUsageCount"),
     );
-    attrs.insert("default_version_id".into(), entry.opt("DefaultVersionId"));
-    attrs.insert("version_count".into(), json!(versions.len()));
-    attrs.insert("create_date".into(), entry.opt("CreateDate"));
-    attrs.insert("update_date".into(), entry.opt("UpdateDate"));
+    attrs.insert("default_version_id", entry.opt("DefaultVersionId"));
+    attrs.insert("version_count", json!(versions.len()));
+    attrs.insert("create_date", entry.opt("CreateDate"));
+    attrs.insert("update_date", entry.opt("UpdateDate"));
     let mut default_statements = None;
     for (i, version) in versions.iter().enumerate() {
         let is_default = version
@@ -593,25 +594,25 @@ fn principal_common<F: Fields>(
     entry: &F,
     inline_list: &str,
     ptr: &str,
-    attrs: &mut Map<String, Value>,
+    attrs: &mut AttributeMap,
 ) -> Result<Vec<Statement>, NormalizeError> {
     let (inline_names, inline_statements) = inline_policies(cx, entry, inline_list, ptr)?;
     let attached = attached(entry);
-    attrs.insert("path".into(), entry.opt("Path"));
-    attrs.insert("create_date".into(), entry.opt("CreateDate"));
-    attrs.insert("inline_policy_count".into(), json!(inline_names.len()));
-    attrs.insert("inline_policies".into(), Value::Array(inline_names));
-    attrs.insert("attached_policy_count".into(), json!(attached.len()));
-    attrs.insert("attached_policies".into(), Value::Array(attached));
+    attrs.insert("path", entry.opt("Path"));
+    attrs.insert("create_date", entry.opt("CreateDate"));
+    attrs.insert("inline_policy_count", json!(inline_names.len()));
+    attrs.insert("inline_policies", Value::Array(inline_names));
+    attrs.insert("attached_policy_count", json!(attached.len()));
+    attrs.insert("attached_policies", Value::Array(attached));
     attrs.insert(
-        "permissions_boundary".into(),
+        "permissions_boundary",
         entry
             .object("PermissionsBoundary")
             .and_then(|b| b.value("PermissionsBoundaryArn"))
             .unwrap_or(Value::Null),
     );
     if let Some(tags) = entry.value("Tags") {
-        attrs.insert("tags".into(), tags);
+        attrs.insert("tags", tags);
     }
     Ok(inline_statements)
 }
@@ -619,11 +620,11 @@ fn principal_common<F: Fields>(
 fn user<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "UserName", ptr)?;
-    let mut attrs = Map::with_capacity(USER_KEYS);
-    attrs.insert("arn".into(), json!(arn));
+    let mut attrs = AttributeMap::with_capacity(USER_KEYS);
+    attrs.insert("arn", json!(arn));
     let inline = principal_common(cx, entry, "UserPolicyList", ptr, &mut attrs)?;
     attrs.insert(
-        "groups".into(),
+        "groups",
         entry.value("GroupList").unwrap_or(Value::Array(Vec::new())),
     );
     let mut r = base_resource(cx, "aws.iam.user", arn, name, ptr, attrs);
@@ -634,8 +635,8 @@ fn user<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
 fn group<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "GroupName", ptr)?;
-    let mut attrs = Map::with_capacity(GROUP_KEYS);
-    attrs.insert("arn".into(), json!(arn));
+    let mut attrs = AttributeMap::with_capacity(GROUP_KEYS);
+    attrs.insert("arn", json!(arn));
     let inline = principal_common(cx, entry, "GroupPolicyList", ptr, &mut attrs)?;
     let mut r = base_resource(cx, "aws.iam.group", arn, name, ptr, attrs);
     r.facts.statements = Some(shared(inline));
@@ -645,12 +646,12 @@ fn group<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, Normalize
 fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeError> {
     let arn = required_str(entry, "Arn", ptr)?;
     let name = required_str(entry, "RoleName", ptr)?;
-    let mut attrs = Map::with_capacity(ROLE_KEYS);
-    attrs.insert("arn".into(), json!(arn));
+    let mut attrs = AttributeMap::with_capacity(ROLE_KEYS);
+    attrs.insert("arn", json!(arn));
     let inline = principal_common(cx, entry, "RolePolicyList", ptr, &mut attrs)?;
     let path = entry.str("Path");
     attrs.insert(
-        "service_linked".into(),
+        "service_linked",
         json!(path
             .as_deref()
             .unwrap_or("/")
@@ -676,9 +677,9 @@ fn role<F: Fields>(cx: &Cx, entry: &F, ptr: &str) -> Result<Resource, NormalizeE
         .items("InstanceProfileList")
         .map(|l| l.iter().filter_map(|p| p.value("Arn")).collect())
         .unwrap_or_default();
-    attrs.insert("instance_profiles".into(), Value::Array(profiles));
+    attrs.insert("instance_profiles", Value::Array(profiles));
     attrs.insert(
-        "last_used".into(),
+        "last_used",
         entry
             .object("RoleLastUsed")
             .and_then(|r| r.value("LastUsedDate"))
@@ -900,7 +901,7 @@ mod tests {
             };
             // Without an Organizations export there are no SCP levels, one key fewer.
             let expected = keys - usize::from(r.kind != "aws.iam.policy");
-            let mut names: Vec<&String> = r.attributes.keys().collect();
+            let mut names: Vec<&str> = r.attributes.keys().collect();
             names.sort();
             assert!(r.attributes.len() <= expected, "{}: {names:?}", r.kind);
         }
@@ -953,7 +954,7 @@ mod tests {
             for r in rs.iter_mut() {
                 if let Some(v) = r.typed.render(TRUST_STATEMENTS) {
                     r.typed.trust_statements = None;
-                    r.attributes.insert(TRUST_STATEMENTS.into(), v);
+                    r.attributes.insert(TRUST_STATEMENTS, v);
                 }
             }
         };

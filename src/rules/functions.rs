@@ -1124,7 +1124,7 @@ mod tests {
             name: "u".into(),
             account: None,
             region: None,
-            attributes,
+            attributes: attributes.into(),
             source: src,
             sources: Default::default(),
             facts: crate::Facts {
@@ -1489,7 +1489,7 @@ mod tests {
                 p.other_account = p.account.as_deref() != Some("123456789012");
             }
             r.attributes.insert(
-                "trust_statements".into(),
+                "trust_statements",
                 serde_json::to_value(&trust).expect("json"),
             );
             let got = call("iam_cross_account_trust", &r, &Value::Null, &params);

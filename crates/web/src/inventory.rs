@@ -52,7 +52,7 @@ pub fn detail(inv: &Inventory, id: &str) -> Option<ResourceDetail> {
         .find(|r| r.id == id)
         .map(|r| ResourceDetail {
             entry: entry(r),
-            attributes: r.all_attributes().into_owned(),
+            attributes: r.all_attributes().to_json(),
         })
 }
 
@@ -193,7 +193,7 @@ mod tests {
             .expect("the demo has roles");
         let d = detail(&inv, &role.id).expect("found");
         assert_eq!(d.entry.id, role.id);
-        assert_eq!(d.attributes, *role.all_attributes());
+        assert_eq!(d.attributes, role.all_attributes().to_json());
         // Kept typed in the inventory, shown as JSON like the rest.
         assert!(role.attributes.get("trust_statements").is_none());
         assert!(d.attributes["trust_statements"].is_array());

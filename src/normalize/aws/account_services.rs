@@ -544,7 +544,7 @@ pub fn derive(resources: &mut Vec<Resource>) {
             if src != r.source {
                 r.sources.insert(key.into(), src);
             }
-            r.attributes.insert(key.into(), v);
+            r.attributes.insert(key, v);
         }
     }
 }
@@ -562,7 +562,7 @@ mod tests {
             name: "us-east-1".into(),
             account: Some("123456789012".into()),
             region: Some("us-east-1".into()),
-            attributes: Map::from_iter([("guardduty_detector".to_string(), detector)]),
+            attributes: [("guardduty_detector", detector)].into_iter().collect(),
             source: Source {
                 file: "f".into(),
                 pointer: String::new(),

@@ -427,7 +427,7 @@ pub(super) fn set_account_fact(
                 name: format!("account {account}"),
                 account: Some(account.clone()),
                 region: Some("global".into()),
-                attributes: Map::new(),
+                attributes: Default::default(),
                 source: source.clone(),
                 sources: Default::default(),
                 facts: Facts::default(),
@@ -443,7 +443,7 @@ pub(super) fn set_account_fact(
     if source != r.source {
         r.sources.insert(key.to_string(), source);
     }
-    r.attributes.insert(key.to_string(), value);
+    r.attributes.insert(key, value);
 }
 
 /// The best of several candidates: a passing one, else "unknown" when any might pass.
@@ -552,7 +552,7 @@ fn default_selectors(resources: &mut [Resource]) {
             ("s3_object_read_events_all_buckets", false),
             ("s3_object_write_events_all_buckets", false),
         ] {
-            r.attributes.insert(k.into(), Value::Bool(v));
+            r.attributes.insert(k, Value::Bool(v));
             if src != r.source {
                 r.sources.insert(k.into(), src.clone());
             }
@@ -627,7 +627,7 @@ fn from_trail_bucket(
         else {
             continue;
         };
-        r.attributes.insert(key.into(), v.clone());
+        r.attributes.insert(key, v.clone());
         r.sources.insert(key.into(), src.clone());
     }
 }

@@ -141,15 +141,15 @@ pub fn derive(resources: &mut Vec<Resource>) {
     }
     for r in resources.iter_mut().filter(|r| r.kind == "aws.account") {
         let a = &mut r.attributes;
-        let first_known = |a: &Map<String, Value>, keys: [&str; 2]| {
+        let first_known = |a: &crate::attribute_map::AttributeMap, keys: [&str; 2]| {
             keys.iter()
-                .find_map(|k| a.get(*k).filter(|v| !v.is_null()).cloned())
+                .find_map(|k| a.get(k).filter(|v| !v.is_null()).cloned())
         };
         if let Some(v) = first_known(a, ["root_access_keys_active", "access_keys_present"]) {
-            a.insert("root_has_access_keys".into(), v);
+            a.insert("root_has_access_keys", v);
         }
         if let Some(v) = first_known(a, ["root_mfa_active", "mfa_enabled"]) {
-            a.insert("root_mfa".into(), v);
+            a.insert("root_mfa", v);
         }
         if let Some(account) = r
             .account
@@ -158,7 +158,7 @@ pub fn derive(resources: &mut Vec<Resource>) {
         {
             let holders = support.get(account).cloned().unwrap_or_default();
             r.attributes
-                .insert("support_access_principals".into(), Value::Array(holders));
+                .insert("support_access_principals", Value::Array(holders));
         }
     }
 }

@@ -113,7 +113,7 @@ fn subnet_zones(resources: &mut [Resource]) {
             ("availability_zone_count", json!(distinct.len())),
             ("availability_zones", Value::Array(distinct)),
         ] {
-            f.attributes.insert(k.into(), v);
+            f.attributes.insert(k, v);
             if src != f.source {
                 f.sources.insert(k.into(), src.clone());
             }
@@ -389,7 +389,7 @@ fn config_function(cx: &Cx, it: &Item) -> Result<Vec<Resource>, NormalizeError> 
         if let Some(statements) =
             resource_policy(cx, raw, &ptr, "function policy", owner.as_deref())
         {
-            r.attributes.insert("policy_statements".into(), statements);
+            r.attributes.insert("policy_statements", statements);
         }
     }
     Ok(vec![r])

@@ -142,7 +142,7 @@ impl<'a> Cx<'a> {
         name: impl Into<String>,
         region: Option<&str>,
         ptr: &str,
-        attributes: Map<String, Value>,
+        attributes: impl Into<crate::attribute_map::AttributeMap>,
     ) -> Resource {
         let id = id.into();
         Resource {
@@ -155,7 +155,7 @@ impl<'a> Cx<'a> {
             region: region.or(self.region).map(str::to_string),
             id,
             name: name.into(),
-            attributes,
+            attributes: attributes.into(),
             source: self.source(ptr),
             sources: Default::default(),
             facts: Facts::default(),
@@ -169,7 +169,7 @@ impl<'a> Cx<'a> {
         &self,
         command: &str,
         ptr: &str,
-        attributes: Map<String, Value>,
+        attributes: impl Into<crate::attribute_map::AttributeMap>,
     ) -> Option<Resource> {
         let Some(account) = self.account else {
             self.note(format!(
@@ -194,7 +194,7 @@ impl<'a> Cx<'a> {
         &self,
         command: &str,
         ptr: &str,
-        attributes: Map<String, Value>,
+        attributes: impl Into<crate::attribute_map::AttributeMap>,
     ) -> Option<Resource> {
         let (Some(account), Some(region)) = (self.account, self.region) else {
             self.note(format!(

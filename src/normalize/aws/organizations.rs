@@ -300,7 +300,7 @@ fn describe_policy(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeErro
                     "statements".into(),
                     serde_json::to_value(&statements).unwrap_or(Value::Null),
                 );
-                r.attributes = a;
+                r.attributes = a.into();
                 r.facts.statements = Some(Arc::new(statements.into_iter().map(Arc::new).collect()));
             }
             Err(e) => cx.note(format!("SCP {name} could not be read: {e}")),
@@ -375,7 +375,7 @@ fn list_targets(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> 
 }
 
 fn text<'r>(r: &'r Resource, key: &str) -> Option<&'r str> {
-    str_at(&r.attributes, key)
+    r.attributes.get(key).and_then(Value::as_str)
 }
 
 /// Joins the policy fragments by policy id (a `list-targets-for-policy` fragment's ARN is

@@ -203,7 +203,7 @@ fn aurora_minor_upgrades(resources: &mut [Resource]) {
             continue;
         };
         c.attributes
-            .insert("auto_minor_version_upgrade".into(), json!(decided.0));
+            .insert("auto_minor_version_upgrade", json!(decided.0));
         c.sources
             .insert("auto_minor_version_upgrade".into(), decided.1.clone());
     }

@@ -84,7 +84,7 @@ pub fn derive_volume_protection(resources: &mut [Resource]) {
             ("backup_protected", Value::Bool(value)),
             ("last_backup_time", last),
         ] {
-            v.attributes.insert(k.into(), val);
+            v.attributes.insert(k, val);
             if src != v.source {
                 v.sources.insert(k.into(), src.clone());
             }

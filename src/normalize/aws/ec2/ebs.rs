@@ -173,10 +173,8 @@ pub fn derive_external_sharing(resources: &mut [Resource]) {
             r.sources
                 .insert("shared_with_external_accounts".into(), src);
         }
-        r.attributes.insert(
-            "shared_with_external_accounts".into(),
-            Value::Array(external),
-        );
+        r.attributes
+            .insert("shared_with_external_accounts", Value::Array(external));
     }
 }
 

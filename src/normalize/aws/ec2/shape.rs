@@ -2,6 +2,7 @@
 //! prints `groupId`. Every EC2 normaliser reads through these helpers, so the CLI path and the
 //! Config path cannot drift apart.
 
+use crate::attribute_map::AttributeMap;
 use crate::normalize::aws::{region_of_zone, Cx};
 use crate::normalize::NormalizeError;
 use crate::pointer::join;
@@ -250,33 +251,32 @@ pub fn build(
     r
 }
 
-/// An attribute map under construction, kept as a list so that the map is made once, at its
-/// final size: a map grown insert by insert keeps up to half its room spare for the life of
-/// the inventory. A key set twice keeps its first place and its last value, as a map does.
+/// An attribute map under construction, set by chained calls. A key set twice keeps its first
+/// place and its last value.
 #[derive(Default)]
-pub struct Attrs(Vec<(String, Value)>);
+pub struct Attrs(AttributeMap);
 
 impl Attrs {
     pub fn set(&mut self, key: &str, v: impl Into<Value>) -> &mut Self {
-        self.0.push((key.to_string(), v.into()));
+        self.0.insert(key, v.into());
         self
     }
 
     /// Sets `key` only when the export states it (absence stays "not collected").
     pub fn copy(&mut self, key: &str, v: Option<&Value>) -> &mut Self {
         if let Some(v) = v {
-            self.0.push((key.to_string(), v.clone()));
+            self.0.insert(key, v.clone());
         }
         self
     }
 
     /// The value last set at `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0.get(key)
     }
 
-    pub fn into_map(self) -> Map<String, Value> {
-        self.0.into_iter().collect()
+    pub fn into_map(self) -> AttributeMap {
+        self.0
     }
 }
 

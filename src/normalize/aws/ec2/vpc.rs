@@ -176,7 +176,7 @@ pub fn derive_flow_logs(resources: &mut [Resource]) {
             ("flow_log_ids", Value::Array(ids)),
             ("has_active_flow_log", Value::Bool(active)),
         ] {
-            v.attributes.insert(k.into(), val);
+            v.attributes.insert(k, val);
             if evidence != v.source {
                 v.sources.insert(k.into(), evidence.clone());
             }

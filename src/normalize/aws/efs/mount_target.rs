@@ -83,7 +83,7 @@ pub fn derive_public_subnets(resources: &mut [Resource], kind: &str) {
         }
         let src = evidence.unwrap_or_else(|| fs.source_of("mount_target_subnet_ids").clone());
         let key = "mount_targets_in_public_subnets";
-        fs.attributes.insert(key.into(), Value::Array(public));
+        fs.attributes.insert(key, Value::Array(public));
         if src != fs.source {
             fs.sources.insert(key.into(), src);
         }

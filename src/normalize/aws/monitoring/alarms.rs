@@ -180,15 +180,14 @@ pub fn count_subscriptions(resources: &mut [Resource]) {
                     continue;
                 };
                 r.attributes
-                    .insert("subscriptions".into(), Value::Array(Vec::new()));
+                    .insert("subscriptions", Value::Array(Vec::new()));
                 r.sources.insert("subscriptions".into(), src.clone());
                 r.sources
                     .insert("confirmed_subscriptions".into(), src.clone());
                 0
             }
         };
-        r.attributes
-            .insert("confirmed_subscriptions".into(), json!(count));
+        r.attributes.insert("confirmed_subscriptions", json!(count));
     }
 }
 

@@ -66,10 +66,9 @@ pub fn derive(resources: &mut [Resource]) {
             .iter()
             .find(|e| e.get("resource_arn").and_then(Value::as_str) == Some(r.id.as_str()));
         r.attributes
-            .insert("backup_protected".into(), json!(hit.is_some()));
+            .insert("backup_protected", json!(hit.is_some()));
         if let Some(t) = hit.and_then(|e| e.get("last_backup_time")) {
-            r.attributes
-                .insert("backup_last_backup_time".into(), t.clone());
+            r.attributes.insert("backup_last_backup_time", t.clone());
         }
         r.sources.insert("backup_protected".into(), src.clone());
     }

@@ -107,8 +107,8 @@ pub fn derive(resources: &mut [Resource]) {
             ),
             _ => continue,
         };
-        r.attributes.insert("ssl_required".into(), json!(required));
-        r.attributes.insert("ssl_required_via".into(), json!(via));
+        r.attributes.insert("ssl_required", json!(required));
+        r.attributes.insert("ssl_required_via", json!(via));
         r.sources.insert("ssl_required".into(), src.clone());
     }
 }

@@ -206,10 +206,9 @@ pub fn derive(resources: &mut [Resource]) {
         };
         let known = json!(known);
         if let Some(v) = verdict {
+            r.attributes.insert("replicates_cross_region", json!(v));
             r.attributes
-                .insert("replicates_cross_region".into(), json!(v));
-            r.attributes
-                .insert("replication_destination_regions".into(), known);
+                .insert("replication_destination_regions", known);
             let src = r.source_of("replication_rules").clone();
             if src != r.source {
                 r.sources.insert("replicates_cross_region".into(), src);

@@ -162,7 +162,7 @@ fn bucket(r: &mut Resource, account: Option<&(Value, Source)>) {
     ] {
         match value {
             Some(v) => {
-                r.attributes.insert(attr.into(), json!(v));
+                r.attributes.insert(attr, json!(v));
                 if v {
                     r.attributes
                         .insert(format!("{attr}_via"), json!(why(by_policy, by_acl, what)));
@@ -198,13 +198,10 @@ fn bucket(r: &mut Resource, account: Option<&(Value, Source)>) {
             }
         }
     }
-    r.attributes.insert(
-        "effective_public_access_block".into(),
-        Value::Object(effective),
-    );
+    r.attributes
+        .insert("effective_public_access_block", Value::Object(effective));
     if !unknown.is_empty() {
-        r.attributes
-            .insert("unknown_facts".into(), Value::Object(unknown));
+        r.attributes.insert("unknown_facts", Value::Object(unknown));
     }
 }
 
@@ -220,7 +217,7 @@ mod tests {
             name: "x".into(),
             account: Some(account.into()),
             region: None,
-            attributes: attrs.as_object().cloned().unwrap_or_default(),
+            attributes: attrs.as_object().cloned().unwrap_or_default().into(),
             source: Source {
                 file: "f".into(),
                 pointer: String::new(),
