@@ -247,6 +247,24 @@ test('without a usable worker the analysis runs in the page instead', async () =
   assert.deepEqual(h.outside, []);
 });
 
+test('the same file chosen twice is analysed once; another file joins it', async () => {
+  // The page does not read a file from disk (the worker does), so "the same file" is the same
+  // name, size and modification time.
+  const page = await h.newPage();
+  await page.goto(h.url + '/');
+  const input = page.locator('[data-testid="file-input"]');
+  await input.setInputFiles(path.join(fixtures, 'aws/authz-small.json'));
+  await waitForAnalysis(page, 1);
+  await input.setInputFiles(path.join(fixtures, 'aws/authz-small.json'));
+  await input.setInputFiles(path.join(fixtures, 'bad/not-json.txt'));
+  await waitForAnalysis(page, 2);
+  const v = await verdicts(page);
+  assert.equal(v.length, 2, JSON.stringify(v));
+  assert.equal(v.filter((x) => x.text.includes('authz-small.json')).length, 1);
+  assert.equal(v.find((x) => x.text.includes('not-json.txt')).status, 'error');
+  assert.deepEqual(h.outside, []);
+});
+
 test('a gzip-compressed export is read like the plain one', async () => {
   const page = await h.newPage();
   await page.goto(h.url + '/');

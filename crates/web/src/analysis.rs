@@ -203,11 +203,22 @@ pub fn analyze_files_kept(
     on_stage: &mut dyn FnMut(Stage),
 ) -> (Report, Timing, Inventory) {
     on_stage(Stage::Reading { files: files.len() });
-    let inputs: Vec<Input> = files
+    analyze_inputs_kept(held_inputs(files), pack, options, on_stage)
+}
+
+/// The files as the engine's inputs, from the bytes this page holds; a file from disk it has
+/// not read (see [`crate::state::Content::Disk`]) is empty here, as a file the worker could
+/// not read is there.
+pub fn held_inputs(files: &[LoadedFile]) -> Vec<Input> {
+    files
         .iter()
-        .map(|f| Input::new(f.name.clone(), f.bytes.to_vec()))
-        .collect();
-    analyze_inputs_kept(inputs, pack, options, on_stage)
+        .map(|f| {
+            Input::new(
+                f.name.clone(),
+                f.content.bytes().unwrap_or_default().to_vec(),
+            )
+        })
+        .collect()
 }
 
 /// The pipeline over inputs that are already in memory (the worker builds them straight from

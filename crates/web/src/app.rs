@@ -31,12 +31,25 @@ pub struct AppContext {
     pub pack: Shared<PackLoad>,
 }
 
-/// Reads the files' bytes in the browser, then hands them to the reducer in one action. A file
-/// that cannot be read becomes a read failure, never a panic.
+/// Hands the files to the reducer in one action, without reading them (the worker does, see
+/// [`Content::Disk`](crate::state::Content::Disk)). Each file's first byte is read, so a file
+/// the browser cannot read at all (a dropped directory) is a read failure here, as before, and
+/// never a panic.
 fn read_files(files: Vec<web_sys::File>, epoch: u64, dispatcher: UseReducerDispatcher<AppState>) {
     dispatcher.dispatch(Action::ReadStarted);
     spawn_local(async move {
-        let (loaded, failures) = read_all(files).await;
+        let mut loaded = Vec::new();
+        let mut failures = Vec::new();
+        for file in files {
+            let head = gloo_file::Blob::from(web_sys::Blob::from(file.clone())).slice(0, 1);
+            match gloo_file::futures::read_as_bytes(&head).await {
+                Ok(_) => loaded.push(LoadedFile::from_disk(&file)),
+                Err(e) => failures.push(ReadFailure {
+                    name: file.name(),
+                    message: e.to_string(),
+                }),
+            }
+        }
         dispatcher.dispatch(Action::FilesRead {
             epoch,
             files: loaded,
@@ -50,11 +63,10 @@ async fn read_all(files: Vec<web_sys::File>) -> (Vec<LoadedFile>, Vec<ReadFailur
     let mut loaded = Vec::new();
     let mut failures = Vec::new();
     for file in files {
-        let blob: web_sys::Blob = file.clone().into();
         let file = gloo_file::File::from(file);
         let name = file.name();
         match gloo_file::futures::read_as_bytes(&file).await {
-            Ok(bytes) => loaded.push(LoadedFile::from_disk(name, bytes, blob)),
+            Ok(bytes) => loaded.push(LoadedFile::new(name, bytes)),
             Err(e) => failures.push(ReadFailure {
                 name,
                 message: e.to_string(),

@@ -10,9 +10,9 @@
 //!   running the same input on the page's thread would take the page down with it; the next
 //!   job gets a fresh worker.
 
-use crate::analysis::{analyze_files_kept, options, PackLoad, Parameters};
+use crate::analysis::{analyze_inputs_kept, held_inputs, options, PackLoad, Parameters};
 use crate::inventory;
-use crate::state::{Action, AppState, LoadedFile, Shared};
+use crate::state::{Action, AppState, Content, LoadedFile, Shared};
 use crate::worker::answers::{self, Kept};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -55,11 +55,23 @@ pub enum Question {
     },
 }
 
-fn inputs(files: &[LoadedFile]) -> Vec<Input> {
-    files
-        .iter()
-        .map(|f| Input::new(f.name.clone(), f.bytes.to_vec()))
-        .collect()
+/// The files as the engine's inputs, each file from disk read now: only an analysis on this
+/// thread needs their bytes here. One the browser cannot read is empty, as in the worker.
+async fn read_inputs(files: &[LoadedFile]) -> Vec<Input> {
+    let mut inputs = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = match &f.content {
+            Content::Bytes(bytes) => bytes.to_vec(),
+            Content::Disk { blob, .. } => {
+                let blob = gloo_file::Blob::from(blob.clone());
+                gloo_file::futures::read_as_bytes(&blob)
+                    .await
+                    .unwrap_or_default()
+            }
+        };
+        inputs.push(Input::new(f.name.clone(), bytes));
+    }
+    inputs
 }
 
 thread_local! {
@@ -113,9 +125,9 @@ pub fn answer_in_page(
             },
             Question::Drift { generation, files } => Action::DriftLoaded {
                 generation,
-                drift: held(generation)
-                    .ok_or_else(gone)
-                    .map(|k| Shared::new(answers::drift_report(k, inputs(&files), &pack.pack))),
+                drift: held(generation).ok_or_else(gone).map(|k| {
+                    Shared::new(answers::drift_report(k, held_inputs(&files), &pack.pack))
+                }),
             },
         }
     });
@@ -138,8 +150,9 @@ pub fn analyse_in_page(
         yew::platform::time::sleep(std::time::Duration::from_millis(30)).await;
         forget_in_page();
         let options = options(&job.parameters);
+        let inputs = read_inputs(&job.files).await;
         let (report, timing, inventory) =
-            analyze_files_kept(&job.files, &pack.pack, &options, &mut |_| {});
+            analyze_inputs_kept(inputs, &pack.pack, &options, &mut |_| {});
         PAGE_INVENTORY.with(|kept| {
             *kept.borrow_mut() = Some(Kept {
                 job: job.generation as f64,
@@ -664,12 +677,12 @@ mod imp {
         let transfer = js_sys::Array::new();
         for file in files {
             names.push(&JsValue::from_str(&file.name));
-            match &file.blob {
-                Some(blob) => {
+            match &file.content {
+                Content::Disk { blob, .. } => {
                     arrays.push(blob);
                 }
-                None => {
-                    let bytes = js_sys::Uint8Array::from(&file.bytes[..]);
+                Content::Bytes(bytes) => {
+                    let bytes = js_sys::Uint8Array::from(&bytes[..]);
                     transfer.push(&bytes.buffer());
                     arrays.push(&bytes);
                 }

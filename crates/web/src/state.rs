@@ -22,23 +22,59 @@ use yew::Reducible;
 #[derive(Debug, Clone)]
 pub struct LoadedFile {
     pub name: String,
-    /// Shared so that handing the list to an analysis run copies pointers, not exports. A
-    /// `Vec` behind the `Rc` because `Rc<[u8]>` from the bytes the browser read is a second
-    /// copy of the whole export (136 ms on the page for 100 MB).
-    pub bytes: Rc<Vec<u8>>,
-    /// The file as the browser holds it, when it came from disk: the worker reads it itself,
-    /// instead of receiving a copy out of this page's memory (another 130 ms for 100 MB).
-    pub blob: Option<web_sys::Blob>,
+    pub content: Content,
+}
+
+/// What the page holds of a loaded file.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// The bytes themselves: a built-in scenario, a baseline export set. Shared so that handing
+    /// the list to an analysis run copies pointers, not exports. A `Vec` behind the `Rc`
+    /// because `Rc<[u8]>` from the bytes the browser read is a second copy of the whole export
+    /// (136 ms on the page for 100 MB).
+    Bytes(Rc<Vec<u8>>),
+    /// A file from disk, which this page does not read: the worker reads it itself. Reading it
+    /// here as well took 480 ms of a 100 MB bundle's analysis and held a copy of it in the
+    /// page's memory throughout. Read here only when the page analyses without a worker.
+    Disk {
+        blob: web_sys::Blob,
+        /// Size in bytes and last-modified time (ms since the epoch), as the browser gives
+        /// them: the same file dropped twice has both alike.
+        size: f64,
+        modified: f64,
+    },
+}
+
+impl Content {
+    /// The bytes, when the page holds them.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Content::Bytes(b) => Some(b),
+            Content::Disk { .. } => None,
+        }
+    }
 }
 
 /// Same name and same content. The state (and so the app's context) is compared on every
 /// change, and the bytes alone compare contents even when both sides are the same bytes:
 /// that was a full comparison of every loaded export (tens of ms for a 10 MB one) on every
-/// keystroke. Identical pointers now answer at once.
+/// keystroke. Identical pointers now answer at once. A file from disk, which the page has not
+/// read, is the same file when its size and last-modified time are.
 impl PartialEq for LoadedFile {
     fn eq(&self, other: &LoadedFile) -> bool {
         self.name == other.name
-            && (Rc::ptr_eq(&self.bytes, &other.bytes) || self.bytes == other.bytes)
+            && match (&self.content, &other.content) {
+                (Content::Bytes(a), Content::Bytes(b)) => Rc::ptr_eq(a, b) || a == b,
+                (
+                    Content::Disk { size, modified, .. },
+                    Content::Disk {
+                        size: other_size,
+                        modified: other_modified,
+                        ..
+                    },
+                ) => size == other_size && modified == other_modified,
+                _ => false,
+            }
     }
 }
 
@@ -46,16 +82,19 @@ impl LoadedFile {
     pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> LoadedFile {
         LoadedFile {
             name: name.into(),
-            bytes: Rc::new(bytes),
-            blob: None,
+            content: Content::Bytes(Rc::new(bytes)),
         }
     }
 
-    /// A file read from disk, keeping the browser's handle on it for the worker.
-    pub fn from_disk(name: impl Into<String>, bytes: Vec<u8>, blob: web_sys::Blob) -> LoadedFile {
+    /// A file from disk, not read (see [`Content::Disk`]).
+    pub fn from_disk(file: &web_sys::File) -> LoadedFile {
         LoadedFile {
-            blob: Some(blob),
-            ..LoadedFile::new(name, bytes)
+            name: file.name(),
+            content: Content::Disk {
+                blob: file.clone().into(),
+                size: file.size(),
+                modified: file.last_modified(),
+            },
         }
     }
 }
@@ -318,11 +357,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             for file in files {
                 // Dropping the same export twice would only duplicate verdicts; the engine
                 // already skips duplicate resources.
-                let duplicate = next
-                    .files
-                    .iter()
-                    .any(|f| f.name == file.name && f.bytes == file.bytes);
-                if !duplicate {
+                if !next.files.contains(&file) {
                     next.files.push(file);
                     added = true;
                 }
