@@ -176,7 +176,8 @@ pub fn measure_one(file: &Path, floor: bool) -> Result<(), String> {
         println!("{}", json!({"parse_ms": best}));
         return Ok(());
     }
-    let pack = stratoscope::pack::builtin().map_err(|e| format!("{e:?}"))?;
+    // As the CLI and the web worker load it: without the fixtures, which only tests run.
+    let pack = stratoscope::pack::builtin_lean().map_err(|e| format!("{e:?}"))?;
     let size = bytes.len();
     // Given up, as the CLI and the web worker give theirs: the file becomes the inventory's text.
     let input = vec![stratoscope::Input::new("bench.json", bytes)];

@@ -36,7 +36,7 @@ fn print_table(title: &str, total: usize, rows: &BTreeMap<String, usize>) {
 
 pub fn walk(file: &Path) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let pack = stratoscope::pack::builtin().map_err(|e| format!("{e:?}"))?;
+    let pack = stratoscope::pack::builtin_lean().map_err(|e| format!("{e:?}"))?;
     let input = [stratoscope::Input::new("bench.json", bytes)];
     let start = live_bytes();
     let mut inv = stratoscope::analyze::build_inventory(&input);
