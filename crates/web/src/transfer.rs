@@ -48,6 +48,9 @@ struct Tables<'a> {
     rules: HashMap<RuleKey, u32>,
     resources: HashMap<usize, u32>,
     texts: HashMap<&'a str, u32>,
+    /// Text indices of notes by the address of the note: most findings share their rule's
+    /// note, and hashing the sentence for each was a tenth of the split.
+    notes: HashMap<usize, u32>,
     values: HashMap<usize, u32>,
 }
 
@@ -99,7 +102,7 @@ impl<'a> Tables<'a> {
                         [
                             self.text(&e.file, &mut texts),
                             self.text(&e.path, &mut texts),
-                            self.text(&e.note, &mut texts),
+                            self.note(&e.note, &mut texts),
                             e.value.as_ref().map_or(0, |v| {
                                 let next = self.values.len() as u32;
                                 1 + *self.values.entry(address(v)).or_insert_with(|| {
@@ -172,6 +175,16 @@ impl<'a> Tables<'a> {
             }
         }
         w.bytes
+    }
+
+    /// As [`Tables::text`], for a note, found by its address first.
+    fn note(&mut self, note: &'a Arc<str>, sent: &mut Vec<&'a str>) -> u32 {
+        if let Some(&i) = self.notes.get(&address(note)) {
+            return i;
+        }
+        let i = self.text(note, sent);
+        self.notes.insert(address(note), i);
+        i
     }
 
     /// The index of a text, added to this slice's `sent` if no slice has sent it yet.
