@@ -255,7 +255,10 @@ fn lookup_attribute<'v, 'k>(
 ) -> Option<&'v Value> {
     let mut keys = keys.into_iter();
     let first = keys.next()?;
-    let top = (resource.attributes.get(first)).or_else(|| rendered.get(&resource.typed, first))?;
+    let top = resource
+        .attributes
+        .get(first)
+        .or_else(|| rendered.get(&resource.typed, first))?;
     descend(top, keys)
 }
 
@@ -273,7 +276,7 @@ fn descend<'v, 'k>(mut cur: &'v Value, keys: impl Iterator<Item = &'k str>) -> O
 /// Objects up to this size are searched key by key rather than through their hash index.
 const SCANNED_MEMBERS: usize = 32;
 
-/// The member `key` of `map`. The objects rules look into (a resource's attributes, a
+/// The member `key` of `map`. The objects rules look into below a resource's attributes (a
 /// statement, a principal) have a few dozen members at most, and comparing keys, most of which
 /// differ in length, costs less than hashing the one asked for.
 fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
