@@ -52,6 +52,17 @@ struct Tables<'a> {
     /// note, and hashing the sentence for each was a tenth of the split.
     notes: HashMap<usize, u32>,
     values: HashMap<usize, u32>,
+    /// The last file and path given an index: evidence runs in files, and often in paths, so
+    /// one comparison usually spares hashing the text.
+    last_file: Option<(&'a str, u32)>,
+    last_path: Option<(&'a str, u32)>,
+}
+
+/// Which of [`Tables`]' last texts.
+#[derive(Clone, Copy)]
+enum Recent {
+    File,
+    Path,
 }
 
 /// A finding's row: its rule, resource and evidence texts as indices into the tables.
@@ -100,8 +111,8 @@ impl<'a> Tables<'a> {
                     .iter()
                     .map(|e| {
                         [
-                            self.text(&e.file, &mut texts),
-                            self.text(&e.path, &mut texts),
+                            self.recent_text(&e.file, &mut texts, Recent::File),
+                            self.recent_text(&e.path, &mut texts, Recent::Path),
                             self.note(&e.note, &mut texts),
                             e.value.as_ref().map_or(0, |v| {
                                 let next = self.values.len() as u32;
@@ -175,6 +186,23 @@ impl<'a> Tables<'a> {
             }
         }
         w.bytes
+    }
+
+    /// As [`Tables::text`], compared with the last text of its kind first.
+    fn recent_text(&mut self, text: &'a str, sent: &mut Vec<&'a str>, kind: Recent) -> u32 {
+        let last = match kind {
+            Recent::File => self.last_file,
+            Recent::Path => self.last_path,
+        };
+        if let Some((_, i)) = last.filter(|(t, _)| *t == text) {
+            return i;
+        }
+        let i = self.text(text, sent);
+        match kind {
+            Recent::File => self.last_file = Some((text, i)),
+            Recent::Path => self.last_path = Some((text, i)),
+        }
+        i
     }
 
     /// As [`Tables::text`], for a note, found by its address first.
