@@ -162,7 +162,7 @@ pub fn walk(file: &Path) -> Result<(), String> {
     for r in &mut inv.resources {
         add(
             &mut parts,
-            "attributes (maps: keys, slots, index)",
+            "attributes (maps: slots, names interned)",
             freed(|| drop(std::mem::take(&mut r.attributes))),
         );
         add(
