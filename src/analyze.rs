@@ -410,8 +410,9 @@ fn evaluate_group<'a>(
     targets: &[&'a Resource],
 ) -> Vec<Batch<'a>> {
     let mut batches: Vec<Batch> = rules.iter().map(|_| Batch::new()).collect();
+    let fields = crate::evaluate::statement_reads(rules.iter().map(|&(rule, _)| rule));
     for &resource in targets {
-        let rendered = Rendered::default();
+        let rendered = Rendered::new(fields.as_ref());
         for (&(rule, params), batch) in rules.iter().zip(&mut batches) {
             let (eval, statements) = evaluate_unquoted(rule, resource, params, &rendered);
             batch.add(resource, eval, statements);

@@ -2,7 +2,7 @@
 //! attribute is unknown, never pass and never fail, and every failing or unknown leaf leaves
 //! evidence behind: the value and where it sits in the export.
 
-use crate::attributes::Rendered;
+use crate::attributes::{Fields, Rendered};
 use crate::iam::pattern::action_matches;
 use crate::iam::policy::Statement;
 use crate::model::{Evidence, Outcome, Resource};
@@ -24,7 +24,10 @@ pub struct Evaluation {
 struct Ctx<'a> {
     resource: &'a Resource,
     /// The resource's typed attributes as JSON, made when a check first reads one.
-    rendered: &'a Rendered,
+    rendered: &'a Rendered<'a>,
+    /// Read the lean rendering of typed attributes (see [`Rendered`]): while only deciding,
+    /// before any evidence is gathered.
+    lean: bool,
     params: &'a BTreeMap<String, Value>,
     details: Vec<String>,
     /// Each function node's answer on this resource, by node: a function reads only the
@@ -39,11 +42,12 @@ impl<'a> Ctx<'a> {
     fn new(
         resource: &'a Resource,
         params: &'a BTreeMap<String, Value>,
-        rendered: &'a Rendered,
+        rendered: &'a Rendered<'a>,
     ) -> Ctx<'a> {
         Ctx {
             resource,
             rendered,
+            lean: false,
             params,
             details: Vec::new(),
             calls: Vec::new(),
@@ -79,8 +83,9 @@ impl Res {
 
 /// Evaluates `rule` on `resource`. `params` are the rule's parameters after settings overrides.
 pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Value>) -> Evaluation {
+    let fields = statement_reads([rule]);
     let (mut evaluation, statements) =
-        evaluate_unquoted(rule, resource, params, &Rendered::default());
+        evaluate_unquoted(rule, resource, params, &Rendered::new(fields.as_ref()));
     for (k, statement) in statements {
         evaluation.evidence[k].value = statement_value(&statement);
     }
@@ -108,6 +113,7 @@ pub fn evaluate_unquoted(
 ) -> (Evaluation, Vec<(usize, Statement)>) {
     let mut cx = Ctx::new(resource, params, rendered);
     cx.unquoted = matches!(rule.fail_if, Cond::Func { .. });
+    cx.lean = true;
     let quiet = |outcome| Evaluation {
         outcome,
         evidence: Vec::new(),
@@ -124,6 +130,8 @@ pub fn evaluate_unquoted(
     if decide(&mut cx, &rule.fail_if, None) == Tri::False {
         return (quiet(Outcome::Pass), Vec::new());
     }
+    // Evidence shows whole statements.
+    cx.lean = false;
     let root = Scope {
         value: None,
         source: None,
@@ -195,6 +203,59 @@ pub fn evaluate_unquoted(
     (evaluation, statements)
 }
 
+/// The statement fields that deciding `rules` reads, for [`Rendered::new`]: the first key of
+/// every path their checks read inside an element of a typed statement list. `None` when a
+/// check reads a whole statement (`.`) or a whole list, which only the whole rendering answers.
+/// Functions read the resource's typed facts, never its rendering.
+pub fn statement_reads<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> Option<Fields> {
+    /// Where a condition sits: on the resource, on an element of a typed statement list, or
+    /// anywhere deeper (on a regular attribute's element, or inside a statement's field).
+    #[derive(Clone, Copy)]
+    enum At {
+        Resource,
+        Statement,
+        Deeper,
+    }
+    fn walk<'c>(cond: &'c Cond, at: At, names: &mut Vec<&'c str>) -> bool {
+        fn first(path: &AttrPath) -> &str {
+            path.keys().first().map(String::as_str).unwrap_or("")
+        }
+        let typed = |path: &AttrPath| crate::attributes::Typed::KEYS.contains(&first(path));
+        match cond {
+            Cond::All(items) | Cond::Any(items) => items.iter().all(|c| walk(c, at, names)),
+            Cond::Not(inner) => walk(inner, at, names),
+            Cond::Func { .. } => true,
+            Cond::Some { path, cond } | Cond::Every { path, cond } => match at {
+                At::Resource if typed(path) => {
+                    path.keys().len() == 1 && walk(cond, At::Statement, names)
+                }
+                At::Resource | At::Deeper => walk(cond, At::Deeper, names),
+                At::Statement => {
+                    names.push(first(path));
+                    path.as_str() != "." && walk(cond, At::Deeper, names)
+                }
+            },
+            Cond::Leaf { path, .. } => match at {
+                At::Resource => !typed(path),
+                At::Statement => {
+                    names.push(first(path));
+                    path.as_str() != "."
+                }
+                At::Deeper => true,
+            },
+        }
+    }
+    let mut names = Vec::new();
+    for rule in rules {
+        for cond in rule.applies_if.iter().chain([&rule.fail_if]) {
+            if !walk(cond, At::Resource, &mut names) {
+                return None;
+            }
+        }
+    }
+    Some(Fields::of(names))
+}
+
 /// Fills `{name}`, `{id}`, `{account}`, `{kind}`, `{details}` and `{attribute.path}`.
 pub fn render(template: &str, resource: &Resource, rendered: &Rendered, details: &str) -> String {
     let mut out = String::new();
@@ -212,7 +273,7 @@ pub fn render(template: &str, resource: &Resource, rendered: &Rendered, details:
             "kind" => resource.kind.clone(),
             "account" => resource.account.clone().unwrap_or_else(|| "-".into()),
             "details" => details.to_string(),
-            path => lookup_attribute(resource, rendered, path.split('.'))
+            path => lookup_attribute(resource, rendered, false, path.split('.'))
                 .map(display)
                 .unwrap_or_else(|| format!("{{{path}}}")),
         };
@@ -251,14 +312,16 @@ fn lookup<'v, 'k>(
 fn lookup_attribute<'v, 'k>(
     resource: &'v Resource,
     rendered: &'v Rendered,
+    lean: bool,
     keys: impl IntoIterator<Item = &'k str>,
 ) -> Option<&'v Value> {
     let mut keys = keys.into_iter();
     let first = keys.next()?;
-    let top = resource
-        .attributes
-        .get(first)
-        .or_else(|| rendered.get(&resource.typed, first))?;
+    let top = match resource.attributes.get(first) {
+        Some(v) => v,
+        None if lean => rendered.lean(&resource.typed, first)?,
+        None => rendered.get(&resource.typed, first)?,
+    };
     descend(top, keys)
 }
 
@@ -293,7 +356,7 @@ fn get<'v>(cx: &Ctx<'v>, at: Option<&'v Value>, path: &AttrPath) -> Option<&'v V
         Some(v) if path.as_str() == "." => Some(v),
         Some(Value::Object(map)) => lookup(map, keys),
         Some(_) => None,
-        None => lookup_attribute(cx.resource, cx.rendered, keys),
+        None => lookup_attribute(cx.resource, cx.rendered, cx.lean, keys),
     }
 }
 
@@ -941,6 +1004,58 @@ mod tests {
         rule.applies_if = applies_if.map(cond);
         rule.fail_if = cond(fail_if);
         evaluate(&rule, &res(attrs), &BTreeMap::new())
+    }
+
+    /// The fields a check names inside a statement list are what deciding reads; a check that
+    /// reads a whole statement, or the whole list, gets the whole rendering.
+    #[test]
+    fn statement_reads_are_the_fields_named_inside_statement_lists() {
+        let reads = |applies_if: Option<&str>, fail_if: &str| {
+            let pack = crate::pack::builtin().expect("pack");
+            let mut rule = pack.rules[0].clone();
+            rule.applies_if = applies_if.map(cond);
+            rule.fail_if = cond(fail_if);
+            statement_reads([&rule]).map(|f| f.names().join(" "))
+        };
+        let named = reads(
+            Some(r#"{ path = "sid", exists = false }"#),
+            r#"{ some = "statements", where = { all = [
+                { path = "effect", eq = "Allow" },
+                { some = "principals", where = { path = "everyone", eq = true } },
+                { some = "actions", where = { path = ".", eq = "s3:*" } },
+                { not = { path = "condition.Bool", exists = true } },
+            ] } }"#,
+        );
+        // `sid` is a resource attribute here, not a statement's; `everyone` is a principal's.
+        assert_eq!(
+            named,
+            Some("effect actions principals condition".to_string())
+        );
+        assert_eq!(
+            reads(
+                None,
+                r#"{ every = "trust_statements", where = { fn = "iam_admin_equivalent" } }"#
+            ),
+            Some(String::new())
+        );
+        assert_eq!(
+            reads(
+                None,
+                r#"{ some = "statements", where = { path = ".", exists = true } }"#
+            ),
+            None
+        );
+        assert_eq!(
+            reads(None, r#"{ path = "statements", exists = true }"#),
+            None
+        );
+        assert_eq!(
+            reads(
+                Some(r#"{ path = "trust_statements", exists = true }"#),
+                r#"{ fn = "iam_admin_equivalent" }"#
+            ),
+            None
+        );
     }
 
     #[test]
