@@ -20,12 +20,14 @@ use std::sync::Arc;
 /// An attribute's name, shared by every resource that has the attribute.
 pub type Key = Arc<str>;
 
+/// Texts one thread shares: see [`share`].
+#[derive(Default)]
+pub struct SharedTexts(RefCell<HashSet<Arc<str>, BuildHasherDefault<NameHasher>>>);
+
 thread_local! {
-    /// Names seen on this thread; per thread so that normalising files in parallel takes no
-    /// lock. Attribute names are the normalisers' own small vocabulary (a few hundred), but a
-    /// resource read back from a file may bring any: past [`SHARED_NAMES`] a name is not
-    /// shared, so that the set, which lives as long as the thread, stays small.
-    static NAMES: RefCell<HashSet<Key, BuildHasherDefault<NameHasher>>> = RefCell::default();
+    /// Names seen on this thread. Attribute names are the normalisers' own small vocabulary (a
+    /// few hundred), but a resource read back from a file may bring any.
+    static NAMES: SharedTexts = SharedTexts::default();
 }
 
 /// How many names one thread shares at most.
@@ -33,20 +35,27 @@ const SHARED_NAMES: usize = 4096;
 
 /// The shared copy of `name`.
 pub fn intern(name: &str) -> Key {
-    NAMES.with(|names| {
-        let mut names = names.borrow_mut();
-        if let Some(key) = names.get(name) {
-            return key.clone();
+    share(&NAMES, SHARED_NAMES, name)
+}
+
+/// The copy of `text` shared through `set`. Per thread, so that normalising files in parallel
+/// takes no lock. Past `cap` texts a text is not shared, so that the set, which lives as long
+/// as its thread, stays small whatever a file brings.
+pub fn share(set: &'static std::thread::LocalKey<SharedTexts>, cap: usize, text: &str) -> Arc<str> {
+    set.with(|set| {
+        let mut set = set.0.borrow_mut();
+        if let Some(shared) = set.get(text) {
+            return shared.clone();
         }
-        let key: Key = Arc::from(name);
-        if names.len() < SHARED_NAMES {
-            names.insert(key.clone());
+        let shared: Arc<str> = Arc::from(text);
+        if set.len() < cap {
+            set.insert(shared.clone());
         }
-        key
+        shared
     })
 }
 
-/// Hashes a name eight bytes at a time. Every attribute a normaliser sets is interned, and
+/// Hashes a text eight bytes at a time. Every attribute a normaliser sets is interned, and
 /// SipHash (which guards a table against chosen collisions, moot for a set this bounded) made
 /// that 2.6 % of the 10 MB bundle's instructions.
 #[derive(Default)]
@@ -330,7 +339,7 @@ mod tests {
         for i in 0..SHARED_NAMES + 10 {
             intern(&format!("made_up_{i}"));
         }
-        let shared = NAMES.with(|n| n.borrow().len());
+        let shared = NAMES.with(|n| n.0.borrow().len());
         assert_eq!(shared, SHARED_NAMES);
         let late = format!("made_up_{}", SHARED_NAMES + 100);
         assert_eq!(&*intern(&late), late);

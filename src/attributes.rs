@@ -277,9 +277,9 @@ const STATEMENT_FIELDS: [(&str, FieldJson); 13] = [
     }),
 ];
 
-fn strings_json(list: &Option<Box<[String]>>) -> Value {
+fn strings_json<T: AsRef<str>>(list: &Option<Box<[T]>>) -> Value {
     match list {
-        Some(list) => Value::Array(list.iter().map(|s| json!(s)).collect()),
+        Some(list) => Value::Array(list.iter().map(|s| json!(s.as_ref())).collect()),
         None => Value::Null,
     }
 }

@@ -238,7 +238,7 @@ fn customer_reachable(stmt: &Statement, resource_filter: Option<&str>) -> bool {
 pub fn overlaps(stmt: &Statement, filter: &str) -> bool {
     match (&stmt.resources, &stmt.not_resources) {
         (Some(patterns), _) => patterns.iter().any(|p| {
-            p == "*" || wildcard_match(p, filter, false) || wildcard_match(filter, p, false)
+            &**p == "*" || wildcard_match(p, filter, false) || wildcard_match(filter, p, false)
         }),
         (None, Some(excluded)) => !excluded.iter().any(|p| wildcard_match(p, filter, false)),
         (None, None) => true,
@@ -330,7 +330,7 @@ fn names_whole_service(pattern: &str, service: &str) -> bool {
 }
 
 fn service_cover(stmt: &Statement, service: &str) -> ServiceCover {
-    let whole = |patterns: &[String]| patterns.iter().any(|p| names_whole_service(p, service));
+    let whole = |patterns: &[Arc<str>]| patterns.iter().any(|p| names_whole_service(p, service));
     match (&stmt.actions, &stmt.not_actions) {
         (Some(actions), _) if whole(actions) => ServiceCover::All,
         (Some(_), _) => ServiceCover::Ask,
@@ -835,7 +835,7 @@ impl<'a, S: Borrow<Statement>> Grants<'a, S> {
                                     .into_iter()
                                     .flatten()
                                     .filter(|p| may_name_service(p, &key))
-                                    .map(String::as_str),
+                                    .map(|p| &**p),
                             );
                             match (negated, from == patterns.len()) {
                                 // No pattern names the service: an Action covers none of its

@@ -601,7 +601,7 @@ fn narrowing(
         let mut now: Vec<String> = Vec::new();
         for s in g.allowed_by.iter().filter_map(|&i| statements.get(i)) {
             let patterns = match (&s.resources, &s.not_resources) {
-                (Some(r), _) => r.to_vec(),
+                (Some(r), _) => r.iter().map(|p| p.to_string()).collect(),
                 (None, Some(n)) => vec![format!("everything but {}", n.join(", "))],
                 (None, None) => Vec::new(),
             };

@@ -241,10 +241,10 @@ fn covers_bucket(s: &Statement, bucket_arn: &str) -> bool {
 /// `aws:SecureTransport` is false, and under no other condition (which would deny only some
 /// plain-HTTP requests).
 pub fn denies_insecure_transport(s: &Statement, bucket_arn: &str) -> bool {
-    let all_actions = s
-        .actions
-        .as_deref()
-        .is_some_and(|a| a.iter().any(|p| p == "*" || p.eq_ignore_ascii_case("s3:*")));
+    let all_actions = s.actions.as_deref().is_some_and(|a| {
+        a.iter()
+            .any(|p| &**p == "*" || p.eq_ignore_ascii_case("s3:*"))
+    });
     let objects = format!("{bucket_arn}/*");
     let both = s.resources.as_deref().is_some_and(|rs| {
         [bucket_arn, objects.as_str()]
