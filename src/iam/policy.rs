@@ -7,9 +7,11 @@ use crate::Source;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::fmt::Write;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 /// One principal entry of a resource or trust policy, flattened: `{"AWS": ["a", "b"]}` becomes
 /// two entries. `account` is the 12-digit account the principal belongs to, when it names one.
@@ -32,7 +34,8 @@ pub struct Principal {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
     pub sid: Option<Box<str>>,
-    pub effect: Box<str>,
+    /// Shared, as the names below are.
+    pub effect: Arc<str>,
     /// Shared (see [`shared_text`]): an export names the same few thousand actions, and often
     /// the same resources, in statement after statement.
     pub actions: Option<Box<[Arc<str>]>>,
@@ -41,8 +44,9 @@ pub struct Statement {
     pub not_resources: Option<Box<[Arc<str>]>>,
     pub principals: Option<Box<[Principal]>>,
     pub not_principals: Option<Box<[Principal]>>,
-    /// The raw `Condition` block, if any.
-    pub condition: Option<Box<Value>>,
+    /// The raw `Condition` block, if any. Shared by the statements the text reader reads it
+    /// for, where it is written alike (see [`shared_condition`]).
+    pub condition: Option<Arc<Value>>,
     /// Lower-cased condition keys, e.g. `sts:externalid`, so rules can ask for them simply.
     pub condition_keys: Box<[String]>,
     /// True when some condition key narrows who or what the statement applies to. Keys such as
@@ -234,7 +238,7 @@ pub fn parse_document<'a>(
             Some(Value::String(e))
                 if e.eq_ignore_ascii_case("allow") || e.eq_ignore_ascii_case("deny") =>
             {
-                e.clone()
+                shared_text(e)
             }
             Some(other) => {
                 return Err(err(
@@ -253,7 +257,7 @@ pub fn parse_document<'a>(
             not_resource: string_list(obj.get("NotResource"), &ptr, "NotResource", shared_text)?,
             principal: principal_list(obj.get("Principal"), &ptr, "Principal")?,
             not_principal: principal_list(obj.get("NotPrincipal"), &ptr, "NotPrincipal")?,
-            condition: obj.get("Condition").cloned(),
+            condition: obj.get("Condition").cloned().map(Arc::new),
         };
         out.push(statement(parts, &policy, source, ptr));
     }
@@ -272,19 +276,19 @@ fn statement(
     let condition = s
         .condition
         .filter(|c| c.as_object().is_some_and(|m| !m.is_empty()));
-    let condition_keys = condition_keys(condition.as_ref());
+    let condition_keys = condition_keys(condition.as_deref());
     // Boxed slices at their length: most of these are empty or short, and a statement is kept
     // for the whole analysis (the struct itself was half of the statements' heap).
     Statement {
         sid: s.sid.map(String::into_boxed_str),
-        effect: s.effect.into_boxed_str(),
+        effect: s.effect,
         actions: s.action.map(Vec::into_boxed_slice),
         not_actions: s.not_action.map(Vec::into_boxed_slice),
         resources: s.resource.map(Vec::into_boxed_slice),
         not_resources: s.not_resource.map(Vec::into_boxed_slice),
         principals: s.principal.map(Vec::into_boxed_slice),
         not_principals: s.not_principal.map(Vec::into_boxed_slice),
-        condition: condition.map(Box::new),
+        condition,
         restricting_condition: condition_keys
             .iter()
             .any(|k| !NON_RESTRICTING_KEYS.contains(&k.as_str())),
@@ -309,6 +313,31 @@ const SHARED_TEXTS: usize = 16_384;
 /// a third of a statement's heap (5k-role export: 5.2 of 17.7 MB).
 pub fn shared_text(text: &str) -> Arc<str> {
     crate::attribute_map::share(&TEXTS, SHARED_TEXTS, text)
+}
+
+thread_local! {
+    static CONDITIONS: RefCell<HashMap<Box<str>, Weak<Value>>> = RefCell::default();
+}
+
+/// How many condition texts one thread remembers at most.
+const SHARED_CONDITIONS: usize = 4096;
+
+/// The condition block written as `text`, shared with the statements before it that wrote it
+/// alike: policies repeat the same few conditions (an organisation, a region, a source VPC),
+/// and each was a tree of its own, a fifth of a statement's heap. Held weakly, so a
+/// condition no statement keeps any more is freed with its last statement.
+fn shared_condition(text: &str) -> serde_json::Result<Arc<Value>> {
+    CONDITIONS.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some(shared) = seen.get(text).and_then(Weak::upgrade) {
+            return Ok(shared);
+        }
+        let condition = Arc::new(serde_json::from_str::<Value>(text)?);
+        if seen.len() < SHARED_CONDITIONS || seen.contains_key(text) {
+            seen.insert(text.into(), Arc::downgrade(&condition));
+        }
+        Ok(condition)
+    })
 }
 
 /// [`parse_document`]'s statements for a document given as the text of a JSON object (a
@@ -373,8 +402,8 @@ mod text {
     pub struct Statement {
         #[serde(rename = "Sid", default, deserialize_with = "read::<Sid, _, _>")]
         pub sid: Option<String>,
-        #[serde(rename = "Effect")]
-        pub effect: String,
+        #[serde(rename = "Effect", deserialize_with = "read::<Shared, _, _>")]
+        pub effect: Arc<str>,
         #[serde(rename = "Action", default, deserialize_with = "read::<Strings, _, _>")]
         pub action: Option<Vec<Arc<str>>>,
         #[serde(
@@ -407,8 +436,8 @@ mod text {
             deserialize_with = "read::<Principals, _, _>"
         )]
         pub not_principal: Option<Vec<Principal>>,
-        #[serde(rename = "Condition", default)]
-        pub condition: Option<Value>,
+        #[serde(rename = "Condition", default, deserialize_with = "condition")]
+        pub condition: Option<Arc<Value>>,
     }
 
     /// A field through its reader, which wraps what it reads.
@@ -539,6 +568,20 @@ mod text {
 
     /// One string of a list, shared.
     struct Shared(Arc<str>);
+
+    impl From<Shared> for Arc<str> {
+        fn from(s: Shared) -> Self {
+            s.0
+        }
+    }
+
+    /// `Condition` through its text, shared ([`super::shared_condition`]).
+    fn condition<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<Value>>, D::Error> {
+        let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
+        super::shared_condition(raw.get())
+            .map(Some)
+            .map_err(de::Error::custom)
+    }
 
     read_any!(Shared, "a string", {
         fn visit_str<E: de::Error>(self, s: &str) -> Result<Shared, E> {
@@ -739,12 +782,16 @@ mod tests {
         }
     }
 
-    /// Both readers share each action and resource name among the statements that repeat it.
+    /// Both readers share each action and resource name among the statements that repeat it,
+    /// and the text reader each condition written alike.
     #[test]
     fn repeated_names_are_shared() {
+        let org = json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}});
         let doc = json!({"Statement": [
-            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"},
-            {"Effect": "Deny", "NotAction": "s3:GetObject", "NotResource": ["*"]}
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*",
+             "Condition": org},
+            {"Effect": "Deny", "NotAction": "s3:GetObject", "NotResource": ["*"], "Condition": org},
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": null}
         ]});
         let by_tree = parse_document(&doc, &src(), &PolicyRef::default())
             .expect("parses")
@@ -752,13 +799,21 @@ mod tests {
         let by_text = parse_document_text(&doc.to_string(), &src(), &PolicyRef::default())
             .expect("the text reader takes it");
         for stmts in [&by_tree, &by_text] {
-            let [a, d] = &stmts[..] else {
-                panic!("two statements")
+            let [a, d, plain] = &stmts[..] else {
+                panic!("three statements")
             };
             let first = |l: &Option<Box<[Arc<str>]>>| l.as_deref().expect("set")[0].clone();
             assert!(Arc::ptr_eq(&first(&a.actions), &first(&d.not_actions)));
             assert!(Arc::ptr_eq(&first(&a.resources), &first(&d.not_resources)));
+            assert!(Arc::ptr_eq(&a.effect, &plain.effect));
+            assert_eq!(a.condition.as_deref(), Some(&org));
+            assert!(plain.condition.is_none() && plain.condition_keys.is_empty());
         }
+        let (a, d) = (&by_text[0], &by_text[1]);
+        assert!(Arc::ptr_eq(
+            a.condition.as_ref().expect("set"),
+            d.condition.as_ref().expect("set")
+        ));
         assert_eq!(by_tree, by_text);
     }
 
