@@ -358,7 +358,7 @@ struct Batch<'a> {
 
 /// A failing or unknown outcome, and the statements its evidence cites (see
 /// [`evaluate_unquoted`]).
-type Kept<'a> = (&'a Resource, Evaluation, Vec<(usize, Statement)>);
+type Kept<'a> = (&'a Resource, Evaluation, Vec<(usize, Arc<Statement>)>);
 
 impl<'a> Batch<'a> {
     fn new() -> Batch<'a> {
@@ -374,7 +374,7 @@ impl<'a> Batch<'a> {
         &mut self,
         resource: &'a Resource,
         eval: Evaluation,
-        statements: Vec<(usize, Statement)>,
+        statements: Vec<(usize, Arc<Statement>)>,
     ) {
         self.counts.add(eval.outcome);
         if eval.outcome == Outcome::Unknown {

@@ -110,7 +110,7 @@ pub fn evaluate_unquoted(
     resource: &Resource,
     params: &BTreeMap<String, Value>,
     rendered: &Rendered,
-) -> (Evaluation, Vec<(usize, Statement)>) {
+) -> (Evaluation, Vec<(usize, Arc<Statement>)>) {
     let mut cx = Ctx::new(resource, params, rendered);
     cx.unquoted = matches!(rule.fail_if, Cond::Func { .. });
     cx.lean = true;

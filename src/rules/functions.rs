@@ -43,7 +43,7 @@ pub enum Tri {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FnResult {
     pub tri: Tri,
-    pub statements: Vec<(Statement, String)>,
+    pub statements: Cited,
     pub details: String,
 }
 
@@ -124,13 +124,36 @@ pub fn call(
     }
 }
 
+/// Statements cited as evidence, each with the note that says what it grants.
+pub type Cited = Vec<(Arc<Statement>, String)>;
+
+/// A statement as evidence holds it: shared where the statement already is (a principal's
+/// effective statements), copied once otherwise. Each cited statement was a copy of its own,
+/// kept with the findings until the report was put together (5k-role export: 5 MB of the
+/// heap's peak).
+pub trait Cite: Borrow<Statement> {
+    fn cited(&self) -> Arc<Statement>;
+}
+
+impl Cite for Arc<Statement> {
+    fn cited(&self) -> Arc<Statement> {
+        Arc::clone(self)
+    }
+}
+
+impl Cite for Statement {
+    fn cited(&self) -> Arc<Statement> {
+        Arc::new(self.clone())
+    }
+}
+
 /// Statements cited so far, each once with a note naming the actions it grants. A `*` statement
 /// cites thousands of actions, so finding the statement and asking whether its note already
 /// names an action must not rescan every note (that made citing quadratic and the slowest part
 /// of evaluating a broad principal).
 #[derive(Default)]
 struct Citations<'a> {
-    out: Vec<(Statement, String)>,
+    out: Cited,
     by_source: HashMap<Source, usize>,
     mentions: Vec<Mentions<'a>>,
 }
@@ -256,8 +279,8 @@ impl<'a> Mentions<'a> {
 impl<'a> Citations<'a> {
     /// Cites `s` for `action` once: a statement already cited gains the action in its note,
     /// otherwise `note` writes the first one.
-    fn add(&mut self, s: &Statement, action: &'a str, note: impl FnOnce() -> String) {
-        if let Some(at) = self.by_source.get(&s.source).copied() {
+    fn add(&mut self, s: &impl Cite, action: &'a str, note: impl FnOnce() -> String) {
+        if let Some(at) = self.by_source.get(&s.borrow().source).copied() {
             self.mention(at, action);
         } else {
             self.first(s, note);
@@ -265,12 +288,12 @@ impl<'a> Citations<'a> {
     }
 
     /// Cites `s` (not cited yet) with the note `note` writes; returns where.
-    fn first(&mut self, s: &Statement, note: impl FnOnce() -> String) -> usize {
+    fn first(&mut self, s: &impl Cite, note: impl FnOnce() -> String) -> usize {
         let note = note();
         let at = self.out.len();
-        self.by_source.insert(s.source.clone(), at);
+        self.by_source.insert(s.borrow().source.clone(), at);
         self.mentions.push(Mentions::new(&note));
-        self.out.push((s.clone(), note));
+        self.out.push((s.cited(), note));
         at
     }
 
@@ -284,10 +307,7 @@ impl<'a> Citations<'a> {
     }
 }
 
-fn cite<S: Borrow<Statement>>(
-    permissions: &Permissions<S>,
-    grants: &[Grant],
-) -> Vec<(Statement, String)> {
+fn cite<S: Cite>(permissions: &Permissions<S>, grants: &[Grant]) -> Cited {
     cite_each(
         permissions,
         grants
@@ -297,10 +317,10 @@ fn cite<S: Borrow<Statement>>(
 }
 
 /// [`cite`] for each action with the statements that allow it, without the grants.
-fn cite_each<'g, S: Borrow<Statement>>(
+fn cite_each<'g, S: Cite>(
     permissions: &Permissions<S>,
     grants: impl Iterator<Item = (&'g str, &'g [usize])>,
-) -> Vec<(Statement, String)> {
+) -> Cited {
     let statements = permissions.statements();
     let mut out = Citations::default();
     // Where each statement index was cited: a broad statement is cited for thousands of
@@ -308,9 +328,10 @@ fn cite_each<'g, S: Borrow<Statement>>(
     let mut cited_at: Vec<Option<usize>> = vec![None; statements.len()];
     for (action, allowed_by) in grants {
         for &i in allowed_by {
-            let Some(s) = statements.get(i).map(Borrow::borrow) else {
+            let Some(held) = statements.get(i) else {
                 continue;
             };
+            let s: &Statement = held.borrow();
             match cited_at[i] {
                 Some(at) => out.mention(at, action),
                 None => {
@@ -319,7 +340,7 @@ fn cite_each<'g, S: Borrow<Statement>>(
                             out.mention(at, action);
                             at
                         }
-                        None => out.first(s, || {
+                        None => out.first(held, || {
                             let mut note = s.display_label();
                             note.push_str(" grants ");
                             note.push_str(action);
@@ -348,7 +369,7 @@ fn admin(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
 /// The SCP statements and levels that took `grants` away, as evidence: each Deny statement
 /// once, with the actions it removes; a level that simply does not allow them is named in the
 /// returned sentence instead (there is no statement to point at).
-fn cite_scps(grants: &[&Grant]) -> (Vec<(Statement, String)>, String) {
+fn cite_scps(grants: &[&Grant]) -> (Cited, String) {
     let mut out = Citations::default();
     let mut levels: Vec<String> = Vec::new();
     for g in grants {
@@ -423,9 +444,7 @@ fn scp_holds_back_admin(permissions: &Permissions<Arc<Statement>>) -> Option<FnR
 }
 
 /// Escalation methods that identity policies allow but SCPs block, for the finding's evidence.
-fn scp_blocked_methods(
-    permissions: &Permissions<Arc<Statement>>,
-) -> Option<(Vec<(Statement, String)>, String)> {
+fn scp_blocked_methods(permissions: &Permissions<Arc<Statement>>) -> Option<(Cited, String)> {
     if permissions.scps().is_empty() {
         return None;
     }
@@ -513,10 +532,7 @@ type ActionUse<'a> = (&'a str, Vec<String>);
 
 /// Evidence for escalation: each statement once, naming every required action it grants and
 /// the methods that action serves, so the auditor sees which policy to edit for which method.
-fn cite_methods(
-    permissions: &Permissions<Arc<Statement>>,
-    hits: &[MethodHit],
-) -> Vec<(Statement, String)> {
+fn cite_methods(permissions: &Permissions<Arc<Statement>>, hits: &[MethodHit]) -> Cited {
     let statements = permissions.statements();
     let mut cited: Vec<(usize, Vec<ActionUse>)> = Vec::new();
     for hit in hits {
@@ -554,7 +570,7 @@ fn cite_methods(
                 .map(|(a, methods)| format!("{a} for {}", summarize(methods, 4)))
                 .collect();
             Some((
-                Statement::clone(s),
+                Arc::clone(s),
                 // A NotAction or `*` statement serves dozens of methods; the message lists them.
                 format!(
                     "{} grants {}",
@@ -653,7 +669,7 @@ fn chain(resource: &Resource) -> Option<FnResult> {
 
 /// Actions from the rule's `actions` parameter that the principal may perform on every resource
 /// without condition (data-exfiltration and credential-exposure lists).
-fn unrestricted_actions<S: Borrow<Statement>>(
+fn unrestricted_actions<S: Cite>(
     permissions: &Permissions<S>,
     params: &BTreeMap<String, Value>,
 ) -> Option<FnResult> {
@@ -965,7 +981,7 @@ fn cross_account_trust(resource: &Resource, params: &BTreeMap<String, Value>) ->
                 "without any condition".into()
             }
         );
-        statements.push((stmt.clone(), note));
+        statements.push((stmt.cited(), note));
         for o in others {
             if !accounts.contains(&o) {
                 accounts.push(o);
