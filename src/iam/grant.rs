@@ -449,11 +449,19 @@ pub struct ServiceIndex {
     /// For each service in `names`: where its name ends there, and where its statements end in
     /// `lists` (each starts where the one before ends). One flat layout: built for every
     /// principal, a map with a key and a list per service cost an allocation or two per pattern.
-    ends: Vec<(usize, usize)>,
+    /// Positions and statement numbers are `u32`s: the index is kept for every principal
+    /// through the analysis, and no principal holds four billion statements.
+    ends: Vec<(u32, u32)>,
     /// The statements of each service, ascending.
-    lists: Vec<usize>,
+    lists: Vec<u32>,
     /// Statements whose service is a wildcard (`*`, `s*:Get*`) or that use NotAction.
-    always: Vec<usize>,
+    always: Vec<u32>,
+}
+
+/// A statement number or position as the index keeps it. Never past `u32`: the statements are
+/// in memory, and 2^32 of them would take a terabyte.
+fn index(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 statements and service names")
 }
 
 impl ServiceIndex {
@@ -463,10 +471,11 @@ impl ServiceIndex {
         // of services, so finding one by a scan (the last pattern's first) costs less than
         // sorting or hashing the patterns.
         let mut services: Vec<&str> = Vec::new();
-        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        let mut pairs: Vec<(usize, u32)> = Vec::new();
         let mut always = Vec::new();
         for (i, stmt) in statements.iter().enumerate() {
             let stmt: &Statement = stmt.borrow();
+            let i = index(i);
             match (&stmt.actions, &stmt.not_actions) {
                 (Some(actions), _) => {
                     let mut wild = false;
@@ -505,7 +514,7 @@ impl ServiceIndex {
         for &(k, _) in &pairs {
             next[k] += 1;
         }
-        let mut names = String::new();
+        let mut names = String::with_capacity(services.iter().map(|s| s.len()).sum());
         let mut ends = Vec::with_capacity(services.len());
         let mut end = 0;
         for (k, service) in services.iter().enumerate() {
@@ -514,13 +523,14 @@ impl ServiceIndex {
             names[at..].make_ascii_lowercase();
             end += next[k];
             next[k] = end - next[k];
-            ends.push((names.len(), end));
+            ends.push((index(names.len()), index(end)));
         }
         let mut lists = vec![0; pairs.len()];
         for (k, i) in pairs {
             lists[next[k]] = i;
             next[k] += 1;
         }
+        always.shrink_to_fit();
         ServiceIndex {
             names,
             ends,
@@ -535,7 +545,7 @@ impl ServiceIndex {
     /// ever skips statements that cannot cover the action).
     pub fn every(len: usize) -> ServiceIndex {
         ServiceIndex {
-            always: (0..len).collect(),
+            always: (0..index(len)).collect(),
             ..ServiceIndex::default()
         }
     }
@@ -543,9 +553,10 @@ impl ServiceIndex {
     /// The statements listed under `service` (lower-case). Found by a scan, so that `build`
     /// (once per principal) need not sort the names: a principal names a handful of services,
     /// most of another length than the one asked about.
-    fn listed(&self, service: &str) -> &[usize] {
+    fn listed(&self, service: &str) -> &[u32] {
         let (mut name_from, mut list_from) = (0, 0);
         for &(name_end, list_end) in &self.ends {
+            let (name_end, list_end) = (name_end as usize, list_end as usize);
             if self.names.get(name_from..name_end) == Some(service) {
                 return &self.lists[list_from..list_end];
             }
@@ -567,15 +578,15 @@ impl ServiceIndex {
                 if y <= x {
                     b.next();
                 }
-                Some(x.min(y))
+                Some(x.min(y) as usize)
             }
             (Some(&&x), None) => {
                 a.next();
-                Some(x)
+                Some(x as usize)
             }
             (None, Some(&&y)) => {
                 b.next();
-                Some(y)
+                Some(y as usize)
             }
             (None, None) => None,
         })
@@ -1176,8 +1187,9 @@ mod tests {
             "s",
             "s3x",
         ] {
-            let expected: Vec<usize> = (0..s.len())
+            let expected: Vec<u32> = (0..s.len())
                 .filter(|&i| names(i).iter().any(|n| n == service))
+                .map(super::index)
                 .collect();
             assert_eq!(index.listed(service), expected.as_slice(), "{service}");
         }
