@@ -29,6 +29,7 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod time;
+pub mod word_hash;
 
 pub use analyze::{analyze, Input, Options};
 pub use model::{Evidence, Facts, Outcome, Resource, Severity, Source};

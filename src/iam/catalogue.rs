@@ -165,22 +165,13 @@ struct HashSlots(Vec<u32>);
 const EMPTY: u32 = u32::MAX;
 
 /// A hash under which names that differ only in ASCII case collide, as IAM compares action
-/// names. It takes eight bytes a step, since the name index hashes every action at start-up
-/// (byte by byte that was 8 M instructions, the catalogue's largest fixed cost): setting bit 5
-/// of each byte folds the case of letters, and of the few non-letters it also merges (`@` and
+/// names. It takes eight bytes a step ([`crate::word_hash`]), since the name index hashes every
+/// action at start-up (byte by byte that was 8 M instructions, the catalogue's largest fixed
+/// cost): setting bit 5 of each byte folds the case of letters, and of the few non-letters it also merges (`@` and
 /// `` ` ``, `_` and DEL) only a comparison in a probe is lost.
 fn hash_ci(name: &str) -> u64 {
     const FOLD: u64 = 0x2020_2020_2020_2020;
-    const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut words = name.as_bytes().chunks_exact(8);
-    let mut h = name.len() as u64;
-    for word in &mut words {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        h = (h.rotate_left(5) ^ (word | FOLD)).wrapping_mul(MIX);
-    }
-    let rest = words.remainder();
-    let word = rest.iter().fold(0, |w, &b| w << 8 | u64::from(b));
-    h = (h.rotate_left(5) ^ (word | FOLD)).wrapping_mul(MIX);
+    let h = crate::word_hash::mix_bytes(name.len() as u64, name.as_bytes(), FOLD);
     h ^ h >> 32
 }
 
