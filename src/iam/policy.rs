@@ -315,8 +315,16 @@ pub fn shared_text(text: &str) -> Arc<str> {
     crate::attribute_map::share(&TEXTS, SHARED_TEXTS, text)
 }
 
+/// Condition texts seen on one thread, each with its shared tree while a statement holds it.
+#[derive(Default)]
+struct Conditions {
+    seen: HashMap<Box<str>, Weak<Value>>,
+    /// Conditions parsed since the last clearing of the dead entries.
+    parsed: usize,
+}
+
 thread_local! {
-    static CONDITIONS: RefCell<HashMap<Box<str>, Weak<Value>>> = RefCell::default();
+    static CONDITIONS: RefCell<Conditions> = RefCell::default();
 }
 
 /// How many condition texts one thread remembers at most.
@@ -325,16 +333,23 @@ const SHARED_CONDITIONS: usize = 4096;
 /// The condition block written as `text`, shared with the statements before it that wrote it
 /// alike: policies repeat the same few conditions (an organisation, a region, a source VPC),
 /// and each was a tree of its own, a fifth of a statement's heap. Held weakly, so a
-/// condition no statement keeps any more is freed with its last statement.
+/// condition no statement keeps any more is freed with its last statement; once the texts
+/// fill [`SHARED_CONDITIONS`], those no statement holds are forgotten (at most once per that
+/// many parses), so that a long-lived thread (the web worker's) goes on sharing.
 fn shared_condition(text: &str) -> serde_json::Result<Arc<Value>> {
-    CONDITIONS.with(|seen| {
-        let mut seen = seen.borrow_mut();
-        if let Some(shared) = seen.get(text).and_then(Weak::upgrade) {
+    CONDITIONS.with(|conditions| {
+        let mut c = conditions.borrow_mut();
+        if let Some(shared) = c.seen.get(text).and_then(Weak::upgrade) {
             return Ok(shared);
         }
         let condition = Arc::new(serde_json::from_str::<Value>(text)?);
-        if seen.len() < SHARED_CONDITIONS || seen.contains_key(text) {
-            seen.insert(text.into(), Arc::downgrade(&condition));
+        c.parsed += 1;
+        if c.seen.len() >= SHARED_CONDITIONS && c.parsed >= SHARED_CONDITIONS {
+            c.seen.retain(|_, held| held.strong_count() > 0);
+            c.parsed = 0;
+        }
+        if c.seen.len() < SHARED_CONDITIONS || c.seen.contains_key(text) {
+            c.seen.insert(text.into(), Arc::downgrade(&condition));
         }
         Ok(condition)
     })
@@ -780,6 +795,21 @@ mod tests {
             file: "f.json".into(),
             pointer: "/Doc".into(),
         }
+    }
+
+    /// Past the texts it remembers, a thread forgets the conditions no statement holds, and
+    /// goes on sharing.
+    #[test]
+    fn conditions_stay_shared_once_the_remembered_texts_fill() {
+        for i in 0..2 * SHARED_CONDITIONS {
+            let text = format!(r#"{{"StringEquals": {{"aws:SourceVpc": "vpc-{i}"}}}}"#);
+            drop(shared_condition(&text).expect("json"));
+        }
+        let text = r#"{"Bool": {"aws:SecureTransport": "true"}}"#;
+        let a = shared_condition(text).expect("json");
+        let b = shared_condition(text).expect("json");
+        assert!(Arc::ptr_eq(&a, &b));
+        CONDITIONS.with(|c| assert!(c.borrow().seen.len() <= SHARED_CONDITIONS));
     }
 
     /// Both readers share each action and resource name among the statements that repeat it,
