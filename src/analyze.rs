@@ -414,7 +414,7 @@ fn evaluate_group<'a>(
     for &resource in targets {
         let rendered = Rendered::new(fields.as_ref());
         for (&(rule, params), batch) in rules.iter().zip(&mut batches) {
-            let (eval, statements) = evaluate_unquoted(rule, resource, params, &rendered);
+            let (eval, statements) = evaluate_unquoted(rule, resource, params, &rendered, true);
             batch.add(resource, eval, statements);
         }
     }
@@ -505,6 +505,9 @@ fn evaluate_on(
     // Statements cited by evidence that is quoted: their own value is needed only where the
     // export gives none (see `quote_exports`).
     let mut unquoted = Vec::new();
+    // Findings whose evidence values were deferred (see `evaluate_unquoted`): (finding, rule,
+    // resource, evidence indices).
+    let mut redo = Vec::new();
     // One copy of each note text, shared by the evidence that repeats it: most of a rule's
     // notes are the same on every resource.
     let mut notes: HashSet<NoteKey> = HashSet::new();
@@ -543,6 +546,14 @@ fn evaluate_on(
                 lacking.extend(batch.lacking);
             }
             for (resource, mut eval, statements) in batch.kept {
+                if !eval.deferred.is_empty() {
+                    redo.push((
+                        findings.len(),
+                        i,
+                        resource,
+                        std::mem::take(&mut eval.deferred),
+                    ));
+                }
                 for (k, e) in eval.evidence.iter().enumerate() {
                     if e.pointer != resource.source.pointer {
                         to_quote.push((findings.len(), k));
@@ -592,6 +603,21 @@ fn evaluate_on(
         }
     }
     quote_exports(inv, &mut findings, &to_quote);
+    // Deferred values the export gave no quote for (a policy held as a string, say): made by
+    // evaluating again, which only such findings need.
+    for (f, i, resource, deferred) in redo {
+        let evidence = &findings[f].evidence;
+        if deferred.iter().all(|&k| evidence[k].value.is_some()) {
+            continue;
+        }
+        let whole = crate::evaluate::evaluate(&pack.rules[i], resource, &plans[i].0);
+        for k in deferred {
+            let e = &mut findings[f].evidence[k];
+            if e.value.is_none() {
+                e.value = whole.evidence.get(k).and_then(|w| w.value.clone());
+            }
+        }
+    }
     for (f, k, statement) in unquoted {
         let evidence = &mut findings[f].evidence[k];
         if evidence.value.is_none() {

@@ -19,6 +19,9 @@ pub struct Evaluation {
     pub outcome: Outcome,
     pub evidence: Vec<Evidence>,
     pub message: String,
+    /// Evidence whose value was left unset for the report to quote from the export (see
+    /// [`evaluate_unquoted`]), by index; empty from [`evaluate`].
+    pub deferred: Vec<usize>,
 }
 
 struct Ctx<'a> {
@@ -36,6 +39,11 @@ struct Ctx<'a> {
     calls: Vec<(*const Cond, FnResult)>,
     /// Leave the values of statement evidence unset (see [`evaluate_unquoted`]).
     unquoted: bool,
+    /// Leave unset the object and array values of evidence that points into the export
+    /// elsewhere than at the resource itself, noting where (pointer, path): the report quotes
+    /// those from the export (see [`evaluate_unquoted`]).
+    defer: bool,
+    deferred: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -52,6 +60,8 @@ impl<'a> Ctx<'a> {
             details: Vec::new(),
             calls: Vec::new(),
             unquoted: false,
+            defer: false,
+            deferred: Default::default(),
         }
     }
 
@@ -84,8 +94,13 @@ impl Res {
 /// Evaluates `rule` on `resource`. `params` are the rule's parameters after settings overrides.
 pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Value>) -> Evaluation {
     let fields = statement_reads([rule]);
-    let (mut evaluation, statements) =
-        evaluate_unquoted(rule, resource, params, &Rendered::new(fields.as_ref()));
+    let (mut evaluation, statements) = evaluate_unquoted(
+        rule,
+        resource,
+        params,
+        &Rendered::new(fields.as_ref()),
+        false,
+    );
     for (k, statement) in statements {
         evaluation.evidence[k].value = statement_value(&statement);
     }
@@ -104,20 +119,27 @@ pub fn statement_value(statement: &Statement) -> Option<Arc<Value>> {
 /// as its values. The report quotes those fragments from the export, which replaces the value;
 /// serialising every cited statement first was a sizeable part of evaluating failing principals.
 /// `rendered` holds the resource's typed attributes as JSON once a check has read them: one for
-/// all the rules run on the resource makes each at most once.
+/// all the rules run on the resource makes each at most once. With `defer`, the object and array
+/// values of other evidence that the report will quote from the export are left unset too
+/// ([`Evaluation::deferred`]): copies of statements and rules, they were held with every finding
+/// until the quotes replaced them (5k-role export: 3.2 MB of the heap's peak). Where the export
+/// gives no quote, [`evaluate`] makes the value.
 pub fn evaluate_unquoted(
     rule: &Rule,
     resource: &Resource,
     params: &BTreeMap<String, Value>,
     rendered: &Rendered,
+    defer: bool,
 ) -> (Evaluation, Vec<(usize, Arc<Statement>)>) {
     let mut cx = Ctx::new(resource, params, rendered);
     cx.unquoted = matches!(rule.fail_if, Cond::Func { .. });
+    cx.defer = defer;
     cx.lean = true;
     let quiet = |outcome| Evaluation {
         outcome,
         evidence: Vec::new(),
         message: String::new(),
+        deferred: Vec::new(),
     };
     // The precondition's evidence and details are never shown, and most resources pass: both
     // are first only decided, which builds nothing. Only a failing or undecided check is
@@ -195,10 +217,23 @@ pub fn evaluate_unquoted(
     } else {
         Vec::new()
     };
+    let deferred = cx.deferred.into_inner();
+    let deferred = evidence
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.value.is_none()
+                && deferred
+                    .iter()
+                    .any(|(p, at)| *p == e.pointer && *at == e.path)
+        })
+        .map(|(k, _)| k)
+        .collect();
     let evaluation = Evaluation {
         outcome,
         evidence,
         message,
+        deferred,
     };
     (evaluation, statements)
 }
@@ -386,11 +421,22 @@ fn evidence_at(
         let src = cx.resource.source_of(&full_path);
         (src.file.clone(), src.pointer.clone())
     });
+    let value = match value {
+        Some(Value::Object(_) | Value::Array(_))
+            if cx.defer && ptr != cx.resource.source.pointer =>
+        {
+            cx.deferred
+                .borrow_mut()
+                .push((ptr.clone(), full_path.clone()));
+            None
+        }
+        v => v.map(Arc::new),
+    };
     Evidence {
         file,
         pointer: ptr,
         path: full_path,
-        value: value.map(Arc::new),
+        value,
         note: note.into(),
     }
 }
