@@ -8,6 +8,7 @@ use crate::evaluate::{evaluate_unquoted, statement_value, Evaluation};
 use crate::iam::policy::Statement;
 use crate::model::{Outcome, Resource};
 use crate::normalize::normalize;
+use crate::packed_text::PackedText;
 use crate::report::{
     sort_findings, Finding, InputStatus, InputVerdict, Report, ResourceRef, RuleCounts,
     RuleCoverage, Summary, Tool,
@@ -49,8 +50,9 @@ pub struct Inventory {
     pub resources: Vec<Resource>,
     /// Each recognised input's JSON text by (unique) input name, so evidence can quote the export
     /// verbatim. Text rather than the parsed tree: the tree costs about nine times the file, and
-    /// evidence needs only the fragments findings point at (see [`crate::pointer::resolve_many`]).
-    pub documents: BTreeMap<String, String>,
+    /// evidence needs only the fragments findings point at (see [`crate::pointer::resolve_many`]);
+    /// packed, because it is held through evaluation and read only after it.
+    pub documents: BTreeMap<String, PackedText>,
     /// Where the entries of each document's large lists lie in its text, by input name, so
     /// that evidence is quoted from the entry it cites rather than from the whole text. A
     /// document's own: a resource may merge with another file's, so no span is kept with it.
@@ -223,7 +225,7 @@ struct FileRead {
     /// The file was recognised, but a document of it could not be normalised.
     error: Option<String>,
     /// The text evidence quotes (see [`quotable_text`]).
-    quoted: String,
+    quoted: PackedText,
     /// Where its entries lie in that text.
     entries: crate::pointer::EntrySpans,
 }
@@ -243,7 +245,7 @@ fn read_file(name: &str, input: Cow<Input>) -> Result<FileRead, String> {
         resources: Vec::new(),
         notes: Vec::new(),
         error: None,
-        quoted: String::new(),
+        quoted: PackedText::default(),
         entries: crate::pointer::EntrySpans::default(),
     };
     // The largest exports (authorization details, the collector's bundle) normalise entry
@@ -258,11 +260,11 @@ fn read_file(name: &str, input: Cow<Input>) -> Result<FileRead, String> {
             }
             Err(e) => read.error = Some(format!("{name}: recognised as {format}, but {e}")),
         }
-        read.quoted = text.into_owned();
+        read.quoted = PackedText::pack(&text);
         return Ok(read);
     }
     let decoded = decode_text(&text).map_err(|e| format!("{name}: {e}"))?;
-    read.quoted = quotable_text(text, &decoded);
+    read.quoted = PackedText::pack(&quotable_text(text, &decoded));
     for (base, doc, line) in documents(&decoded) {
         match detect(doc) {
             Detection::Recognized(format) => match normalize(format, doc, name, &base) {
@@ -660,16 +662,16 @@ fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, us
             .cite(&e.pointer, (f, k));
     }
     let mut quotes: Vec<((usize, usize), Arc<Value>)> = Vec::new();
+    let no_entries = crate::pointer::EntrySpans::default();
     for (file, cited) in by_file {
         let Some(text) = inv.documents.get(file) else {
             continue;
         };
-        let fragments = match inv.entries.get(file) {
-            Some(entries) => {
-                entries.resolve_many(text, &cited.pointers, crate::parallel::threads())
-            }
-            None => crate::pointer::resolve_many(text, &cited.pointers),
-        };
+        let fragments = inv.entries.get(file).unwrap_or(&no_entries).resolve_many(
+            text,
+            &cited.pointers,
+            crate::parallel::threads(),
+        );
         quotes.extend(
             cited
                 .by
@@ -728,6 +730,11 @@ mod tests {
     use crate::evaluate::evaluate;
     use serde_json::json;
 
+    fn unpack(text: &PackedText) -> String {
+        text.unpack()
+            .expect("a text packed by the inventory unpacks")
+    }
+
     /// Each finding's evidence as [`evaluate`] alone gives it, except where the export has a
     /// fragment (not a string) at its pointer: then the fragment.
     fn assert_quoted_or_evaluated(inv: &Inventory, pack: &RulePack) -> usize {
@@ -747,7 +754,9 @@ mod tests {
                     .documents
                     .get(&e.file)
                     .filter(|_| e.pointer != resource.source.pointer)
-                    .and_then(|text| crate::pointer::resolve_many(text, &[&e.pointer]).remove(0))
+                    .and_then(|text| {
+                        crate::pointer::resolve_many(&unpack(text), &[&e.pointer]).remove(0)
+                    })
                     .filter(|v| !v.is_string());
                 assert_eq!(
                     e.value.as_deref(),
@@ -872,22 +881,25 @@ mod tests {
         inputs.push(Input::new("repeated.json", repeated));
         let inv = build_inventory(&inputs);
         assert!(inv.entries.contains_key("repeated.json"));
+        // Bundles read from text know where their outputs lie, and those with authorization
+        // details where the IAM entries lie in them.
         let bundles = inv
             .entries
-            .keys()
-            .filter(|name| name.contains("bundle"))
+            .iter()
+            .filter(|(name, entries)| name.contains("bundle") && entries.has_list("/outputs"))
             .count();
-        assert!(bundles > 0, "no bundle with authorization details");
+        assert!(bundles > 1, "{bundles} bundles with their outputs' spans");
         let mut compared = 0;
         for (name, entries) in &inv.entries {
-            let text = &inv.documents[name];
+            let packed = &inv.documents[name];
+            let text = &unpack(packed);
             let tree: Value = serde_json::from_str(text).expect("json");
             let mut pointers = Vec::new();
             every_pointer(&tree, "", &mut pointers);
             let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
             let whole = crate::pointer::resolve_many(text, &pointers);
             for threads in [1, 2] {
-                let quoted = entries.resolve_many(text, &pointers, threads);
+                let quoted = entries.resolve_many(packed, &pointers, threads);
                 assert_eq!(quoted, whole, "{name}");
             }
             for (p, v) in pointers.iter().zip(&whole) {
@@ -936,10 +948,9 @@ mod tests {
                 shared += 1;
             } else {
                 // Not quoted (the resource as a whole, or no fragment there): a value of its own.
-                let quoted = inv
-                    .documents
-                    .get(&e.file)
-                    .and_then(|text| crate::pointer::resolve_many(text, &[&e.pointer]).remove(0));
+                let quoted = inv.documents.get(&e.file).and_then(|text| {
+                    crate::pointer::resolve_many(&unpack(text), &[&e.pointer]).remove(0)
+                });
                 let whole = inv.resources.iter().any(|r| r.source.pointer == e.pointer);
                 assert!(
                     whole || quoted.is_none_or(|q| q.is_string()),

@@ -23,6 +23,7 @@ pub mod iam;
 pub mod model;
 pub mod normalize;
 pub mod pack;
+pub mod packed_text;
 pub mod parallel;
 pub mod pointer;
 pub mod report;

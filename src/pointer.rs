@@ -1,5 +1,6 @@
 //! JSON pointers (RFC 6901) for provenance, and resolving many of them in a document's text.
 
+use crate::packed_text::PackedText;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -104,13 +105,19 @@ impl EntrySpans {
         self.lists.is_empty()
     }
 
+    #[cfg(test)]
+    pub fn has_list(&self, list: &str) -> bool {
+        self.lists.contains_key(list)
+    }
+
     /// [`resolve_many`] on `text` (the text these spans were taken from): each pointer into an
     /// entry of a known list is resolved in that entry's text, the others in the whole text,
-    /// which is then read only when some pointer is not into an entry. Entries are independent,
-    /// so runs of them, and the walk of the whole text, are read on `threads` threads.
+    /// which is then unpacked and read only when some pointer is not into an entry. Entries are
+    /// independent, so runs of them, and the walk of the whole text, are read on `threads`
+    /// threads; each run in the order of the text, so that it unpacks each block once.
     pub fn resolve_many(
         &self,
-        text: &str,
+        text: &PackedText,
         pointers: &[&str],
         threads: usize,
     ) -> Vec<Option<Value>> {
@@ -124,35 +131,50 @@ impl EntrySpans {
                 None => elsewhere.push(i),
             }
         }
-        let mut entries: Vec<(&str, Vec<(usize, usize)>)> = Vec::with_capacity(by_entry.len());
+        let mut entries: Vec<Cited> = Vec::with_capacity(by_entry.len());
         for ((list, k), at) in by_entry {
-            match text.get(self.lists[list][k].clone()) {
-                Some(entry) => entries.push((entry, at)),
-                None => elsewhere.extend(at.into_iter().map(|(i, _)| i)),
+            let span = self.lists[list][k].clone();
+            if span.start <= span.end && span.end <= text.len() {
+                entries.push((span, at));
+            } else {
+                elsewhere.extend(at.into_iter().map(|(i, _)| i));
             }
         }
+        entries.sort_unstable_by_key(|(span, _)| span.start);
         // Pointers outside the entries are resolved over the whole text, as one more run, and
         // the first taken: it is the longest.
-        let mut runs: Vec<Vec<_>> = Vec::new();
+        let mut runs: Vec<Run> = Vec::new();
         if !elsewhere.is_empty() {
-            runs.push(vec![(
-                text,
-                elsewhere.into_iter().map(|i| (i, 0)).collect(),
-            )]);
+            runs.push(Run::Whole(elsewhere));
         }
         let mut entries = entries.into_iter().peekable();
         while entries.peek().is_some() {
-            runs.push(entries.by_ref().take(ENTRIES_PER_QUOTE_RUN).collect());
+            runs.push(Run::Entries(
+                entries.by_ref().take(ENTRIES_PER_QUOTE_RUN).collect(),
+            ));
         }
-        let quoted = crate::parallel::map_ordered(runs, threads, |run| {
-            run.into_iter()
-                .flat_map(|(entry, at)| {
-                    let rests: Vec<&str> =
-                        at.iter().map(|&(i, rest)| &pointers[i][rest..]).collect();
-                    let quoted = resolve_many(entry, &rests);
-                    at.into_iter().map(|(i, _)| i).zip(quoted)
-                })
-                .collect::<Vec<_>>()
+        let quoted = crate::parallel::map_ordered(runs, threads, |run| match run {
+            Run::Whole(at) => {
+                let whole = text.unpack().unwrap_or_default();
+                let asked: Vec<&str> = at.iter().map(|&i| pointers[i]).collect();
+                at.into_iter()
+                    .zip(resolve_many(&whole, &asked))
+                    .collect::<Vec<_>>()
+            }
+            Run::Entries(run) => {
+                let mut reader = text.reader();
+                run.into_iter()
+                    .flat_map(|(span, at)| {
+                        let rests: Vec<&str> =
+                            at.iter().map(|&(i, rest)| &pointers[i][rest..]).collect();
+                        let quoted = match reader.get(span) {
+                            Some(entry) => resolve_many(entry, &rests),
+                            None => vec![None; rests.len()],
+                        };
+                        at.into_iter().map(|(i, _)| i).zip(quoted)
+                    })
+                    .collect()
+            }
         });
         for (i, v) in quoted.into_iter().flatten() {
             out[i] = v;
@@ -160,21 +182,70 @@ impl EntrySpans {
         out
     }
 
-    /// The known list (its pointer as recorded) and element that `pointer` leads into, and
-    /// where the rest of the pointer starts (`/L/7/Statement/0` → `/Statement/0`, `/L/7` →
-    /// the empty pointer).
+    /// The innermost known list (its pointer as recorded) and element that `pointer` leads
+    /// into, and where the rest of the pointer starts (`/L/7/Statement/0` → `/Statement/0`,
+    /// `/L/7` → the empty pointer). Innermost, because lists nest (a bundle's outputs, and the
+    /// resources listed in an output) and the smallest entry is the least text to read.
     fn entry_of<'s>(&'s self, pointer: &str) -> Option<(&'s str, usize, usize)> {
-        for (at, _) in pointer.match_indices('/').skip(1) {
+        for (at, _) in pointer.rmatch_indices('/').filter(|&(at, _)| at > 0) {
             let Some((list, spans)) = self.lists.get_key_value(&pointer[..at]) else {
                 continue;
             };
             let token = pointer[at + 1..].split('/').next().unwrap_or("");
-            let k = index(token).filter(|&k| k < spans.len())?;
-            return Some((list.as_str(), k, at + 1 + token.len()));
+            if let Some(k) = index(token).filter(|&k| k < spans.len()) {
+                return Some((list.as_str(), k, at + 1 + token.len()));
+            }
         }
         None
     }
 }
+
+/// Where the object whose first key is `key` starts in `text`: `key` must be the key's own
+/// characters as they lie in `text` (lent by serde_json), so that its opening brace is found
+/// by stepping back over the quote and whitespace. `None` when `key` is not in `text` or no
+/// brace comes before it.
+pub fn object_start(text: &str, key: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let quote = offset_in(text, key)?.checked_sub(1)?;
+    if b[quote] != b'"' {
+        return None;
+    }
+    let brace = b[..quote].iter().rposition(|&c| !is_ws(c))?;
+    (b[brace] == b'{').then_some(brace)
+}
+
+/// The spans of an array's elements in `text`, given where each starts (all of them, in
+/// order): each ends where the next begins, less the comma and whitespace between them; the
+/// last where its value ends. For the readers that see each element's start as they parse, so
+/// that finding the spans reads only the separators and the last element. `None` if the text
+/// between two starts does not end in a comma after something.
+pub fn element_spans(text: &str, starts: &[usize]) -> Option<Vec<Range<usize>>> {
+    let b = text.as_bytes();
+    let mut spans = Vec::with_capacity(starts.len());
+    for pair in starts.windows(2) {
+        let between = b.get(pair[0]..pair[1])?;
+        let comma = between.iter().rposition(|&c| !is_ws(c))?;
+        let end = between[..comma].iter().rposition(|&c| !is_ws(c))? + 1;
+        if between[comma] != b',' {
+            return None;
+        }
+        spans.push(pair[0]..pair[0] + end);
+    }
+    if let Some(&last) = starts.last() {
+        spans.push(last..value_end(b, last)?);
+    }
+    Some(spans)
+}
+
+/// A piece of [`EntrySpans::resolve_many`]'s work: pointers (by index) resolved in the whole
+/// text, or in the entries cited.
+enum Run {
+    Whole(Vec<usize>),
+    Entries(Vec<Cited>),
+}
+
+/// An entry's span, and the pointers into it: each by its index and where its rest starts.
+type Cited = (Range<usize>, Vec<(usize, usize)>);
 
 /// Entries quoted as one piece of work: enough that taking one costs nothing beside quoting
 /// it, few enough that the threads finish together.
@@ -923,10 +994,15 @@ fn checked_number_end(b: &[u8], i: usize) -> Option<usize> {
 }
 
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+    while b.get(i).is_some_and(|&c| is_ws(c)) {
         i += 1;
     }
     i
+}
+
+/// JSON's whitespace.
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Where the string starting at `b[i]` (its opening quote) ends, past its closing quote. Most
@@ -1212,7 +1288,6 @@ mod tests {
         inner.insert("/x/L".into(), list.spans);
         let mut entries = EntrySpans::default();
         entries.append(inner, offset_in(text, part).expect("a slice of it"));
-        let tree: Value = serde_json::from_str(text).expect("json");
         let pointers = [
             "/x/L/0/a/1/b",
             "/x/L/0",
@@ -1229,15 +1304,76 @@ mod tests {
             "",
             "x/L/0",
         ];
+        assert_resolve_as_the_tree(&entries, text, &pointers);
+        assert_eq!(entries.entry_of("/x/L/2/c~0~1"), Some(("/x/L", 2, 6)));
+        assert_eq!(entries.entry_of("/x/L/3"), None);
+        assert_eq!(offset_in(text, "{\"x\""), None, "not a slice of the text");
+    }
+
+    /// [`EntrySpans::resolve_many`] on one thread and on two gives what the tree gives.
+    fn assert_resolve_as_the_tree(entries: &EntrySpans, text: &str, pointers: &[&str]) {
+        let tree: Value = serde_json::from_str(text).expect("json");
+        let packed = PackedText::pack(text);
         for threads in [1, 2] {
-            let got = entries.resolve_many(text, &pointers, threads);
+            let got = entries.resolve_many(&packed, pointers, threads);
             for (p, v) in pointers.iter().zip(&got) {
                 assert_eq!(v.as_ref(), tree.pointer(p), "{p}");
             }
         }
-        assert_eq!(entries.entry_of("/x/L/2/c~0~1"), Some(("/x/L", 2, 6)));
-        assert_eq!(entries.entry_of("/x/L/3"), None);
-        assert_eq!(offset_in(text, "{\"x\""), None, "not a slice of the text");
+    }
+
+    /// Lists nest (a bundle's outputs, the resources in an output): a pointer is resolved in
+    /// the innermost entry holding it, or in an outer one where its index is not an inner
+    /// entry; the entries are found from where their first keys lie, as a streaming reader
+    /// sees them.
+    #[test]
+    fn nested_entries_resolve_in_the_innermost() {
+        let text = r#"{"outs": [ {"k": 1, "L": [{"a": 1},
+            {"b": [2]}]} ,{"k":2},	{"m": {"n": 3}}  ], "z": 0}"#;
+        // The key's own characters in the text, as serde_json lends them.
+        let key = |quoted: &str, nth: usize| {
+            let (at, _) = text.match_indices(quoted).nth(nth).expect("in the sample");
+            &text[at + 1..at + quoted.len() - 1]
+        };
+        let starts = |keys: &[&str]| -> Vec<usize> {
+            keys.iter()
+                .map(|k| object_start(text, k).expect("an object's first key"))
+                .collect()
+        };
+        let outs = element_spans(
+            text,
+            &starts(&[key("\"k\"", 0), key("\"k\"", 1), key("\"m\"", 0)]),
+        )
+        .expect("spans");
+        let texts: Vec<&str> = outs.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(texts[1..], [r#"{"k":2}"#, r#"{"m": {"n": 3}}"#]);
+        assert!(texts[0].starts_with(r#"{"k": 1"#) && texts[0].ends_with("]}"));
+        let inner = element_spans(text, &starts(&[key("\"a\"", 0), key("\"b\"", 0)]));
+        let mut entries = EntrySpans::default();
+        entries.insert("/outs".into(), outs);
+        entries.insert("/outs/0/L".into(), inner.expect("spans"));
+        assert_eq!(
+            entries.entry_of("/outs/0/L/1/b/0"),
+            Some(("/outs/0/L", 1, 11))
+        );
+        assert_eq!(entries.entry_of("/outs/0/L/7"), Some(("/outs", 0, 7)));
+        assert_eq!(entries.entry_of("/outs/2/m/n"), Some(("/outs", 2, 7)));
+        let pointers = [
+            "/outs/0/L/1/b/0",
+            "/outs/0/L/7",
+            "/outs/0/L",
+            "/outs/2/m/n",
+            "/z",
+        ];
+        assert_resolve_as_the_tree(&entries, text, &pointers);
+        // Not a key's own characters, or not the first key of an object.
+        assert_eq!(object_start(text, "\"k\""), None);
+        assert_eq!(object_start(text, key("\"L\"", 0)), None);
+        // Starts not of one array's elements: no comma between them.
+        assert_eq!(
+            element_spans(text, &starts(&[key("\"k\"", 0), key("\"a\"", 0)])),
+            None
+        );
     }
 
     /// Each top-level list of `text` as the checking split gives it.

@@ -241,7 +241,7 @@ pub fn walk(file: &Path) -> Result<(), String> {
     );
     add(
         &mut parts,
-        "documents (export text)",
+        "documents (export text, packed)",
         freed(|| drop(std::mem::take(&mut inv.documents))),
     );
     add(

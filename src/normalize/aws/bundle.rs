@@ -186,11 +186,25 @@ impl<'de> serde::de::Visitor<'de> for Outputs<'_, '_> {
         let outputs_ptr = crate::pointer::join("", "outputs");
         let mut scratch = Scratch::default();
         let mut i = 0usize;
-        while let Some((out, text)) = seq.next_element_seed(Entry(&mut scratch))? {
+        // Where each output starts in the file, while every one is known (see `Kept`).
+        let mut starts = self.0.text.map(|_| Vec::new());
+        while let Some((out, kept)) = seq.next_element_seed(Entry(&mut scratch))? {
+            let file = self.0.text.unwrap_or_default();
+            starts = starts.and_then(|mut starts| {
+                starts.push(crate::pointer::object_start(file, kept.first_key?)?);
+                Some(starts)
+            });
             self.0
-                .read(&crate::pointer::join(&outputs_ptr, i), &out, text)
+                .read(&crate::pointer::join(&outputs_ptr, i), &out, kept.output)
                 .map_err(serde::de::Error::custom)?;
             i += 1;
+        }
+        // Evidence citing an output read from its tree (a security group, a bucket's policy) is
+        // quoted from the output's text, not from a walk of the whole file.
+        if let (Some(file), Some(starts)) = (self.0.text, starts) {
+            if let Some(spans) = crate::pointer::element_spans(file, &starts) {
+                self.0.entries.insert(outputs_ptr, spans);
+            }
         }
         Ok(())
     }
@@ -202,8 +216,18 @@ impl<'de> serde::de::Visitor<'de> for Outputs<'_, '_> {
 /// after it), the output is kept as text too, and [`Reader::read`] decides.
 struct Entry<'s>(&'s mut Scratch);
 
+/// What [`Entry`] keeps of an entry's text besides its tree.
+#[derive(Default)]
+struct Kept<'de> {
+    /// The output, when kept as text.
+    output: Option<&'de str>,
+    /// The entry's first key as it lies in the file, which tells where the entry starts;
+    /// `None` when serde_json could not lend it (a key spelt with escapes) or there is none.
+    first_key: Option<&'de str>,
+}
+
 impl<'de> serde::de::DeserializeSeed<'de> for Entry<'_> {
-    type Value = (Value, Option<&'de str>);
+    type Value = (Value, Kept<'de>);
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
@@ -211,17 +235,45 @@ impl<'de> serde::de::DeserializeSeed<'de> for Entry<'_> {
 }
 
 impl<'de> serde::de::Visitor<'de> for Entry<'_> {
-    type Value = (Value, Option<&'de str>);
+    type Value = (Value, Kept<'de>);
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a bundle output")
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let mut text = None;
-        let tree = object(self.0, map, Some(&mut text))?;
-        Ok((tree, text))
+        let mut kept = Kept::default();
+        let tree = object(self.0, map, Some(&mut kept))?;
+        Ok((tree, kept))
     }
     // Anything else is left to the tree path, which turns it away with its location.
+}
+
+/// An object key, and the key itself as it lies in the text when serde_json lends it.
+struct Key;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key {
+    type Value = (String, Option<&'de str>);
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Key {
+    type Value = (String, Option<&'de str>);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok((v.to_string(), Some(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((v.to_string(), None))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok((v, None))
+    }
 }
 
 /// Whether an output entry whose members so far are `members` keeps its `output` as text: its
@@ -310,35 +362,47 @@ impl<'de> serde::de::Visitor<'de> for Tree<'_> {
     }
 }
 
-/// An object read member by member onto the stack, then made at its size. With `text`, an
-/// output entry's `output` that [`keeps_text`] is kept there as its text instead.
+/// An object read member by member onto the stack, then made at its size. With `kept`, an
+/// output entry's: its `output`, if [`keeps_text`], is kept there as its text instead, and its
+/// first key as it lies in the text.
 fn object<'de, A: serde::de::MapAccess<'de>>(
     scratch: &mut Scratch,
     mut map: A,
-    mut text: Option<&mut Option<&'de str>>,
+    mut kept: Option<&mut Kept<'de>>,
 ) -> Result<Value, A::Error> {
     use serde::de::Error;
     let start = scratch.members.len();
-    while let Some(key) = map.next_key::<String>()? {
+    // Only an output entry's first key is asked to be lent.
+    let mut lend = kept.is_some();
+    while let Some(key) = if std::mem::take(&mut lend) {
+        map.next_key_seed(Key)?.map(|(key, lent)| {
+            if let Some(kept) = kept.as_deref_mut() {
+                kept.first_key = lent;
+            }
+            key
+        })
+    } else {
+        map.next_key::<String>()?
+    } {
         // serde_json's tree reader turns an object whose first key is this token into the
         // value its string holds; such a file is left to it.
         if scratch.members.len() == start && key == RAW_VALUE_TOKEN {
             return Err(A::Error::custom("serde_json's raw value token as a key"));
         }
-        if let Some(text) = text.as_deref_mut().filter(|_| key == "output") {
+        if let Some(kept) = kept.as_deref_mut().filter(|_| key == "output") {
             // The tree keeps a repeated key's last value; the tree path reads such a file.
-            if text.is_some() {
+            if kept.output.is_some() {
                 return Err(A::Error::custom("repeated output"));
             }
             if keeps_text(&scratch.members[start..]) {
-                *text = Some(map.next_value::<&'de RawValue>()?.get());
+                kept.output = Some(map.next_value::<&'de RawValue>()?.get());
                 continue;
             }
         }
         let v = map.next_value_seed(Tree(&mut *scratch))?;
         scratch.members.push((key, v));
     }
-    if text.is_some_and(|t| t.is_some())
+    if kept.is_some_and(|k| k.output.is_some())
         && scratch.members[start..].iter().any(|(k, _)| k == "output")
     {
         return Err(A::Error::custom("repeated output"));
@@ -754,8 +818,12 @@ mod tests {
         let (tree, kept) = super::Entry(&mut super::Scratch::default())
             .deserialize(&mut de)
             .expect("an entry");
-        assert_eq!(kept.is_some(), tree.get("output").is_none(), "{entry}");
-        kept.is_some()
+        assert_eq!(
+            kept.output.is_some(),
+            tree.get("output").is_none(),
+            "{entry}"
+        );
+        kept.output.is_some()
     }
 
     /// Reads `outputs` both ways and checks they agree; `Some` with what the text path read,
