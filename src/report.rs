@@ -273,27 +273,71 @@ pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
     s
 }
 
-/// Orders findings: severity, then rule, then resource, then outcome.
+/// Orders findings: failures first, then severity, rule and resource; findings alike keep
+/// their order. Their positions are sorted, and the findings then moved into place: a stable
+/// sort of the findings themselves borrowed room for half of them (18 MB of the 100 MB
+/// bundle's 257,000), at the end of a scan whose memory is at its height.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (
-            a.outcome != Outcome::Fail,
-            a.severity,
-            &a.rule_id,
-            &a.resource.id,
-        )
-            .cmp(&(
-                b.outcome != Outcome::Fail,
-                b.severity,
-                &b.rule_id,
-                &b.resource.id,
-            ))
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let key = |f: &Finding| (f.outcome != Outcome::Fail, f.severity);
+        let (x, y) = (&findings[a], &findings[b]);
+        key(x)
+            .cmp(&key(y))
+            .then_with(|| x.rule_id.cmp(&y.rule_id))
+            .then_with(|| x.resource.id.cmp(&y.resource.id))
+            .then(a.cmp(&b))
     });
+    permute(findings, &mut order);
+}
+
+/// Moves `items[order[i]]` to position `i`, for every `i`, by following each cycle of the
+/// permutation with swaps; `order` is left as the identity.
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] != at {
+            let from = order[at];
+            order[at] = at;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every permutation of five items, as `order` gives it, lands each item where it says.
+    #[test]
+    fn permute_moves_each_item_to_its_place() {
+        let mut orders = vec![vec![]];
+        for n in 0..5usize {
+            orders = orders
+                .into_iter()
+                .flat_map(|o: Vec<usize>| {
+                    (0..=n).map(move |at| {
+                        let mut o = o.clone();
+                        o.insert(at, n);
+                        o
+                    })
+                })
+                .collect();
+        }
+        assert_eq!(orders.len(), 120);
+        for order in orders {
+            let mut items: Vec<char> = "abcde".chars().collect();
+            let want: Vec<char> = order.iter().map(|&i| items[i]).collect();
+            let mut order = order.clone();
+            permute(&mut items, &mut order);
+            assert_eq!(items, want);
+            assert!(order.iter().enumerate().all(|(i, &o)| i == o));
+        }
+    }
 
     /// Findings share their rule's metadata in memory; stored reports (the web app's, drift's
     /// baselines) still read back, and write out byte for byte as before.
