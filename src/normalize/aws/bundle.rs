@@ -771,6 +771,19 @@ mod tests {
             let text = doc.to_string();
             let streamed = text_read(&text, "bundle.json").expect("text path reads it");
             assert_eq!(streamed, tree(&text), "{text}");
+            // Where each output lies is known in every order, so evidence about one is quoted
+            // from its own text.
+            let read = super::normalize_text(&text, "bundle.json").expect("text path reads it");
+            assert!(read.entries.has_list("/outputs"), "{text}");
+            let pointers: Vec<String> = (0..doc["outputs"].as_array().map_or(0, Vec::len))
+                .flat_map(|i| [format!("/outputs/{i}"), format!("/outputs/{i}/service")])
+                .collect();
+            let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
+            let packed = crate::packed_text::PackedText::pack(&text);
+            let quoted = read.entries.resolve_many(&packed, &pointers, 1);
+            for (p, v) in pointers.iter().zip(&quoted) {
+                assert_eq!(v.as_ref(), doc.pointer(p), "{p} in {text}");
+            }
         }
         let others = [
             json!({"collector": {"version": "1"}, "format": "stratoscope-aws-bundle", "format_version": 1,
