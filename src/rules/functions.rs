@@ -129,7 +129,7 @@ pub type Cited = Vec<(Arc<Statement>, String)>;
 
 /// A statement as evidence holds it: shared where the statement already is (a principal's
 /// effective statements), copied once otherwise. Each cited statement was a copy of its own,
-/// kept with the findings until the report was put together (5k-role export: 5 MB of the
+/// kept with the findings until the report was put together (5k-role export: 4.4 MB of the
 /// heap's peak).
 pub trait Cite: Borrow<Statement> {
     fn cited(&self) -> Arc<Statement>;
