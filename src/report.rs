@@ -312,6 +312,41 @@ fn permute<T>(items: &mut [T], order: &mut [usize]) {
 mod tests {
     use super::*;
 
+    /// Failures first, then severity, rule and resource, and findings alike in the order they
+    /// came: what a stable sort on those keys gives.
+    #[test]
+    fn findings_sort_as_a_stable_sort_would() {
+        let mut findings = Vec::new();
+        for i in 0..40usize {
+            let severity = ["critical", "high", "low"][i % 5 % 3];
+            let outcome = ["fail", "unknown"][i % 7 % 2];
+            let f: Finding = serde_json::from_value(serde_json::json!({
+                "rule_id": format!("R{}", i % 3), "rule_name": "r", "title": "t",
+                "severity": severity, "outcome": outcome, "service": "iam",
+                "resource": {"id": format!("arn:aws:iam::123456789012:role/r{}", i % 4),
+                             "kind": "aws.iam.role", "name": "r", "account": null, "region": null},
+                "message": i.to_string(), "evidence": [], "frameworks": {}
+            }))
+            .expect("a finding");
+            findings.push(f);
+        }
+        let mut stable = findings.clone();
+        stable.sort_by(|a, b| {
+            let key = |f: &Finding| {
+                (
+                    f.outcome != Outcome::Fail,
+                    f.severity,
+                    f.rule_id.clone(),
+                    f.resource.id.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        sort_findings(&mut findings);
+        let order = |fs: &[Finding]| fs.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+        assert_eq!(order(&findings), order(&stable));
+    }
+
     /// Every permutation of five items, as `order` gives it, lands each item where it says.
     #[test]
     fn permute_moves_each_item_to_its_place() {
