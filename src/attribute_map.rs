@@ -4,9 +4,11 @@
 //! beside a hash index, with its name in a heap string of its own: for the dozen or so
 //! attributes of a typical resource that was 1.9 KB a resource, the largest single part of the
 //! inventory (21 of 75 MB on the 5k-role export, 23 of 72 MB on the 10 MB bundle). Here an entry
-//! is its value and a shared name, nothing else. A resource has a few dozen attributes at most,
-//! so finding one by comparing names (most differ in length) costs no more than hashing it.
+//! is its value (a compact [`AttrValue`], 24 bytes) and a shared name, nothing else. A resource
+//! has a few dozen attributes at most, so finding one by comparing names (most differ in length)
+//! costs no more than hashing it.
 
+use crate::attr_value::AttrValue;
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -78,7 +80,7 @@ impl Hasher for NameHasher {
 /// serialise.
 #[derive(Clone, Default)]
 pub struct AttributeMap {
-    entries: Vec<(Key, Value)>,
+    entries: Vec<(Key, AttrValue)>,
 }
 
 impl AttributeMap {
@@ -104,11 +106,11 @@ impl AttributeMap {
         self.entries.iter().position(|(k, _)| &**k == key)
     }
 
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&AttrValue> {
         self.position(key).map(|i| &self.entries[i].1)
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut AttrValue> {
         self.position(key).map(|i| &mut self.entries[i].1)
     }
 
@@ -118,8 +120,13 @@ impl AttributeMap {
 
     /// Sets `key`, in place when it is already set (keeping its position); the value it
     /// replaced.
-    pub fn insert(&mut self, key: impl AsRef<str>, value: Value) -> Option<Value> {
+    pub fn insert(
+        &mut self,
+        key: impl AsRef<str>,
+        value: impl Into<AttrValue>,
+    ) -> Option<AttrValue> {
         let key = key.as_ref();
+        let value = value.into();
         match self.position(key) {
             Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             None => {
@@ -130,16 +137,16 @@ impl AttributeMap {
     }
 
     /// Drops `key`, keeping the others in their order; the value it had.
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
+    pub fn remove(&mut self, key: &str) -> Option<AttrValue> {
         let i = self.position(key)?;
         Some(self.entries.remove(i).1)
     }
 
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + '_ {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &AttrValue)> + '_ {
         self.entries.iter().map(|(k, v)| (&**k, v))
     }
 
-    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&str, &mut Value)> + '_ {
+    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&str, &mut AttrValue)> + '_ {
         self.entries.iter_mut().map(|(k, v)| (&**k, v))
     }
 
@@ -147,7 +154,7 @@ impl AttributeMap {
         self.entries.iter().map(|(k, _)| &**k)
     }
 
-    pub fn values(&self) -> impl ExactSizeIterator<Item = &Value> + '_ {
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &AttrValue> + '_ {
         self.entries.iter().map(|(_, v)| v)
     }
 
@@ -159,7 +166,7 @@ impl AttributeMap {
     /// A JSON object of the same members, in the same order.
     pub fn to_json(&self) -> serde_json::Map<String, Value> {
         self.iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
+            .map(|(k, v)| (k.to_string(), v.to_json()))
             .collect()
     }
 }
@@ -181,9 +188,9 @@ impl fmt::Debug for AttributeMap {
 /// `attributes["name"]`, for tests: panics when the attribute is not set, as
 /// `serde_json::Map` does.
 impl std::ops::Index<&str> for AttributeMap {
-    type Output = Value;
+    type Output = AttrValue;
 
-    fn index(&self, key: &str) -> &Value {
+    fn index(&self, key: &str) -> &AttrValue {
         match self.get(key) {
             Some(v) => v,
             None => panic!("no attribute {key:?}"),
@@ -191,16 +198,16 @@ impl std::ops::Index<&str> for AttributeMap {
     }
 }
 
-impl<K: AsRef<str>> Extend<(K, Value)> for AttributeMap {
-    fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, iter: I) {
+impl<K: AsRef<str>, V: Into<AttrValue>> Extend<(K, V)> for AttributeMap {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         for (k, v) in iter {
             self.insert(k, v);
         }
     }
 }
 
-impl<K: AsRef<str>> FromIterator<(K, Value)> for AttributeMap {
-    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> AttributeMap {
+impl<K: AsRef<str>, V: Into<AttrValue>> FromIterator<(K, V)> for AttributeMap {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> AttributeMap {
         let mut map = AttributeMap::new();
         map.extend(iter);
         map
@@ -211,14 +218,17 @@ impl<K: AsRef<str>> FromIterator<(K, Value)> for AttributeMap {
 impl From<serde_json::Map<String, Value>> for AttributeMap {
     fn from(map: serde_json::Map<String, Value>) -> AttributeMap {
         AttributeMap {
-            entries: map.into_iter().map(|(k, v)| (intern(&k), v)).collect(),
+            entries: map
+                .into_iter()
+                .map(|(k, v)| (intern(&k), AttrValue::from(v)))
+                .collect(),
         }
     }
 }
 
 impl IntoIterator for AttributeMap {
-    type Item = (Key, Value);
-    type IntoIter = std::vec::IntoIter<(Key, Value)>;
+    type Item = (Key, AttrValue);
+    type IntoIter = std::vec::IntoIter<(Key, AttrValue)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
@@ -226,10 +236,10 @@ impl IntoIterator for AttributeMap {
 }
 
 impl<'a> IntoIterator for &'a AttributeMap {
-    type Item = (&'a str, &'a Value);
+    type Item = (&'a str, &'a AttrValue);
     type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (Key, Value)>,
-        fn(&'a (Key, Value)) -> (&'a str, &'a Value),
+        std::slice::Iter<'a, (Key, AttrValue)>,
+        fn(&'a (Key, AttrValue)) -> (&'a str, &'a AttrValue),
     >;
 
     fn into_iter(self) -> Self::IntoIter {
@@ -259,7 +269,7 @@ impl<'de> Deserialize<'de> for AttributeMap {
 
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<AttributeMap, A::Error> {
                 let mut map = AttributeMap::new();
-                while let Some((k, v)) = access.next_entry::<std::borrow::Cow<str>, Value>()? {
+                while let Some((k, v)) = access.next_entry::<std::borrow::Cow<str>, AttrValue>()? {
                     map.insert(k, v);
                 }
                 Ok(map)
@@ -284,10 +294,10 @@ mod tests {
     #[test]
     fn keeps_order_replaces_in_place_and_removes_without_reordering() {
         let mut m = map(json!({"b": 1, "a": 2, "c": 3}));
-        assert_eq!(m.insert("a", json!(20)), Some(json!(2)));
+        assert_eq!(m.insert("a", json!(20)), Some(json!(2).into()));
         assert_eq!(m.insert("d", json!(4)), None);
         assert_eq!(m.keys().collect::<Vec<_>>(), ["b", "a", "c", "d"]);
-        assert_eq!(m.remove("b"), Some(json!(1)));
+        assert_eq!(m.remove("b"), Some(json!(1).into()));
         assert_eq!(m.remove("b"), None);
         assert_eq!(m.keys().collect::<Vec<_>>(), ["a", "c", "d"]);
         assert_eq!(m["a"], json!(20));

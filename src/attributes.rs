@@ -8,9 +8,10 @@
 //! `serde_json::to_value` gives for the statements) is made when something reads it: a rule's
 //! check, while that resource's rules run ([`Rendered`]), the resource view, drift, a snapshot.
 
+use crate::attr_value::{AttrObject, AttrValue};
+use crate::attribute_map::Key;
 use crate::iam::policy::Statement;
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::sync::Arc;
@@ -47,12 +48,12 @@ impl Typed {
     }
 
     /// The attribute `key` as JSON, if held.
-    pub fn render(&self, key: &str) -> Option<Value> {
+    pub fn render(&self, key: &str) -> Option<AttrValue> {
         self.render_fields(key, Fields::all())
     }
 
     /// [`Typed::render`] with only the statement fields `fields` names.
-    fn render_fields(&self, key: &str, fields: &Fields) -> Option<Value> {
+    fn render_fields(&self, key: &str, fields: &Fields) -> Option<AttrValue> {
         match key {
             STATEMENTS => self
                 .statements
@@ -92,9 +93,8 @@ pub fn trust_statements(r: &crate::Resource) -> Option<Cow<'_, [Statement]>> {
     if let Some(typed) = &r.typed.trust_statements {
         return Some(Cow::Borrowed(typed));
     }
-    let tree = r.attributes.get(TRUST_STATEMENTS)?;
-    // Read from the tree in place: a copy of it would be dropped straight away.
-    Vec::<Statement>::deserialize(tree).ok().map(Cow::Owned)
+    let tree = r.attributes.get(TRUST_STATEMENTS)?.to_json();
+    Vec::<Statement>::deserialize(&tree).ok().map(Cow::Owned)
 }
 
 /// The typed attributes of one resource as JSON, each made the first time a rule reads it and
@@ -108,8 +108,8 @@ pub fn trust_statements(r: &crate::Resource) -> Option<Cow<'_, [Statement]>> {
 /// made only for a check that fails or cannot decide, whose evidence shows whole statements.
 #[derive(Debug, Default)]
 pub struct Rendered<'f> {
-    cells: [OnceCell<Option<Value>>; Typed::KEYS.len()],
-    lean: [OnceCell<Option<Value>>; Typed::KEYS.len()],
+    cells: [OnceCell<Option<AttrValue>>; Typed::KEYS.len()],
+    lean: [OnceCell<Option<AttrValue>>; Typed::KEYS.len()],
     /// The fields the lean rendering keeps; `None`: there is none, and [`Rendered::lean`] is
     /// the whole rendering.
     fields: Option<&'f Fields>,
@@ -125,14 +125,14 @@ impl<'f> Rendered<'f> {
     }
 
     /// The typed attribute `key` of `typed` as JSON, if held.
-    pub fn get<'a>(&'a self, typed: &Typed, key: &str) -> Option<&'a Value> {
+    pub fn get<'a>(&'a self, typed: &Typed, key: &str) -> Option<&'a AttrValue> {
         let i = Typed::KEYS.iter().position(|k| *k == key)?;
         self.cells[i].get_or_init(|| typed.render(key)).as_ref()
     }
 
     /// [`Rendered::get`] with only the statement fields given at [`Rendered::new`], for a
     /// check that reads no others; the whole rendering when it is already made.
-    pub fn lean<'a>(&'a self, typed: &Typed, key: &str) -> Option<&'a Value> {
+    pub fn lean<'a>(&'a self, typed: &Typed, key: &str) -> Option<&'a AttrValue> {
         let Some(fields) = self.fields else {
             return self.get(typed, key);
         };
@@ -146,13 +146,12 @@ impl<'f> Rendered<'f> {
     }
 }
 
-/// A set of a statement's fields (as its JSON names them), with the map a statement's JSON
-/// restricted to them copies.
+/// A set of a statement's fields (as its JSON names them), with their shared names.
 #[derive(Debug, Clone)]
 pub struct Fields {
     /// Bit `i` for `STATEMENT_FIELDS[i]`.
     mask: u16,
-    shape: Map<String, Value>,
+    names: Vec<Key>,
 }
 
 impl Fields {
@@ -170,7 +169,7 @@ impl Fields {
     /// The fields' names, in a statement's field order.
     #[cfg(test)]
     pub fn names(&self) -> Vec<String> {
-        self.shape.keys().cloned().collect()
+        self.names.iter().map(|k| k.to_string()).collect()
     }
 
     /// Every field: a statement's whole JSON.
@@ -185,20 +184,18 @@ impl Fields {
             .iter()
             .enumerate()
             .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, (name, _))| *name);
+            .map(|(_, (name, _))| Key::from(*name));
         Fields {
             mask,
-            shape: names.map(|k| (k.to_string(), Value::Null)).collect(),
+            names: names.collect(),
         }
     }
 }
 
-/// What `serde_json::to_value` gives for the statements, built directly: the serializer grows
-/// every map from empty (rehashing each key on the way) and names each key anew, and an export
-/// holds thousands of statements. Each map is a copy of one made once with its keys, its values
-/// then set in order: copying a map copies its hash table, so no key is hashed again. The test
-/// `statements_json_is_serde_json` keeps the two alike.
-pub fn statements_json<S: std::borrow::Borrow<Statement>>(statements: &[S]) -> Value {
+/// What `serde_json::to_value` gives for the statements, built directly as attribute values:
+/// an export holds thousands of statements, and the serializer would grow every map from empty
+/// and name each key anew. The test `statements_json_is_serde_json` keeps the two alike.
+pub fn statements_json<S: std::borrow::Borrow<Statement>>(statements: &[S]) -> AttrValue {
     statements_json_with(statements, Fields::all())
 }
 
@@ -206,8 +203,8 @@ pub fn statements_json<S: std::borrow::Borrow<Statement>>(statements: &[S]) -> V
 fn statements_json_with<S: std::borrow::Borrow<Statement>>(
     statements: &[S],
     fields: &Fields,
-) -> Value {
-    Value::Array(
+) -> AttrValue {
+    AttrValue::Array(
         statements
             .iter()
             .map(|s| statement_json_with(s.borrow(), fields))
@@ -215,114 +212,123 @@ fn statements_json_with<S: std::borrow::Borrow<Statement>>(
     )
 }
 
-/// A map with the given keys, each value `null`, for [`filled`] copies.
-fn shape(keys: &[&str]) -> Map<String, Value> {
-    keys.iter().map(|k| (k.to_string(), Value::Null)).collect()
+/// The object of `values` under the names `names`, in order.
+fn object<const N: usize>(names: &[Key; N], values: [AttrValue; N]) -> AttrValue {
+    AttrValue::Object(AttrObject::from_distinct(
+        names.iter().cloned().zip(values).collect(),
+    ))
 }
 
-/// A copy of `shape` with `values` in its keys' order.
-fn filled<const N: usize>(shape: &Map<String, Value>, values: [Value; N]) -> Value {
-    let mut m = shape.clone();
-    debug_assert_eq!(m.len(), N);
-    for (slot, value) in m.values_mut().zip(values) {
-        *slot = value;
-    }
-    Value::Object(m)
-}
-
-/// The maps the parts of a statement's JSON copy, in the field order of their types.
+/// The names of the objects a statement's JSON holds, in the field order of their types.
 struct Shapes {
-    principal: Map<String, Value>,
-    policy: Map<String, Value>,
-    source: Map<String, Value>,
+    principal: [Key; 5],
+    policy: [Key; 4],
+    source: [Key; 2],
 }
 
 static SHAPES: std::sync::LazyLock<Shapes> = std::sync::LazyLock::new(|| Shapes {
-    principal: shape(&["type", "value", "account", "other_account", "everyone"]),
-    policy: shape(&["name", "arn", "kind", "via_group"]),
-    source: shape(&["file", "pointer"]),
+    principal: ["type", "value", "account", "other_account", "everyone"].map(Key::from),
+    policy: ["name", "arn", "kind", "via_group"].map(Key::from),
+    source: ["file", "pointer"].map(Key::from),
 });
+
+fn text(s: &str) -> AttrValue {
+    AttrValue::String(s.into())
+}
+
+fn optional_text(s: Option<&str>) -> AttrValue {
+    s.map_or(AttrValue::Null, text)
+}
 
 /// A statement's fields as its JSON names them, in the field order of [`Statement`], each with
 /// what renders it.
-type FieldJson = fn(&Statement) -> Value;
+type FieldJson = fn(&Statement) -> AttrValue;
 const STATEMENT_FIELDS: [(&str, FieldJson); 13] = [
-    ("sid", |s| json!(s.sid)),
-    ("effect", |s| json!(s.effect)),
+    ("sid", |s| optional_text(s.sid.as_deref())),
+    ("effect", |s| text(&s.effect)),
     ("actions", |s| strings_json(&s.actions)),
     ("not_actions", |s| strings_json(&s.not_actions)),
     ("resources", |s| strings_json(&s.resources)),
     ("not_resources", |s| strings_json(&s.not_resources)),
     ("principals", |s| principals_json(&s.principals)),
     ("not_principals", |s| principals_json(&s.not_principals)),
-    ("condition", |s| json!(s.condition)),
-    ("condition_keys", |s| json!(s.condition_keys)),
-    ("restricting_condition", |s| json!(s.restricting_condition)),
+    ("condition", |s| {
+        s.condition
+            .as_deref()
+            .map_or(AttrValue::Null, AttrValue::from_json)
+    }),
+    ("condition_keys", |s| {
+        AttrValue::Array(s.condition_keys.iter().map(|k| text(k)).collect())
+    }),
+    ("restricting_condition", |s| {
+        AttrValue::Bool(s.restricting_condition)
+    }),
     ("policy", |s| {
-        filled(
+        object(
             &SHAPES.policy,
             [
-                json!(s.policy.name),
-                json!(s.policy.arn),
-                json!(s.policy.kind),
-                json!(s.policy.via_group),
+                text(&s.policy.name),
+                optional_text(s.policy.arn.as_deref()),
+                text(&s.policy.kind),
+                optional_text(s.policy.via_group.as_deref()),
             ],
         )
     }),
     ("source", |s| {
-        filled(
+        object(
             &SHAPES.source,
-            [json!(s.source.file), json!(s.source.pointer)],
+            [text(&s.source.file), text(&s.source.pointer)],
         )
     }),
 ];
 
-fn strings_json<T: AsRef<str>>(list: &Option<Box<[T]>>) -> Value {
+fn strings_json<T: AsRef<str>>(list: &Option<Box<[T]>>) -> AttrValue {
     match list {
-        Some(list) => Value::Array(list.iter().map(|s| json!(s.as_ref())).collect()),
-        None => Value::Null,
+        Some(list) => AttrValue::Array(list.iter().map(|s| text(s.as_ref())).collect()),
+        None => AttrValue::Null,
     }
 }
 
-fn principals_json(list: &Option<Box<[crate::iam::policy::Principal]>>) -> Value {
+fn principals_json(list: &Option<Box<[crate::iam::policy::Principal]>>) -> AttrValue {
     match list {
-        Some(list) => Value::Array(
+        Some(list) => AttrValue::Array(
             list.iter()
                 .map(|p| {
-                    filled(
+                    object(
                         &SHAPES.principal,
                         [
-                            json!(p.kind),
-                            json!(p.value),
-                            json!(p.account),
-                            json!(p.other_account),
-                            json!(p.everyone),
+                            text(&p.kind),
+                            text(&p.value),
+                            optional_text(p.account.as_deref()),
+                            AttrValue::Bool(p.other_account),
+                            AttrValue::Bool(p.everyone),
                         ],
                     )
                 })
                 .collect(),
         ),
-        None => Value::Null,
+        None => AttrValue::Null,
     }
 }
 
 /// One statement's [`statements_json`].
-pub fn statement_json(s: &Statement) -> Value {
+pub fn statement_json(s: &Statement) -> AttrValue {
     statement_json_with(s, Fields::all())
 }
 
-/// The statement's JSON with only the fields `fields` names: a copy of their map, its values
-/// then set in order.
-fn statement_json_with(s: &Statement, fields: &Fields) -> Value {
-    let mut m = fields.shape.clone();
+/// The statement's JSON with only the fields `fields` names, in their order.
+fn statement_json_with(s: &Statement, fields: &Fields) -> AttrValue {
     let wanted = STATEMENT_FIELDS
         .iter()
         .enumerate()
         .filter(|(i, _)| fields.mask & (1 << i) != 0);
-    for (slot, (_, (_, make))) in m.values_mut().zip(wanted) {
-        *slot = make(s);
-    }
-    Value::Object(m)
+    let members = fields
+        .names
+        .iter()
+        .zip(wanted)
+        .map(|(name, (_, (_, make)))| (name.clone(), make(s)))
+        .collect();
+    AttrValue::Object(AttrObject::from_distinct(members))
 }
 
 #[cfg(test)]
@@ -330,6 +336,7 @@ mod tests {
     use super::*;
     use crate::iam::policy::PolicyRef;
     use crate::{Facts, Resource, Source};
+    use serde_json::{json, Value};
 
     fn role(file: &str, trust: Option<Value>) -> Resource {
         Resource {
@@ -381,7 +388,7 @@ mod tests {
         assert!(!json_held.typed.has(TRUST_STATEMENTS), "held once, as JSON");
         assert_eq!(
             json_held.attribute(TRUST_STATEMENTS).as_deref(),
-            Some(&json!([]))
+            Some(&AttrValue::from(json!([])))
         );
     }
 
@@ -398,7 +405,7 @@ mod tests {
         );
         assert_eq!(
             out["attributes"][TRUST_STATEMENTS],
-            statements_json(r.typed.trust_statements.as_deref().unwrap_or_default())
+            statements_json(r.typed.trust_statements.as_deref().unwrap_or_default()).to_json()
         );
         let back: Resource = serde_json::from_value(out).expect("reads back");
         assert_eq!(back.typed, Typed::default());
@@ -444,7 +451,7 @@ mod tests {
                 .expect("list")
                 .iter()
                 .map(|s| {
-                    let mut s = s.as_object().expect("object").clone();
+                    let mut s = s.as_object().expect("object").to_json();
                     s.retain(|k, _| k == "effect" || k == "not_resources");
                     Value::Object(s)
                 })

@@ -3,6 +3,7 @@
 //! its groups, which may come from another file), and whether a trusted principal lies in
 //! another account. Rules read these facts rather than re-deriving them.
 
+use crate::attr_value::AttrValue;
 use crate::attributes::{trust_statements, TRUST_STATEMENTS};
 use crate::iam::assume::{self, Node};
 use crate::iam::grant::{Permissions, ScpLevel, ServiceIndex};
@@ -71,7 +72,11 @@ pub fn derive(resources: &mut [Resource]) {
         for r in run {
             // SCPs do not apply to service-linked roles (nor, by construction, to the
             // management account, which has no levels).
-            let capped = r.attributes.get("service_linked") != Some(&Value::Bool(true));
+            let capped = r
+                .attributes
+                .get("service_linked")
+                .and_then(AttrValue::as_bool)
+                != Some(true);
             let levels = r
                 .account
                 .as_ref()
@@ -119,7 +124,11 @@ fn assumption_chains(resources: &mut [Resource]) {
                         .facts
                         .permissions()
                         .unwrap_or_else(|| Permissions::new(&empty, None)),
-                    admin: r.attributes.get("admin_equivalent") == Some(&Value::Bool(true)),
+                    admin: r
+                        .attributes
+                        .get("admin_equivalent")
+                        .and_then(AttrValue::as_bool)
+                        == Some(true),
                 }
             })
             .collect();
@@ -191,10 +200,10 @@ type GroupFacts = BTreeMap<(Option<String>, String), (Vec<Arc<Statement>>, Vec<S
 fn attached_arns(r: &Resource) -> Vec<String> {
     r.attributes
         .get("attached_policies")
-        .and_then(Value::as_array)
+        .and_then(AttrValue::as_array)
         .map(|l| {
             l.iter()
-                .filter_map(|p| p.get("arn").and_then(Value::as_str).map(str::to_string))
+                .filter_map(|p| p.get("arn").and_then(AttrValue::as_str).map(str::to_string))
                 .collect()
         })
         .unwrap_or_default()
@@ -232,7 +241,7 @@ fn effective(
     let group_names: Vec<String> = r
         .attributes
         .get("groups")
-        .and_then(Value::as_array)
+        .and_then(AttrValue::as_array)
         .map(|l| {
             l.iter()
                 .filter_map(|g| g.as_str().map(str::to_string))
@@ -253,7 +262,7 @@ fn effective(
     let boundary_arn = r
         .attributes
         .get("permissions_boundary")
-        .and_then(Value::as_str)
+        .and_then(AttrValue::as_str)
         .map(str::to_string);
     let boundary: Option<Arc<Vec<Arc<Statement>>>> = match boundary_arn {
         Some(arn) => match policies.get(&arn) {
@@ -316,7 +325,12 @@ fn mark_other_accounts(r: &mut Resource) {
         }
     }
     // Trust statements read back as JSON (see `attributes::trust_statements`) alike.
-    let Some(Value::Array(stmts)) = r.attributes.get_mut(TRUST_STATEMENTS) else {
+    // Rare (only a resource read back from a serialised inventory), so edited as JSON.
+    let Some(tree) = r.attributes.get(TRUST_STATEMENTS) else {
+        return;
+    };
+    let mut tree = tree.to_json();
+    let Value::Array(stmts) = &mut tree else {
         return;
     };
     for stmt in stmts {
@@ -332,4 +346,5 @@ fn mark_other_accounts(r: &mut Resource) {
             }
         }
     }
+    r.attributes.insert(TRUST_STATEMENTS, tree);
 }

@@ -2,6 +2,7 @@
 //! attribute is unknown, never pass and never fail, and every failing or unknown leaf leaves
 //! evidence behind: the value and where it sits in the export.
 
+use crate::attr_value::{AttrObject, AttrValue};
 use crate::attributes::{Fields, Rendered};
 use crate::iam::pattern::action_matches;
 use crate::iam::policy::Statement;
@@ -111,7 +112,9 @@ pub fn evaluate(rule: &Rule, resource: &Resource, params: &BTreeMap<String, Valu
 /// its attribute renders it (`attributes::statement_json`, which is `serde_json::to_value`'s
 /// output built directly).
 pub fn statement_value(statement: &Statement) -> Option<Arc<Value>> {
-    Some(Arc::new(crate::attributes::statement_json(statement)))
+    Some(Arc::new(
+        crate::attributes::statement_json(statement).to_json(),
+    ))
 }
 
 /// [`evaluate`], except that when the check is a single function call, the statements it cites
@@ -319,28 +322,28 @@ pub fn render(template: &str, resource: &Resource, rendered: &Rendered, details:
     out.trim().to_string()
 }
 
-fn display(v: &Value) -> String {
+fn display(v: &AttrValue) -> String {
     match v {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
+        AttrValue::String(s) => s.to_string(),
+        AttrValue::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }
 }
 
 /// Where a sub-condition is being evaluated: the element a quantifier is visiting, if any.
 struct Scope<'v> {
-    value: Option<&'v Value>,
+    value: Option<&'v AttrValue>,
     source: Option<(String, String)>,
     path: String,
 }
 
 /// The value at the keys `keys` under the object `map`.
 fn lookup<'v, 'k>(
-    map: &'v serde_json::Map<String, Value>,
+    map: &'v AttrObject,
     keys: impl IntoIterator<Item = &'k str>,
-) -> Option<&'v Value> {
+) -> Option<&'v AttrValue> {
     let mut keys = keys.into_iter();
-    descend(member(map, keys.next()?)?, keys)
+    descend(map.get(keys.next()?)?, keys)
 }
 
 /// The resource's attribute at the keys `keys`, a typed attribute read through `rendered`.
@@ -349,7 +352,7 @@ fn lookup_attribute<'v, 'k>(
     rendered: &'v Rendered,
     lean: bool,
     keys: impl IntoIterator<Item = &'k str>,
-) -> Option<&'v Value> {
+) -> Option<&'v AttrValue> {
     let mut keys = keys.into_iter();
     let first = keys.next()?;
     let top = match resource.attributes.get(first) {
@@ -361,41 +364,28 @@ fn lookup_attribute<'v, 'k>(
 }
 
 /// The value at the keys `keys` under `cur`.
-fn descend<'v, 'k>(mut cur: &'v Value, keys: impl Iterator<Item = &'k str>) -> Option<&'v Value> {
+fn descend<'v, 'k>(
+    mut cur: &'v AttrValue,
+    keys: impl Iterator<Item = &'k str>,
+) -> Option<&'v AttrValue> {
     for key in keys {
-        cur = match cur {
-            Value::Object(map) => member(map, key)?,
-            _ => return None,
-        };
+        cur = cur.get(key)?;
     }
     Some(cur)
 }
 
-/// Objects up to this size are searched key by key rather than through their hash index.
-const SCANNED_MEMBERS: usize = 32;
-
-/// The member `key` of `map`. The objects rules look into below a resource's attributes (a
-/// statement, a principal) have a few dozen members at most, and comparing keys, most of which
-/// differ in length, costs less than hashing the one asked for.
-fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
-    if map.len() > SCANNED_MEMBERS {
-        return map.get(key);
-    }
-    map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
-}
-
-fn get<'v>(cx: &Ctx<'v>, at: Option<&'v Value>, path: &AttrPath) -> Option<&'v Value> {
+fn get<'v>(cx: &Ctx<'v>, at: Option<&'v AttrValue>, path: &AttrPath) -> Option<&'v AttrValue> {
     let keys = path.keys().iter().map(String::as_str);
     match at {
         // `.` is the element itself, for quantifiers over lists of plain values.
         Some(v) if path.as_str() == "." => Some(v),
-        Some(Value::Object(map)) => lookup(map, keys),
+        Some(AttrValue::Object(map)) => lookup(map, keys),
         Some(_) => None,
         None => lookup_attribute(cx.resource, cx.rendered, cx.lean, keys),
     }
 }
 
-fn element_source(v: &Value) -> Option<(String, String)> {
+fn element_source(v: &AttrValue) -> Option<(String, String)> {
     let s = v.get("source")?;
     Some((
         s.get("file")?.as_str()?.to_string(),
@@ -550,7 +540,7 @@ fn eval<'v>(cx: &mut Ctx<'v>, cond: &Cond, scope: &Scope<'v>) -> Res {
 
 /// The answer [`eval`] gives, without its evidence or details, stopping as soon as the answer
 /// is known. `at` is the element a quantifier is visiting, if any.
-fn decide<'v>(cx: &mut Ctx<'v>, cond: &Cond, at: Option<&'v Value>) -> Tri {
+fn decide<'v>(cx: &mut Ctx<'v>, cond: &Cond, at: Option<&'v AttrValue>) -> Tri {
     match cond {
         Cond::All(items) => decide_each(cx, Tri::False, items.iter().map(|c| (c, at))),
         Cond::Any(items) => decide_each(cx, Tri::True, items.iter().map(|c| (c, at))),
@@ -560,9 +550,9 @@ fn decide<'v>(cx: &mut Ctx<'v>, cond: &Cond, at: Option<&'v Value>) -> Tri {
             Tri::Unknown => Tri::Unknown,
         },
         Cond::Some { path, cond: inner } | Cond::Every { path, cond: inner } => {
-            let items: &'v [Value] = match get(cx, at, path) {
-                Some(Value::Array(items)) => items,
-                Some(Value::Null) => &[],
+            let items: &'v [AttrValue] = match get(cx, at, path) {
+                Some(AttrValue::Array(items)) => items,
+                Some(AttrValue::Null) => &[],
                 _ => return Tri::Unknown,
             };
             // `some` stops at a hit, `every` at a miss.
@@ -595,7 +585,7 @@ fn decide<'v>(cx: &mut Ctx<'v>, cond: &Cond, at: Option<&'v Value>) -> Tri {
 fn decide_each<'c, 'v>(
     cx: &mut Ctx<'v>,
     decisive: Tri,
-    items: impl Iterator<Item = (&'c Cond, Option<&'v Value>)>,
+    items: impl Iterator<Item = (&'c Cond, Option<&'v AttrValue>)>,
 ) -> Tri {
     let mut tri = if decisive == Tri::True {
         Tri::False
@@ -621,7 +611,7 @@ fn quantify<'v>(
     cond: &Cond,
     some: bool,
 ) -> Res {
-    let items: &'v [Value] = match get(cx, scope.value, path) {
+    let items: &'v [AttrValue] = match get(cx, scope.value, path) {
         None => {
             let note = format!("the export does not include `{path}`");
             return Res {
@@ -629,13 +619,13 @@ fn quantify<'v>(
                 evidence: vec![evidence_at(cx, scope, path, None, note)],
             };
         }
-        Some(Value::Null) => &[],
-        Some(Value::Array(items)) => items,
+        Some(AttrValue::Null) => &[],
+        Some(AttrValue::Array(items)) => items,
         Some(other) => {
             let note = format!("`{path}` is not a list");
             return Res {
                 tri: Tri::Unknown,
-                evidence: vec![evidence_at(cx, scope, path, Some(other.clone()), note)],
+                evidence: vec![evidence_at(cx, scope, path, Some(other.to_json()), note)],
             };
         }
     };
@@ -711,7 +701,7 @@ fn quantify<'v>(
 
 /// The leaves that made one element match all point at that element; the auditor wants one
 /// evidence item per offending element (the fragment, with the reasons), not one per leaf.
-fn collapse(cx: &Ctx, scope: &Scope, item: &Value, evidence: Vec<Evidence>) -> Vec<Evidence> {
+fn collapse(cx: &Ctx, scope: &Scope, item: &AttrValue, evidence: Vec<Evidence>) -> Vec<Evidence> {
     let here = evidence_at(cx, scope, "", Some(strip_source(item)), String::new());
     let (same, other): (Vec<Evidence>, Vec<Evidence>) = evidence
         .into_iter()
@@ -734,15 +724,15 @@ fn collapse(cx: &Ctx, scope: &Scope, item: &Value, evidence: Vec<Evidence>) -> V
 }
 
 /// Elements carry their own provenance; evidence shows the fact without it.
-fn strip_source(v: &Value) -> Value {
+fn strip_source(v: &AttrValue) -> Value {
     match v {
-        Value::Object(map) => Value::Object(
+        AttrValue::Object(map) => Value::Object(
             map.iter()
-                .filter(|(k, _)| k.as_str() != "source" && k.as_str() != "policy")
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .filter(|(k, _)| *k != "source" && *k != "policy")
+                .map(|(k, v)| (k.to_string(), v.to_json()))
                 .collect(),
         ),
-        other => other.clone(),
+        other => other.to_json(),
     }
 }
 
@@ -765,9 +755,19 @@ fn as_list(v: &Value) -> &[Value] {
     }
 }
 
-fn str_eq(a: &Value, b: &Value) -> bool {
+/// [`as_list`] for an attribute's value.
+fn attr_list(v: &AttrValue) -> &[AttrValue] {
+    match v {
+        AttrValue::Array(items) => items,
+        AttrValue::Null => &[],
+        other => std::slice::from_ref(other),
+    }
+}
+
+/// Equal as rules compare: numbers by value, whatever their JSON spelling.
+fn str_eq(a: &AttrValue, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (AttrValue::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         _ => a == b,
     }
 }
@@ -799,7 +799,7 @@ fn leaf<'v>(
             let note = format!("`{path}` {} {}", op.name(), operand_text(operand, expected));
             Res {
                 tri: Tri::True,
-                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
+                evidence: vec![evidence_at(cx, scope, path, Some(actual.to_json()), note)],
             }
         }
         Some(false) => Res::new(Tri::False),
@@ -807,30 +807,29 @@ fn leaf<'v>(
             let note = format!("`{path}` has a value that `{}` cannot compare", op.name());
             Res {
                 tri: Tri::Unknown,
-                evidence: vec![evidence_at(cx, scope, path, Some(actual.clone()), note)],
+                evidence: vec![evidence_at(cx, scope, path, Some(actual.to_json()), note)],
             }
         }
     }
 }
 
 /// A leaf's answer: `None` when the value is not of a kind `op` can judge.
-fn compare(op: Op, actual: &Value, expected: &Value) -> Option<bool> {
-    let num = |v: &Value| v.as_f64();
+fn compare(op: Op, actual: &AttrValue, expected: &Value) -> Option<bool> {
     match op {
         Op::Eq => Some(str_eq(actual, expected)),
         Op::Ne => Some(!str_eq(actual, expected)),
         Op::In => Some(as_list(expected).iter().any(|e| str_eq(actual, e))),
-        Op::Contains => Some(as_list(actual).iter().any(|a| str_eq(a, expected))),
+        Op::Contains => Some(attr_list(actual).iter().any(|a| str_eq(a, expected))),
         Op::ContainsAny => {
             let want = as_list(expected);
             Some(
-                as_list(actual)
+                attr_list(actual)
                     .iter()
                     .any(|a| want.iter().any(|e| str_eq(a, e))),
             )
         }
         Op::ContainsAll => {
-            let have = as_list(actual);
+            let have = attr_list(actual);
             Some(
                 as_list(expected)
                     .iter()
@@ -840,15 +839,15 @@ fn compare(op: Op, actual: &Value, expected: &Value) -> Option<bool> {
         Op::Exists => Some(actual.is_null() != expected.as_bool().unwrap_or(true)),
         Op::Empty => {
             let empty = match actual {
-                Value::Null => true,
-                Value::Array(a) => a.is_empty(),
-                Value::Object(o) => o.is_empty(),
-                Value::String(s) => s.is_empty(),
+                AttrValue::Null => true,
+                AttrValue::Array(a) => a.is_empty(),
+                AttrValue::Object(o) => o.is_empty(),
+                AttrValue::String(s) => s.is_empty(),
                 _ => false,
             };
             Some(empty == expected.as_bool().unwrap_or(true))
         }
-        Op::Gt | Op::Ge | Op::Lt | Op::Le => match (num(actual), num(expected)) {
+        Op::Gt | Op::Ge | Op::Lt | Op::Le => match (actual.as_f64(), expected.as_f64()) {
             (Some(a), Some(e)) => Some(match op {
                 Op::Gt => a > e,
                 Op::Ge => a >= e,
@@ -866,9 +865,9 @@ fn compare(op: Op, actual: &Value, expected: &Value) -> Option<bool> {
             .zip(expected.as_str())
             .map(|(a, p)| a.starts_with(p)),
         Op::IamActionMatches => {
-            let patterns = as_list(actual);
+            let patterns = attr_list(actual);
             let wanted = as_list(expected);
-            Some(patterns.iter().filter_map(Value::as_str).any(|p| {
+            Some(patterns.iter().filter_map(AttrValue::as_str).any(|p| {
                 wanted
                     .iter()
                     .filter_map(Value::as_str)
@@ -877,20 +876,25 @@ fn compare(op: Op, actual: &Value, expected: &Value) -> Option<bool> {
         }
         Op::IamServiceWildcard => {
             let services = as_list(expected);
-            Some(as_list(actual).iter().filter_map(Value::as_str).any(|p| {
-                p.split_once(':').is_some_and(|(svc, rest)| {
-                    rest == "*"
-                        && services
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .any(|s| s.eq_ignore_ascii_case(svc))
-                })
-            }))
+            Some(
+                attr_list(actual)
+                    .iter()
+                    .filter_map(AttrValue::as_str)
+                    .any(|p| {
+                        p.split_once(':').is_some_and(|(svc, rest)| {
+                            rest == "*"
+                                && services
+                                    .iter()
+                                    .filter_map(Value::as_str)
+                                    .any(|s| s.eq_ignore_ascii_case(svc))
+                        })
+                    }),
+            )
         }
         Op::CidrIsPublic => {
-            let public = as_list(actual)
+            let public = attr_list(actual)
                 .iter()
-                .filter_map(Value::as_str)
+                .filter_map(AttrValue::as_str)
                 .any(cidr_is_public);
             expected.as_bool().map(|want| public == want)
         }
@@ -916,19 +920,19 @@ pub fn cidr_is_public(cidr: &str) -> bool {
 
 /// The ports an AWS-shaped network rule (`ip_protocol`, `from_port`, `to_port`) admits, as an
 /// inclusive range; `None` when the rule has no recognisable range.
-fn admitted_ports(rule: &Value) -> Option<(i64, i64)> {
+fn admitted_ports(rule: &AttrValue) -> Option<(i64, i64)> {
     let protocol = rule
         .get("ip_protocol")
         .or_else(|| rule.get("protocol"))
         .map(|p| match p {
-            Value::String(s) => s.to_ascii_lowercase(),
+            AttrValue::String(s) => s.to_ascii_lowercase(),
             other => other.to_string(),
         });
     if matches!(protocol.as_deref(), Some("-1" | "all")) {
         return Some((0, 65_535));
     }
-    let from = rule.get("from_port").and_then(Value::as_i64);
-    let to = rule.get("to_port").and_then(Value::as_i64).or(from);
+    let from = rule.get("from_port").and_then(AttrValue::as_i64);
+    let to = rule.get("to_port").and_then(AttrValue::as_i64).or(from);
     match (from, to) {
         (Some(-1), Some(-1)) => Some((0, 65_535)),
         (Some(f), Some(t)) => Some((f, t)),
@@ -941,7 +945,7 @@ fn admitted_ports(rule: &Value) -> Option<(i64, i64)> {
 }
 
 /// Whether an AWS-shaped network rule admits one of `ports`.
-fn port_range_includes(rule: &Value, ports: &[Value]) -> Option<bool> {
+fn port_range_includes(rule: &AttrValue, ports: &[Value]) -> Option<bool> {
     let (from, to) = admitted_ports(rule)?;
     Some(
         ports
@@ -952,7 +956,7 @@ fn port_range_includes(rule: &Value, ports: &[Value]) -> Option<bool> {
 }
 
 /// Whether every port an AWS-shaped network rule admits is one of `ports`.
-fn port_range_within(rule: &Value, ports: &[Value]) -> Option<bool> {
+fn port_range_within(rule: &AttrValue, ports: &[Value]) -> Option<bool> {
     let (from, to) = admitted_ports(rule)?;
     let listed: std::collections::BTreeSet<i64> = ports
         .iter()
@@ -1262,11 +1266,11 @@ mod tests {
         assert_eq!(out.evidence[1].path, "xs[1].statements");
     }
 
-    /// Small objects are searched key by key, large ones through their index; both find the
-    /// same members, nested or not, and neither finds a missing one.
+    /// Objects small and large find the same members, nested or not, and neither finds a
+    /// missing one.
     #[test]
     fn paths_read_alike_in_small_and_large_objects() {
-        for size in [3, SCANNED_MEMBERS, SCANNED_MEMBERS + 1, 80] {
+        for size in [3, 32, 33, 80] {
             let mut attrs = serde_json::Map::new();
             for i in 0..size {
                 attrs.insert(format!("k{i}"), json!(i));
@@ -1403,6 +1407,10 @@ mod tests {
 
     #[test]
     fn network_operators() {
+        let includes =
+            |rule: &Value, ports: &[Value]| port_range_includes(&AttrValue::from_json(rule), ports);
+        let within =
+            |rule: &Value, ports: &[Value]| port_range_within(&AttrValue::from_json(rule), ports);
         assert!(cidr_is_public("0.0.0.0/0") && cidr_is_public("::/0"));
         assert!(!cidr_is_public("10.0.0.0/8") && !cidr_is_public("0.0.0.0/1"));
         let ssh = json!({"ip_protocol": "tcp", "from_port": 22, "to_port": 22});
@@ -1410,12 +1418,12 @@ mod tests {
         let wide = json!({"ip_protocol": "tcp", "from_port": 0, "to_port": 65535});
         let icmp = json!({"ip_protocol": "icmp", "from_port": -1, "to_port": -1});
         let p = [json!(22), json!(3389)];
-        assert_eq!(port_range_includes(&ssh, &p), Some(true));
-        assert_eq!(port_range_includes(&all, &p), Some(true));
-        assert_eq!(port_range_includes(&wide, &p), Some(true));
-        assert_eq!(port_range_includes(&icmp, &p), Some(true));
+        assert_eq!(includes(&ssh, &p), Some(true));
+        assert_eq!(includes(&all, &p), Some(true));
+        assert_eq!(includes(&wide, &p), Some(true));
+        assert_eq!(includes(&icmp, &p), Some(true));
         assert_eq!(
-            port_range_includes(
+            includes(
                 &json!({"ip_protocol": "tcp", "from_port": 443, "to_port": 443}),
                 &p
             ),
@@ -1424,13 +1432,13 @@ mod tests {
         let web = [json!(80), json!(443)];
         let https = json!({"ip_protocol": "tcp", "from_port": 443, "to_port": 443});
         let two = json!({"ip_protocol": "tcp", "from_port": 80, "to_port": 81});
-        assert_eq!(port_range_within(&https, &web), Some(true));
-        assert_eq!(port_range_within(&two, &web), Some(false));
-        assert_eq!(port_range_within(&two, &[json!(81), json!(80)]), Some(true));
-        assert_eq!(port_range_within(&all, &web), Some(false));
-        assert_eq!(port_range_within(&wide, &web), Some(false));
+        assert_eq!(within(&https, &web), Some(true));
+        assert_eq!(within(&two, &web), Some(false));
+        assert_eq!(within(&two, &[json!(81), json!(80)]), Some(true));
+        assert_eq!(within(&all, &web), Some(false));
+        assert_eq!(within(&wide, &web), Some(false));
         assert_eq!(
-            port_range_within(&json!({"ip_protocol": "50"}), &web),
+            within(&json!({"ip_protocol": "50"}), &web),
             None,
             "ESP has no ports to judge"
         );

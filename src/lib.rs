@@ -10,6 +10,7 @@
 pub mod accept;
 pub mod analyze;
 pub mod archive;
+pub mod attr_value;
 pub mod attribute_map;
 pub mod attributes;
 pub mod decode;

@@ -1,5 +1,6 @@
 //! The resource model every format normalises into, and the vocabulary of outcomes.
 
+use crate::attr_value::AttrValue;
 use crate::attribute_map::AttributeMap;
 use crate::attributes::Typed;
 use crate::iam::grant::{Permissions, ScpLevel, ServiceIndex};
@@ -91,7 +92,7 @@ pub struct Resource {
 
 impl Resource {
     /// The attribute `key`, typed ones rendered as JSON.
-    pub fn attribute(&self, key: &str) -> Option<Cow<'_, Value>> {
+    pub fn attribute(&self, key: &str) -> Option<Cow<'_, AttrValue>> {
         match self.attributes.get(key) {
             Some(v) => Some(Cow::Borrowed(v)),
             None => self.typed.render(key).map(Cow::Owned),

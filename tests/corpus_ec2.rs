@@ -11,6 +11,7 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use stratoscope::analyze::{build_inventory, Inventory};
+use stratoscope::attr_value::AttrValue;
 use stratoscope::report::InputStatus;
 use stratoscope::{Input, Outcome, Resource};
 
@@ -34,7 +35,9 @@ fn outcome(rule: &str, r: &Resource) -> Outcome {
 fn find<'i>(inv: &'i Inventory, kind: &str, attr: &str, value: &str) -> &'i Resource {
     inv.resources
         .iter()
-        .find(|r| r.kind == kind && r.attributes.get(attr).and_then(Value::as_str) == Some(value))
+        .find(|r| {
+            r.kind == kind && r.attributes.get(attr).and_then(AttrValue::as_str) == Some(value)
+        })
         .unwrap_or_else(|| panic!("no {kind} with {attr} = {value}"))
 }
 

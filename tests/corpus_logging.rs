@@ -110,8 +110,8 @@ fn placebo_account_trail() {
         "is_logging",
     ] {
         assert_eq!(
-            t.attributes.get(key),
-            Some(&serde_json::json!(true)),
+            t.attributes.get(key).and_then(|v| v.as_bool()),
+            Some(true),
             "{key}"
         );
     }

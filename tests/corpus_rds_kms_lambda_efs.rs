@@ -9,6 +9,7 @@
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use stratoscope::analyze::Inventory;
+use stratoscope::attr_value::AttrValue;
 use stratoscope::{Input, Outcome, Resource};
 
 mod common;
@@ -131,7 +132,12 @@ fn key_rotation_agrees_with_cloud_custodian() {
         .collect();
     let rotating = keys
         .iter()
-        .filter(|k| k.attributes.get("rotation_enabled") == Some(&json!(true)))
+        .filter(|k| {
+            k.attributes
+                .get("rotation_enabled")
+                .and_then(AttrValue::as_bool)
+                == Some(true)
+        })
         .count();
     assert_eq!(rotating as u64, want, "keys with rotation enabled");
     let passing = keys
@@ -180,7 +186,7 @@ fn rds_default_vpc_fact_agrees_with_cloud_custodian() {
         .filter(|r| {
             r.attributes
                 .get("vpc_id")
-                .and_then(Value::as_str)
+                .and_then(AttrValue::as_str)
                 .is_some_and(|v| defaults.contains(&v))
         })
         .count();
@@ -191,7 +197,11 @@ fn rds_default_vpc_fact_agrees_with_cloud_custodian() {
         .iter()
         .filter(|r| r.kind == "aws.rds.db_instance")
     {
-        let public = r.attributes.get("publicly_accessible") == Some(&json!(true));
+        let public = r
+            .attributes
+            .get("publicly_accessible")
+            .and_then(AttrValue::as_bool)
+            == Some(true);
         let got = outcome("STRAT-AWS-RDS-002", r);
         assert_eq!(
             got,

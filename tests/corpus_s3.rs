@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use stratoscope::analyze::{build_inventory, Inventory};
+use stratoscope::attr_value::AttrValue;
 use stratoscope::evaluate::evaluate;
 use stratoscope::report::InputStatus;
 use stratoscope::{Input, Outcome};
@@ -318,7 +319,7 @@ fn config_replication_and_notifications() {
         .filter(|r| {
             r.attributes
                 .get("replication_rules")
-                .is_some_and(Value::is_array)
+                .is_some_and(AttrValue::is_array)
         })
         .collect();
     assert_eq!(replicated.len(), 1, "one bucket replicates");

@@ -45,7 +45,7 @@ fn comparable(r: &Resource) -> Map<String, Value> {
         .iter()
         // Kept as AWS printed them; Config prints IPv4 ranges as strings and objects both.
         .filter(|(k, _)| !k.starts_with("ip_permissions"))
-        .map(|(k, v)| (k.to_string(), strip(v)))
+        .map(|(k, v)| (k.to_string(), strip(&v.to_json())))
         .collect()
 }
 

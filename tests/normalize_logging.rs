@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 use stratoscope::analyze::{build_inventory, Inventory};
+use stratoscope::attr_value::AttrValue;
 use stratoscope::report::InputStatus;
 use stratoscope::{Input, Resource};
 
@@ -21,7 +22,7 @@ fn find<'a>(inv: &'a Inventory, kind: &str, id: &str) -> &'a Resource {
         .unwrap_or_else(|| panic!("no {kind} {id}"))
 }
 
-fn attr<'a>(r: &'a Resource, key: &str) -> &'a Value {
+fn attr<'a>(r: &'a Resource, key: &str) -> &'a AttrValue {
     r.attributes
         .get(key)
         .unwrap_or_else(|| panic!("{} has no {key}", r.id))

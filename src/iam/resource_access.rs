@@ -204,10 +204,10 @@ pub fn review(resources: &[Resource], arn: &str) -> Result<Review, String> {
         .or_else(|| super::policy::account_of_arn(arn));
     let (state, policy): (PolicyState, Vec<Statement>) =
         match target.and_then(|r| r.attributes.get("policy_statements")) {
-            Some(serde_json::Value::Null) => (PolicyState::None, Vec::new()),
+            Some(crate::attr_value::AttrValue::Null) => (PolicyState::None, Vec::new()),
             Some(v) => (
                 PolicyState::Known,
-                serde_json::from_value(v.clone()).unwrap_or_default(),
+                serde_json::from_value(v.to_json()).unwrap_or_default(),
             ),
             None => (PolicyState::NotExported, Vec::new()),
         };

@@ -944,7 +944,7 @@ mod tests {
         let user = &typed[0];
         assert!(user["can_assume"]
             .as_array()
-            .is_some_and(|l| l.contains(&json!("arn:aws:iam::123456789012:role/other"))));
+            .is_some_and(|l| l.contains(&"arn:aws:iam::123456789012:role/other".into())));
         assert!(user.contains_key("admin_path"), "{user:?}");
         assert_eq!(
             typed[2][TRUST_STATEMENTS][0]["principals"][0]["other_account"],

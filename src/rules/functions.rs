@@ -2,6 +2,7 @@
 //! NotAction, scope and conditions. Each is unit-tested here; rule files reference them by name
 //! and still own the metadata, explanation and fixtures.
 
+use crate::attr_value::AttrValue;
 use crate::iam::catalogue::{AccessLevel, Catalogue};
 use crate::iam::grant::{covers_all_resources, Access, ActionSet, Grant, Permissions};
 use crate::iam::policy::account_of_arn;
@@ -72,17 +73,17 @@ pub fn call(
     let complete = resource
         .attributes
         .get("statements_complete")
-        .and_then(Value::as_bool)
+        .and_then(AttrValue::as_bool)
         .unwrap_or(false);
     // Read only for the outcomes that name them; most calls pass or fail without.
     let missing = || {
         resource
             .attributes
             .get("missing_policies")
-            .and_then(Value::as_array)
+            .and_then(AttrValue::as_array)
             .into_iter()
             .flatten()
-            .filter_map(Value::as_str)
+            .filter_map(AttrValue::as_str)
     };
     let found = match name {
         "iam_admin_equivalent" => admin(&permissions),

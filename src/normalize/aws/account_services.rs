@@ -24,6 +24,7 @@
 
 use super::config::ConfigType;
 use super::{list, snake_keys, Command, Cx, Reply};
+use crate::attr_value::AttrValue;
 use crate::normalize::NormalizeError;
 use crate::Resource;
 use serde_json::{json, Map, Value};
@@ -275,8 +276,8 @@ fn undecided(reason: String) -> Value {
     json!({"reason": format!("cannot tell: {reason}")})
 }
 
-fn text<'v>(v: &'v Value, key: &str) -> &'v str {
-    v.get(key).and_then(Value::as_str).unwrap_or("?")
+fn text<'v>(v: &'v AttrValue, key: &str) -> &'v str {
+    v.get(key).and_then(AttrValue::as_str).unwrap_or("?")
 }
 
 /// CIS 3.3: some recorder records every supported type, global types included, is recording,
@@ -291,13 +292,13 @@ fn config_recording(r: &Resource) -> Option<Value> {
     let statuses = r
         .attributes
         .get("config_recorder_statuses")
-        .and_then(Value::as_array);
+        .and_then(AttrValue::as_array);
     let mut reasons = Vec::new();
     let mut unknown = false;
     for rec in recorders {
         let name = text(rec, "name");
         let group = rec.get("recording_group");
-        let flag = |k: &str| group.and_then(|g| g.get(k)).and_then(Value::as_bool);
+        let flag = |k: &str| group.and_then(|g| g.get(k)).and_then(AttrValue::as_bool);
         if flag("all_supported") != Some(true) {
             reasons.push(format!(
                 "recorder {name} records only selected resource types"
@@ -322,7 +323,7 @@ fn config_recording(r: &Resource) -> Option<Value> {
             reasons.push(format!("recorder {name} has no status (never started)"));
             continue;
         };
-        if st.get("recording").and_then(Value::as_bool) != Some(true) {
+        if st.get("recording").and_then(AttrValue::as_bool) != Some(true) {
             reasons.push(format!("recorder {name} is stopped"));
             continue;
         }
@@ -411,7 +412,7 @@ fn guardduty(r: &Resource) -> Option<Value> {
     let ids = r
         .attributes
         .get("guardduty_detector_ids")
-        .and_then(Value::as_array);
+        .and_then(AttrValue::as_array);
     let detector = r.attributes.get("guardduty_detector");
     if ids.is_some_and(|i| i.is_empty()) {
         return Some(fail("no GuardDuty detector exists in this region".into()));
@@ -442,11 +443,11 @@ fn guardduty(r: &Resource) -> Option<Value> {
 /// the region.
 fn guardduty_features(r: &Resource) -> Option<Value> {
     let d = r.attributes.get("guardduty_detector")?;
-    let enabled = |v: &Value| text(v, "status") == "ENABLED";
+    let enabled = |v: &AttrValue| text(v, "status") == "ENABLED";
     let mut out = Map::new();
-    if let Some(features) = d.get("features").and_then(Value::as_array) {
+    if let Some(features) = d.get("features").and_then(AttrValue::as_array) {
         let find = |name: &str| features.iter().find(|f| text(f, "name") == name);
-        let extra = |f: Option<&Value>, name: &str| -> Option<bool> {
+        let extra = |f: Option<&AttrValue>, name: &str| -> Option<bool> {
             let list = f?.get("additional_configuration")?.as_array()?;
             Some(list.iter().any(|c| text(c, "name") == name && enabled(c)))
         };
@@ -496,7 +497,7 @@ fn guardduty_features(r: &Resource) -> Option<Value> {
                 "/malware_protection/scan_ec2_instance_with_findings/ebs_volumes/status",
             ),
         ] {
-            if let Some(st) = ds.pointer(path).and_then(Value::as_str) {
+            if let Some(st) = ds.pointer(path).and_then(AttrValue::as_str) {
                 out.insert(key.into(), json!(st == "ENABLED"));
             }
         }

@@ -34,6 +34,7 @@ mod selectors;
 
 use super::config::{ConfigType, Item};
 use super::{list, required, snake_keys, str_at, Command, Cx, Reply};
+use crate::attr_value::AttrValue;
 use crate::normalize::NormalizeError;
 use crate::{Facts, Resource, Source};
 use serde_json::{json, Map, Value};
@@ -322,7 +323,7 @@ fn config_trail(cx: &Cx, it: &Item) -> Result<Vec<Resource>, NormalizeError> {
 
 /// A boolean attribute: `Some` when the export states it.
 pub(super) fn flag(r: &Resource, key: &str) -> Option<bool> {
-    r.attributes.get(key).and_then(Value::as_bool)
+    r.attributes.get(key).and_then(AttrValue::as_bool)
 }
 
 /// Whether a trail meets every requirement: `(truth, reasons it does not, or may not)`.
@@ -564,16 +565,16 @@ fn default_selectors(resources: &mut [Resource]) {
 /// `None` when the bucket's resource does not say. Reads the S3 normaliser's attributes (`logging`
 /// as an object, or `logging_target_bucket` / `logging_target_prefix`) and, for an AWS Config
 /// bucket item no S3 normaliser has claimed, its `BucketLoggingConfiguration`.
-fn logging_of(r: &Resource) -> Option<(Value, Source)> {
+fn logging_of(r: &Resource) -> Option<(AttrValue, Source)> {
     let at = |k: &str| r.source_of(k).clone();
     if let Some(v) = r.attributes.get("logging") {
         return Some((v.clone(), at("logging")));
     }
-    let pair = |bucket: Option<&Value>, prefix: Option<&Value>| match bucket {
-        Some(Value::String(b)) if !b.is_empty() => {
-            json!({"target_bucket": b, "target_prefix": prefix.cloned().unwrap_or(Value::Null)})
-        }
-        _ => Value::Null,
+    let pair = |bucket: Option<&AttrValue>, prefix: Option<&AttrValue>| match bucket {
+        Some(AttrValue::String(b)) if !b.is_empty() => AttrValue::from(
+            json!({"target_bucket": b, "target_prefix": prefix.cloned().unwrap_or_default()}),
+        ),
+        _ => AttrValue::Null,
     };
     if let Some(b) = r.attributes.get("logging_target_bucket") {
         let v = pair(Some(b), r.attributes.get("logging_target_prefix"));
@@ -608,9 +609,9 @@ fn from_trail_bucket(
     resources: &mut [Resource],
     key: &str,
     keep_existing: bool,
-    of: impl Fn(&Resource) -> Option<(Value, Source)>,
+    of: impl Fn(&Resource) -> Option<(AttrValue, Source)>,
 ) {
-    let buckets: BTreeMap<String, (Value, Source)> = resources
+    let buckets: BTreeMap<String, (AttrValue, Source)> = resources
         .iter()
         .filter(|r| r.kind == "aws.s3.bucket")
         .filter_map(|r| Some((r.name.clone(), of(r)?)))
@@ -622,7 +623,7 @@ fn from_trail_bucket(
         let Some((v, src)) = r
             .attributes
             .get("s3_bucket_name")
-            .and_then(Value::as_str)
+            .and_then(AttrValue::as_str)
             .and_then(|b| buckets.get(b))
         else {
             continue;

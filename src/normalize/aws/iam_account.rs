@@ -24,6 +24,7 @@
 
 use super::config::ConfigType;
 use super::{account_id, list, snake_keys, str_at, Command, Cx, Reply};
+use crate::attr_value::AttrValue;
 use crate::normalize::NormalizeError;
 use crate::time::{self, Epoch};
 use crate::Resource;
@@ -119,7 +120,7 @@ pub fn derive(resources: &mut Vec<Resource>) {
         let Some(attached) = r
             .attributes
             .get("attached_policies")
-            .and_then(Value::as_array)
+            .and_then(AttrValue::as_array)
         else {
             continue;
         };
@@ -129,7 +130,7 @@ pub fn derive(resources: &mut Vec<Resource>) {
         authz_accounts.insert(account.clone());
         if attached.iter().any(|p| {
             p.get("arn")
-                .and_then(Value::as_str)
+                .and_then(AttrValue::as_str)
                 .is_some_and(|a| a.ends_with(":policy/AWSSupportAccess"))
         }) {
             support.entry(account).or_default().push(json!(format!(

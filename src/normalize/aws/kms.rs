@@ -19,6 +19,7 @@ use super::config::{ConfigType, Item};
 use super::{
     copy_fields, field, field_or, list, region_of_arn, resource_policy, str_at, Command, Cx, Reply,
 };
+use crate::attr_value::AttrValue;
 use crate::iam::policy::account_of_arn;
 use crate::normalize::NormalizeError;
 use crate::Resource;
@@ -92,10 +93,10 @@ pub fn derive(resources: &mut Vec<Resource>) {
         let aliases: Vec<&str> = r
             .attributes
             .get("aliases")
-            .and_then(Value::as_array)
+            .and_then(AttrValue::as_array)
             .into_iter()
             .flatten()
-            .filter_map(Value::as_str)
+            .filter_map(AttrValue::as_str)
             .collect();
         let best = aliases
             .iter()

@@ -20,6 +20,7 @@ use super::config::{ConfigType, Item};
 use super::{
     copy_fields, field, field_or, list, region_of_arn, resource_policy, Command, Cx, Reply,
 };
+use crate::attr_value::AttrValue;
 use crate::iam::policy::account_of_arn;
 use crate::normalize::NormalizeError;
 use crate::Resource;
@@ -81,7 +82,7 @@ pub fn derive(resources: &mut Vec<Resource>) {
 /// The Availability Zones a VPC function can run in: those of its subnets, which only
 /// `describe-subnets` (or Config's subnet items) state.
 fn subnet_zones(resources: &mut [Resource]) {
-    let zones: std::collections::BTreeMap<String, (Value, crate::Source)> = resources
+    let zones: std::collections::BTreeMap<String, (AttrValue, crate::Source)> = resources
         .iter()
         .filter(|r| r.kind == "aws.ec2.subnet")
         .filter_map(|r| {
@@ -91,18 +92,18 @@ fn subnet_zones(resources: &mut [Resource]) {
         })
         .collect();
     for f in resources.iter_mut().filter(|r| r.kind == KIND) {
-        let Some(subnets) = f.attributes.get("subnet_ids").and_then(Value::as_array) else {
+        let Some(subnets) = f.attributes.get("subnet_ids").and_then(AttrValue::as_array) else {
             continue;
         };
         if subnets.is_empty() {
             continue;
         }
-        let found: Option<Vec<&(Value, crate::Source)>> = subnets
+        let found: Option<Vec<&(AttrValue, crate::Source)>> = subnets
             .iter()
             .map(|s| s.as_str().and_then(|s| zones.get(s)))
             .collect();
         let Some(found) = found else { continue };
-        let mut distinct: Vec<Value> = Vec::new();
+        let mut distinct: Vec<AttrValue> = Vec::new();
         for (zone, _) in &found {
             if !distinct.contains(zone) {
                 distinct.push(zone.clone());
@@ -110,8 +111,8 @@ fn subnet_zones(resources: &mut [Resource]) {
         }
         let src = found[0].1.clone();
         for (k, v) in [
-            ("availability_zone_count", json!(distinct.len())),
-            ("availability_zones", Value::Array(distinct)),
+            ("availability_zone_count", json!(distinct.len()).into()),
+            ("availability_zones", AttrValue::from(distinct)),
         ] {
             f.attributes.insert(k, v);
             if src != f.source {

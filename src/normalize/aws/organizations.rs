@@ -27,6 +27,7 @@
 //! EventBridge's `Targets`, `list-accounts`), so only their bundle entries are read.
 
 use super::{list, required, str_at, Command, Cx, Reply};
+use crate::attr_value::AttrValue;
 use crate::iam::grant::ScpLevel;
 use crate::iam::policy::{account_of_arn, parse_document, PolicyRef, Statement};
 use crate::normalize::NormalizeError;
@@ -375,7 +376,7 @@ fn list_targets(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> 
 }
 
 fn text<'r>(r: &'r Resource, key: &str) -> Option<&'r str> {
-    r.attributes.get(key).and_then(Value::as_str)
+    r.attributes.get(key).and_then(AttrValue::as_str)
 }
 
 /// Joins the policy fragments by policy id (a `list-targets-for-policy` fragment's ARN is
@@ -395,7 +396,7 @@ pub fn derive(resources: &mut Vec<Resource>) {
     let scps: Vec<(&String, &&Resource)> = policies.iter().filter(|(_, r)| is_scp(r)).collect();
     let listing_known = scps
         .iter()
-        .any(|(_, r)| r.attributes.get("listed") == Some(&Value::Bool(true)));
+        .any(|(_, r)| r.attributes.get("listed").and_then(AttrValue::as_bool) == Some(true));
     let all_targets_known = scps
         .iter()
         .all(|(_, r)| r.attributes.contains_key("targets"));
@@ -406,23 +407,23 @@ pub fn derive(resources: &mut Vec<Resource>) {
         for t in r
             .attributes
             .get("targets")
-            .and_then(Value::as_array)
+            .and_then(AttrValue::as_array)
             .into_iter()
             .flatten()
         {
-            let Some(id) = t.get("target_id").and_then(Value::as_str) else {
+            let Some(id) = t.get("target_id").and_then(AttrValue::as_str) else {
                 continue;
             };
             attached.entry(id.to_string()).or_default().push(r);
-            let kind = t.get("type").and_then(Value::as_str).unwrap_or("");
-            let name = t.get("name").and_then(Value::as_str).unwrap_or("");
+            let kind = t.get("type").and_then(AttrValue::as_str).unwrap_or("");
+            let name = t.get("name").and_then(AttrValue::as_str).unwrap_or("");
             target_names.insert(id.to_string(), (kind.to_string(), name.to_string()));
         }
     }
     let roots: Vec<&Resource> = resources.iter().filter(|r| r.kind == ROOT).collect();
     let scp_disabled = roots
         .iter()
-        .any(|r| r.attributes.get("scp_enabled") == Some(&Value::Bool(false)));
+        .any(|r| r.attributes.get("scp_enabled").and_then(AttrValue::as_bool) == Some(false));
     let root_id: Option<String> = roots
         .iter()
         .find_map(|r| text(r, "root_id").map(str::to_string))
@@ -588,26 +589,26 @@ pub fn scp_levels(
     for level in account
         .attributes
         .get("service_control_policies")
-        .and_then(Value::as_array)
+        .and_then(AttrValue::as_array)
         .into_iter()
         .flatten()
     {
         let label = level
             .get("target")
-            .and_then(Value::as_str)
+            .and_then(AttrValue::as_str)
             .unwrap_or("")
             .to_string();
-        let mut complete = level.get("complete") == Some(&Value::Bool(true));
+        let mut complete = level.get("complete").and_then(AttrValue::as_bool) == Some(true);
         let mut statements = Vec::new();
         for p in level
             .get("policies")
-            .and_then(Value::as_array)
+            .and_then(AttrValue::as_array)
             .into_iter()
             .flatten()
         {
             match p
                 .get("policy_id")
-                .and_then(Value::as_str)
+                .and_then(AttrValue::as_str)
                 .and_then(|id| policies.get(id))
             {
                 Some(s) => statements.extend(s.iter().cloned().map(Arc::new)),

@@ -43,6 +43,7 @@ use super::config::{ConfigType, Item};
 use super::{
     copy_fields, field, field_or, list, region_of_arn, region_of_zone, str_at, Command, Cx, Reply,
 };
+use crate::attr_value::AttrValue;
 use crate::normalize::NormalizeError;
 use crate::Resource;
 use serde_json::{json, Map, Value};
@@ -180,10 +181,10 @@ fn aurora_minor_upgrades(resources: &mut [Resource]) {
         let (Some(cluster), Some(on)) = (
             r.attributes
                 .get("db_cluster_identifier")
-                .and_then(Value::as_str),
+                .and_then(AttrValue::as_str),
             r.attributes
                 .get("auto_minor_version_upgrade")
-                .and_then(Value::as_bool),
+                .and_then(AttrValue::as_bool),
         ) else {
             continue;
         };

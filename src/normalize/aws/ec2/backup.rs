@@ -7,6 +7,7 @@
 
 use super::ebs::VOLUME;
 use super::shape::timestamp;
+use crate::attr_value::AttrValue;
 use crate::normalize::aws::{list, region_id, region_of_arn, str_at, Cx, Reply};
 use crate::normalize::NormalizeError;
 use crate::{Resource, Source};
@@ -52,10 +53,13 @@ pub fn protected_resources(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, Norma
 pub fn derive_volume_protection(resources: &mut [Resource]) {
     let listed: BTreeMap<String, Source> = resources
         .iter()
-        .filter(|r| r.kind == "aws.region" && r.attributes.get(LISTED) == Some(&Value::Bool(true)))
+        .filter(|r| {
+            r.kind == "aws.region"
+                && r.attributes.get(LISTED).and_then(AttrValue::as_bool) == Some(true)
+        })
         .map(|r| (r.id.clone(), r.source_of(LISTED).clone()))
         .collect();
-    let protected: BTreeMap<String, (Value, Source)> = resources
+    let protected: BTreeMap<String, (AttrValue, Source)> = resources
         .iter()
         .filter(|r| r.kind == KIND)
         .map(|r| {
@@ -63,7 +67,7 @@ pub fn derive_volume_protection(resources: &mut [Resource]) {
                 .attributes
                 .get("last_backup_time")
                 .cloned()
-                .unwrap_or(Value::Null);
+                .unwrap_or_default();
             (r.id.clone(), (t, r.source.clone()))
         })
         .collect();
@@ -75,13 +79,13 @@ pub fn derive_volume_protection(resources: &mut [Resource]) {
                     continue;
                 };
                 match listed.get(&region_id(acc, reg)) {
-                    Some(src) => (false, Value::Null, src.clone()),
+                    Some(src) => (false, AttrValue::Null, src.clone()),
                     None => continue,
                 }
             }
         };
         for (k, val) in [
-            ("backup_protected", Value::Bool(value)),
+            ("backup_protected", AttrValue::Bool(value)),
             ("last_backup_time", last),
         ] {
             v.attributes.insert(k, val);

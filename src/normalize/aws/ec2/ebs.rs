@@ -6,6 +6,7 @@ use super::shape::{
     arn, build, field, items, name_tag, need, or_null, record, tags, text, timestamp, zone_region,
     Attrs, Loc, Place,
 };
+use crate::attr_value::AttrValue;
 use crate::normalize::aws::{snake_keys, Cx};
 use crate::normalize::NormalizeError;
 use crate::Resource;
@@ -149,16 +150,16 @@ pub fn derive_external_sharing(resources: &mut [Resource]) {
         let Some(shared) = r
             .attributes
             .get("shared_with_accounts")
-            .and_then(Value::as_array)
+            .and_then(AttrValue::as_array)
         else {
             continue;
         };
         let owner = r
             .attributes
             .get("owner_id")
-            .and_then(Value::as_str)
+            .and_then(AttrValue::as_str)
             .or(r.account.as_deref());
-        let external: Vec<Value> = match owner {
+        let external: Vec<AttrValue> = match owner {
             Some(o) => shared
                 .iter()
                 .filter(|a| a.as_str() != Some(o))
@@ -174,7 +175,7 @@ pub fn derive_external_sharing(resources: &mut [Resource]) {
                 .insert("shared_with_external_accounts".into(), src);
         }
         r.attributes
-            .insert("shared_with_external_accounts", Value::Array(external));
+            .insert("shared_with_external_accounts", external);
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::shape::{build, field, strings, tags, text, Attrs, Loc, Place};
 use super::vpc::VPC;
+use crate::attr_value::AttrValue;
 use crate::normalize::aws::{region_id, Cx};
 use crate::normalize::NormalizeError;
 use crate::{Resource, Source};
@@ -76,21 +77,24 @@ pub fn listing(cx: &Cx) -> Option<Resource> {
 pub fn derive_endpoint_services(resources: &mut [Resource]) {
     let listed: BTreeMap<String, Source> = resources
         .iter()
-        .filter(|r| r.kind == "aws.region" && r.attributes.get(LISTED) == Some(&Value::Bool(true)))
+        .filter(|r| {
+            r.kind == "aws.region"
+                && r.attributes.get(LISTED).and_then(AttrValue::as_bool) == Some(true)
+        })
         .map(|r| (r.id.clone(), r.source_of(LISTED).clone()))
         .collect();
     // (account, region, vpc) → services
-    let mut services: BTreeMap<(String, String, String), Vec<Value>> = BTreeMap::new();
+    let mut services: BTreeMap<(String, String, String), Vec<AttrValue>> = BTreeMap::new();
     for r in resources.iter().filter(|r| r.kind == KIND) {
         let live = r
             .attributes
             .get("state")
-            .and_then(Value::as_str)
+            .and_then(AttrValue::as_str)
             .is_none_or(|s| !GONE.contains(&s.to_ascii_lowercase().as_str()));
         let (Some(acc), Some(reg), Some(vpc), Some(svc)) = (
             r.account.clone(),
             r.region.clone(),
-            r.attributes.get("vpc_id").and_then(Value::as_str),
+            r.attributes.get("vpc_id").and_then(AttrValue::as_str),
             r.attributes.get("service"),
         ) else {
             continue;
@@ -106,7 +110,7 @@ pub fn derive_endpoint_services(resources: &mut [Resource]) {
             v.region.clone(),
             v.attributes
                 .get("vpc_id")
-                .and_then(Value::as_str)
+                .and_then(AttrValue::as_str)
                 .map(str::to_string),
         ) else {
             continue;
@@ -115,8 +119,7 @@ pub fn derive_endpoint_services(resources: &mut [Resource]) {
             continue;
         };
         let found = services.remove(&(acc, reg, vpc)).unwrap_or_default();
-        v.attributes
-            .insert("endpoint_services", Value::Array(found));
+        v.attributes.insert("endpoint_services", found);
         if *src != v.source {
             v.sources.insert("endpoint_services".into(), src.clone());
         }

@@ -159,7 +159,7 @@ mod tests {
         assert_eq!(cli.id, config.id);
         assert_eq!(cli.account.as_deref(), Some("123456789012"));
         let strip = |r: &Resource| {
-            let mut v = r.attributes["ingress"][0].clone();
+            let mut v = r.attributes["ingress"][0].to_json();
             v.as_object_mut().map(|o| o.remove("source"));
             v
         };

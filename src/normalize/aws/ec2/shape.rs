@@ -2,6 +2,7 @@
 //! prints `groupId`. Every EC2 normaliser reads through these helpers, so the CLI path and the
 //! Config path cannot drift apart.
 
+use crate::attr_value::AttrValue;
 use crate::attribute_map::AttributeMap;
 use crate::normalize::aws::{region_of_zone, Cx};
 use crate::normalize::NormalizeError;
@@ -234,7 +235,11 @@ pub fn build(
 ) -> Resource {
     let owner = cx.account.or(place.owner);
     let name = name
-        .or_else(|| a.get("tags").and_then(name_tag))
+        .or_else(|| {
+            // `name_tag` on the tags as kept.
+            let name = a.get("tags")?.get("Name")?.as_str()?;
+            Some(name).filter(|n| !n.is_empty())
+        })
         .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path))
         .to_string();
     let mut r = cx.resource(
@@ -271,7 +276,7 @@ impl Attrs {
     }
 
     /// The value last set at `key`.
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&AttrValue> {
         self.0.get(key)
     }
 

@@ -2,6 +2,7 @@
 //! their Config types). Whether a VPC is logged is a cross-output fact, derived here.
 
 use super::shape::{build, field, need, or_null, tags, text, zone_region, Attrs, Loc, Place};
+use crate::attr_value::AttrValue;
 use crate::normalize::aws::{region_id, Cx};
 use crate::normalize::NormalizeError;
 use crate::{Resource, Source};
@@ -127,7 +128,10 @@ pub fn derive_flow_logs(resources: &mut [Resource]) {
     }
     let listed: BTreeMap<String, Source> = resources
         .iter()
-        .filter(|r| r.kind == "aws.region" && r.attributes.get(LISTED) == Some(&Value::Bool(true)))
+        .filter(|r| {
+            r.kind == "aws.region"
+                && r.attributes.get(LISTED).and_then(AttrValue::as_bool) == Some(true)
+        })
         .map(|r| (r.id.clone(), r.source_of(LISTED).clone()))
         .collect();
     let logs: Vec<Log> = resources
@@ -139,7 +143,7 @@ pub fn derive_flow_logs(resources: &mut [Resource]) {
                 region: r.region.clone(),
                 vpc: r.attributes.get("resource_id")?.as_str()?.to_string(),
                 id: r.id.clone(),
-                active: r.attributes.get("active") == Some(&Value::Bool(true)),
+                active: r.attributes.get("active").and_then(AttrValue::as_bool) == Some(true),
                 source: r.source.clone(),
             })
         })
@@ -150,7 +154,7 @@ pub fn derive_flow_logs(resources: &mut [Resource]) {
         _ => true,
     };
     for v in resources.iter_mut().filter(|r| r.kind == VPC) {
-        let Some(vpc_id) = v.attributes.get("vpc_id").and_then(Value::as_str) else {
+        let Some(vpc_id) = v.attributes.get("vpc_id").and_then(AttrValue::as_str) else {
             continue;
         };
         let mine: Vec<&Log> = logs

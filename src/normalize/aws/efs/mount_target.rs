@@ -5,6 +5,7 @@
 //! addresses on launch. It is left out while any subnet's setting is unknown and none is known
 //! public.
 
+use crate::attr_value::AttrValue;
 use crate::normalize::aws::{list, str_at, Cx, Reply};
 use crate::normalize::NormalizeError;
 use crate::{Resource, Source};
@@ -53,7 +54,7 @@ pub fn derive_public_subnets(resources: &mut [Resource], kind: &str) {
             let public = r
                 .attributes
                 .get("map_public_ip_on_launch")
-                .and_then(Value::as_bool);
+                .and_then(AttrValue::as_bool);
             Some((id, (public, r.source_of("map_public_ip_on_launch").clone())))
         })
         .collect();
@@ -61,14 +62,14 @@ pub fn derive_public_subnets(resources: &mut [Resource], kind: &str) {
         let Some(ids) = fs
             .attributes
             .get("mount_target_subnet_ids")
-            .and_then(Value::as_array)
+            .and_then(AttrValue::as_array)
         else {
             continue;
         };
         let mut public = Vec::new();
         let mut undecided = false;
         let mut evidence: Option<Source> = None;
-        for id in ids.iter().filter_map(Value::as_str) {
+        for id in ids.iter().filter_map(AttrValue::as_str) {
             match subnets.get(id) {
                 Some((Some(true), src)) => {
                     public.push(Value::from(id));

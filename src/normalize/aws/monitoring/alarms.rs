@@ -12,6 +12,7 @@
 
 use super::pattern::{self, Requirement};
 use super::{ALARM, METRIC_FILTER, TOPIC};
+use crate::attr_value::AttrValue;
 use crate::normalize::aws::cloudtrail::{
     account_of, flag, meets, set_account_fact, ALL_REGIONS_MANAGEMENT, TRAIL,
 };
@@ -122,7 +123,7 @@ pub const CONTROLS: &[Control] = &[
 ];
 
 fn s<'r>(r: &'r Resource, key: &str) -> Option<&'r str> {
-    r.attributes.get(key).and_then(Value::as_str)
+    r.attributes.get(key).and_then(AttrValue::as_str)
 }
 
 /// Same account and region, where both sides say (a lone output knows neither).
@@ -165,10 +166,14 @@ pub fn count_subscriptions(resources: &mut [Resource]) {
         if r.attributes.contains_key("confirmed_subscriptions") {
             continue;
         }
-        let count = match r.attributes.get("subscriptions").and_then(Value::as_array) {
+        let count = match r
+            .attributes
+            .get("subscriptions")
+            .and_then(AttrValue::as_array)
+        {
             Some(subs) => subs
                 .iter()
-                .filter(|s| s.get("confirmed").and_then(Value::as_bool) == Some(true))
+                .filter(|s| s.get("confirmed").and_then(AttrValue::as_bool) == Some(true))
                 .count(),
             None => {
                 let key = r
@@ -289,7 +294,7 @@ fn below_filter(
     let metrics: Vec<(String, String)> = f
         .attributes
         .get("metric_transformations")
-        .and_then(Value::as_array)
+        .and_then(AttrValue::as_array)
         .into_iter()
         .flatten()
         .filter_map(|m| {
@@ -303,11 +308,11 @@ fn below_filter(
         (s(a, "namespace") == Some(ns) && s(a, "metric_name") == Some(name))
             || a.attributes
                 .get("metrics")
-                .and_then(Value::as_array)
+                .and_then(AttrValue::as_array)
                 .is_some_and(|ms| {
                     ms.iter().any(|m| {
-                        m.get("namespace").and_then(Value::as_str) == Some(ns)
-                            && m.get("metric_name").and_then(Value::as_str) == Some(name)
+                        m.get("namespace").and_then(AttrValue::as_str) == Some(ns)
+                            && m.get("metric_name").and_then(AttrValue::as_str) == Some(name)
                     })
                 })
     };
@@ -364,10 +369,10 @@ fn below_alarm(
     let topics: Vec<&str> = a
         .attributes
         .get("alarm_actions")
-        .and_then(Value::as_array)
+        .and_then(AttrValue::as_array)
         .into_iter()
         .flatten()
-        .filter_map(Value::as_str)
+        .filter_map(AttrValue::as_str)
         .filter(|arn| arn.split(':').nth(2) == Some("sns"))
         .collect();
     if topics.is_empty() {
@@ -385,7 +390,7 @@ fn below_alarm(
         .map(|arn| {
             let topic = resources.iter().find(|t| t.kind == TOPIC && t.id == arn);
             let count = topic.and_then(|t| t.attributes.get("confirmed_subscriptions"));
-            match count.and_then(Value::as_u64) {
+            match count.and_then(AttrValue::as_u64) {
                 Some(n) if n > 0 => {
                     let mut found = Map::new();
                     for (k, v) in [
@@ -433,7 +438,7 @@ fn evaluate(
             None => vec![Link::Unknown(
                 "its CloudWatch Logs delivery is not in the export".into(),
             )],
-            Some(Value::String(arn)) => match super::super::cloudtrail::log_group_name(arn) {
+            Some(AttrValue::String(arn)) => match super::super::cloudtrail::log_group_name(arn) {
                 Some(group) => {
                     let parts: Vec<&str> = arn.split(':').collect();
                     let region = parts.get(3).copied().filter(|r| !r.is_empty());

@@ -6,6 +6,7 @@
 //! `backup_protected` absent (unknown).
 
 use super::super::{list, str_at, Cx, Reply};
+use crate::attr_value::AttrValue;
 use crate::normalize::NormalizeError;
 use crate::Resource;
 use serde_json::{json, Map, Value};
@@ -40,7 +41,7 @@ pub fn protected(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError>
 
 pub fn derive(resources: &mut [Resource]) {
     // Keyed by account and region; the name part of the place is unused.
-    let regions: BTreeMap<super::Place, (Vec<Value>, crate::Source)> = resources
+    let regions: BTreeMap<super::Place, (Vec<AttrValue>, crate::Source)> = resources
         .iter()
         .filter(|r| r.kind == "aws.region")
         .filter_map(|r| {
@@ -48,7 +49,7 @@ pub fn derive(resources: &mut [Resource]) {
             Some((
                 (r.account.clone(), r.region.clone(), String::new()),
                 (
-                    list.clone(),
+                    list.to_vec(),
                     r.source_of("backup_protected_resources").clone(),
                 ),
             ))
@@ -64,7 +65,7 @@ pub fn derive(resources: &mut [Resource]) {
         };
         let hit = list
             .iter()
-            .find(|e| e.get("resource_arn").and_then(Value::as_str) == Some(r.id.as_str()));
+            .find(|e| e.get("resource_arn").and_then(AttrValue::as_str) == Some(r.id.as_str()));
         r.attributes
             .insert("backup_protected", json!(hit.is_some()));
         if let Some(t) = hit.and_then(|e| e.get("last_backup_time")) {

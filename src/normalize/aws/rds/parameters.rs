@@ -11,6 +11,7 @@
 //! group and value decided it, or that the engine default did).
 
 use super::super::{list, str_at, Cx, Reply};
+use crate::attr_value::AttrValue;
 use crate::normalize::NormalizeError;
 use crate::Resource;
 use serde_json::{json, Map, Value};
@@ -64,7 +65,7 @@ fn on(v: &str) -> bool {
 }
 
 pub fn derive(resources: &mut [Resource]) {
-    let groups: BTreeMap<super::Place, (Value, crate::Source)> = resources
+    let groups: BTreeMap<super::Place, (AttrValue, crate::Source)> = resources
         .iter()
         .filter(|r| r.kind == KIND)
         .filter_map(|r| {
@@ -79,15 +80,20 @@ pub fn derive(resources: &mut [Resource]) {
         .iter_mut()
         .filter(|r| r.kind == "aws.rds.db_instance")
     {
-        let text = |k: &str| r.attributes.get(k).and_then(Value::as_str).unwrap_or("");
+        let text = |k: &str| {
+            r.attributes
+                .get(k)
+                .and_then(AttrValue::as_str)
+                .unwrap_or("")
+        };
         let Some((param, default)) = tls_parameter(text("engine"), text("engine_version")) else {
             continue;
         };
         let Some(group) = r
             .attributes
             .get("db_parameter_groups")
-            .and_then(|g| g.get(0))
-            .and_then(Value::as_str)
+            .and_then(|g| g.as_array()?.first())
+            .and_then(AttrValue::as_str)
             .map(str::to_string)
         else {
             continue;
@@ -97,8 +103,10 @@ pub fn derive(resources: &mut [Resource]) {
             continue;
         };
         let (required, via) = match params.get(param) {
-            Some(Value::String(v)) => (on(v), format!("{param} = {v} in parameter group {group}")),
-            Some(Value::Null) => (
+            Some(AttrValue::String(v)) => {
+                (on(v), format!("{param} = {v} in parameter group {group}"))
+            }
+            Some(AttrValue::Null) => (
                 default,
                 format!(
                     "parameter group {group} leaves {param} at the engine default ({})",

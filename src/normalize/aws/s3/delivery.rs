@@ -20,6 +20,7 @@
 
 use super::super::{field, Cx, Reply};
 use super::{bucket, region_of_location};
+use crate::attr_value::AttrValue;
 use crate::normalize::NormalizeError;
 use crate::Resource;
 use serde_json::{json, Map, Value};
@@ -186,10 +187,10 @@ pub fn derive(resources: &mut [Resource]) {
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|rule| rule.get("status").and_then(Value::as_str) == Some("Enabled"))
+            .filter(|rule| rule.get("status").and_then(AttrValue::as_str) == Some("Enabled"))
             .map(|rule| {
                 rule.get("destination_bucket")
-                    .and_then(Value::as_str)
+                    .and_then(AttrValue::as_str)
                     .and_then(|b| regions.get(b))
                     .map(String::as_str)
             })

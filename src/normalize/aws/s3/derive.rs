@@ -3,6 +3,7 @@
 //! really opens the bucket to everyone. Three-valued throughout: a fact that depends on a
 //! missing output is left out, and `unknown_facts` says which outputs were missing.
 
+use crate::attr_value::AttrValue;
 use crate::{Resource, Source};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -35,7 +36,7 @@ fn not(a: Option<bool>) -> Option<bool> {
     a.map(|v| !v)
 }
 
-fn flag(block: Option<&Value>, name: &str) -> Option<bool> {
+fn flag(block: Option<&AttrValue>, name: &str) -> Option<bool> {
     block?.get(name)?.as_bool()
 }
 
@@ -47,7 +48,7 @@ fn bool_at(r: &Resource, key: &str) -> Option<bool> {
 // The signature is shared by every service's `derive` in the framework's table.
 #[allow(clippy::ptr_arg)]
 pub fn derive(resources: &mut Vec<Resource>) {
-    let accounts: BTreeMap<String, (Value, Source)> = resources
+    let accounts: BTreeMap<String, (AttrValue, Source)> = resources
         .iter()
         .filter(|r| r.kind == "aws.account")
         .filter_map(|r| {
@@ -64,7 +65,7 @@ pub fn derive(resources: &mut Vec<Resource>) {
     }
 }
 
-fn bucket(r: &mut Resource, account: Option<&(Value, Source)>) {
+fn bucket(r: &mut Resource, account: Option<&(AttrValue, Source)>) {
     let mut missing: Vec<&str> = Vec::new();
     let own = r.attributes.get("public_access_block").cloned();
     if own.is_none() {
@@ -98,7 +99,7 @@ fn bucket(r: &mut Resource, account: Option<&(Value, Source)>) {
     let acl_any = r
         .attributes
         .get("acl_global_permissions")
-        .and_then(Value::as_array)
+        .and_then(AttrValue::as_array)
         .map(|a| !a.is_empty());
 
     let via_policy = |open: Option<bool>| and(open, not(restrict));
