@@ -26,7 +26,11 @@ pub enum AttrValue {
     #[default]
     Null,
     Bool(bool),
-    Number(Number),
+    /// A JSON number, as `serde_json::Number` holds it: a non-negative integer, a negative
+    /// one, or a finite float (its bits).
+    PosInt(Bits),
+    NegInt(Bits),
+    Float(Bits),
     String(Box<str>),
     Array(Box<[AttrValue]>),
     Object(AttrObject),
@@ -34,6 +38,24 @@ pub enum AttrValue {
 
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(std::mem::size_of::<AttrValue>() == 24);
+#[cfg(target_pointer_width = "32")]
+const _: () = assert!(std::mem::size_of::<AttrValue>() == 12);
+
+/// A number's 64 bits in two 32-bit halves. Held as a `u64`, a number would align the value to
+/// 8 bytes: in wasm32, where the other variants are a 4-byte pointer and a length, that made
+/// every attribute value 24 bytes instead of 12, and the browser holds millions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bits([u32; 2]);
+
+impl Bits {
+    fn new(n: u64) -> Bits {
+        Bits([n as u32, (n >> 32) as u32])
+    }
+
+    fn get(self) -> u64 {
+        u64::from(self.0[0]) | (u64::from(self.0[1]) << 32)
+    }
+}
 
 /// A JSON object's members in their order, names shared (see [`intern`]). Built whole: no
 /// member is added or removed once it is made.
@@ -138,7 +160,33 @@ impl AttrValue {
     }
 
     pub fn is_number(&self) -> bool {
-        matches!(self, AttrValue::Number(_))
+        matches!(
+            self,
+            AttrValue::PosInt(_) | AttrValue::NegInt(_) | AttrValue::Float(_)
+        )
+    }
+
+    /// The number, as `serde_json` holds it; `None` for anything else.
+    pub fn as_number(&self) -> Option<Number> {
+        match *self {
+            AttrValue::PosInt(b) => Some(b.get().into()),
+            AttrValue::NegInt(b) => Some((b.get() as i64).into()),
+            AttrValue::Float(b) => Number::from_f64(f64::from_bits(b.get())),
+            _ => None,
+        }
+    }
+
+    /// The value of the number `n`, in the variant `serde_json` holds it in.
+    fn number(n: &Number) -> AttrValue {
+        if let Some(u) = n.as_u64() {
+            AttrValue::PosInt(Bits::new(u))
+        } else if let Some(i) = n.as_i64() {
+            AttrValue::NegInt(Bits::new(i as u64))
+        } else {
+            n.as_f64().map_or(AttrValue::Null, |f| {
+                AttrValue::Float(Bits::new(f.to_bits()))
+            })
+        }
     }
 
     pub fn is_array(&self) -> bool {
@@ -165,21 +213,24 @@ impl AttrValue {
 
     pub fn as_i64(&self) -> Option<i64> {
         match self {
-            AttrValue::Number(n) => n.as_i64(),
+            AttrValue::PosInt(b) => i64::try_from(b.get()).ok(),
+            AttrValue::NegInt(b) => Some(b.get() as i64),
             _ => None,
         }
     }
 
     pub fn as_u64(&self) -> Option<u64> {
         match self {
-            AttrValue::Number(n) => n.as_u64(),
+            AttrValue::PosInt(b) => Some(b.get()),
             _ => None,
         }
     }
 
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            AttrValue::Number(n) => n.as_f64(),
+            AttrValue::PosInt(b) => Some(b.get() as f64),
+            AttrValue::NegInt(b) => Some(b.get() as i64 as f64),
+            AttrValue::Float(b) => Some(f64::from_bits(b.get())),
             _ => None,
         }
     }
@@ -224,7 +275,9 @@ impl AttrValue {
         match self {
             AttrValue::Null => Value::Null,
             AttrValue::Bool(b) => Value::Bool(*b),
-            AttrValue::Number(n) => Value::Number(n.clone()),
+            AttrValue::PosInt(_) | AttrValue::NegInt(_) | AttrValue::Float(_) => {
+                self.as_number().map_or(Value::Null, Value::Number)
+            }
             AttrValue::String(s) => Value::String(s.to_string()),
             AttrValue::Array(items) => Value::Array(items.iter().map(AttrValue::to_json).collect()),
             AttrValue::Object(o) => Value::Object(o.to_json()),
@@ -236,7 +289,7 @@ impl AttrValue {
         match value {
             Value::Null => AttrValue::Null,
             Value::Bool(b) => AttrValue::Bool(*b),
-            Value::Number(n) => AttrValue::Number(n.clone()),
+            Value::Number(n) => AttrValue::number(n),
             Value::String(s) => AttrValue::String(s.as_str().into()),
             Value::Array(items) => {
                 AttrValue::Array(items.iter().map(AttrValue::from_json).collect())
@@ -256,7 +309,7 @@ impl From<Value> for AttrValue {
         match value {
             Value::Null => AttrValue::Null,
             Value::Bool(b) => AttrValue::Bool(b),
-            Value::Number(n) => AttrValue::Number(n),
+            Value::Number(n) => AttrValue::number(&n),
             Value::String(s) => AttrValue::String(s.into_boxed_str()),
             Value::Array(items) => {
                 AttrValue::Array(items.into_iter().map(AttrValue::from).collect())
@@ -313,7 +366,7 @@ impl PartialEq for AttrValue {
         match (self, other) {
             (AttrValue::Null, AttrValue::Null) => true,
             (AttrValue::Bool(a), AttrValue::Bool(b)) => a == b,
-            (AttrValue::Number(a), AttrValue::Number(b)) => a == b,
+            (a, b) if a.is_number() => a.as_number().is_some_and(|n| b.as_number() == Some(n)),
             (AttrValue::String(a), AttrValue::String(b)) => a == b,
             (AttrValue::Array(a), AttrValue::Array(b)) => a == b,
             (AttrValue::Object(a), AttrValue::Object(b)) => a == b,
@@ -335,7 +388,7 @@ impl PartialEq<Value> for AttrValue {
         match (self, other) {
             (AttrValue::Null, Value::Null) => true,
             (AttrValue::Bool(a), Value::Bool(b)) => a == b,
-            (AttrValue::Number(a), Value::Number(b)) => a == b,
+            (a, Value::Number(b)) if a.is_number() => a.as_number().as_ref() == Some(b),
             (AttrValue::String(a), Value::String(b)) => **a == **b,
             (AttrValue::Array(a), Value::Array(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
@@ -431,7 +484,9 @@ impl Serialize for AttrValue {
         match self {
             AttrValue::Null => serializer.serialize_unit(),
             AttrValue::Bool(b) => serializer.serialize_bool(*b),
-            AttrValue::Number(n) => n.serialize(serializer),
+            AttrValue::PosInt(_) | AttrValue::NegInt(_) | AttrValue::Float(_) => {
+                self.as_number().serialize(serializer)
+            }
             AttrValue::String(s) => serializer.serialize_str(s),
             AttrValue::Array(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
@@ -482,15 +537,15 @@ impl<'de> Deserialize<'de> for AttrValue {
             }
 
             fn visit_i64<E>(self, n: i64) -> Result<AttrValue, E> {
-                Ok(AttrValue::Number(n.into()))
+                Ok(AttrValue::number(&n.into()))
             }
 
             fn visit_u64<E>(self, n: u64) -> Result<AttrValue, E> {
-                Ok(AttrValue::Number(n.into()))
+                Ok(AttrValue::PosInt(Bits::new(n)))
             }
 
             fn visit_f64<E>(self, n: f64) -> Result<AttrValue, E> {
-                Ok(Number::from_f64(n).map_or(AttrValue::Null, AttrValue::Number))
+                Ok(Number::from_f64(n).map_or(AttrValue::Null, |n| AttrValue::number(&n)))
             }
 
             fn visit_str<E>(self, s: &str) -> Result<AttrValue, E> {
@@ -577,6 +632,37 @@ mod tests {
         assert!(a.pointer("/z/x").is_none() && a.pointer("z").is_none());
         let odd = AttrValue::from(json!({"a/b": {"~": 1}}));
         assert_eq!(odd.pointer("/a~1b/~0").and_then(AttrValue::as_i64), Some(1));
+    }
+
+    /// Numbers keep serde_json's three kinds and their values at the extremes.
+    #[test]
+    fn numbers_round_trip_exactly() {
+        let v = json!([
+            0,
+            1,
+            u64::MAX,
+            -1,
+            i64::MIN,
+            i64::MAX,
+            0.5,
+            -0.0,
+            1e300,
+            -2.5e-300
+        ]);
+        let a = AttrValue::from(v.clone());
+        assert_eq!(a.to_json(), v);
+        assert_eq!(a, v);
+        assert_eq!(serde_json::to_string(&a).unwrap(), v.to_string());
+        let back: AttrValue = serde_json::from_str(&v.to_string()).unwrap();
+        assert_eq!(back.to_json(), v);
+        assert_eq!(a[2].as_u64(), Some(u64::MAX));
+        assert_eq!(a[2].as_i64(), None);
+        assert_eq!(a[4].as_i64(), Some(i64::MIN));
+        assert_eq!(a[4].as_u64(), None);
+        assert_eq!(a[3].as_f64(), Some(-1.0));
+        assert_eq!(a[6].as_f64(), Some(0.5));
+        assert_eq!(a[6].as_i64(), None);
+        assert!(a[0].is_number() && !a[0].is_string());
     }
 
     #[test]

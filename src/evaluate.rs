@@ -767,7 +767,7 @@ fn attr_list(v: &AttrValue) -> &[AttrValue] {
 /// Equal as rules compare: numbers by value, whatever their JSON spelling.
 fn str_eq(a: &AttrValue, b: &Value) -> bool {
     match (a, b) {
-        (AttrValue::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (x, Value::Number(y)) if x.is_number() => x.as_f64() == y.as_f64(),
         _ => a == b,
     }
 }
