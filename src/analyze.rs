@@ -661,7 +661,7 @@ fn quote_exports(inv: &Inventory, findings: &mut [Finding], wanted: &[(usize, us
     for &(f, k) in wanted {
         let e = &findings[f].evidence[k];
         by_file
-            .entry(e.file.as_str())
+            .entry(&*e.file)
             .or_default()
             .cite(&e.pointer, (f, k));
     }
@@ -767,7 +767,7 @@ mod tests {
             for (e, p) in f.evidence.iter().zip(&plain.evidence) {
                 let quoted = inv
                     .documents
-                    .get(&e.file)
+                    .get(&*e.file)
                     .filter(|_| e.pointer != resource.source.pointer)
                     .and_then(|text| {
                         crate::pointer::resolve_many(&unpack(text), &[&e.pointer]).remove(0)
@@ -963,7 +963,7 @@ mod tests {
                 shared += 1;
             } else {
                 // Not quoted (the resource as a whole, or no fragment there): a value of its own.
-                let quoted = inv.documents.get(&e.file).and_then(|text| {
+                let quoted = inv.documents.get(&*e.file).and_then(|text| {
                     crate::pointer::resolve_many(&unpack(text), &[&e.pointer]).remove(0)
                 });
                 let whole = inv.resources.iter().any(|r| r.source.pointer == e.pointer);

@@ -380,7 +380,7 @@ mod tests {
         let mut bare = role("a.json", None);
         assert!(bare.merge(role("b.json", Some(trust("*")))));
         assert!(bare.typed.has(TRUST_STATEMENTS));
-        assert_eq!(bare.source_of("trust_statements.0").file, "b.json");
+        assert_eq!(&*bare.source_of("trust_statements.0").file, "b.json");
 
         let mut json_held = role("a.json", None);
         json_held.attributes.insert(TRUST_STATEMENTS, json!([]));

@@ -333,7 +333,7 @@ fn display(v: &AttrValue) -> String {
 /// Where a sub-condition is being evaluated: the element a quantifier is visiting, if any.
 struct Scope<'v> {
     value: Option<&'v AttrValue>,
-    source: Option<(String, String)>,
+    source: Option<(Arc<str>, String)>,
     path: String,
 }
 
@@ -385,10 +385,10 @@ fn get<'v>(cx: &Ctx<'v>, at: Option<&'v AttrValue>, path: &AttrPath) -> Option<&
     }
 }
 
-fn element_source(v: &AttrValue) -> Option<(String, String)> {
+fn element_source(v: &AttrValue) -> Option<(Arc<str>, String)> {
     let s = v.get("source")?;
     Some((
-        s.get("file")?.as_str()?.to_string(),
+        crate::model::shared_file(s.get("file")?.as_str()?),
         s.get("pointer")?.as_str()?.to_string(),
     ))
 }

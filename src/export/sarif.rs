@@ -138,7 +138,7 @@ fn result(f: &Finding, rule_index: &BTreeMap<&str, usize>, artifacts: &[&str]) -
     let location = |e: &Evidence| {
         let mut artifact = Map::new();
         artifact.insert("uri".into(), json!(uri(&e.file)));
-        if let Some(i) = artifacts.iter().position(|a| *a == e.file) {
+        if let Some(i) = artifacts.iter().position(|a| **a == *e.file) {
             artifact.insert("index".into(), json!(i));
         }
         json!({

@@ -35,7 +35,7 @@ impl Cited {
             label: s.display_label(),
             policy_arn: s.policy.arn.clone(),
             effect: s.effect.to_string(),
-            file: s.source.file.clone(),
+            file: s.source.file.to_string(),
             pointer: s.source.pointer.clone(),
         }
     }

@@ -417,7 +417,7 @@ struct Cx<'a> {
 impl Cx<'_> {
     fn source(&self, ptr: &str) -> Source {
         Source {
-            file: self.file.to_string(),
+            file: crate::model::shared_file(self.file),
             pointer: ptr.to_string(),
         }
     }

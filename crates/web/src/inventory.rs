@@ -34,7 +34,7 @@ fn entry(r: &stratoscope::Resource) -> ResourceEntry {
         name: r.name.clone(),
         account: r.account.clone(),
         region: r.region.clone(),
-        file: r.source.file.clone(),
+        file: r.source.file.to_string(),
         pointer: r.source.pointer.clone(),
     }
 }

@@ -338,7 +338,7 @@ impl Assembly {
             let text = |i: usize| texts.get(i).cloned().ok_or_else(|| missing("text", i));
             let evidence = (0..r.count()?)
                 .map(|_| {
-                    let file = String::from(&*text(r.index()?)?);
+                    let file = text(r.index()?)?;
                     let pointer = r.string()?;
                     let path = String::from(&*text(r.index()?)?);
                     let value = match r.index()? {

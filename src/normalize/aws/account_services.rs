@@ -543,7 +543,7 @@ pub fn derive(resources: &mut Vec<Resource>) {
             };
             let src = r.source_of(from).clone();
             if src != r.source {
-                r.sources.insert(key.into(), src);
+                r.sources.insert(key, src);
             }
             r.attributes.insert(key, v);
         }

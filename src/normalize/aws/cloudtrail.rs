@@ -442,7 +442,7 @@ pub(super) fn set_account_fact(
         return;
     }
     if source != r.source {
-        r.sources.insert(key.to_string(), source);
+        r.sources.insert(key, source);
     }
     r.attributes.insert(key, value);
 }
@@ -555,7 +555,7 @@ fn default_selectors(resources: &mut [Resource]) {
         ] {
             r.attributes.insert(k, Value::Bool(v));
             if src != r.source {
-                r.sources.insert(k.into(), src.clone());
+                r.sources.insert(k, src.clone());
             }
         }
     }
@@ -629,7 +629,7 @@ fn from_trail_bucket(
             continue;
         };
         r.attributes.insert(key, v.clone());
-        r.sources.insert(key.into(), src.clone());
+        r.sources.insert(key, src.clone());
     }
 }
 

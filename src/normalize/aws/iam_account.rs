@@ -745,8 +745,14 @@ alice,arn:aws:iam::123456789012:user/alice,2024-01-01T00:00:00+00:00,true,2026-1
         let alice: Vec<_> = inv.resources.iter().filter(|r| r.name == "alice").collect();
         assert_eq!(alice.len(), 1);
         assert!(alice[0].attributes.contains_key("credential_report"));
-        assert_eq!(alice[0].source_of("credential_report").file, "report.json");
-        assert_eq!(alice[0].source_of("inline_policy_count").file, "authz.json");
+        assert_eq!(
+            &*alice[0].source_of("credential_report").file,
+            "report.json"
+        );
+        assert_eq!(
+            &*alice[0].source_of("inline_policy_count").file,
+            "authz.json"
+        );
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn subnet_zones(resources: &mut [Resource]) {
         ] {
             f.attributes.insert(k, v);
             if src != f.source {
-                f.sources.insert(k.into(), src.clone());
+                f.sources.insert(k, src.clone());
             }
         }
     }

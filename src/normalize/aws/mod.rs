@@ -78,7 +78,7 @@ impl<'a> Cx<'a> {
 
     pub fn source(&self, ptr: &str) -> Source {
         Source {
-            file: self.file.to_string(),
+            file: crate::model::shared_file(self.file),
             pointer: ptr.to_string(),
         }
     }

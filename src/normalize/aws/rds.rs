@@ -206,7 +206,7 @@ fn aurora_minor_upgrades(resources: &mut [Resource]) {
         c.attributes
             .insert("auto_minor_version_upgrade", json!(decided.0));
         c.sources
-            .insert("auto_minor_version_upgrade".into(), decided.1.clone());
+            .insert("auto_minor_version_upgrade", decided.1.clone());
     }
 }
 

@@ -90,7 +90,7 @@ pub fn derive_volume_protection(resources: &mut [Resource]) {
         ] {
             v.attributes.insert(k, val);
             if src != v.source {
-                v.sources.insert(k.into(), src.clone());
+                v.sources.insert(k, src.clone());
             }
         }
     }

@@ -171,8 +171,7 @@ pub fn derive_external_sharing(resources: &mut [Resource]) {
         };
         let src = r.source_of("shared_with_accounts").clone();
         if src != r.source {
-            r.sources
-                .insert("shared_with_external_accounts".into(), src);
+            r.sources.insert("shared_with_external_accounts", src);
         }
         r.attributes
             .insert("shared_with_external_accounts", external);

@@ -121,7 +121,7 @@ pub fn derive_endpoint_services(resources: &mut [Resource]) {
         let found = services.remove(&(acc, reg, vpc)).unwrap_or_default();
         v.attributes.insert("endpoint_services", found);
         if *src != v.source {
-            v.sources.insert("endpoint_services".into(), src.clone());
+            v.sources.insert("endpoint_services", src.clone());
         }
     }
 }

@@ -182,7 +182,7 @@ pub fn derive_flow_logs(resources: &mut [Resource]) {
         ] {
             v.attributes.insert(k, val);
             if evidence != v.source {
-                v.sources.insert(k.into(), evidence.clone());
+                v.sources.insert(k, evidence.clone());
             }
         }
     }

@@ -86,7 +86,7 @@ pub fn derive_public_subnets(resources: &mut [Resource], kind: &str) {
         let key = "mount_targets_in_public_subnets";
         fs.attributes.insert(key, Value::Array(public));
         if src != fs.source {
-            fs.sources.insert(key.into(), src);
+            fs.sources.insert(key, src);
         }
     }
 }

@@ -186,9 +186,8 @@ pub fn count_subscriptions(resources: &mut [Resource]) {
                 };
                 r.attributes
                     .insert("subscriptions", Value::Array(Vec::new()));
-                r.sources.insert("subscriptions".into(), src.clone());
-                r.sources
-                    .insert("confirmed_subscriptions".into(), src.clone());
+                r.sources.insert("subscriptions", src.clone());
+                r.sources.insert("confirmed_subscriptions", src.clone());
                 0
             }
         };

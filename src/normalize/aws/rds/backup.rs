@@ -71,6 +71,6 @@ pub fn derive(resources: &mut [Resource]) {
         if let Some(t) = hit.and_then(|e| e.get("last_backup_time")) {
             r.attributes.insert("backup_last_backup_time", t.clone());
         }
-        r.sources.insert("backup_protected".into(), src.clone());
+        r.sources.insert("backup_protected", src.clone());
     }
 }

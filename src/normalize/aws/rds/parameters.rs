@@ -117,7 +117,7 @@ pub fn derive(resources: &mut [Resource]) {
         };
         r.attributes.insert("ssl_required", json!(required));
         r.attributes.insert("ssl_required_via", json!(via));
-        r.sources.insert("ssl_required".into(), src.clone());
+        r.sources.insert("ssl_required", src.clone());
     }
 }
 

@@ -212,7 +212,7 @@ pub fn derive(resources: &mut [Resource]) {
                 .insert("replication_destination_regions", known);
             let src = r.source_of("replication_rules").clone();
             if src != r.source {
-                r.sources.insert("replicates_cross_region".into(), src);
+                r.sources.insert("replicates_cross_region", src);
             }
         }
     }

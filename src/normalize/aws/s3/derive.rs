@@ -174,7 +174,7 @@ fn bucket(r: &mut Resource, account: Option<&(AttrValue, Source)>) {
                     &acl_src
                 };
                 if *src != r.source {
-                    r.sources.insert(attr.into(), src.clone());
+                    r.sources.insert(attr, src.clone());
                 }
             }
             None => missing_for(attr, &[has_policy, has_acl]),
@@ -190,12 +190,11 @@ fn bucket(r: &mut Resource, account: Option<&(AttrValue, Source)>) {
     if let Some((_, src)) = account {
         if own.is_none() {
             r.sources
-                .insert("effective_public_access_block".into(), src.clone());
+                .insert("effective_public_access_block", src.clone());
         } else {
             let own_src = r.source_of("public_access_block").clone();
             if own_src != r.source {
-                r.sources
-                    .insert("effective_public_access_block".into(), own_src);
+                r.sources.insert("effective_public_access_block", own_src);
             }
         }
     }
