@@ -82,15 +82,15 @@ impl Scope {
     /// True when the scope covers `f`.
     pub fn covers(&self, f: &Finding) -> bool {
         let rule_matches = |pattern: &str| {
-            wildcard_match(pattern, &f.rule_id, true)
-                || wildcard_match(pattern, &f.rule_name, false)
+            wildcard_match(pattern, f.rule_id(), true)
+                || wildcard_match(pattern, f.rule_name(), false)
         };
         match self {
             Scope::Finding {
                 rule_id,
                 resource_id,
             } => {
-                (rule_id.eq_ignore_ascii_case(&f.rule_id) || **rule_id == *f.rule_name)
+                (rule_id.eq_ignore_ascii_case(f.rule_id()) || rule_id == f.rule_name())
                     && *resource_id == f.resource.id
             }
             Scope::Pattern { rule, resource } => {
@@ -562,7 +562,7 @@ mod tests {
                 let a = f.accepted.as_ref()?;
                 Some((
                     a.acceptance_id.as_str(),
-                    &*f.rule_id,
+                    f.rule_id(),
                     f.resource.name.as_str(),
                 ))
             })
@@ -612,7 +612,7 @@ mod tests {
         let by = |rule: &str| {
             r.findings
                 .iter()
-                .find(|f| &*f.rule_id == rule && f.resource.id == DEPLOY_BOT)
+                .find(|f| f.rule_id() == rule && f.resource.id == DEPLOY_BOT)
                 .and_then(|f| f.accepted.as_ref())
                 .map(|a| a.acceptance_id.clone())
         };
@@ -622,13 +622,13 @@ mod tests {
         let in_scope = r
             .findings
             .iter()
-            .filter(|f| f.rule_id.starts_with("STRAT-AWS-IAM-00"))
+            .filter(|f| f.rule_id().starts_with("STRAT-AWS-IAM-00"))
             .count();
         assert_eq!(r.summary.accepted, in_scope);
         assert!(r
             .findings
             .iter()
-            .all(|f| f.accepted.is_some() == f.rule_id.starts_with("STRAT-AWS-IAM-00")));
+            .all(|f| f.accepted.is_some() == f.rule_id().starts_with("STRAT-AWS-IAM-00")));
         let snapshot = r.clone();
         assert_eq!(apply(&mut r, &list, "2025-01-01"), first);
         assert_eq!(r, snapshot);

@@ -11,7 +11,7 @@ use crate::normalize::normalize;
 use crate::packed_text::PackedText;
 use crate::report::{
     sort_findings, Finding, InputStatus, InputVerdict, Report, ResourceRef, RuleCounts,
-    RuleCoverage, Summary, Tool,
+    RuleCoverage, RuleRef, Summary, Tool,
 };
 use crate::rules::{Rule, RulePack};
 use serde_json::Value;
@@ -529,13 +529,13 @@ fn evaluate_on(
     let mut notes: HashSet<NoteKey> = HashSet::new();
     for (i, (rule, (_, targets))) in pack.rules.iter().zip(&plans).enumerate() {
         // Shared by every finding of the rule.
-        let (rule_id, rule_name, title, service) = (
-            Arc::<str>::from(rule.id.as_str()),
-            Arc::<str>::from(rule.name.as_str()),
-            Arc::<str>::from(rule.title.as_str()),
-            Arc::<str>::from(rule.service.as_str()),
-        );
-        let frameworks = Arc::new(rule.frameworks.clone());
+        let meta = Arc::new(RuleRef {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            title: rule.title.clone(),
+            service: rule.service.clone(),
+            frameworks: rule.frameworks.clone(),
+        });
         coverage.push(RuleCoverage {
             rule_id: rule.id.clone(),
             evaluated: !targets.is_empty(),
@@ -587,19 +587,15 @@ fn evaluate_on(
                     share_note(&mut notes, &mut e.note);
                 }
                 findings.push(Finding {
-                    rule_id: rule_id.clone(),
-                    rule_name: rule_name.clone(),
-                    title: title.clone(),
+                    rule: meta.clone(),
                     severity: rule.severity,
                     outcome: eval.outcome,
-                    service: service.clone(),
                     resource: refs
                         .entry(std::ptr::from_ref(resource))
                         .or_insert_with(|| Arc::new(ResourceRef::of(resource)))
                         .clone(),
                     message: eval.message,
                     evidence,
-                    frameworks: frameworks.clone(),
                     accepted: None,
                 });
             }
@@ -756,7 +752,7 @@ mod tests {
         let report = evaluate_inventory(inv, pack, &Options::default());
         let mut cited = 0;
         for f in &report.findings {
-            let rule = pack.get(&f.rule_id).expect("rule");
+            let rule = pack.get(f.rule_id()).expect("rule");
             let resource = inv
                 .resources
                 .iter()

@@ -114,7 +114,7 @@ pub fn drift(baseline: (&Inventory, &Report), current: (&Inventory, &Report)) ->
 /// The identity of a finding across runs: rule, resource, and whether it failed or could not
 /// be decided.
 fn finding_key(f: &Finding) -> (&str, &str, bool) {
-    (&f.rule_id, &f.resource.id, f.outcome == Outcome::Fail)
+    (f.rule_id(), &f.resource.id, f.outcome == Outcome::Fail)
 }
 
 /// New, resolved and unchanged findings, each list in its report's order.
@@ -312,7 +312,7 @@ mod tests {
         let d = both();
         let keys = |fs: &[Finding]| -> Vec<(String, String)> {
             fs.iter()
-                .map(|f| (f.rule_id.to_string(), f.resource.name.clone()))
+                .map(|f| (f.rule_id().to_string(), f.resource.name.clone()))
                 .collect()
         };
         assert_eq!(
@@ -346,7 +346,7 @@ mod tests {
         let d = diff_findings(&report, &later);
         assert_eq!(d.new.len(), 1);
         assert_eq!(d.resolved.len(), 1);
-        assert_eq!(d.new[0].rule_id, d.resolved[0].rule_id);
+        assert_eq!(d.new[0].rule_id(), d.resolved[0].rule_id());
         assert_eq!(d.unchanged.len(), report.findings.len() - 1);
     }
 

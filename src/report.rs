@@ -66,26 +66,128 @@ impl ResourceRef {
     }
 }
 
+/// What a finding says of its rule: made once per rule and shared by all of the rule's findings
+/// (a rule can have tens of thousands). One pointer in a finding rather than five made each
+/// finding 64 bytes smaller: 17 MB of a 100 MB authorization export's 266,850 findings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleRef {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub service: String,
+    pub frameworks: BTreeMap<String, Vec<String>>,
+}
+
 /// A failing or undecidable rule outcome on one resource. Passes are counted in the summary.
-/// The rule's metadata is shared by all of the rule's findings rather than copied into each
-/// (a rule can have tens of thousands); it serialises the same either way.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Serialises with the rule's fields among its own, as when each finding had its copy.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    pub rule_id: Arc<str>,
-    pub rule_name: Arc<str>,
-    pub title: Arc<str>,
+    pub rule: Arc<RuleRef>,
     pub severity: Severity,
     pub outcome: Outcome,
-    pub service: Arc<str>,
     /// Shared by all of the resource's findings.
     pub resource: Arc<ResourceRef>,
     pub message: String,
     pub evidence: Vec<Evidence>,
-    pub frameworks: Arc<BTreeMap<String, Vec<String>>>,
     /// Set when an auditor accepted the risk (see `accept`); the finding stays in the report.
     /// Boxed: most findings have none, and inline it would add 96 bytes to every one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted: Option<Box<AcceptedBy>>,
+}
+
+impl Finding {
+    pub fn rule_id(&self) -> &str {
+        &self.rule.id
+    }
+
+    pub fn rule_name(&self) -> &str {
+        &self.rule.name
+    }
+
+    pub fn title(&self) -> &str {
+        &self.rule.title
+    }
+
+    pub fn service(&self) -> &str {
+        &self.rule.service
+    }
+
+    pub fn frameworks(&self) -> &BTreeMap<String, Vec<String>> {
+        &self.rule.frameworks
+    }
+}
+
+/// A finding as it is written: flat, in this field order.
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule_id: &'a str,
+    rule_name: &'a str,
+    title: &'a str,
+    severity: Severity,
+    outcome: Outcome,
+    service: &'a str,
+    resource: &'a ResourceRef,
+    message: &'a str,
+    evidence: &'a [Evidence],
+    frameworks: &'a BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: &'a Option<Box<AcceptedBy>>,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        FindingOut {
+            rule_id: &self.rule.id,
+            rule_name: &self.rule.name,
+            title: &self.rule.title,
+            severity: self.severity,
+            outcome: self.outcome,
+            service: &self.rule.service,
+            resource: &self.resource,
+            message: &self.message,
+            evidence: &self.evidence,
+            frameworks: &self.rule.frameworks,
+            accepted: &self.accepted,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A finding as it is read back: each with its own rule reference.
+#[derive(Deserialize)]
+struct FindingIn {
+    rule_id: String,
+    rule_name: String,
+    title: String,
+    severity: Severity,
+    outcome: Outcome,
+    service: String,
+    resource: Arc<ResourceRef>,
+    message: String,
+    evidence: Vec<Evidence>,
+    frameworks: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    accepted: Option<Box<AcceptedBy>>,
+}
+
+impl<'de> Deserialize<'de> for Finding {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Finding, D::Error> {
+        let f = FindingIn::deserialize(deserializer)?;
+        Ok(Finding {
+            rule: Arc::new(RuleRef {
+                id: f.rule_id,
+                name: f.rule_name,
+                title: f.title,
+                service: f.service,
+                frameworks: f.frameworks,
+            }),
+            severity: f.severity,
+            outcome: f.outcome,
+            resource: f.resource,
+            message: f.message,
+            evidence: f.evidence,
+            accepted: f.accepted,
+        })
+    }
 }
 
 /// The acceptance that covers a finding, copied onto it so every export can show why.
@@ -170,7 +272,7 @@ impl Summary {
                 .or_default() += 1;
             *self
                 .failing_by_service
-                .entry(f.service.to_string())
+                .entry(f.service().to_string())
                 .or_default() += 1;
             *self
                 .failing_by_account
@@ -284,7 +386,7 @@ pub fn sort_findings(findings: &mut [Finding]) {
         let (x, y) = (&findings[a], &findings[b]);
         key(x)
             .cmp(&key(y))
-            .then_with(|| x.rule_id.cmp(&y.rule_id))
+            .then_with(|| x.rule_id().cmp(y.rule_id()))
             .then_with(|| x.resource.id.cmp(&y.resource.id))
             .then(a.cmp(&b))
     });
@@ -336,7 +438,7 @@ mod tests {
                 (
                     f.outcome != Outcome::Fail,
                     f.severity,
-                    f.rule_id.clone(),
+                    f.rule_id().to_string(),
                     f.resource.id.clone(),
                 )
             };
@@ -401,10 +503,10 @@ mod tests {
   }
 }"#;
         let finding: Finding = serde_json::from_str(text).expect("reads");
-        assert_eq!(&*finding.rule_id, "STRAT-AWS-IAM-001");
-        assert_eq!(finding.frameworks["cis-aws-5.0"], vec!["1.3".to_string()]);
+        assert_eq!(finding.rule_id(), "STRAT-AWS-IAM-001");
+        assert_eq!(finding.frameworks()["cis-aws-5.0"], vec!["1.3".to_string()]);
         assert_eq!(pretty_json(&finding), format!("{text}\n"));
         let copy = finding.clone();
-        assert!(Arc::ptr_eq(&copy.frameworks, &finding.frameworks));
+        assert!(Arc::ptr_eq(&copy.rule, &finding.rule));
     }
 }

@@ -78,7 +78,7 @@ fn an_scp_denying_iam_caps_an_administrator() {
         report
             .findings
             .iter()
-            .find(|f| &*f.rule_id == rule && f.resource.id == dana)
+            .find(|f| f.rule_id() == rule && f.resource.id == dana)
     };
     assert!(
         finding("STRAT-AWS-IAM-003").is_none(),

@@ -37,18 +37,18 @@ pub fn findings_csv(findings: &[Finding]) -> String {
         push_row(
             &mut out,
             [
-                &*f.rule_id,
-                &*f.rule_name,
+                f.rule_id(),
+                f.rule_name(),
                 f.severity.as_str(),
                 f.outcome.as_str(),
                 accepted.unwrap_or(""),
-                &*f.service,
+                f.service(),
                 f.resource.account.as_deref().unwrap_or(""),
                 f.resource.region.as_deref().unwrap_or(""),
                 f.resource.kind.as_str(),
                 f.resource.id.as_str(),
                 f.resource.name.as_str(),
-                &*f.title,
+                f.title(),
                 f.message.as_str(),
                 frameworks.as_str(),
             ],
@@ -164,7 +164,7 @@ mod tests {
         assert_eq!(rows.len(), report.findings.len() + 1);
         for (row, f) in rows[1..].iter().zip(&report.findings) {
             assert_eq!(row.len(), COLUMNS.len());
-            assert_eq!(row[0], &*f.rule_id);
+            assert_eq!(row[0], f.rule_id());
             assert_eq!(row[9], f.resource.id);
             let shown = |s: &str| match s.starts_with('=') {
                 true => format!("'{s}"),

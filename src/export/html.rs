@@ -317,7 +317,7 @@ fn controls<'a>(
             report
                 .findings
                 .iter()
-                .map(|f| (&*f.rule_id, &*f.frameworks)),
+                .map(|f| (f.rule_id(), f.frameworks())),
         );
     for (rule, frameworks) in mapped {
         for (fw, ids) in frameworks {
@@ -332,7 +332,7 @@ fn controls<'a>(
         }
     }
     for f in &report.findings {
-        for (fw, ids) in f.frameworks.iter() {
+        for (fw, ids) in f.frameworks().iter() {
             for id in ids {
                 if let Some(c) = out
                     .get_mut(fw.as_str())
@@ -425,9 +425,9 @@ fn findings(h: &mut String, report: &Report, pack: &RulePack) {
         );
         let mut by_rule: Vec<(&str, Vec<&Finding>)> = Vec::new();
         for f in of_severity {
-            match by_rule.iter_mut().find(|(id, _)| *id == &*f.rule_id) {
+            match by_rule.iter_mut().find(|(id, _)| *id == f.rule_id()) {
                 Some((_, list)) => list.push(f),
-                None => by_rule.push((&f.rule_id, vec![f])),
+                None => by_rule.push((f.rule_id(), vec![f])),
             }
         }
         for (rule_id, list) in by_rule {
@@ -440,7 +440,7 @@ fn findings(h: &mut String, report: &Report, pack: &RulePack) {
 fn rule_block(h: &mut String, rule: Option<&Rule>, list: &[&Finding]) {
     let Some(first) = list.first() else { return };
     let frameworks: Vec<String> = first
-        .frameworks
+        .frameworks()
         .iter()
         .map(|(fw, ids)| format!("{} {}", esc(fw), esc(&ids.join(", "))))
         .collect();
@@ -451,9 +451,9 @@ fn rule_block(h: &mut String, rule: Option<&Rule>, list: &[&Finding]) {
          <p class=\"rule-meta\"><span class=\"mono\">{id}</span> · <span class=\"mono\">{name}</span> · {n} resource{s}{fw}</p></header>",
         sev = first.severity.as_str(),
         label = severity_label(first.severity),
-        id = esc(&first.rule_id),
-        title = esc(&first.title),
-        name = esc(&first.rule_name),
+        id = esc(first.rule_id()),
+        title = esc(first.title()),
+        name = esc(first.rule_name()),
         n = list.len(),
         s = plural(list.len()),
         fw = if frameworks.is_empty() {
@@ -773,7 +773,9 @@ mod tests {
         assert!(at("id=\"summary\"") < at("id=\"compliance\""));
         assert!(at("id=\"compliance\"") < at("id=\"findings\""));
         let first_rule = at("class=\"rule ");
-        let rule = pack.get(&report.findings[0].rule_id).expect("rule in pack");
+        let rule = pack
+            .get(report.findings[0].rule_id())
+            .expect("rule in pack");
         let positions: Vec<usize> = rule
             .explanation
             .sections()

@@ -34,7 +34,7 @@ fn state_label(f: &Finding) -> &'static str {
 
 /// `framework control, control; framework control` — one line for a finding's mappings.
 fn frameworks_line(f: &Finding) -> String {
-    f.frameworks
+    f.frameworks()
         .iter()
         .map(|(fw, controls)| format!("{fw} {}", controls.join(", ")))
         .collect::<Vec<_>>()

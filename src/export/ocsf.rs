@@ -101,17 +101,17 @@ fn event(f: &Finding, report: &Report, pack: &RulePack, time_ms: i64) -> Value {
     put(&mut cloud, "account", account);
     put(&mut cloud, "region", region);
 
-    let rule = pack.get(&f.rule_id);
+    let rule = pack.get(f.rule_id());
     let types: Vec<&str> = match rule {
         Some(r) if !r.categories.is_empty() => r.categories.iter().map(String::as_str).collect(),
-        _ => vec![&*f.service],
+        _ => vec![f.service()],
     };
     let mut finding_info = Map::new();
     finding_info.insert(
         "uid".into(),
-        json!(format!("{}:{}", f.rule_id, f.resource.id)),
+        json!(format!("{}:{}", f.rule_id(), f.resource.id)),
     );
-    finding_info.insert("title".into(), json!(f.title));
+    finding_info.insert("title".into(), json!(f.title()));
     finding_info.insert("desc".into(), json!(f.message));
     finding_info.insert("types".into(), json!(types));
     put(
@@ -158,11 +158,11 @@ fn event(f: &Finding, report: &Report, pack: &RulePack, time_ms: i64) -> Value {
     v.insert(
         "unmapped".into(),
         json!({
-            "rule_id": f.rule_id,
-            "rule_name": f.rule_name,
+            "rule_id": f.rule_id(),
+            "rule_name": f.rule_name(),
             "outcome": f.outcome,
-            "service": f.service,
-            "frameworks": f.frameworks,
+            "service": f.service(),
+            "frameworks": f.frameworks(),
             "json_pointers": f.evidence.iter().map(|e| format!("{}#{}", e.file, e.pointer)).collect::<Vec<_>>(),
             "accepted": f.accepted,
         }),
@@ -199,10 +199,10 @@ mod tests {
                 assert!(e["metadata"]["product"][key].is_string(), "{key}");
             }
             assert_eq!(e["severity_id"], severity(f.severity).0);
-            assert_eq!(e["finding_info"]["title"], &*f.title);
+            assert_eq!(e["finding_info"]["title"], f.title());
             assert!(e["finding_info"]["uid"]
                 .as_str()
-                .is_some_and(|u| u.contains(&*f.rule_id) && u.contains(&f.resource.id)));
+                .is_some_and(|u| u.contains(f.rule_id()) && u.contains(&f.resource.id)));
             assert!(e["finding_info"]["types"]
                 .as_array()
                 .is_some_and(|t| !t.is_empty()));

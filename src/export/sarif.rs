@@ -151,8 +151,8 @@ fn result(f: &Finding, rule_index: &BTreeMap<&str, usize>, artifacts: &[&str]) -
         })
     };
     let mut v = Map::new();
-    v.insert("ruleId".into(), json!(f.rule_id));
-    if let Some(i) = rule_index.get(&*f.rule_id) {
+    v.insert("ruleId".into(), json!(f.rule_id()));
+    if let Some(i) = rule_index.get(f.rule_id()) {
         v.insert("ruleIndex".into(), json!(i));
     }
     if f.outcome == Outcome::Fail {
@@ -184,7 +184,7 @@ fn result(f: &Finding, rule_index: &BTreeMap<&str, usize>, artifacts: &[&str]) -
     }
     v.insert(
         "partialFingerprints".into(),
-        json!({"stratoscopeFinding/v1": format!("{}|{}", f.rule_id, f.resource.id)}),
+        json!({"stratoscopeFinding/v1": format!("{}|{}", f.rule_id(), f.resource.id)}),
     );
     if let Some(a) = &f.accepted {
         v.insert(
@@ -205,7 +205,7 @@ fn result(f: &Finding, rule_index: &BTreeMap<&str, usize>, artifacts: &[&str]) -
             "resourceKind": f.resource.kind,
             "account": f.resource.account,
             "region": f.resource.region,
-            "frameworks": f.frameworks,
+            "frameworks": f.frameworks(),
         }),
     );
     Value::Object(v)

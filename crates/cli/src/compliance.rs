@@ -27,7 +27,7 @@ pub fn framework(id: &str) -> Result<Framework, String> {
 pub fn restrict(report: &mut Report, framework: &str) {
     report
         .findings
-        .retain(|f| f.frameworks.get(framework).is_some_and(|c| !c.is_empty()));
+        .retain(|f| f.frameworks().get(framework).is_some_and(|c| !c.is_empty()));
     report.compliance.retain(|c| c.framework == framework);
 }
 

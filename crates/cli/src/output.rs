@@ -116,7 +116,7 @@ fn finding_head(s: &mut String, f: &Finding) {
         (None, Outcome::Fail) => f.severity.as_str().to_uppercase(),
         (None, _) => "UNKNOWN".into(),
     };
-    let _ = writeln!(s, "  [{label}] {} {}", f.rule_id, f.title);
+    let _ = writeln!(s, "  [{label}] {} {}", f.rule_id(), f.title());
     let _ = writeln!(
         s,
         "      {} {} (account {})",

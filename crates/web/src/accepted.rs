@@ -65,7 +65,7 @@ impl Draft {
         };
         Draft {
             scope: ScopeChoice::Finding,
-            rule_id: f.rule_id.to_string(),
+            rule_id: f.rule_id().to_string(),
             resource_id: id.clone(),
             resource_glob: glob,
             account: f.resource.account.clone(),
@@ -262,7 +262,7 @@ mod tests {
         let same_rule = report
             .findings
             .iter()
-            .filter(|g| g.rule_id == f.rule_id)
+            .filter(|g| g.rule_id() == f.rule_id())
             .count();
         assert_eq!(
             report

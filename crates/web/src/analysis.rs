@@ -285,9 +285,9 @@ mod tests {
         for f in &report.findings {
             assert_eq!(f.resource.account.as_deref(), Some("123456789012"));
             assert!(
-                load.pack.get(&f.rule_id).is_some(),
+                load.pack.get(f.rule_id()).is_some(),
                 "finding names unknown rule {}",
-                f.rule_id
+                f.rule_id()
             );
         }
     }

@@ -322,7 +322,7 @@ fn detail_key(report: &Report, index: usize) -> String {
     report
         .findings
         .get(index)
-        .map(|f| format!("{}|{}", f.rule_id, f.resource.id))
+        .map(|f| format!("{}|{}", f.rule_id(), f.resource.id))
         .unwrap_or_default()
 }
 

@@ -186,11 +186,11 @@ mod tests {
         for i in shown {
             let f = &report.findings[i];
             assert!(
-                control.rules.contains(&f.rule_id.to_string()),
+                control.rules.contains(&f.rule_id().to_string()),
                 "{}",
-                f.rule_id
+                f.rule_id()
             );
-            assert!(f.frameworks[&summary.framework].contains(&control.id));
+            assert!(f.frameworks()[&summary.framework].contains(&control.id));
         }
         assert!(score_caption(summary).contains("measured controls pass"));
     }

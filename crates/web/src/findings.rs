@@ -106,20 +106,20 @@ impl Dim {
         match self {
             Dim::Severity => emit(Cow::Borrowed(f.severity.as_str())),
             Dim::Outcome => emit(Cow::Borrowed(f.outcome.as_str())),
-            Dim::Service => emit(Cow::Borrowed(&*f.service)),
+            Dim::Service => emit(Cow::Borrowed(f.service())),
             Dim::Account => emit(Cow::Borrowed(
                 f.resource.account.as_deref().unwrap_or(NONE_VALUE),
             )),
             Dim::Region => emit(Cow::Borrowed(
                 f.resource.region.as_deref().unwrap_or(NONE_VALUE),
             )),
-            Dim::Rule => emit(Cow::Borrowed(&*f.rule_id)),
+            Dim::Rule => emit(Cow::Borrowed(f.rule_id())),
             Dim::Framework => f
-                .frameworks
+                .frameworks()
                 .iter()
                 .filter(|(_, ids)| !ids.is_empty())
                 .for_each(|(fw, _)| emit(Cow::Borrowed(fw.as_str()))),
-            Dim::Control => f.frameworks.iter().for_each(|(fw, ids)| {
+            Dim::Control => f.frameworks().iter().for_each(|(fw, ids)| {
                 ids.iter()
                     .for_each(|id| emit(Cow::Owned(control_value(fw, id))))
             }),
@@ -213,8 +213,8 @@ pub fn value_label(report: &Report, dim: Dim, value: &str) -> String {
         Dim::Severity => Severity::parse(value)
             .map(|s| severity_label(s).to_string())
             .unwrap_or_else(|| value.to_string()),
-        Dim::Rule => match report.findings.iter().find(|f| &*f.rule_id == value) {
-            Some(f) => format!("{} — {}", f.rule_id, f.rule_name),
+        Dim::Rule => match report.findings.iter().find(|f| f.rule_id() == value) {
+            Some(f) => format!("{} — {}", f.rule_id(), f.rule_name()),
             None => value.to_string(),
         },
         Dim::Control => {
@@ -269,7 +269,7 @@ pub fn options(report: &Report, dim: Dim) -> Vec<(String, String)> {
         report
             .findings
             .iter()
-            .map(|f| (&*f.rule_id, &*f.rule_name))
+            .map(|f| (f.rule_id(), f.rule_name()))
             .collect()
     } else {
         HashMap::new()
@@ -382,7 +382,7 @@ pub fn visible(report: &Report, filters: &Filters, query: &str, sort: SortKey) -
     // Stable sorts over the engine's order, so equal keys keep it.
     match sort {
         SortKey::Severity => {}
-        SortKey::Rule => rows.sort_by(|&a, &b| fs[a].rule_id.cmp(&fs[b].rule_id)),
+        SortKey::Rule => rows.sort_by(|&a, &b| fs[a].rule_id().cmp(fs[b].rule_id())),
         SortKey::Resource => rows.sort_by_cached_key(|&i| {
             (
                 fs[i].resource.name.to_lowercase(),
@@ -430,7 +430,7 @@ pub fn rows(
 ) -> Vec<Row> {
     let key_of = |f: &Finding| match grouping {
         Grouping::None => String::new(),
-        Grouping::Rule => f.rule_id.to_string(),
+        Grouping::Rule => f.rule_id().to_string(),
         Grouping::Resource => f.resource.id.clone(),
     };
     if grouping == Grouping::None {
@@ -454,7 +454,7 @@ pub fn rows(
         };
         let f = &report.findings[first];
         let (title, subtitle) = match grouping {
-            Grouping::Rule => (f.title.to_string(), f.rule_id.to_string()),
+            Grouping::Rule => (f.title().to_string(), f.rule_id().to_string()),
             _ => (
                 f.resource.name.clone(),
                 format!(
@@ -513,7 +513,7 @@ pub fn position(rows: &[Row], finding: usize) -> Option<usize> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use stratoscope::report::ResourceRef;
+    use stratoscope::report::{ResourceRef, RuleRef};
 
     pub fn finding(rule: &str, sev: Severity, name: &str, account: &str) -> Finding {
         let mut frameworks = BTreeMap::new();
@@ -521,16 +521,20 @@ pub(crate) mod tests {
             frameworks.insert("fsbp".to_string(), vec!["IAM.1".to_string()]);
         }
         Finding {
-            rule_id: rule.into(),
-            rule_name: format!("{}-name", rule.to_lowercase()).into(),
-            title: format!("Title of {rule}").into(),
+            rule: RuleRef {
+                id: rule.into(),
+                name: format!("{}-name", rule.to_lowercase()),
+                title: format!("Title of {rule}"),
+                service: if rule == "R3" { "s3" } else { "iam" }.into(),
+                frameworks,
+            }
+            .into(),
             severity: sev,
             outcome: if name.starts_with('u') {
                 Outcome::Unknown
             } else {
                 Outcome::Fail
             },
-            service: if rule == "R3" { "s3" } else { "iam" }.into(),
             resource: ResourceRef {
                 id: format!("arn:aws:iam::{account}:role/{name}"),
                 kind: "aws.iam.role".into(),
@@ -541,7 +545,6 @@ pub(crate) mod tests {
             .into(),
             message: format!("{name} fails {rule}"),
             evidence: Vec::new(),
-            frameworks: frameworks.into(),
             accepted: None,
         }
     }
@@ -564,7 +567,13 @@ pub(crate) mod tests {
 
     fn names(r: &Report, rows: &[usize]) -> Vec<String> {
         rows.iter()
-            .map(|&i| format!("{}:{}", r.findings[i].rule_id, r.findings[i].resource.name))
+            .map(|&i| {
+                format!(
+                    "{}:{}",
+                    r.findings[i].rule_id(),
+                    r.findings[i].resource.name
+                )
+            })
             .collect()
     }
 

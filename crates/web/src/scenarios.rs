@@ -150,7 +150,7 @@ mod tests {
                 .findings
                 .iter()
                 .filter(|f| f.outcome == stratoscope::Outcome::Fail)
-                .map(|f| format!("{} {} {}", f.rule_id, f.resource.name, f.title))
+                .map(|f| format!("{} {} {}", f.rule_id(), f.resource.name, f.title()))
                 .collect();
             for want in expected {
                 assert!(

@@ -151,7 +151,7 @@ mod tests {
                 .findings
                 .iter()
                 .filter(|f| {
-                    &*f.rule_id == "STRAT-AWS-EC2-001" && f.outcome == stratoscope::Outcome::Fail
+                    f.rule_id() == "STRAT-AWS-EC2-001" && f.outcome == stratoscope::Outcome::Fail
                 })
                 .count()
         };

@@ -1018,7 +1018,7 @@ mod tests {
         let risk = |id: &str, expires: Option<&str>| Acceptance {
             id: id.into(),
             scope: Scope::Finding {
-                rule_id: f.rule_id.to_string(),
+                rule_id: f.rule_id().to_string(),
                 resource_id: f.resource.id.clone(),
             },
             reason: "known".into(),

@@ -3,7 +3,7 @@
 //! The head is the report without its findings, as JSON. The findings follow in slices, each a
 //! few milliseconds of reading for the page, which takes a turn for the browser in between.
 //!
-//! A finding repeats its rule's metadata (id, name, title, service, frameworks) and its
+//! A finding refers to its rule's metadata (id, name, title, service, frameworks) and its
 //! resource's reference, shared `Arc`s in the worker. Written out per finding they were most of
 //! the bytes, and the page parsed them back into separate copies, 257,000 of each for the 100 MB
 //! bundle. So they cross once, in tables that each slice extends with the entries its own
@@ -25,18 +25,16 @@
 use crate::compact::{Malformed, Reader, Writer};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use stratoscope::report::{AcceptedBy, Finding, ResourceRef};
+use stratoscope::report::{AcceptedBy, Finding, ResourceRef, RuleRef};
 use stratoscope::{Evidence, Outcome, Report, Severity};
 
 /// Findings per slice: a few milliseconds of reading each on the page.
 pub const FINDINGS_PER_SLICE: usize = 250;
 
-type Frameworks = BTreeMap<String, Vec<String>>;
-
-/// Where a table entry's `Arc`s are in the worker: findings that share them share the entry.
-/// An entry is keyed by the allocations, not the text, so the worker never hashes a frameworks
-/// map; findings that carry equal but unshared metadata get an entry each, and come back so.
-type RuleKey = [usize; 5];
+/// Where a table entry's `Arc` is in the worker: findings that share it share the entry. An
+/// entry is keyed by the allocation, not the text, so the worker never hashes a frameworks map;
+/// findings that carry equal but unshared metadata get an entry each, and come back so.
+type RuleKey = usize;
 
 fn address<T: ?Sized>(shared: &Arc<T>) -> usize {
     Arc::as_ptr(shared).cast::<u8>() as usize
@@ -86,13 +84,7 @@ impl<'a> Tables<'a> {
         let rows: Vec<Row<'a>> = findings
             .iter()
             .map(|f| {
-                let key = [
-                    address(&f.rule_id),
-                    address(&f.rule_name),
-                    address(&f.title),
-                    address(&f.service),
-                    address(&f.frameworks),
-                ];
+                let key = address(&f.rule);
                 let next = self.rules.len() as u32;
                 let rule = *self.rules.entry(key).or_insert_with(|| {
                     rules.push(f);
@@ -136,11 +128,11 @@ impl<'a> Tables<'a> {
         let mut w = Writer::default();
         w.count(rules.len());
         for f in rules {
-            for text in [&f.rule_id, &f.rule_name, &f.title, &f.service] {
+            for text in [f.rule_id(), f.rule_name(), f.title(), f.service()] {
                 w.str(text);
             }
-            w.count(f.frameworks.len());
-            for (framework, controls) in f.frameworks.iter() {
+            w.count(f.frameworks().len());
+            for (framework, controls) in f.frameworks().iter() {
                 w.str(framework);
                 w.count(controls.len());
                 controls.iter().for_each(|c| w.str(c));
@@ -250,19 +242,11 @@ pub fn split(
     Ok((head?, slices))
 }
 
-/// A rule's metadata as the page shares it among the rule's findings.
-struct Rule {
-    id: Arc<str>,
-    name: Arc<str>,
-    title: Arc<str>,
-    service: Arc<str>,
-    frameworks: Arc<Frameworks>,
-}
-
 /// The page's half: the report so far and the tables the slices so far have sent.
 pub struct Assembly {
     report: Report,
-    rules: Vec<Rule>,
+    /// A rule's metadata, shared among the rule's findings as in the worker.
+    rules: Vec<Arc<RuleRef>>,
     resources: Vec<Arc<ResourceRef>>,
     texts: Vec<Arc<str>>,
     values: Vec<Arc<serde_json::Value>>,
@@ -287,8 +271,8 @@ impl Assembly {
     pub fn add_slice(&mut self, bytes: &[u8]) -> Result<(), Malformed> {
         let mut r = Reader::new(bytes);
         for _ in 0..r.count()? {
-            let [id, name, title, service] = [r.str()?, r.str()?, r.str()?, r.str()?];
-            let mut frameworks = Frameworks::new();
+            let [id, name, title, service] = [r.string()?, r.string()?, r.string()?, r.string()?];
+            let mut frameworks = BTreeMap::new();
             for _ in 0..r.count()? {
                 let framework = r.string()?;
                 let controls = (0..r.count()?)
@@ -296,13 +280,13 @@ impl Assembly {
                     .collect::<Result<_, _>>()?;
                 frameworks.insert(framework, controls);
             }
-            self.rules.push(Rule {
-                id: id.into(),
-                name: name.into(),
-                title: title.into(),
-                service: service.into(),
-                frameworks: Arc::new(frameworks),
-            });
+            self.rules.push(Arc::new(RuleRef {
+                id,
+                name,
+                title,
+                service,
+                frameworks,
+            }));
         }
         for _ in 0..r.count()? {
             self.resources.push(Arc::new(ResourceRef {
@@ -370,16 +354,12 @@ impl Assembly {
                 _ => return Err(r.error("unknown acceptance mark")),
             };
             self.report.findings.push(Finding {
-                rule_id: rule.id.clone(),
-                rule_name: rule.name.clone(),
-                title: rule.title.clone(),
+                rule: rule.clone(),
                 severity,
                 outcome,
-                service: rule.service.clone(),
                 resource: resource.clone(),
                 message,
                 evidence,
-                frameworks: rule.frameworks.clone(),
                 accepted,
             });
         }
@@ -496,18 +476,21 @@ mod tests {
     fn findings_share_their_rule_and_resource_again() {
         let report = varied();
         let back = round_trip(&report, 7);
-        let same_rule = |a: &Finding, b: &Finding| {
-            Arc::ptr_eq(&a.rule_id, &b.rule_id)
-                && Arc::ptr_eq(&a.rule_name, &b.rule_name)
-                && Arc::ptr_eq(&a.title, &b.title)
-                && Arc::ptr_eq(&a.service, &b.service)
-                && Arc::ptr_eq(&a.frameworks, &b.frameworks)
-        };
+        let same_rule = |a: &Finding, b: &Finding| Arc::ptr_eq(&a.rule, &b.rule);
         let (mut rules, mut resources) = (0, 0);
         for (i, (a, b)) in report.findings.iter().zip(&back.findings).enumerate() {
             for (c, d) in report.findings[..i].iter().zip(&back.findings) {
-                assert_eq!(same_rule(a, c), a.rule_id == c.rule_id, "the worker shares");
-                assert_eq!(same_rule(b, d), b.rule_id == d.rule_id, "{}", b.rule_id);
+                assert_eq!(
+                    same_rule(a, c),
+                    a.rule_id() == c.rule_id(),
+                    "the worker shares"
+                );
+                assert_eq!(
+                    same_rule(b, d),
+                    b.rule_id() == d.rule_id(),
+                    "{}",
+                    b.rule_id()
+                );
                 assert_eq!(
                     Arc::ptr_eq(&b.resource, &d.resource),
                     b.resource.id == d.resource.id,
@@ -515,7 +498,11 @@ mod tests {
                     b.resource.id
                 );
             }
-            rules += usize::from(!report.findings[..i].iter().any(|c| c.rule_id == a.rule_id));
+            rules += usize::from(
+                !report.findings[..i]
+                    .iter()
+                    .any(|c| c.rule_id() == a.rule_id()),
+            );
             resources += usize::from(
                 !report.findings[..i]
                     .iter()

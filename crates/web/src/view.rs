@@ -90,13 +90,13 @@ pub struct FindingKey {
 impl FindingKey {
     pub fn of(finding: &Finding) -> FindingKey {
         FindingKey {
-            rule_id: finding.rule_id.to_string(),
+            rule_id: finding.rule_id().to_string(),
             resource_id: finding.resource.id.clone(),
         }
     }
 
     pub fn matches(&self, finding: &Finding) -> bool {
-        *finding.rule_id == *self.rule_id && finding.resource.id == self.resource_id
+        *finding.rule_id() == *self.rule_id && finding.resource.id == self.resource_id
     }
 }
 
@@ -125,14 +125,14 @@ impl Query {
             return true;
         }
         let haystack = [
-            &*finding.title,
-            &*finding.rule_id,
-            &*finding.rule_name,
+            finding.title(),
+            finding.rule_id(),
+            finding.rule_name(),
             finding.resource.name.as_str(),
             finding.resource.id.as_str(),
             finding.resource.kind.as_str(),
             finding.resource.account.as_deref().unwrap_or(""),
-            &*finding.service,
+            finding.service(),
             finding.message.as_str(),
         ]
         .join("\n")
@@ -430,16 +430,20 @@ mod tests {
     use super::*;
     use crate::state::LoadedFile;
     use std::collections::BTreeMap;
-    use stratoscope::report::ResourceRef;
+    use stratoscope::report::{ResourceRef, RuleRef};
 
     fn finding(rule_id: &str, severity: Severity, name: &str, message: &str) -> Finding {
         Finding {
-            rule_id: rule_id.into(),
-            rule_name: format!("{}-name", rule_id.to_lowercase()).into(),
-            title: format!("Title of {rule_id}").into(),
+            rule: RuleRef {
+                id: rule_id.into(),
+                name: format!("{}-name", rule_id.to_lowercase()),
+                title: format!("Title of {rule_id}"),
+                service: "iam".into(),
+                frameworks: Default::default(),
+            }
+            .into(),
             severity,
             outcome: Outcome::Fail,
-            service: "iam".into(),
             resource: ResourceRef {
                 id: format!("arn:aws:iam::123456789012:role/{name}"),
                 kind: "aws.iam.role".into(),
@@ -450,7 +454,6 @@ mod tests {
             .into(),
             message: message.into(),
             evidence: Vec::new(),
-            frameworks: Default::default(),
             accepted: None,
         }
     }

@@ -61,28 +61,8 @@ pub fn walk(file: &Path) -> Result<(), String> {
     for f in &mut findings {
         add(
             &mut parts,
-            "rule_id",
-            freed(|| drop(std::mem::take(&mut f.rule_id))),
-        );
-        add(
-            &mut parts,
-            "rule_name",
-            freed(|| drop(std::mem::take(&mut f.rule_name))),
-        );
-        add(
-            &mut parts,
-            "title",
-            freed(|| drop(std::mem::take(&mut f.title))),
-        );
-        add(
-            &mut parts,
-            "service",
-            freed(|| drop(std::mem::take(&mut f.service))),
-        );
-        add(
-            &mut parts,
-            "frameworks",
-            freed(|| drop(std::mem::take(&mut f.frameworks))),
+            "rule (shared refs)",
+            freed(|| drop(std::mem::take(&mut f.rule))),
         );
         add(
             &mut parts,

@@ -66,14 +66,14 @@ fn finding_table(
             let title = match open {
                 Some(cb) => {
                     let onclick = cb.reform(move |_: MouseEvent| key.clone());
-                    html! { <button type="button" class="link" {onclick}>{ f.title.clone() }</button> }
+                    html! { <button type="button" class="link" {onclick}>{ f.title().to_string() }</button> }
                 }
-                None => html! { { f.title.clone() } },
+                None => html! { { f.title().to_string() } },
             };
             html! {
-                <tr data-testid="drift-finding" data-kind={kind} data-rule-id={f.rule_id.to_string()} data-resource-id={f.resource.id.clone()}>
+                <tr data-testid="drift-finding" data-kind={kind} data-rule-id={f.rule_id().to_string()} data-resource-id={f.resource.id.clone()}>
                     <td><SeverityBadge severity={f.severity} /></td>
-                    <td>{ title }<span class="ctl-section muted mono">{ f.rule_id.clone() }</span></td>
+                    <td>{ title }<span class="ctl-section muted mono">{ f.rule_id().to_string() }</span></td>
                     <td><span title={f.resource.id.clone()}>{ f.resource.name.clone() }</span><span class="ctl-section muted mono">{ f.resource.kind.clone() }</span></td>
                     <td>
                         <span class={classes!("outcome", format!("outcome-{}", f.outcome.as_str()))}>{ crate::view::outcome_label(f.outcome) }</span>

@@ -150,7 +150,7 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
     let Some(f) = props.report.findings.get(props.index) else {
         return Html::default();
     };
-    let rule = props.pack.pack.get(&f.rule_id);
+    let rule = props.pack.pack.get(f.rule_id());
     let onclick = props.on_close.reform(|_: MouseEvent| ());
     let onkeydown = {
         let on_close = props.on_close.clone();
@@ -161,7 +161,7 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
         })
     };
     let outcome = f.outcome.as_str();
-    let frameworks = framework_lines(&f.frameworks);
+    let frameworks = framework_lines(f.frameworks());
     let accept = match &f.accepted {
         Some(a) => html! { <AcceptedBox accepted={(**a).clone()} /> },
         None => html! { <AcceptToggle finding={f.clone()} /> },
@@ -173,10 +173,10 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
                 <span class={classes!("outcome", format!("outcome-{outcome}"))} title={outcome_hint(f.outcome)}>
                     { outcome_label(f.outcome) }
                 </span>
-                <span class="detail-rule-id">{ f.rule_id.clone() }</span>
+                <span class="detail-rule-id">{ f.rule_id().to_string() }</span>
                 <button type="button" class="close" data-testid="close-detail" aria-label="Close the finding detail (Escape)" {onclick}>{ "×" }</button>
             </div>
-            <h2 id="detail-title" class="detail-title">{ f.title.clone() }</h2>
+            <h2 id="detail-title" class="detail-title">{ f.title().to_string() }</h2>
             <p class="finding-message">{ f.message.clone() }</p>
             { accept }
             <dl class="resource-facts">
@@ -203,7 +203,7 @@ pub fn FindingDetail(props: &FindingDetailProps) -> Html {
             { match rule {
                 Some(rule) => html! { <>{ explanation(rule) }{ references(rule) }</> },
                 None => html! {
-                    <p class="notice">{ format!("Rule {} is not in the loaded rule pack, so its explanation is unavailable.", f.rule_id) }</p>
+                    <p class="notice">{ format!("Rule {} is not in the loaded rule pack, so its explanation is unavailable.", f.rule_id()) }</p>
                 },
             } }
             if !frameworks.is_empty() {
@@ -240,7 +240,7 @@ mod tests {
         let (report, pack) = demo_report();
         let index = 0;
         let finding = &report.findings[index];
-        let rule = pack.pack.get(&finding.rule_id).cloned();
+        let rule = pack.pack.get(finding.rule_id()).cloned();
         let html = render::<FindingDetail>(FindingDetailProps {
             report: report.clone(),
             index,

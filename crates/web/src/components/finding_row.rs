@@ -60,15 +60,15 @@ pub fn FindingRow(props: &FindingRowProps) -> Html {
         <tr class={classes!("finding-row", props.selected.then_some("selected"))}
             tabindex={if props.tabbable { "0" } else { "-1" }} data-testid="finding-row" data-vrow=""
             data-index={props.index.to_string()}
-            data-rule-id={f.rule_id.to_string()} data-severity={f.severity.as_str()}
+            data-rule-id={f.rule_id().to_string()} data-severity={f.severity.as_str()}
             data-outcome={outcome} data-resource-id={f.resource.id.clone()}
             data-accepted={f.accepted.is_some().to_string()}
             aria-current={props.selected.then_some("true")}
             {onclick} {onkeydown}>
             <td class="col-sev"><SeverityBadge severity={f.severity} /></td>
             <td class="col-rule">
-                <span class="rule-title" title={f.title.to_string()}>{ f.title.clone() }</span>
-                <span class="rule-id">{ f.rule_id.clone() }</span>
+                <span class="rule-title" title={f.title().to_string()}>{ f.title().to_string() }</span>
+                <span class="rule-id">{ f.rule_id().to_string() }</span>
             </td>
             <td class="col-res">
                 <span class="res-name" title={f.resource.id.clone()}>{ f.resource.name.clone() }</span>

@@ -167,7 +167,7 @@ mod tests {
     use crate::findings::{rows, Grouping};
     use crate::tests::{demo_report, render};
     use std::collections::BTreeSet;
-    use stratoscope::report::{Finding, ResourceRef};
+    use stratoscope::report::{Finding, ResourceRef, RuleRef};
     use stratoscope::{Outcome, Severity};
 
     fn props(report: Shared<Report>, list: Vec<Row>) -> FindingsTableProps {
@@ -194,7 +194,7 @@ mod tests {
         let n = html.matches("data-testid=\"finding-row\"").count();
         assert!(n >= 5 && n <= report.findings.len(), "{n}");
         let first = &report.findings[0];
-        assert!(html.contains(&format!("data-rule-id=\"{}\"", first.rule_id)));
+        assert!(html.contains(&format!("data-rule-id=\"{}\"", first.rule_id())));
         assert!(html.contains(&format!("data-severity=\"{}\"", first.severity.as_str())));
         assert!(html.contains(&format!("data-outcome=\"{}\"", first.outcome.as_str())));
         assert_eq!(html.matches("tabindex=\"0\"").count(), 1);
@@ -227,7 +227,7 @@ mod tests {
     fn group_headers_show_counts_and_fold_state() {
         let (report, _) = demo_report();
         let visible: Vec<usize> = (0..report.findings.len()).collect();
-        let collapsed: BTreeSet<String> = [report.findings[0].rule_id.to_string()].into();
+        let collapsed: BTreeSet<String> = [report.findings[0].rule_id().to_string()].into();
         let list = rows(&report, &visible, Grouping::Rule, &collapsed);
         let html = render::<FindingsTable>(props(report.clone(), list));
         assert!(html.contains("data-testid=\"group-row\""));
@@ -241,12 +241,16 @@ mod tests {
         let (report, _) = demo_report();
         let mut report = (*report).clone();
         report.findings = vec![Finding {
-            rule_id: "R1".into(),
-            rule_name: "r1".into(),
-            title: "<b>bold</b>".into(),
+            rule: RuleRef {
+                id: "R1".into(),
+                name: "r1".into(),
+                title: "<b>bold</b>".into(),
+                service: "iam".into(),
+                frameworks: Default::default(),
+            }
+            .into(),
             severity: Severity::High,
             outcome: Outcome::Fail,
-            service: "iam".into(),
             resource: ResourceRef {
                 id: "arn:\"><script>alert(1)</script>".into(),
                 kind: "aws.iam.role".into(),
@@ -257,7 +261,6 @@ mod tests {
             .into(),
             message: "m".into(),
             evidence: Vec::new(),
-            frameworks: Default::default(),
             accepted: None,
         }];
         let report = Shared::new(report);

@@ -249,7 +249,7 @@ fn ResourcePane(props: &ResourcePaneProps) -> Html {
                                 <li>
                                     <button type="button" class="link-button" data-testid="resource-finding" {onclick}>
                                         <SeverityBadge severity={f.severity} />
-                                        <span>{ format!("{} ({})", f.title, outcome_label(f.outcome)) }</span>
+                                        <span>{ format!("{} ({})", f.title(), outcome_label(f.outcome)) }</span>
                                     </button>
                                 </li>
                             }
