@@ -153,6 +153,27 @@ test('opening the page at #demo loads the demo scenario (what scripts/dev.sh poi
   assert.deepEqual(h.outside, []);
 });
 
+test('left alone, the worker warms its engine on the demo scenarios; a file dropped at once cuts the warm-up short', async () => {
+  // Full warm-up: nothing is sent to the worker, so it runs every round (crates/web/src/warm_up.rs).
+  const idle = await h.newPage();
+  await idle.goto(h.url + '/');
+  await idle.locator('html[data-engine="warm"]').waitFor({ state: 'attached', timeout: 60_000 });
+  assert.equal(await idle.evaluate(() => document.documentElement.dataset.warmRounds), '100');
+  await idle.locator('[data-testid="file-input"]').setInputFiles(path.join(fixtures, 'aws', 'authz-small.json'));
+  await waitForAnalysis(idle, 1);
+  assert.equal((await verdicts(idle))[0].status, 'recognized');
+  // A file chosen as soon as the page is up: the warm-up stops at the next round's boundary.
+  const eager = await h.newPage();
+  await eager.goto(h.url + '/');
+  await eager.locator('[data-testid="file-input"]').setInputFiles(path.join(fixtures, 'aws', 'authz-small.json'));
+  await waitForAnalysis(eager, 1);
+  await eager.locator('html[data-engine="warm"]').waitFor({ state: 'attached' });
+  const rounds = Number(await eager.evaluate(() => document.documentElement.dataset.warmRounds));
+  assert.ok(rounds < 100, `the warm-up stopped for the job (${rounds} rounds)`);
+  assert.equal((await verdicts(eager))[0].status, 'recognized');
+  assert.deepEqual(h.outside, []);
+});
+
 test('a large export is analysed off the page thread: the page never freezes, stages and results show', async () => {
   const file = largeExport();
   const size = fs.statSync(file).size;

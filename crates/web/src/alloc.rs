@@ -1,7 +1,7 @@
 //! The page's memory allocator. Rust's default wasm allocator grows linear memory a few pages at
 //! a time, and V8 charges about 0.4 ms per `memory.grow`: parsing a 50 MB export spent seconds
 //! growing memory (TOOLCHAIN.md measured 5 s against 0.68 s). Talc with a source that grows by at
-//! least 16 MiB at a time removes that cost. Native builds keep the system allocator.
+//! least 4 MiB at a time removes that cost. Native builds keep the system allocator.
 //!
 //! Small blocks come from [`Slabs`] instead. Talc rounds every block up to 16 bytes and adds a
 //! 4-byte tag, and an analysis is mostly small blocks (the 100 MB bundle holds 13 million at its
@@ -159,8 +159,11 @@ mod imp {
     use talc::wasm::WasmBinning;
 
     const PAGE: usize = 64 * 1024;
-    /// 16 MiB: large enough that a 100 MB export needs tens of grows, not thousands.
-    const MIN_GROW_PAGES: usize = 256;
+    /// 4 MiB: a 100 MB export needs about a hundred grows (some 40 ms), not thousands; and
+    /// since memory never shrinks, a step is also how far the worker's memory can overshoot
+    /// what it needed. 16 MiB steps made a warm-up's few megabytes of leftovers cost a whole
+    /// step on the 5,000-role export (51 -> 67 MiB).
+    const MIN_GROW_PAGES: usize = 64;
 
     /// Grows wasm memory in large steps and extends the existing heap when the new pages are
     /// contiguous with it (they always are, as nothing else grows this memory).

@@ -35,6 +35,7 @@ pub mod state;
 pub mod storage;
 pub mod transfer;
 pub mod view;
+pub mod warm_up;
 pub mod worker;
 
 /// Mounts the app on `<body>`, with the stored theme applied first so a dark-theme user never

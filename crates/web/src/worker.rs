@@ -11,6 +11,7 @@
 //! |---|---|---|
 //! | loader | `failed` | `message`: the worker could not start; the page analyses in-page |
 //! | worker | `ready` | listening (messages sent before this would be lost) |
+//! | worker | `warm` | `rounds`, `ms`: the warm-up ([`crate::warm_up`]) is over, done or cut short by a message |
 //! | page | `analyse` | `job` (the generation), `names`, `files` (Uint8Arrays, transferred), `parameters` (JSON of rule parameter overrides; optional) |
 //! | worker | `progress` | `job`, `stage`, `count` (see [`crate::analysis::Stage`]) |
 //! | worker | `done` | `job`, then `report`, `findings`, `finding_count`, `normalise_ms`, `evaluate_ms`, `memory_bytes`; or `error` |
@@ -48,6 +49,7 @@ pub mod protocol {
     pub const KIND: &str = "kind";
     pub const FAILED: &str = "failed";
     pub const READY: &str = "ready";
+    pub const WARM: &str = "warm";
     pub const ANALYSE: &str = "analyse";
     pub const PROGRESS: &str = "progress";
     pub const DONE: &str = "done";
@@ -74,6 +76,8 @@ pub mod protocol {
     pub const MEMORY_BYTES: &str = "memory_bytes";
     pub const LIST: &str = "list";
     pub const ID: &str = "id";
+    pub const ROUNDS: &str = "rounds";
+    pub const MS: &str = "ms";
 }
 
 /// The answers to the page's questions about a kept inventory, as the JSON bytes that cross
@@ -175,21 +179,29 @@ pub(crate) mod js {
     }
 }
 
-/// The worker's entry point: loads the rule pack, listens for `analyse` messages, then says
-/// `ready`. Each job runs to completion before the next message is handled; the page never
-/// sends a second one while a job runs (it restarts the worker instead).
+/// The worker's entry point: loads the rule pack, listens for `analyse` messages, says
+/// `ready`, then warms up until the page sends something. Each job runs to completion before
+/// the next message is handled; the page never sends a second one while a job runs (it
+/// restarts the worker instead).
 #[cfg(target_arch = "wasm32")]
 pub fn serve() {
+    use std::cell::Cell;
+    use std::rc::Rc;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let pack = crate::analysis::load_builtin();
+    let pack = Rc::new(crate::analysis::load_builtin());
     let replies = scope.clone();
+    // Cleared by the page's first message, which ends the warm-up.
+    let quiet = Rc::new(Cell::new(true));
     // The latest job's inventory and report, for the page's questions.
     let mut kept: Option<answers::Kept> = None;
+    let (handler_pack, handler_quiet) = (pack.clone(), quiet.clone());
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            handler_quiet.set(false);
+            let pack = &handler_pack;
             let data = event.data();
             match js::get_str(&data, protocol::KIND).as_deref() {
                 Some(protocol::ANALYSE) => {
@@ -214,6 +226,39 @@ pub fn serve() {
     post(
         &scope,
         &js::object(&[(protocol::KIND, protocol::READY.into())]),
+        None,
+    );
+    yew::platform::spawn_local(warm_up(scope, pack, quiet));
+}
+
+/// Runs [`crate::warm_up::round`]s while `quiet` holds, yielding to the message loop between
+/// them so a job dropped meanwhile waits for one round at most, then says `warm`.
+#[cfg(target_arch = "wasm32")]
+async fn warm_up(
+    scope: web_sys::DedicatedWorkerGlobalScope,
+    pack: std::rc::Rc<crate::analysis::PackLoad>,
+    quiet: std::rc::Rc<std::cell::Cell<bool>>,
+) {
+    use crate::analysis::now_ms;
+    use crate::warm_up::{round, LIMIT_MS, ROUNDS};
+
+    let start = now_ms();
+    let mut rounds = 0;
+    while rounds < ROUNDS && now_ms() - start < LIMIT_MS {
+        yew::platform::time::sleep(std::time::Duration::ZERO).await;
+        if !quiet.get() {
+            break;
+        }
+        round(&pack.pack);
+        rounds += 1;
+    }
+    post(
+        &scope,
+        &js::object(&[
+            (protocol::KIND, protocol::WARM.into()),
+            (protocol::ROUNDS, f64::from(rounds).into()),
+            (protocol::MS, (now_ms() - start).into()),
+        ]),
         None,
     );
 }
