@@ -14,9 +14,10 @@ use crate::report::{
     RuleCoverage, RuleRef, Summary, Tool,
 };
 use crate::rules::{Rule, RulePack};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// One input file.

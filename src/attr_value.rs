@@ -79,7 +79,8 @@ impl AttrObject {
                 .enumerate()
                 .any(|(i, (k, _))| members[..i].iter().any(|(j, _)| j == k))
         } else {
-            let mut seen = std::collections::HashSet::with_capacity(members.len());
+            let mut seen =
+                <foldhash::HashSet<_> as foldhash::HashSetExt>::with_capacity(members.len());
             !members.iter().all(|(k, _)| seen.insert(&**k))
         };
         if repeated {

@@ -4,11 +4,11 @@
 
 use crate::pointer;
 use crate::Source;
+use foldhash::HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::fmt::Write;
 use std::sync::{Arc, Weak};

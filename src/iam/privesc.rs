@@ -12,9 +12,9 @@
 use super::grant::{Access, ActionSet, Grant, Permissions};
 use super::pattern::wildcard_match;
 use super::policy::Statement;
+use foldhash::{HashMap, HashMapExt};
 use serde_json::Value;
 use std::borrow::Borrow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// One step of a method: any one of `any_of` does its job.

@@ -11,10 +11,11 @@ use crate::iam::privesc::{
     admin_equivalent_for, escalation_methods_for, MethodHit, ADMIN_PROBES, METHODS,
 };
 use crate::{Resource, Source};
+use foldhash::{HashMap, HashMapExt};
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::rc::Rc;
 use std::sync::Arc;
