@@ -40,7 +40,8 @@ pub fn round(pack: &RulePack) -> usize {
                 crate::analysis::analyze_inputs_kept(inputs, pack, &options, &mut |_| {});
             let findings = report.findings.len();
             // The split is part of every real job; its result is what gets thrown away.
-            let _ = crate::transfer::split(&mut report, crate::transfer::FINDINGS_PER_SLICE);
+            let _ =
+                crate::transfer::split_each(&mut report, crate::transfer::FINDINGS_PER_SLICE, drop);
             findings
         })
         .sum()

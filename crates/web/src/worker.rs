@@ -413,7 +413,16 @@ fn handle(
     let (mut report, timing, inventory) =
         analyze_inputs_kept(inputs, pack, &options, &mut on_stage);
     let finding_count = report.findings.len();
-    let split = crate::transfer::split(&mut report, crate::transfer::FINDINGS_PER_SLICE);
+    // Each slice is copied out of this worker's memory as it is written; the buffers then move
+    // to the page.
+    let transfer = js_sys::Array::new();
+    let findings = js_sys::Array::new();
+    let split =
+        crate::transfer::split_each(&mut report, crate::transfer::FINDINGS_PER_SLICE, |slice| {
+            let slice = js_sys::Uint8Array::from(slice.as_slice());
+            transfer.push(&slice.buffer());
+            findings.push(&slice);
+        });
     // Kept for drift.
     let kept = job.as_f64().map(|j| answers::Kept {
         job: j,
@@ -422,17 +431,9 @@ fn handle(
         options,
     });
     match split {
-        Ok((head, slices)) => {
-            // Copied out of this worker's memory once; the buffers then move to the page.
-            let transfer = js_sys::Array::new();
+        Ok(head) => {
             let head = js_sys::Uint8Array::from(head.as_slice());
             transfer.push(&head.buffer());
-            let findings = js_sys::Array::new();
-            for slice in slices {
-                let slice = js_sys::Uint8Array::from(slice.as_slice());
-                transfer.push(&slice.buffer());
-                findings.push(&slice);
-            }
             let message = js::object(&[
                 (p::KIND, p::DONE.into()),
                 (p::JOB, job),
