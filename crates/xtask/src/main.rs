@@ -118,19 +118,25 @@ fn run_bench(root: &Path, quick: bool) -> Result<(), String> {
         };
     }
     let cases = bench::prepare(&root.join("bench-out"), quick)?;
+    // Each input natively, then in the browser, before the next input: the machine's speed
+    // drifts over minutes, and the wasm/native ratio should compare runs seconds apart.
     let mut natives = Vec::new();
+    let mut browser = Vec::new();
+    let mut in_browser = true;
     for case in &cases {
         eprintln!("native: {}", case.name);
         natives.push(bench::native(case)?);
-    }
-    let browser = bench::browser(root, &cases);
-    let browser = match browser {
-        Ok(rows) => rows,
-        Err(e) => {
-            eprintln!("in-browser figures skipped: {e}");
-            Vec::new()
+        if in_browser {
+            eprintln!("browser: {}", case.name);
+            match bench::browser(root, std::slice::from_ref(case)) {
+                Ok(rows) => browser.extend(rows),
+                Err(e) => {
+                    eprintln!("in-browser figures skipped: {e}");
+                    in_browser = false;
+                }
+            }
         }
-    };
+    }
     print!("{}", bench::table(&cases, &natives, &browser));
     print!("{}", bench::targets(&cases, &natives, &browser));
     Ok(())
