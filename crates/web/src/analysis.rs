@@ -53,6 +53,9 @@ pub struct Timing {
     /// the page's when it ran in the page) afterwards. Linear memory never shrinks, so this is
     /// the peak that instance has reached so far.
     pub memory_bytes: u64,
+    /// The same, once normalisation was done: beside [`Timing::memory_bytes`], it says whether
+    /// reading and normalising or evaluating and handing the report over set the peak.
+    pub normalised_memory_bytes: u64,
 }
 
 impl Timing {
@@ -238,6 +241,7 @@ pub fn analyze_inputs_kept(
     let start = now_ms();
     let inventory = build_inventory_from(inputs);
     let normalised = now_ms();
+    let normalised_memory_bytes = memory_bytes();
     on_stage(Stage::Evaluating {
         rules: pack.rules.len(),
     });
@@ -250,6 +254,7 @@ pub fn analyze_inputs_kept(
         normalise_ms: normalised - start,
         evaluate_ms: done - normalised,
         memory_bytes: memory_bytes(),
+        normalised_memory_bytes,
     };
     (report, timing, inventory)
 }

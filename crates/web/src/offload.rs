@@ -794,6 +794,8 @@ mod imp {
                     normalise_ms: js::get_f64(&data, p::NORMALISE_MS).unwrap_or(0.0),
                     evaluate_ms: js::get_f64(&data, p::EVALUATE_MS).unwrap_or(0.0),
                     memory_bytes: js::get_f64(&data, p::MEMORY_BYTES).unwrap_or(0.0) as u64,
+                    normalised_memory_bytes: js::get_f64(&data, p::NORMALISED_MEMORY_BYTES)
+                        .unwrap_or(0.0) as u64,
                 },
             },
             Err(message) => Action::AnalysisFailed {

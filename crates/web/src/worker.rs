@@ -14,7 +14,7 @@
 //! | worker | `warm` | `rounds`, `ms`: the warm-up ([`crate::warm_up`]) is over, done or cut short by a message |
 //! | page | `analyse` | `job` (the generation), `names`, `files` (Uint8Arrays, transferred), `parameters` (JSON of rule parameter overrides; optional) |
 //! | worker | `progress` | `job`, `stage`, `count` (see [`crate::analysis::Stage`]) |
-//! | worker | `done` | `job`, then `report`, `findings`, `finding_count`, `normalise_ms`, `evaluate_ms`, `memory_bytes`; or `error` |
+//! | worker | `done` | `job`, then `report`, `findings`, `finding_count`, `normalise_ms`, `evaluate_ms`, `memory_bytes`, `normalised_memory_bytes`; or `error` |
 //! | page | `resources` | `job`: which resources did that analysis find |
 //! | worker | `resources` | `job`, `list` (JSON bytes of [`crate::inventory::ResourceEntry`]s, transferred); or `error` |
 //! | page | `resource` | `job`, `id`: one resource's normalised attributes |
@@ -74,6 +74,7 @@ pub mod protocol {
     pub const NORMALISE_MS: &str = "normalise_ms";
     pub const EVALUATE_MS: &str = "evaluate_ms";
     pub const MEMORY_BYTES: &str = "memory_bytes";
+    pub const NORMALISED_MEMORY_BYTES: &str = "normalised_memory_bytes";
     pub const LIST: &str = "list";
     pub const ID: &str = "id";
     pub const ROUNDS: &str = "rounds";
@@ -444,6 +445,10 @@ fn handle(
                 (p::EVALUATE_MS, timing.evaluate_ms.into()),
                 // Measured now, so the peak includes the serialised report.
                 (p::MEMORY_BYTES, (memory_bytes() as f64).into()),
+                (
+                    p::NORMALISED_MEMORY_BYTES,
+                    (timing.normalised_memory_bytes as f64).into(),
+                ),
             ]);
             post(scope, &message, Some(&transfer));
         }

@@ -293,6 +293,8 @@ pub struct Browser {
     pub evaluate_ms: f64,
     pub wall_ms: f64,
     pub memory_mb: f64,
+    /// Wasm memory once normalisation was done (memory only grows): where the peak was set.
+    pub normalised_memory_mb: f64,
     pub longest_block_ms: f64,
     /// The worker's warm-up, over before the file went in: rounds and ms after the page loaded.
     pub warm_rounds: f64,
@@ -330,6 +332,7 @@ pub fn browser(root: &Path, cases: &[Case]) -> Result<Vec<Browser>, String> {
             evaluate_ms: f("evaluate_ms"),
             wall_ms: f("wall_ms"),
             memory_mb: f("memory_bytes") / 1_048_576.0,
+            normalised_memory_mb: f("normalised_memory_bytes") / 1_048_576.0,
             longest_block_ms: f("longest_block_ms"),
             warm_rounds: f("warm_rounds"),
             warm_ms: f("warm_ms"),
@@ -403,6 +406,21 @@ pub fn table(cases: &[Case], natives: &[Native], browser: &[Browser]) -> String 
         s.push_str(&format!(
             "wasm: each file went in once the page's worker had warmed up ({:.0} rounds of the demo scenarios, {low:.0}–{high:.0} ms after it started).\n",
             first.warm_rounds
+        ));
+        let grown: Vec<String> = cases
+            .iter()
+            .filter_map(|c| {
+                browser_for(browser, c).map(|b| {
+                    format!(
+                        "{} {:.0} → {:.0}",
+                        c.name, b.normalised_memory_mb, b.memory_mb
+                    )
+                })
+            })
+            .collect();
+        s.push_str(&format!(
+            "wasm memory once normalised → at the end, MiB: {}.\n",
+            grown.join("; ")
         ));
     }
     s

@@ -56,13 +56,18 @@ pub fn walk(file: &Path) -> Result<(), String> {
         account: None,
         region: None,
     });
+    // Put in place of each finding's rule and evidence texts, so that taking them out allocates
+    // nothing (a `mem::take` made a fresh default `RuleRef` per finding, which then showed as
+    // the list's).
+    let no_rule = std::sync::Arc::new(stratoscope::report::RuleRef::default());
+    let no_text: std::sync::Arc<str> = std::sync::Arc::from("");
     let mut findings = report.findings;
     let count = findings.len();
     for f in &mut findings {
         add(
             &mut parts,
             "rule (shared refs)",
-            freed(|| drop(std::mem::take(&mut f.rule))),
+            freed(|| drop(std::mem::replace(&mut f.rule, no_rule.clone()))),
         );
         add(
             &mut parts,
@@ -79,12 +84,12 @@ pub fn walk(file: &Path) -> Result<(), String> {
             add(
                 &mut parts,
                 "evidence.note",
-                freed(|| drop(std::mem::take(&mut e.note))),
+                freed(|| drop(std::mem::replace(&mut e.note, no_text.clone()))),
             );
             add(
                 &mut parts,
                 "evidence.file",
-                freed(|| drop(std::mem::take(&mut e.file))),
+                freed(|| drop(std::mem::replace(&mut e.file, no_text.clone()))),
             );
             add(
                 &mut parts,

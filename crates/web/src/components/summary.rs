@@ -35,7 +35,8 @@ pub fn ScopeLine(props: &ScopeProps) -> Html {
                     <span class="timing" data-testid="timing"
                         data-normalise-ms={format!("{:.1}", timing.normalise_ms)}
                         data-evaluate-ms={format!("{:.1}", timing.evaluate_ms)}
-                        data-memory-bytes={timing.memory_bytes.to_string()}>
+                        data-memory-bytes={timing.memory_bytes.to_string()}
+                        data-normalised-memory-bytes={timing.normalised_memory_bytes.to_string()}>
                         { format!(" · analysed in {} in this browser", duration(timing.total_ms())) }
                     </span>
                 }
