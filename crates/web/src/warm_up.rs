@@ -6,8 +6,9 @@
 //! (measured on the 10 MB bundle: 1.3 s against 0.56 s of engine time), and most of a 10 MB
 //! export was analysed before the hot code was optimised. So the worker, once it has said
 //! `ready` and while the page sends it nothing, analyses the built-in demo scenarios
-//! [`ROUNDS`] times, as the page would have them analysed, and throws the results away. That is
-//! about a second of one core, spent while the user is still picking files.
+//! [`ROUNDS`] times, as the page would have them analysed, and throws the results away. That
+//! takes 2–3 s on the 2-core machine, one core busy most of it, while the user is still picking
+//! files.
 //!
 //! The scenarios are the warm-up because they are real export formats of every kind the page
 //! takes (authorization details, collector bundles) that ship in the worker anyway; they are not
@@ -17,8 +18,8 @@ use crate::scenarios::SCENARIOS;
 use stratoscope::{Input, Options, RulePack};
 
 /// Rounds of every scenario. Measured on the 2-core machine: 80 rounds brought the 10 MB
-/// bundle and the 5,000-role export to within 10 % of a warm second run; 10 rounds did half of
-/// that.
+/// bundle from 1.29 to 0.45 s of engine time and the 5,000-role export from 1.53 to 0.44 s (as
+/// fast as a second run of the same file in one page); 10 rounds did about half of that.
 pub const ROUNDS: u32 = 100;
 
 /// A slow machine stops warming after this long rather than keep a core busy.
