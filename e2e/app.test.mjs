@@ -219,6 +219,9 @@ test('a large export is analysed off the page thread: the page never freezes, st
   const timing = await page.locator('[data-testid="timing"]').evaluate((e) => ({ ...e.dataset }));
   assert.ok(Number(timing.normaliseMs) > 0 && Number(timing.evaluateMs) > 0, JSON.stringify(timing));
   assert.ok(Number(timing.memoryBytes) > 16 * 1024 * 1024, `the worker's memory: ${timing.memoryBytes}`);
+  // Memory once normalised: some, and never more than at the end (linear memory only grows).
+  const normalised = Number(timing.normalisedMemoryBytes);
+  assert.ok(normalised > 0 && normalised <= Number(timing.memoryBytes), JSON.stringify(timing));
 
   // Thousands of findings, and only a screenful of rows in the page (the list is virtualised,
   // see workspace.test.mjs for scrolling through it).
