@@ -748,8 +748,6 @@ mod imp {
         Ok(Some(policy))
     }
 
-    /// Runs a handler on the shared state, then whatever it asks for once the state is
-    /// released.
     /// Marks the document `data-engine="warm"` (with the warm-up's `data-warm-rounds` and
     /// `data-warm-ms`) once the worker's warm-up is over. Nothing on the page depends on it and
     /// the user is not shown it: the benchmark waits for it before dropping its file, so the
@@ -767,6 +765,8 @@ mod imp {
         let _ = root.set_attribute("data-engine", "warm");
     }
 
+    /// Runs a handler on the shared state, then whatever it asks for once the state is
+    /// released.
     fn with_inner(me: &Weak<RefCell<Inner>>, handler: impl FnOnce(&mut Inner) -> After) {
         let Some(inner) = me.upgrade() else {
             return;
