@@ -2,9 +2,10 @@
 // a person would see checked. Screenshots land in e2e/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { start, dropFiles, waitForAnalysis, corpus, fixtures, artifacts } from './lib/harness.mjs';
+import { start, dropFiles, waitForAnalysis, corpus, fixtures, artifacts, root } from './lib/harness.mjs';
 import { largeExport } from './lib/large-export.mjs';
 
 let h;
@@ -228,6 +229,14 @@ test('a large export is analysed off the page thread: the page never freezes, st
   const rows = page.locator('[data-testid="finding-row"]');
   const total = Number((await page.locator('[data-testid="finding-count"]').textContent()).match(/of (\d+)/)[1]);
   assert.ok(total > 1000, `many findings (${total})`);
+  // The worker sends the findings in several messages as it writes them (8 slices of 250 to a
+  // message): every one arrives, as many as the CLI finds in the same file.
+  const cli = spawnSync('cargo', ['run', '-q', '--bin', 'stratoscope', '--', 'scan', '--format', 'json', file],
+                        { cwd: root, maxBuffer: 1 << 30, encoding: 'utf8' });
+  assert.ok(cli.status === 0 || cli.status === 1, `the CLI scanned the file: ${cli.stderr}`);
+  const expected = JSON.parse(cli.stdout).findings.length;
+  assert.ok(expected > 2 * 8 * 250, `more findings (${expected}) than one message carries`);
+  assert.equal(total, expected, 'the page shows every finding the CLI finds');
   const rendered = await rows.count();
   assert.ok(rendered > 5 && rendered < 100, `${rendered} rows rendered for ${total} findings`);
   await page.locator('[data-testid="search"]').fill('p97');

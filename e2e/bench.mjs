@@ -42,6 +42,7 @@ try {
       const t = document.querySelector('[data-testid="timing"]').dataset;
       const v = document.querySelector('[data-testid="verdict"]');
       return { normalise_ms: Number(t.normaliseMs), evaluate_ms: Number(t.evaluateMs), memory_bytes: Number(t.memoryBytes),
+               read_ms: Number(t.readMs), split_ms: Number(t.splitMs),
                normalised_memory_bytes: Number(t.normalisedMemoryBytes),
                longest_block_ms: window.__gaps.max, status: v?.dataset.status };
     });

@@ -56,6 +56,12 @@ pub struct Timing {
     /// The same, once normalisation was done: beside [`Timing::memory_bytes`], it says whether
     /// reading and normalising or evaluating and handing the report over set the peak.
     pub normalised_memory_bytes: u64,
+    /// The worker taking the files' bytes into its memory, before normalising: with
+    /// [`Timing::split_ms`], what the wall time of an analysis holds beside the engine's. Zero
+    /// when the page ran the analysis itself.
+    pub read_ms: f64,
+    /// The worker cutting the report up for the page ([`crate::transfer`]), after evaluating.
+    pub split_ms: f64,
 }
 
 impl Timing {
@@ -255,6 +261,7 @@ pub fn analyze_inputs_kept(
         evaluate_ms: done - normalised,
         memory_bytes: memory_bytes(),
         normalised_memory_bytes,
+        ..Timing::default()
     };
     (report, timing, inventory)
 }

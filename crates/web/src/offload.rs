@@ -209,12 +209,14 @@ mod imp {
     use crate::analysis::{Stage, Timing};
     use crate::transfer::Assembly;
     use crate::worker::{js, protocol as p, SCRIPT};
+    use futures::StreamExt;
     use std::cell::RefCell;
     use std::rc::{Rc, Weak};
     use stratoscope::Report;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::{ErrorEvent, MessageEvent, Worker};
+    use yew::platform::pinned::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 
     /// Handle to the worker, shared by the app (which holds it for its lifetime) and the
     /// worker's event handlers (which hold it weakly).
@@ -241,6 +243,10 @@ mod imp {
         worker: Worker,
         serial: u64,
         ready: bool,
+        /// The running job's report as it arrives (`slices`, then `done`), passed on to the task
+        /// reading it. Dropped with the worker, which ends that task: a replaced or failed
+        /// worker sends no more.
+        incoming: Option<(u64, UnboundedSender<JsValue>)>,
         _on_message: Closure<dyn FnMut(MessageEvent)>,
         _on_error: Closure<dyn FnMut(ErrorEvent)>,
     }
@@ -259,8 +265,8 @@ mod imp {
     struct After {
         actions: Vec<Action>,
         in_page: Vec<Job>,
-        /// `done` messages to take in: (generation, message).
-        results: Vec<(u64, JsValue)>,
+        /// Reports to take in as they arrive: (generation, the `slices` and `done` messages).
+        readers: Vec<(u64, UnboundedReceiver<JsValue>)>,
         /// Questions the page answers itself (no worker holds the inventory).
         in_page_questions: Vec<Question>,
     }
@@ -326,8 +332,8 @@ mod imp {
             for job in self.in_page {
                 analyse_in_page(dispatcher.clone(), pack.clone(), job);
             }
-            for (generation, data) in self.results {
-                yew::platform::spawn_local(receive(dispatcher.clone(), generation, data));
+            for (generation, messages) in self.readers {
+                yew::platform::spawn_local(receive(dispatcher.clone(), generation, messages));
             }
             for question in self.in_page_questions {
                 answer_in_page(dispatcher, pack, question);
@@ -453,6 +459,7 @@ mod imp {
                 worker,
                 serial,
                 ready: false,
+                incoming: None,
                 _on_message: on_message,
                 _on_error: on_error,
             })
@@ -502,6 +509,29 @@ mod imp {
                     .collect(),
                 ..After::default()
             }
+        }
+
+        /// Hands a `slices` or `done` message to the task reading that job's report, starting
+        /// the task with the job's first message. `done` is the last: the task is then told
+        /// that nothing more comes.
+        fn pass_on(&mut self, generation: u64, data: &JsValue, done: bool) -> After {
+            let Some(spawned) = self.worker.as_mut() else {
+                return After::default();
+            };
+            let mut after = After::default();
+            if spawned.incoming.as_ref().map(|(g, _)| *g) != Some(generation) {
+                let (to_reader, messages) = unbounded();
+                spawned.incoming = Some((generation, to_reader));
+                after.readers.push((generation, messages));
+            }
+            if let Some((_, to_reader)) = spawned.incoming.as_ref() {
+                // The reader only goes away with its job, after which nothing is wanted.
+                let _ = to_reader.send_now(data.clone());
+            }
+            if done {
+                spawned.incoming = None;
+            }
+            after
         }
 
         fn current(&self, serial: u64) -> bool {
@@ -621,21 +651,20 @@ mod imp {
                         ..After::default()
                     }
                 }
-                Some(p::DONE) => {
+                Some(kind @ (p::SLICES | p::DONE)) => {
                     let Some(generation) = job_of(data) else {
                         return After::default();
                     };
-                    if self
-                        .running
-                        .as_ref()
-                        .is_some_and(|j| j.generation == generation)
+                    let done = kind == p::DONE;
+                    if done
+                        && self
+                            .running
+                            .as_ref()
+                            .is_some_and(|j| j.generation == generation)
                     {
                         self.running = None;
                     }
-                    After {
-                        results: vec![(generation, data.clone())],
-                        ..After::default()
-                    }
+                    self.pass_on(generation, data, done)
                 }
                 _ => After::default(),
             }
@@ -666,7 +695,7 @@ mod imp {
             let next = self.ensure_worker();
             after.actions.extend(next.actions);
             after.in_page.extend(next.in_page);
-            after.results.extend(next.results);
+            after.readers.extend(next.readers);
             after.in_page_questions.extend(next.in_page_questions);
             after
         }
@@ -783,27 +812,41 @@ mod imp {
         js::get_f64(data, p::JOB).map(|g| g as u64)
     }
 
-    /// Takes in a `done` message: the report, a slice of findings at a time with a turn for the
-    /// page in between (one 5 MB parse held the page for over 100 ms), then the result.
-    async fn receive(dispatcher: UseReducerDispatcher<AppState>, generation: u64, data: JsValue) {
-        let action = match assemble(&dispatcher, generation, &data).await {
-            Ok(report) => Action::AnalysisDone {
+    /// Takes in a job's report as the worker sends it, a slice of findings at a time with a turn
+    /// for the page in between (one 5 MB parse held the page for over 100 ms), then dispatches
+    /// the result. Ends without one if the worker stopped before `done`: its failure, or the
+    /// job that replaced this one, is dispatched by whoever stopped it.
+    async fn receive(
+        dispatcher: UseReducerDispatcher<AppState>,
+        generation: u64,
+        messages: UnboundedReceiver<JsValue>,
+    ) {
+        let action = match assemble(&dispatcher, generation, messages).await {
+            Ok(Some((report, timing))) => Action::AnalysisDone {
                 generation,
                 report: Shared::new(report),
-                timing: Timing {
-                    normalise_ms: js::get_f64(&data, p::NORMALISE_MS).unwrap_or(0.0),
-                    evaluate_ms: js::get_f64(&data, p::EVALUATE_MS).unwrap_or(0.0),
-                    memory_bytes: js::get_f64(&data, p::MEMORY_BYTES).unwrap_or(0.0) as u64,
-                    normalised_memory_bytes: js::get_f64(&data, p::NORMALISED_MEMORY_BYTES)
-                        .unwrap_or(0.0) as u64,
-                },
+                timing,
             },
+            Ok(None) => return,
             Err(message) => Action::AnalysisFailed {
                 generation,
                 message,
             },
         };
         dispatcher.dispatch(action);
+    }
+
+    /// The timings `done` carries.
+    fn timing_of(data: &JsValue) -> Timing {
+        Timing {
+            normalise_ms: js::get_f64(data, p::NORMALISE_MS).unwrap_or(0.0),
+            evaluate_ms: js::get_f64(data, p::EVALUATE_MS).unwrap_or(0.0),
+            memory_bytes: js::get_f64(data, p::MEMORY_BYTES).unwrap_or(0.0) as u64,
+            normalised_memory_bytes: js::get_f64(data, p::NORMALISED_MEMORY_BYTES).unwrap_or(0.0)
+                as u64,
+            read_ms: js::get_f64(data, p::READ_MS).unwrap_or(0.0),
+            split_ms: js::get_f64(data, p::SPLIT_MS).unwrap_or(0.0),
+        }
     }
 
     /// Parsing the page does between two turns for the browser while it takes in findings: well
@@ -813,41 +856,54 @@ mod imp {
     async fn assemble(
         dispatcher: &UseReducerDispatcher<AppState>,
         generation: u64,
-        data: &JsValue,
-    ) -> Result<Report, String> {
+        mut messages: UnboundedReceiver<JsValue>,
+    ) -> Result<Option<(Report, Timing)>, String> {
         let unreadable = |e: crate::compact::Malformed| {
             format!("The analysis sent back a report this page cannot read: {e}.")
         };
-        if let Some(error) = js::get_str(data, p::ERROR) {
-            return Err(format!("The analysis could not finish: {error}."));
-        }
-        let head = js::get(data, p::REPORT)
-            .dyn_into::<js_sys::Uint8Array>()
-            .map_err(|_| "The analysis sent back no report.".to_string())?;
-        let findings = js::get_f64(data, p::FINDING_COUNT).unwrap_or(0.0) as usize;
-        let mut report = Assembly::new(&head.to_vec(), findings).map_err(unreadable)?;
-        let slices: js_sys::Array = js::get(data, p::FINDINGS).dyn_into().unwrap_or_default();
-        dispatcher.dispatch(Action::Progress {
-            generation,
-            stage: Stage::Preparing { findings },
-        });
+        let mut assembly: Option<Assembly> = None;
         // A turn for the page every `TURN_MS` of parsing, not after every slice: each yield is a
         // timer task the browser clamps to a few milliseconds, and a 100 MB bundle sends over a
         // thousand slices, so yielding per slice left the thread idle for seconds.
         let mut turn_started = f64::NEG_INFINITY;
-        for slice in slices.iter() {
-            if crate::analysis::now_ms() - turn_started >= TURN_MS {
-                yew::platform::time::sleep(std::time::Duration::ZERO).await;
-                turn_started = crate::analysis::now_ms();
+        while let Some(data) = messages.next().await {
+            if let Some(error) = js::get_str(&data, p::ERROR) {
+                return Err(format!("The analysis could not finish: {error}."));
             }
-            let bytes = slice
+            let report = assembly.get_or_insert_with(|| {
+                let findings = js::get_f64(&data, p::FINDING_COUNT).unwrap_or(0.0) as usize;
+                dispatcher.dispatch(Action::Progress {
+                    generation,
+                    stage: Stage::Preparing { findings },
+                });
+                Assembly::new(findings)
+            });
+            let slices: js_sys::Array = js::get(&data, p::FINDINGS).dyn_into().unwrap_or_default();
+            for slice in slices.iter() {
+                if crate::analysis::now_ms() - turn_started >= TURN_MS {
+                    yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                    turn_started = crate::analysis::now_ms();
+                }
+                let bytes = slice
+                    .dyn_into::<js_sys::Uint8Array>()
+                    .map_err(|_| "The analysis sent back a malformed report.".to_string())?;
+                report.add_slice(&bytes.to_vec()).map_err(unreadable)?;
+            }
+            if js::get_str(&data, p::KIND).as_deref() != Some(p::DONE) {
+                continue;
+            }
+            let head = js::get(&data, p::REPORT)
                 .dyn_into::<js_sys::Uint8Array>()
-                .map_err(|_| "The analysis sent back a malformed report.".to_string())?;
-            report.add_slice(&bytes.to_vec()).map_err(unreadable)?;
+                .map_err(|_| "The analysis sent back no report.".to_string())?;
+            // The first paint of the findings is the longest task an analysis leaves the page;
+            // it gets a turn of its own rather than following up to `TURN_MS` of reading.
+            yew::platform::time::sleep(std::time::Duration::ZERO).await;
+            let report = assembly.take().unwrap_or_else(|| Assembly::new(0));
+            return Ok(Some((
+                report.finish(&head.to_vec()).map_err(unreadable)?,
+                timing_of(&data),
+            )));
         }
-        // The first paint of the findings is the longest task an analysis leaves the page; it
-        // gets a turn of its own rather than following up to `TURN_MS` of reading.
-        yew::platform::time::sleep(std::time::Duration::ZERO).await;
-        Ok(report.finish())
+        Ok(None)
     }
 }

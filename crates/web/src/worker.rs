@@ -14,7 +14,8 @@
 //! | worker | `warm` | `rounds`, `ms`: the warm-up ([`crate::warm_up`]) is over, done or cut short by a message |
 //! | page | `analyse` | `job` (the generation), `names`, `files` (Uint8Arrays, transferred), `parameters` (JSON of rule parameter overrides; optional) |
 //! | worker | `progress` | `job`, `stage`, `count` (see [`crate::analysis::Stage`]) |
-//! | worker | `done` | `job`, then `report`, `findings`, `finding_count`, `normalise_ms`, `evaluate_ms`, `memory_bytes`, `normalised_memory_bytes`; or `error` |
+//! | worker | `slices` | `job`, `findings` (the next slices, transferred), `finding_count` (of the whole report) |
+//! | worker | `done` | `job`, then `report`, `findings` (the last slices), `finding_count`, `normalise_ms`, `evaluate_ms`, `memory_bytes`, `normalised_memory_bytes`, `read_ms`, `split_ms`; or `error` |
 //! | page | `resources` | `job`: which resources did that analysis find |
 //! | worker | `resources` | `job`, `list` (JSON bytes of [`crate::inventory::ResourceEntry`]s, transferred); or `error` |
 //! | page | `resource` | `job`, `id`: one resource's normalised attributes |
@@ -36,7 +37,9 @@
 //! everything but the findings, as JSON, `findings` an array of slices of them in a compact
 //! binary form, each with the rules and resources its findings are the first to refer to.
 //! Parsing a 5 MB report in one go held the page's thread for over 100 ms; slice by slice, the
-//! page yields in between.
+//! page yields in between. The slices go out in `slices` messages as they are written, and
+//! the last of them with `done`, so the page reads them on its own thread while the worker
+//! writes the rest.
 
 /// The script the page starts the worker with, relative to the page (copied into `dist/`).
 /// Trunk does not hash a worker's file names, so the version goes in the query instead, and the
@@ -52,6 +55,7 @@ pub mod protocol {
     pub const WARM: &str = "warm";
     pub const ANALYSE: &str = "analyse";
     pub const PROGRESS: &str = "progress";
+    pub const SLICES: &str = "slices";
     pub const DONE: &str = "done";
     pub const RESOURCES: &str = "resources";
     pub const RESOURCE: &str = "resource";
@@ -75,6 +79,8 @@ pub mod protocol {
     pub const EVALUATE_MS: &str = "evaluate_ms";
     pub const MEMORY_BYTES: &str = "memory_bytes";
     pub const NORMALISED_MEMORY_BYTES: &str = "normalised_memory_bytes";
+    pub const READ_MS: &str = "read_ms";
+    pub const SPLIT_MS: &str = "split_ms";
     pub const LIST: &str = "list";
     pub const ID: &str = "id";
     pub const ROUNDS: &str = "rounds";
@@ -381,9 +387,9 @@ fn handle(
     pack: &stratoscope::RulePack,
     data: &wasm_bindgen::JsValue,
 ) -> Option<answers::Kept> {
-    use crate::analysis::{analyze_inputs_kept, memory_bytes, Stage};
+    use crate::analysis::{analyze_inputs_kept, memory_bytes, now_ms, Stage};
     use protocol as p;
-    use wasm_bindgen::JsValue;
+    use wasm_bindgen::{JsCast, JsValue};
 
     let job = js::get(data, p::JOB);
     // Overrides the page could not express would have been refused there; an unreadable
@@ -407,23 +413,38 @@ fn handle(
         );
     };
 
+    // Said before the files are read, which for a large file from disk takes a while.
+    let files = js::get(data, p::FILES)
+        .dyn_into::<js_sys::Array>()
+        .map_or(0, |a| a.length() as usize);
+    on_stage(Stage::Reading { files });
+    let read = now_ms();
     let inputs = inputs_of(data);
-    on_stage(Stage::Reading {
-        files: inputs.len(),
-    });
+    let read_ms = now_ms() - read;
     let (mut report, timing, inventory) =
         analyze_inputs_kept(inputs, pack, &options, &mut on_stage);
     let finding_count = report.findings.len();
     // Each slice is copied out of this worker's memory as it is written; the buffers then move
-    // to the page.
-    let transfer = js_sys::Array::new();
-    let findings = js_sys::Array::new();
+    // to the page, a few slices to a message, the last with `done`.
+    let mut transfer = js_sys::Array::new();
+    let mut findings = js_sys::Array::new();
+    let split_start = now_ms();
     let split =
         crate::transfer::split_each(&mut report, crate::transfer::FINDINGS_PER_SLICE, |slice| {
+            if findings.length() as usize == crate::transfer::SLICES_PER_MESSAGE {
+                let message = js::object(&[
+                    (p::KIND, p::SLICES.into()),
+                    (p::JOB, job.clone()),
+                    (p::FINDINGS, std::mem::take(&mut findings).into()),
+                    (p::FINDING_COUNT, (finding_count as f64).into()),
+                ]);
+                post(scope, &message, Some(&std::mem::take(&mut transfer)));
+            }
             let slice = js_sys::Uint8Array::from(slice.as_slice());
             transfer.push(&slice.buffer());
             findings.push(&slice);
         });
+    let split_ms = now_ms() - split_start;
     // Kept for drift.
     let kept = job.as_f64().map(|j| answers::Kept {
         job: j,
@@ -449,6 +470,8 @@ fn handle(
                     p::NORMALISED_MEMORY_BYTES,
                     (timing.normalised_memory_bytes as f64).into(),
                 ),
+                (p::READ_MS, read_ms.into()),
+                (p::SPLIT_MS, split_ms.into()),
             ]);
             post(scope, &message, Some(&transfer));
         }

@@ -36,7 +36,9 @@ pub fn ScopeLine(props: &ScopeProps) -> Html {
                         data-normalise-ms={format!("{:.1}", timing.normalise_ms)}
                         data-evaluate-ms={format!("{:.1}", timing.evaluate_ms)}
                         data-memory-bytes={timing.memory_bytes.to_string()}
-                        data-normalised-memory-bytes={timing.normalised_memory_bytes.to_string()}>
+                        data-normalised-memory-bytes={timing.normalised_memory_bytes.to_string()}
+                        data-read-ms={format!("{:.1}", timing.read_ms)}
+                        data-split-ms={format!("{:.1}", timing.split_ms)}>
                         { format!(" · analysed in {} in this browser", duration(timing.total_ms())) }
                     </span>
                 }
