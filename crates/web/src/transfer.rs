@@ -1,7 +1,9 @@
 //! How a report is cut up for the trip from the worker to the page and put back together there.
 //!
-//! The head is the report without its findings, as JSON. The findings follow in slices, each a
-//! few milliseconds of reading for the page, which takes a turn for the browser in between.
+//! The findings go in slices, each a few milliseconds of reading for the page, which takes a
+//! turn for the browser in between; the worker sends them as it writes them, so the page reads
+//! the first while the worker writes the rest. The head, the report without its findings as
+//! JSON, comes last, with the worker's `done`.
 //!
 //! A finding refers to its rule's metadata (id, name, title, service, frameworks) and its
 //! resource's reference, shared `Arc`s in the worker. Written out per finding they were most of
