@@ -25,7 +25,8 @@
 //! above all) was most of the page's time taking a large report in.
 
 use crate::compact::{Malformed, Reader, Writer};
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use stratoscope::report::{AcceptedBy, Finding, ResourceRef, RuleRef};
 use stratoscope::{Evidence, Outcome, Report, Severity};
@@ -434,7 +435,7 @@ mod tests {
         ]
         .map(|v| v.map(Arc::new));
         for copy in 0..3 {
-            let mut renamed: HashMap<usize, Arc<ResourceRef>> = HashMap::new();
+            let mut renamed: HashMap<usize, Arc<ResourceRef>> = HashMap::default();
             for (i, f) in base.iter().enumerate() {
                 let mut f = f.clone();
                 f.resource = renamed
