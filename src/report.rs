@@ -3,7 +3,7 @@
 
 use crate::model::{Evidence, Outcome, Severity};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -379,17 +379,38 @@ pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
 /// their order. Their positions are sorted, and the findings then moved into place: a stable
 /// sort of the findings themselves borrowed room for half of them (18 MB of the 100 MB
 /// bundle's 257,000), at the end of a scan whose memory is at its height.
+///
+/// The positions are first gathered by (outcome, severity, rule), which a scan produces in long
+/// runs (rule by rule), and only each group is sorted, by resource: one comparison of every
+/// key per finding sorted 257,000 findings in 134 ms, mostly comparing rule ids that were equal.
 pub fn sort_findings(findings: &mut [Finding]) {
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let key = |f: &Finding| (f.outcome != Outcome::Fail, f.severity);
-        let (x, y) = (&findings[a], &findings[b]);
-        key(x)
-            .cmp(&key(y))
-            .then_with(|| x.rule_id().cmp(y.rule_id()))
-            .then_with(|| x.resource.id.cmp(&y.resource.id))
-            .then(a.cmp(&b))
-    });
+    /// Failures first, then severity and rule.
+    type Key<'a> = (bool, Severity, &'a str);
+    fn key(f: &Finding) -> Key<'_> {
+        (f.outcome != Outcome::Fail, f.severity, f.rule_id())
+    }
+    let mut groups: Vec<(Key, Vec<usize>)> = Vec::new();
+    let mut by_key: HashMap<Key, usize> = HashMap::new();
+    let mut last: Option<usize> = None;
+    for (i, f) in findings.iter().enumerate() {
+        let k = key(f);
+        let g = match last.filter(|&g| groups[g].0 == k) {
+            Some(g) => g,
+            None => *by_key.entry(k).or_insert_with(|| {
+                groups.push((k, Vec::new()));
+                groups.len() - 1
+            }),
+        };
+        groups[g].1.push(i);
+        last = Some(g);
+    }
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut order: Vec<usize> = Vec::with_capacity(findings.len());
+    for (_, mut members) in groups {
+        // Stable, and the positions start ascending: findings alike keep their order.
+        members.sort_by(|&a, &b| findings[a].resource.id.cmp(&findings[b].resource.id));
+        order.extend(members);
+    }
     permute(findings, &mut order);
 }
 
@@ -432,6 +453,15 @@ mod tests {
             .expect("a finding");
             findings.push(f);
         }
+        // As interleaved as they come, and rule by rule, as a scan produces them.
+        let mut by_rule = findings.clone();
+        by_rule.sort_by(|a, b| a.rule_id().cmp(b.rule_id()));
+        for findings in [findings, by_rule] {
+            sorts_as_a_stable_sort_would(findings);
+        }
+    }
+
+    fn sorts_as_a_stable_sort_would(mut findings: Vec<Finding>) {
         let mut stable = findings.clone();
         stable.sort_by(|a, b| {
             let key = |f: &Finding| {
