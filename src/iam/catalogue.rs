@@ -97,7 +97,6 @@ struct Entry {
 }
 
 impl Entry {
-    #[cfg(test)]
     fn service(&self) -> &'static str {
         &self.name[..usize::from(self.service_len)]
     }
@@ -148,6 +147,16 @@ struct ByteOrder {
     /// Rank by entry index.
     ranks: Vec<u32>,
     levels: [Vec<u32>; 5],
+}
+
+/// An action of a [`Selection`], read back by [`Catalogue::selected`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selected {
+    pub name: &'static str,
+    /// The service prefix, before the colon.
+    pub service: &'static str,
+    /// See [`Catalogue::scopable`].
+    pub scopable: bool,
 }
 
 /// Catalogue actions gathered by rank (see [`ByteOrder`]): checks that expand every broad
@@ -534,15 +543,21 @@ impl Catalogue {
         selection.0.extend(&self.byte_order().levels[level.slot()]);
     }
 
-    /// The names in `selection`, sorted by their bytes, each once.
-    pub fn selected(&self, mut selection: Selection) -> impl Iterator<Item = &'static str> + '_ {
+    /// The actions in `selection`, sorted by their names' bytes, each once. With what checks
+    /// ask of each (whether it can be scoped, its service), so that they need not look the
+    /// name up again: a `*` statement selects thousands.
+    pub fn selected(&self, mut selection: Selection) -> impl Iterator<Item = Selected> + '_ {
         selection.0.sort_unstable();
         selection.0.dedup();
         let order = self.byte_order();
-        selection
-            .0
-            .into_iter()
-            .map(move |rank| self.entries[order.entries[rank as usize] as usize].name)
+        selection.0.into_iter().map(move |rank| {
+            let e = &self.entries[order.entries[rank as usize] as usize];
+            Selected {
+                name: e.name,
+                service: e.service(),
+                scopable: e.scopable,
+            }
+        })
     }
 }
 
@@ -807,6 +822,16 @@ mod tests {
             "nosuch:*",
             "",
         ];
+        // The names selected, each checked to come with its own service and scope.
+        let names = |selection: Selection| -> Vec<&str> {
+            c.selected(selection)
+                .inspect(|a| {
+                    assert_eq!(a.name.split_once(':').map(|(s, _)| s), Some(a.service));
+                    assert_eq!(c.scopable(a.name), Some(a.scopable), "{}", a.name);
+                })
+                .map(|a| a.name)
+                .collect()
+        };
         for level in AccessLevel::ALL {
             let mut all = c.selection();
             let mut together: Vec<&str> = Vec::new();
@@ -816,17 +841,17 @@ mod tests {
                 let mut expected = c.expand_at_level(p, level);
                 together.extend(&expected);
                 expected.sort_unstable();
-                assert_eq!(c.selected(one).collect::<Vec<_>>(), expected, "{p} {level}");
+                assert_eq!(names(one), expected, "{p} {level}");
                 c.select_at_level(&mut all, p, level);
             }
             together.sort_unstable();
             together.dedup();
-            assert_eq!(c.selected(all).collect::<Vec<_>>(), together, "{level}");
+            assert_eq!(names(all), together, "{level}");
             let mut whole = c.selection();
             c.select_level(&mut whole, level);
             let mut expected = c.actions_with_level(level);
             expected.sort_unstable();
-            assert_eq!(c.selected(whole).collect::<Vec<_>>(), expected, "{level}");
+            assert_eq!(names(whole), expected, "{level}");
             assert!(!expected.is_empty(), "{level}");
         }
         assert_eq!(c.selected(c.selection()).count(), 0);

@@ -3,7 +3,7 @@
 //! and still own the metadata, explanation and fixtures.
 
 use crate::attr_value::AttrValue;
-use crate::iam::catalogue::{AccessLevel, Catalogue};
+use crate::iam::catalogue::{AccessLevel, Catalogue, Selected};
 use crate::iam::grant::{covers_all_resources, Access, ActionSet, Grant, Permissions};
 use crate::iam::policy::account_of_arn;
 use crate::iam::policy::Statement;
@@ -772,11 +772,10 @@ fn changes_permissions(action: &str) -> bool {
 /// for star-only actions `Resource: "*"` is the only possible grant, not a least-privilege
 /// failure. Cloudsplaining calls this infrastructure modification.
 fn infrastructure_modification(permissions: &Permissions<Arc<Statement>>) -> Option<FnResult> {
-    let catalogue = Catalogue::get();
     unconditional_on_every_resource(
         permissions,
         AccessLevel::Write,
-        |a| catalogue.scopable(a) == Some(true),
+        |a| a.scopable,
         |n, services, actions| {
             format!(
                 "{n} write action(s) that could be scoped to named resources, across {services} ({actions}), on every resource without condition"
@@ -792,7 +791,7 @@ fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<F
     unconditional_on_every_resource(
         permissions,
         AccessLevel::PermissionsManagement,
-        changes_permissions,
+        |a| changes_permissions(a.name),
         |n, services, actions| {
             format!(
                 "{n} permissions-management action(s) across {services} ({actions}) on every resource, without condition"
@@ -807,7 +806,7 @@ fn permissions_management(permissions: &Permissions<Arc<Statement>>) -> Option<F
 fn unconditional_on_every_resource(
     permissions: &Permissions<Arc<Statement>>,
     level: AccessLevel,
-    keep: impl Fn(&str) -> bool,
+    keep: impl Fn(&Selected) -> bool,
     message: impl Fn(usize, &str, &str) -> String,
 ) -> Option<FnResult> {
     let catalogue = Catalogue::get();
@@ -828,13 +827,30 @@ fn unconditional_on_every_resource(
             (None, None) => {}
         }
     }
-    let candidates: Vec<&'static str> = catalogue.selected(selection).filter(|a| keep(a)).collect();
+    let (candidates, services): (Vec<&'static str>, Vec<&'static str>) = catalogue
+        .selected(selection)
+        .filter(|a| keep(a))
+        .map(|a| (a.name, a.service))
+        .unzip();
     // The unconditional grants as actions and the statements allowing each (`allowed_by`
     // from `from`), not as grants: only these are cited, and a broad principal has thousands.
-    let mut names: Vec<&str> = Vec::new();
-    let mut from: Vec<usize> = Vec::new();
-    let mut allowed_by: Vec<usize> = Vec::new();
+    // Most candidates are granted, and a statement allows each: room for that from the start.
+    let mut names: Vec<&str> = Vec::with_capacity(candidates.len());
+    let mut from: Vec<usize> = Vec::with_capacity(candidates.len() + 1);
+    let mut allowed_by: Vec<usize> = Vec::with_capacity(candidates.len());
+    // The service of each name, found by its position among the candidates: the callback is
+    // given the candidate itself, so the next candidates are skipped up to it.
+    let mut granted_services: Vec<&str> = Vec::new();
+    let mut at = 0;
     permissions.unconditional_each(&candidates, |action, by| {
+        while at < candidates.len() && !std::ptr::eq(candidates[at], action) {
+            at += 1;
+        }
+        if let Some(&service) = services.get(at) {
+            if granted_services.last() != Some(&service) {
+                granted_services.push(service);
+            }
+        }
         names.push(action);
         from.push(allowed_by.len());
         allowed_by.extend_from_slice(by);
@@ -843,11 +859,6 @@ fn unconditional_on_every_resource(
         return None;
     }
     from.push(allowed_by.len());
-    let mut services: Vec<&str> = names
-        .iter()
-        .filter_map(|a| a.split_once(':').map(|(s, _)| s))
-        .collect();
-    services.dedup();
     let grants = names
         .iter()
         .zip(from.windows(2))
@@ -855,7 +866,11 @@ fn unconditional_on_every_resource(
     Some(FnResult {
         tri: Tri::True,
         statements: cite_each(permissions, grants),
-        details: message(names.len(), &summarize(&services, 6), &summarize(&names, 4)),
+        details: message(
+            names.len(),
+            &summarize(&granted_services, 6),
+            &summarize(&names, 4),
+        ),
     })
 }
 
@@ -1348,6 +1363,16 @@ mod tests {
         );
         assert_eq!(got.tri, Tri::Unknown);
         assert!(got.details.contains("default version"), "{}", got.details);
+    }
+
+    #[test]
+    fn plain_actions_have_one_colon_and_no_separator() {
+        assert_eq!(plain_action("s3:GetObject"), Some(("s3", "GetObject")));
+        assert_eq!(plain_action(":x"), Some(("", "x")));
+        assert_eq!(plain_action("x:"), Some(("x", "")));
+        for odd in ["s3", "a:b:c", "s3:Get Object", "s3:Get,Object", "s 3:Get"] {
+            assert_eq!(plain_action(odd), None, "{odd}");
+        }
     }
 
     #[test]
