@@ -15,7 +15,7 @@ cargo fmt --all -- --check
 
 step "clippy (native and wasm32), warnings are errors"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p stratoscope -p stratoscope-web --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p stratoscope -p stratoscope-web -p stratoscope-wasm-mem --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "cargo test (workspace)"
 cargo test --workspace --locked

@@ -14,6 +14,9 @@
 pub mod accepted;
 pub mod access;
 mod alloc;
+// Linked for its `memcmp`, which nothing names (see the crate's docs).
+#[cfg(target_arch = "wasm32")]
+use stratoscope_wasm_mem as _;
 pub mod analysis;
 pub mod app;
 pub mod compact;
