@@ -453,20 +453,27 @@ pub fn table(cases: &[Case], natives: &[Native], browser: &[Browser]) -> String 
     s
 }
 
+/// "met", or by how much the measured figure misses its limit (lower is better).
+fn verdict(actual: f64, limit: f64) -> String {
+    if actual <= limit {
+        "met".to_string()
+    } else if limit <= 0.0 {
+        // A yes/no target (recognised, measured at all): no factor to give.
+        "MISSED".to_string()
+    } else {
+        // Near the limit one decimal would say "by 1.0×": two there.
+        let by = actual / limit;
+        let places = if by < 1.1 { 2 } else { 1 };
+        format!("MISSED by {by:.places$}×")
+    }
+}
+
 /// Checks each target from issue 7 and says by how much a missed one is missed.
 pub fn targets(cases: &[Case], natives: &[Native], browser: &[Browser]) -> String {
     let mut s = String::from("\nTargets\n");
     // One target: the measured figure against its limit (lower is better).
     let mut line = |actual: f64, limit: f64, text: String| {
-        let verdict = if actual <= limit {
-            "met".to_string()
-        } else if limit <= 0.0 {
-            // A yes/no target (recognised, measured at all): no factor to give.
-            "MISSED".to_string()
-        } else {
-            format!("MISSED by {:.1}×", actual / limit)
-        };
-        s.push_str(&format!("  {verdict:<15} {text}\n"))
+        s.push_str(&format!("  {:<15} {text}\n", verdict(actual, limit)))
     };
     for (case, n) in cases.iter().zip(natives) {
         let ratio = n.total_ms / n.floor_ms.max(0.001);
@@ -547,4 +554,18 @@ pub fn targets(cases: &[Case], natives: &[Native], browser: &[Browser]) -> Strin
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verdict;
+
+    #[test]
+    fn a_near_miss_says_by_how_much() {
+        assert_eq!(verdict(1.9, 2.0), "met");
+        assert_eq!(verdict(2.0, 2.0), "met");
+        assert_eq!(verdict(2.04, 2.0), "MISSED by 1.02×");
+        assert_eq!(verdict(7.8, 5.0), "MISSED by 1.6×");
+        assert_eq!(verdict(1.0, 0.0), "MISSED");
+    }
 }
