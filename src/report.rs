@@ -2,8 +2,9 @@
 //! Field names here are a public contract (`--format json`, the web app's export); rename none.
 
 use crate::model::{Evidence, Outcome, Severity};
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
