@@ -3,6 +3,7 @@
 //! A failed call is evidence too: `NoSuchBucketPolicy` means "no policy", while `AccessDenied`
 //! means "we do not know", and the verdict says which calls could not be read.
 
+use super::reads::Reads;
 use super::{commands_for, Command, Cx, Reply};
 use crate::normalize::NormalizeError;
 use crate::time::{self, Epoch};
@@ -242,7 +243,7 @@ impl<'de> serde::de::Visitor<'de> for Entry<'_> {
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let mut kept = Kept::default();
-        let tree = object(self.0, map, Some(&mut kept))?;
+        let tree = object(self.0, map, Some(&mut kept), &Reads::All)?;
         Ok((tree, kept))
     }
     // Anything else is left to the tree path, which turns it away with its location.
@@ -276,9 +277,10 @@ impl<'de> serde::de::Visitor<'de> for Key {
     }
 }
 
-/// Whether an output entry whose members so far are `members` keeps its `output` as text: its
-/// command reads text, or is not known yet.
-fn keeps_text(members: &[(String, Value)]) -> bool {
+/// How an output entry whose members so far are `members` reads its `output`: as text, when
+/// its command reads text or is not known yet (`None`); else as a tree of what its command
+/// reads (all of it when more than one command reads the output).
+fn output_reads(members: &[(String, Value)]) -> Option<&'static Reads> {
     // A repeated key reads as its last occurrence, as in the tree.
     let field = |k: &str| {
         members
@@ -287,10 +289,15 @@ fn keeps_text(members: &[(String, Value)]) -> bool {
             .find(|(key, _)| key == k)
             .and_then(|(_, v)| v.as_str())
     };
-    match (field("service"), field("operation")) {
-        (Some(service), Some(operation)) => read_from_text(commands_for(service, operation)),
-        _ => true,
+    let (service, operation) = (field("service")?, field("operation")?);
+    if read_from_text(commands_for(service, operation)) {
+        return None;
     }
+    let mut commands = commands_for(service, operation);
+    Some(match (commands.next(), commands.next()) {
+        (Some(only), None) => super::output_reads(only),
+        _ => &Reads::All,
+    })
 }
 
 /// Whether an output is read from its text: there are commands for it, and each reads text.
@@ -312,8 +319,9 @@ struct Scratch {
 }
 
 /// Reads one JSON value into the same [`Value`] serde_json's tree reader makes: same numbers,
-/// strings, key order, and a repeated key keeping its first place and its last value.
-struct Tree<'s>(&'s mut Scratch);
+/// strings, key order, and a repeated key keeping its first place and its last value; except
+/// that members the [`Reads`] leaves out are not in the tree (see [`Skip`]).
+struct Tree<'s>(&'s mut Scratch, &'static Reads);
 
 impl<'de> serde::de::DeserializeSeed<'de> for Tree<'_> {
     type Value = Value;
@@ -352,26 +360,28 @@ impl<'de> serde::de::Visitor<'de> for Tree<'_> {
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let start = self.0.elements.len();
-        while let Some(v) = seq.next_element_seed(Tree(&mut *self.0))? {
+        while let Some(v) = seq.next_element_seed(Tree(&mut *self.0, self.1))? {
             self.0.elements.push(v);
         }
         Ok(Value::Array(self.0.elements.drain(start..).collect()))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
-        object(self.0, map, None)
+        object(self.0, map, None, self.1)
     }
 }
 
-/// An object read member by member onto the stack, then made at its size. With `kept`, an
-/// output entry's: its `output`, if [`keeps_text`], is kept there as its text instead, and its
-/// first key as it lies in the text.
+/// An object read member by member onto the stack, then made at its size, with the members
+/// `reads` leaves out skipped. With `kept`, an output entry's: its `output` is kept there as
+/// its text instead when [`output_reads`] says so, and its first key as it lies in the text.
 fn object<'de, A: serde::de::MapAccess<'de>>(
     scratch: &mut Scratch,
     mut map: A,
     mut kept: Option<&mut Kept<'de>>,
+    reads: &'static Reads,
 ) -> Result<Value, A::Error> {
     use serde::de::Error;
     let start = scratch.members.len();
+    let mut first = true;
     // Only an output entry's first key is asked to be lent.
     let mut lend = kept.is_some();
     while let Some(key) = if std::mem::take(&mut lend) {
@@ -386,20 +396,28 @@ fn object<'de, A: serde::de::MapAccess<'de>>(
     } {
         // serde_json's tree reader turns an object whose first key is this token into the
         // value its string holds; such a file is left to it.
-        if scratch.members.len() == start && key == RAW_VALUE_TOKEN {
+        if std::mem::take(&mut first) && key == RAW_VALUE_TOKEN {
             return Err(A::Error::custom("serde_json's raw value token as a key"));
         }
+        let mut below = reads.member(&key);
         if let Some(kept) = kept.as_deref_mut().filter(|_| key == "output") {
             // The tree keeps a repeated key's last value; the tree path reads such a file.
             if kept.output.is_some() {
                 return Err(A::Error::custom("repeated output"));
             }
-            if keeps_text(&scratch.members[start..]) {
-                kept.output = Some(map.next_value::<&'de RawValue>()?.get());
-                continue;
+            match output_reads(&scratch.members[start..]) {
+                None => {
+                    kept.output = Some(map.next_value::<&'de RawValue>()?.get());
+                    continue;
+                }
+                Some(output) => below = Some(output),
             }
         }
-        let v = map.next_value_seed(Tree(&mut *scratch))?;
+        let Some(below) = below else {
+            map.next_value_seed(Skip)?;
+            continue;
+        };
+        let v = map.next_value_seed(Tree(&mut *scratch, below))?;
         scratch.members.push((key, v));
     }
     if kept.is_some_and(|k| k.output.is_some())
@@ -408,6 +426,86 @@ fn object<'de, A: serde::de::MapAccess<'de>>(
         return Err(A::Error::custom("repeated output"));
     }
     Ok(Value::Object(scratch.members.drain(start..).collect()))
+}
+
+/// A value left out of the tree, parsed as strictly as the tree parses it: every string and
+/// number is read (not merely scanned, as serde's `IgnoredAny` has serde_json do) and each
+/// object's first key checked, so a file is turned away from this path for the same lone
+/// surrogates, out-of-range numbers and [`RAW_VALUE_TOKEN`]s whether the value is in the tree
+/// or not, and the tree path still decides what such a file says. It builds nothing: strings
+/// are borrowed from the text unless they hold escapes.
+struct Skip;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Skip {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Skip {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        match map.next_key_seed(IsRawValueToken)? {
+            None => return Ok(()),
+            Some(true) => return Err(A::Error::custom("serde_json's raw value token as a key")),
+            Some(false) => map.next_value_seed(Skip)?,
+        }
+        while map.next_key_seed(Skip)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a key is [`RAW_VALUE_TOKEN`], read without a copy.
+struct IsRawValueToken;
+
+impl<'de> serde::de::DeserializeSeed<'de> for IsRawValueToken {
+    type Value = bool;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for IsRawValueToken {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<bool, E> {
+        Ok(v == RAW_VALUE_TOKEN)
+    }
 }
 
 /// The key serde_json's tree reader (with its `raw_value` feature, which this crate enables)
@@ -437,7 +535,9 @@ fn tree_of(text: &str) -> Option<Value> {
     use serde::de::DeserializeSeed;
     crate::pointer::checked_end(text, 0, OUTPUT_DEPTH).filter(|&end| end == text.len())?;
     let mut de = serde_json::Deserializer::from_str(text);
-    Tree(&mut Scratch::default()).deserialize(&mut de).ok()
+    Tree(&mut Scratch::default(), &Reads::All)
+        .deserialize(&mut de)
+        .ok()
 }
 
 /// Whether `text` may hold [`RAW_VALUE_TOKEN`] as a key (plainly, or spelt with escapes), which
@@ -971,12 +1071,180 @@ mod tests {
     }
 
     /// The tree each output is read into is the one serde_json's own reader makes.
+    /// A `describe-instances` output with every field the CLI prints for an instance and its
+    /// reservation: a running instance with an Elastic IP on a secondary address, a stopped
+    /// one, and one spelled as AWS Config spells it.
+    fn complete_describe_instances() -> serde_json::Value {
+        let association = |ip: &str| json!({"IpOwnerId": "amazon", "PublicDnsName": format!("ec2-{ip}.compute-1.amazonaws.com"), "PublicIp": ip});
+        let eni = |i: u32, public: Option<&str>, secondary: Option<&str>| {
+            let mut primary = json!({"Primary": true, "PrivateDnsName": "ip-10-0-0-10.ec2.internal", "PrivateIpAddress": "10.0.0.10"});
+            if let Some(ip) = public {
+                primary["Association"] = association(ip);
+            }
+            let mut second = json!({"Primary": false, "PrivateDnsName": "ip-10-0-0-11.ec2.internal", "PrivateIpAddress": "10.0.0.11"});
+            if let Some(ip) = secondary {
+                second["Association"] = association(ip);
+            }
+            let mut ni = json!({
+                "Attachment": {"AttachTime": "2026-10-01T08:00:00+00:00", "AttachmentId": format!("eni-attach-{i:017x}"),
+                    "DeleteOnTermination": true, "DeviceIndex": 0, "Status": "attached", "NetworkCardIndex": 0},
+                "Description": "", "Groups": [{"GroupName": "web", "GroupId": "sg-0123456789abcdef0"}],
+                "Ipv6Addresses": [], "MacAddress": "0a:1b:2c:3d:4e:5f", "NetworkInterfaceId": format!("eni-{i:017x}"),
+                "OwnerId": "123456789012", "PrivateDnsName": "ip-10-0-0-10.ec2.internal", "PrivateIpAddress": "10.0.0.10",
+                "PrivateIpAddresses": [primary, second], "SourceDestCheck": true, "Status": "in-use",
+                "SubnetId": "subnet-0123456789abcdef0", "VpcId": "vpc-0123456789abcdef0", "InterfaceType": "interface"});
+            if let Some(ip) = public {
+                ni["Association"] = association(ip);
+            }
+            ni
+        };
+        let instance = |i: u32,
+                        state: (u32, &str),
+                        reason: &str,
+                        public: Option<&str>,
+                        secondary: Option<&str>| {
+            let mut m = json!({
+                "AmiLaunchIndex": 0, "ImageId": "ami-0abcdef1234567890", "InstanceId": format!("i-{i:017x}"),
+                "InstanceType": "t3.micro", "KernelId": "", "KeyName": "ops", "LaunchTime": "2026-10-01T08:00:00+00:00",
+                "Monitoring": {"State": "disabled"},
+                "Placement": {"AvailabilityZone": "us-east-1a", "AvailabilityZoneId": "use1-az4", "GroupName": "", "Tenancy": "default"},
+                "Platform": "windows", "PrivateDnsName": "ip-10-0-0-10.ec2.internal", "PrivateIpAddress": "10.0.0.10",
+                "ProductCodes": [], "PublicDnsName": "", "RamdiskId": "",
+                "State": {"Code": state.0, "Name": state.1}, "StateTransitionReason": reason,
+                "SubnetId": "subnet-0123456789abcdef0", "VpcId": "vpc-0123456789abcdef0", "Architecture": "x86_64",
+                "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"AttachTime": "2026-10-01T08:00:01+00:00",
+                    "DeleteOnTermination": true, "Status": "attached", "VolumeId": format!("vol-{i:017x}")}}],
+                "ClientToken": "", "EbsOptimized": false, "EnaSupport": true, "Hypervisor": "xen",
+                "IamInstanceProfile": {"Arn": "arn:aws:iam::123456789012:instance-profile/web", "Id": "AIPAEXAMPLEID1234567"},
+                "InstanceLifecycle": "spot", "ElasticGpuAssociations": [], "ElasticInferenceAcceleratorAssociations": [],
+                "NetworkInterfaces": [eni(i, public, secondary)]});
+            // Two literals: one is past the `json!` macro's recursion limit.
+            let more = json!({
+                "OutpostArn": "", "RootDeviceName": "/dev/xvda", "RootDeviceType": "ebs",
+                "SecurityGroups": [{"GroupName": "web", "GroupId": "sg-0123456789abcdef0"}], "SourceDestCheck": true,
+                "SpotInstanceRequestId": "sir-example1", "SriovNetSupport": "simple",
+                "StateReason": {"Code": "Client.UserInitiatedShutdown", "Message": "Client.UserInitiatedShutdown: User initiated shutdown"},
+                "Tags": [{"Key": "Name", "Value": format!("web-{i}")}, {"Key": "team", "Value": "payments"}],
+                "VirtualizationType": "hvm", "CpuOptions": {"CoreCount": 1, "ThreadsPerCore": 2},
+                "CapacityReservationId": "", "CapacityReservationSpecification": {"CapacityReservationPreference": "open"},
+                "HibernationOptions": {"Configured": false}, "Licenses": [],
+                "MetadataOptions": {"State": "applied", "HttpTokens": "optional", "HttpPutResponseHopLimit": 1,
+                    "HttpEndpoint": "enabled", "HttpProtocolIpv6": "disabled", "InstanceMetadataTags": "disabled"},
+                "EnclaveOptions": {"Enabled": false}, "BootMode": "uefi-preferred", "PlatformDetails": "Windows",
+                "UsageOperation": "RunInstances:0002", "UsageOperationUpdateTime": "2026-10-01T08:00:00+00:00",
+                "PrivateDnsNameOptions": {"HostnameType": "ip-name", "EnableResourceNameDnsARecord": false, "EnableResourceNameDnsAAAARecord": false},
+                "Ipv6Address": "", "TpmSupport": "v2.0", "MaintenanceOptions": {"AutoRecovery": "default"},
+                "CurrentInstanceBootMode": "uefi", "NetworkPerformanceOptions": {"BandwidthWeighting": "default"},
+                "Operator": {"Managed": false}});
+            if let (Some(m), serde_json::Value::Object(more)) = (m.as_object_mut(), more) {
+                m.extend(more);
+            }
+            if let Some(ip) = public {
+                m["PublicIpAddress"] = json!(ip);
+                m["PublicDnsName"] = json!(format!("ec2-{ip}.compute-1.amazonaws.com"));
+            }
+            m
+        };
+        let reservation = |i: u32, instances: Vec<serde_json::Value>| {
+            json!({"Groups": [], "Instances": instances, "OwnerId": "123456789012",
+                   "RequesterId": "AIDAEXAMPLEREQUESTER", "ReservationId": format!("r-{i:017x}")})
+        };
+        /// AWS Config's spelling, which the normaliser reads too: a lower-case first letter.
+        fn config_spelling(v: &serde_json::Value) -> serde_json::Value {
+            match v {
+                serde_json::Value::Object(m) => serde_json::Value::Object(
+                    m.iter()
+                        .map(|(k, v)| (k[..1].to_lowercase() + &k[1..], config_spelling(v)))
+                        .collect(),
+                ),
+                serde_json::Value::Array(a) => a.iter().map(config_spelling).collect(),
+                other => other.clone(),
+            }
+        }
+        let running = instance(
+            1,
+            (16, "running"),
+            "",
+            Some("198.51.100.7"),
+            Some("198.51.100.8"),
+        );
+        let stopped = instance(
+            2,
+            (80, "stopped"),
+            "User initiated (2026-10-01 12:00:00 GMT)",
+            None,
+            None,
+        );
+        let config = config_spelling(&instance(3, (16, "running"), "", Some("203.0.113.9"), None));
+        json!({"Reservations": [reservation(1, vec![running, stopped]), reservation(2, vec![config])]})
+    }
+
+    /// What the bundle's reader leaves out of an output's tree it leaves out of no resource: a
+    /// complete `describe-instances` output reads the same from the bundle's text as from its
+    /// tree, though the text path's tree lacks the fields no check reads.
+    #[test]
+    fn a_bundle_reads_every_field_of_an_instance_it_needs() {
+        use serde::de::DeserializeSeed;
+        let outputs = json!([{"service": "ec2", "operation": "describe-instances", "region": "us-east-1",
+            "args": {}, "exit_code": 0, "output": complete_describe_instances()}]);
+        let (resources, _) = both_ways(outputs.clone()).expect("read from the bundle's text");
+        assert_eq!(resources.len(), 3);
+        let a = |i: usize, k: &str| resources[i].attributes.get(k).map(|v| v.to_json());
+        assert_eq!(
+            a(0, "public_ipv4_addresses"),
+            Some(json!(["198.51.100.7", "198.51.100.8"]))
+        );
+        assert_eq!(a(0, "volume_ids"), Some(json!(["vol-00000000000000001"])));
+        assert_eq!(
+            a(0, "iam_instance_profile_arn"),
+            Some(json!("arn:aws:iam::123456789012:instance-profile/web"))
+        );
+        assert_eq!(a(1, "stopped_days"), Some(json!(57)));
+        assert_eq!(a(2, "instance_id"), Some(json!("i-00000000000000003")));
+        assert_eq!(a(2, "http_tokens"), Some(json!("optional")));
+        assert_eq!(a(2, "public_ipv4_addresses"), Some(json!(["203.0.113.9"])));
+        assert_eq!(resources[2].region.as_deref(), Some("us-east-1"));
+        // The text path's tree holds what the normaliser reads, and not the rest.
+        let entry = outputs[0].to_string();
+        let mut de = serde_json::Deserializer::from_str(&entry);
+        let (tree, _) = super::Entry(&mut super::Scratch::default())
+            .deserialize(&mut de)
+            .expect("an entry");
+        let first = &tree["output"]["Reservations"][0]["Instances"][0];
+        assert_eq!(first["InstanceId"], json!("i-00000000000000001"));
+        assert_eq!(
+            first["Placement"],
+            json!({"AvailabilityZone": "us-east-1a"})
+        );
+        assert!(first.get("CpuOptions").is_none() && first.get("PrivateDnsName").is_none());
+    }
+
+    /// A value left out of the tree is parsed as strictly as the tree parses it, so the same
+    /// files give way to the tree path whether a check reads the value or not.
+    #[test]
+    fn values_left_out_of_the_tree_are_parsed_as_strictly_as_the_tree() {
+        for odd in [
+            "1e400",
+            r#""\ud800""#,
+            r#"{"$serde_json::private::RawValue": "1"}"#,
+        ] {
+            let text = format!(
+                r#"{{"format": "stratoscope-aws-bundle", "format_version": 1, "manifest": {{"account_id": "123456789012"}},
+                "outputs": [{{"service": "ec2", "operation": "describe-instances", "region": "us-east-1", "exit_code": 0,
+                "output": {{"Reservations": [{{"Instances": [{{"InstanceId": "i-1", "CpuOptions": [{odd}]}}]}}]}}}}]}}"#
+            );
+            assert!(text_read(&text, "bundle.json").is_none(), "{text}");
+            let plain = text.replace(odd, "1");
+            assert!(text_read(&plain, "bundle.json").is_some(), "{plain}");
+        }
+    }
+
     #[test]
     fn output_trees_are_serde_jsons_trees() {
         use serde::de::DeserializeSeed;
         let read = |text: &str| {
             let mut de = serde_json::Deserializer::from_str(text);
-            super::Tree(&mut super::Scratch::default()).deserialize(&mut de)
+            super::Tree(&mut super::Scratch::default(), &super::Reads::All).deserialize(&mut de)
         };
         let text = r#"{"b": [1, -2, 3.5, 1e3, 18446744073709551615, true, null, "x\u00e9\n", [], {}],
             "a": {"k": 1, "j": [{"z": 0, "y": [[]]}], "k": 2}, "": "", "$serde_json::private::RawValue": 1,

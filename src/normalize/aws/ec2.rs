@@ -58,6 +58,7 @@ mod vpc;
 mod vpn;
 
 use super::config::{ConfigType, Item};
+use super::reads::Reads;
 use super::{list, Command, Cx, Reply};
 use crate::normalize::NormalizeError;
 use crate::Resource;
@@ -309,6 +310,12 @@ fn each_entry(
         .map(|(ptr, m)| each(m, &Loc::new(ptr, true)))
         .collect()
 }
+
+/// What [`describe_instances`] reads of its output.
+pub const DESCRIBE_INSTANCES_READS: Reads = Reads::Keys(&[(
+    "Reservations",
+    Reads::Keys(&[("OwnerId", Reads::All), ("Instances", instance::READS)]),
+)]);
 
 fn describe_instances(cx: &Cx, reply: Reply) -> Out {
     let Reply::Output(doc) = reply else {

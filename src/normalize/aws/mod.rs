@@ -23,6 +23,7 @@ pub mod lambda;
 pub mod monitoring;
 pub mod organizations;
 pub mod rds;
+pub mod reads;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns_sqs;
@@ -355,6 +356,15 @@ fn authz(cx: &Cx, reply: Reply) -> Result<Vec<Resource>, NormalizeError> {
 /// largest output of a bundle by far, whose tree would cost more than its reading.
 pub fn reads_text(command: &Command) -> bool {
     command.id == IAM[0].id
+}
+
+/// What `command`'s normaliser reads of its output (see [`reads`]): everything, unless
+/// declared.
+pub fn output_reads(command: &Command) -> &'static reads::Reads {
+    match (command.service, command.operation) {
+        ("ec2", "describe-instances") => &ec2::DESCRIBE_INSTANCES_READS,
+        _ => &reads::Reads::All,
+    }
 }
 
 /// `command`'s output read from its text, found in the file at `cx.pointer`, `depth`

@@ -9,6 +9,7 @@ use super::shape::{
     build, field, need, object, objects, or_null, tags, text, timestamp, zone_region, Attrs, Loc,
     Place,
 };
+use crate::normalize::aws::reads::Reads;
 use crate::normalize::aws::Cx;
 use crate::normalize::NormalizeError;
 use crate::time::{self, Epoch};
@@ -20,6 +21,57 @@ use serde_json::{Map, Value};
 pub type AsOf = Option<(Epoch, String)>;
 
 pub const KIND: &str = "aws.ec2.instance";
+
+/// What [`instance`] reads of an instance (see [`crate::normalize::aws::reads`]); the test
+/// `a_bundle_reads_every_field_of_an_instance_it_needs` holds it to that.
+pub const READS: Reads = Reads::Keys(&[
+    ("InstanceId", Reads::All),
+    ("AvailabilityZone", Reads::All),
+    (
+        "Placement",
+        Reads::Keys(&[("AvailabilityZone", Reads::All)]),
+    ),
+    ("InstanceType", Reads::All),
+    ("ImageId", Reads::All),
+    ("State", Reads::Keys(&[("Name", Reads::All)])),
+    ("LaunchTime", Reads::All),
+    ("VpcId", Reads::All),
+    ("SubnetId", Reads::All),
+    ("SecurityGroups", Reads::Keys(&[("GroupId", Reads::All)])),
+    ("IamInstanceProfile", Reads::Keys(&[("Arn", Reads::All)])),
+    (
+        "BlockDeviceMappings",
+        Reads::Keys(&[("Ebs", Reads::Keys(&[("VolumeId", Reads::All)]))]),
+    ),
+    ("VirtualizationType", Reads::All),
+    ("StateTransitionReason", Reads::All),
+    ("Tags", Reads::All),
+    (
+        "NetworkInterfaces",
+        Reads::Keys(&[
+            ("NetworkInterfaceId", Reads::All),
+            ("Association", PUBLIC_IP),
+            (
+                "PrivateIpAddresses",
+                Reads::Keys(&[("Association", PUBLIC_IP)]),
+            ),
+        ]),
+    ),
+    ("PublicIpAddress", Reads::All),
+    (
+        "MetadataOptions",
+        Reads::Keys(&[
+            ("HttpTokens", Reads::All),
+            ("HttpEndpoint", Reads::All),
+            ("HttpPutResponseHopLimit", Reads::All),
+            ("State", Reads::All),
+            ("InstanceMetadataTags", Reads::All),
+        ]),
+    ),
+]);
+
+/// An interface's or private address's `Association`, for [`public_ipv4`].
+const PUBLIC_IP: Reads = Reads::Keys(&[("PublicIp", Reads::All)]);
 
 pub fn instance(
     cx: &Cx,
