@@ -39,15 +39,29 @@ pub struct Normalized {
     pub entries: crate::pointer::EntrySpans,
 }
 
-/// Normalises the largest exports straight from their text, one entry at a time, so that no
-/// tree of the whole file is ever built: authorization details (entry by entry) and the
-/// collector's bundle (output by output). `None` when the text is not plainly one of them (the
-/// caller then decodes, detects and normalises it like any other file). The bundle is tried
-/// first: it turns a file that does not start like one away at its first key, while
-/// authorization details first check that the whole text parses.
+/// Normalises the largest exports straight from their text, so that no tree of the whole file
+/// is ever built: authorization details (entry by entry), the collector's bundle (output by
+/// output), and lone outputs whose normaliser declares what it reads (`describe-instances`: a
+/// tree of only that). `None` when the text is not plainly one of them (the caller then
+/// decodes, detects and normalises it like any other file). The bundle and the lone outputs
+/// are tried first: they turn a file that does not start like one away at its first key,
+/// while authorization details first check that the whole text parses.
 pub fn streamed(text: &str, file: &str) -> Option<(Format, Result<Normalized, NormalizeError>)> {
     if let Some(normalized) = aws::bundle::normalize_text(text, file) {
         return Some((Format::AwsBundle, Ok(normalized)));
+    }
+    if let Some((command, tree)) = aws::lone_output(text) {
+        // The tree has the file's one top-level member, so detection sees what it would see
+        // in the file; should it say otherwise, the tree path decides.
+        let format = Format::AwsCli(command.id);
+        if crate::detect::detect(&tree) != crate::detect::Detection::Recognized(format) {
+            return None;
+        }
+        // A file that does not normalise is left to the tree path, which reports it as it
+        // reports any other.
+        return normalize(format, &tree, file, "")
+            .ok()
+            .map(|n| (format, Ok(n)));
     }
     let result = aws_iam_authz::normalize_text(text, file)?;
     let normalized = result.map(|(resources, entries)| Normalized {

@@ -540,6 +540,55 @@ fn tree_of(text: &str) -> Option<Value> {
         .ok()
 }
 
+/// A lone output file's tree, as the tree path reads the file but with only what `reads`
+/// reads of the member `key`: for a text that is one JSON object whose one member is `key`
+/// (`{"Reservations": [...]}`, as `aws ec2 describe-instances` prints it), and that serde_json
+/// reads whole (the same files are turned away: see `Skip`). `None` for any other text, which
+/// the tree path reads as it always has. This is the bundle's reader of outputs, applied to an
+/// output that came as a file of its own.
+pub fn lone_output_tree(text: &str, key: &str, reads: &'static Reads) -> Option<Value> {
+    use serde::Deserializer as _;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let tree = de
+        .deserialize_map(LoneOutput {
+            key,
+            reads,
+            scratch: &mut Scratch::default(),
+        })
+        .ok()?;
+    de.end().ok()?;
+    Some(tree)
+}
+
+/// The top of a lone output file: its one member `key`, read as [`Tree`] reads it.
+struct LoneOutput<'a> {
+    key: &'a str,
+    reads: &'static Reads,
+    scratch: &'a mut Scratch,
+}
+
+impl<'de> serde::de::Visitor<'de> for LoneOutput<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "an object whose one member is {}", self.key)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error;
+        let other = || A::Error::custom("not this output alone");
+        let key = map.next_key::<String>()?.ok_or_else(other)?;
+        if key != self.key {
+            return Err(other());
+        }
+        let reads = self.reads.member(&key).ok_or_else(other)?;
+        let value = map.next_value_seed(Tree(self.scratch, reads))?;
+        if map.next_key_seed(Skip)?.is_some() {
+            return Err(other());
+        }
+        Ok(Value::Object([(key, value)].into_iter().collect()))
+    }
+}
+
 /// Whether `text` may hold [`RAW_VALUE_TOKEN`] as a key (plainly, or spelt with escapes), which
 /// only the tree path reads as serde_json does.
 fn may_hold_raw_value_token(text: &str) -> bool {
@@ -1217,6 +1266,50 @@ mod tests {
             json!({"AvailabilityZone": "us-east-1a"})
         );
         assert!(first.get("CpuOptions").is_none() && first.get("PrivateDnsName").is_none());
+    }
+
+    /// A lone `describe-instances` file is read as a bundle reads the output: into a tree of
+    /// what the normaliser reads, with the inventory the whole file's tree gives (the same file
+    /// with a `NextToken` member, which leaves it to the tree path). A file the normaliser
+    /// turns away, or one serde_json would not read, is still reported by the tree path.
+    #[test]
+    fn a_lone_describe_instances_file_reads_as_its_tree() {
+        let inventory = |doc: &serde_json::Value| {
+            let text = serde_json::to_string_pretty(doc).expect("json");
+            let fast = crate::normalize::aws::lone_output(&text).is_some();
+            (fast, build_inventory(&[Input::new("instances.json", text)]))
+        };
+        let output = complete_describe_instances();
+        let mut paged = output.clone();
+        paged["NextToken"] = serde_json::Value::Null;
+        let ((fast, lone), (slow, tree)) = (inventory(&output), inventory(&paged));
+        assert!(fast && !slow);
+        assert_eq!(lone.resources.len(), 3);
+        assert_eq!(lone.resources, tree.resources);
+        assert_eq!(lone.inputs, tree.inputs);
+        assert_eq!(lone.inputs[0].status, InputStatus::Recognized);
+
+        let mut nameless = output.clone();
+        if let Some(m) = nameless["Reservations"][0]["Instances"][0].as_object_mut() {
+            m.remove("InstanceId");
+        }
+        let mut paged = nameless.clone();
+        paged["NextToken"] = serde_json::Value::Null;
+        let ((fast, lone), (_, tree)) = (inventory(&nameless), inventory(&paged));
+        assert!(fast, "the file reads; its normaliser turns it away");
+        assert_eq!(lone.inputs[0].status, InputStatus::Error);
+        assert!(
+            lone.inputs[0].message.contains("InstanceId"),
+            "{:?}",
+            lone.inputs
+        );
+        assert_eq!(lone.inputs, tree.inputs);
+
+        let odd =
+            r#"{"Reservations": [{"Instances": [{"InstanceId": "i-1", "CpuOptions": 1e400}]}]}"#;
+        assert!(crate::normalize::aws::lone_output(odd).is_none());
+        let inv = build_inventory(&[Input::new("instances.json", odd)]);
+        assert_eq!(inv.inputs[0].status, InputStatus::Error);
     }
 
     /// A value left out of the tree is parsed as strictly as the tree parses it, so the same

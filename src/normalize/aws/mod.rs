@@ -367,6 +367,18 @@ pub fn output_reads(command: &Command) -> &'static reads::Reads {
     }
 }
 
+/// A lone output file read from its text into a tree of what its normaliser reads (see
+/// [`reads`]), for the commands whose reads are declared and whose output is known by one key:
+/// the command and the tree; `None` for any other file.
+pub fn lone_output(text: &str) -> Option<(&'static Command, Value)> {
+    commands()
+        .filter_map(|c| match (output_reads(c), c.signature) {
+            (reads @ reads::Reads::Keys(_), [key]) => Some((c, *key, reads)),
+            _ => None,
+        })
+        .find_map(|(c, key, reads)| bundle::lone_output_tree(text, key, reads).map(|t| (c, t)))
+}
+
 /// `command`'s output read from its text, found in the file at `cx.pointer`, `depth`
 /// containers deep. `None` when the text is not surely what serde_json reads into a tree (or
 /// the command has no text reader): the caller then reads it as a tree.

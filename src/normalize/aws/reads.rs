@@ -1,10 +1,11 @@
-//! What of a command's output its normaliser reads, for the bundle's streaming reader
-//! ([`super::bundle`]), which builds a tree only of that part and skips the rest unparsed.
+//! What of a command's output its normaliser reads, for the readers that build a tree only of
+//! that part and skip the rest without building anything: the bundle's, output by output
+//! ([`super::bundle`]), and the one for a lone output file ([`super::lone_output`]).
 //!
 //! `describe-instances` is the reason: AWS prints some sixty fields per instance (CPU options,
 //! DNS names, capacity reservations, boot modes), the normaliser reads about twenty, and a
 //! `serde_json` tree costs an allocation per key and string plus a hashed insert per member.
-//! Skipping a value costs a scan of its text.
+//! Skipping a value costs a parse of its text and no allocation.
 //!
 //! A declaration beside the normaliser says what it reads; it does not follow from the code.
 //! A read the declaration lacks would see the key missing in a bundle and present in a lone
