@@ -382,6 +382,8 @@ fn object<'de, A: serde::de::MapAccess<'de>>(
     use serde::de::Error;
     let start = scratch.members.len();
     let mut first = true;
+    // What an entry's output was read for, when only part of it was.
+    let mut pruned_for: Option<&'static Reads> = None;
     // Only an output entry's first key is asked to be lent.
     let mut lend = kept.is_some();
     while let Some(key) = if std::mem::take(&mut lend) {
@@ -410,7 +412,10 @@ fn object<'de, A: serde::de::MapAccess<'de>>(
                     kept.output = Some(map.next_value::<&'de RawValue>()?.get());
                     continue;
                 }
-                Some(output) => below = Some(output),
+                Some(output) => {
+                    below = Some(output);
+                    pruned_for = Some(output).filter(|r| !matches!(r, Reads::All));
+                }
             }
         }
         let Some(below) = below else {
@@ -424,6 +429,16 @@ fn object<'de, A: serde::de::MapAccess<'de>>(
         && scratch.members[start..].iter().any(|(k, _)| k == "output")
     {
         return Err(A::Error::custom("repeated output"));
+    }
+    // A `service` or `operation` repeated after a partly read output names the command the
+    // tree path reads the output for (a repeated key reads as its last value): when that is
+    // not the command it was read for, the tree path reads the file.
+    if let Some(read_for) = pruned_for {
+        if !output_reads(&scratch.members[start..]).is_some_and(|now| std::ptr::eq(now, read_for)) {
+            return Err(A::Error::custom(
+                "the output's command named again after it",
+            ));
+        }
     }
     Ok(Value::Object(scratch.members.drain(start..).collect()))
 }
@@ -1310,6 +1325,28 @@ mod tests {
         assert!(crate::normalize::aws::lone_output(odd).is_none());
         let inv = build_inventory(&[Input::new("instances.json", odd)]);
         assert_eq!(inv.inputs[0].status, InputStatus::Error);
+    }
+
+    /// An output read in part for the command its entry names before it is read again, whole,
+    /// by the tree path when the entry names another command after it (the last occurrence of a
+    /// repeated key is the one that counts); with the same command named again, it is not.
+    #[test]
+    fn an_output_read_in_part_gives_way_when_its_command_is_named_again() {
+        let entry = |again: &str| {
+            format!(
+                r#"{{"format": "stratoscope-aws-bundle", "format_version": 1, "manifest": {{"account_id": "123456789012"}},
+                "outputs": [{{"service": "ec2", "operation": "describe-instances", "region": "us-east-1", "exit_code": 0,
+                "output": {{"Volumes": [{{"VolumeId": "vol-1", "Size": 8}}], "Reservations": []}}, "operation": "{again}"}}]}}"#
+            )
+        };
+        assert!(text_read(&entry("describe-volumes"), "bundle.json").is_none());
+        let (resources, _) =
+            text_read(&entry("describe-instances"), "bundle.json").expect("read from text");
+        assert!(resources.is_empty());
+        let doc: serde_json::Value =
+            serde_json::from_str(&entry("describe-volumes")).expect("json");
+        let (tree, _) = super::normalize(&doc, "bundle.json", "").expect("tree path reads it");
+        assert_eq!(tree.len(), 1, "the tree path reads the volume");
     }
 
     /// A value left out of the tree is parsed as strictly as the tree parses it, so the same

@@ -311,8 +311,9 @@ fn each_entry(
         .collect()
 }
 
-/// What [`describe_instances`] reads of its output.
-pub const DESCRIBE_INSTANCES_READS: Reads = Reads::Keys(&[(
+/// What [`describe_instances`] reads of its output. A static, so that it has one address to
+/// compare by.
+pub static DESCRIBE_INSTANCES_READS: Reads = Reads::Keys(&[(
     "Reservations",
     Reads::Keys(&[("OwnerId", Reads::All), ("Instances", instance::READS)]),
 )]);
