@@ -1073,6 +1073,15 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
                             return Some(j + 1);
                         }
                     }
+                    // An indented file's lines start with runs of spaces (most of what lies
+                    // between its strings), passed eight at a time. A compact file has none;
+                    // testing words for quotes and brackets everywhere slowed its short gaps.
+                    b'\n' | b' ' => {
+                        // The bytes other than a space are the non-zero ones of `w` xor
+                        // eight spaces.
+                        j = skip_plain(b, j + 1, |w| w ^ 0x2020_2020_2020_2020);
+                        continue;
+                    }
                     _ => {}
                 }
                 j += 1;
@@ -1445,6 +1454,38 @@ mod tests {
             checked_lists_of(&big, Some(a.expect("a second thread")))
         });
         assert_eq!(lists, checked_lists_of(&big, None));
+    }
+
+    /// A container ends where serde_json's reading of it ends, whatever lies around it and at
+    /// whatever alignment: brackets and quotes inside strings, escapes, runs of whitespace,
+    /// characters of several bytes, and containers shorter and longer than a word.
+    #[test]
+    fn containers_end_where_the_parser_stops() {
+        let values = [
+            "{}",
+            "[]",
+            "[1]",
+            r#"{"a": "]}", "b": ["[", "{", "\"]"], "c": {"d": [[], {}]}}"#,
+            "[\n        {\n            \"Key\": \"Name\",\n            \"Value\": \"web\"\n        }\n    ]",
+            r#"{"é": "ü€𝄞", "k": "\\", "q": "\\\"]"}"#,
+            r#"[12345678, -0.5e+3, true, false, null, "aaaaaaaaaaaaaaaa", [[[[[[[[1]]]]]]]]]"#,
+        ];
+        for v in values {
+            for pad in 0..9 {
+                let text = format!("{}{v}  , \"next\": [1]}}", " ".repeat(pad));
+                let raw: &serde_json::value::RawValue =
+                    serde_json::Deserializer::from_str(&text[pad..])
+                        .into_iter()
+                        .next()
+                        .and_then(Result::ok)
+                        .expect("a value");
+                assert_eq!(
+                    value_end(text.as_bytes(), pad),
+                    Some(pad + raw.get().len()),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]
